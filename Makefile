@@ -1,0 +1,224 @@
+# zwire — every entry point.  `make help` lists them.
+#
+# Build output goes to build/: Ragel's generated C (build/gen), objects and
+# binaries of the normal build (build/obj, build/bin), the same under ASan +
+# UBSan (build/asan), fuzz targets (build/fuzz) and reports (build/reports).
+
+SHELL       := /bin/sh
+PYTHON      := /usr/bin/python3
+CC          := gcc
+FUZZ_CC     := clang
+AFL_CC      := afl-clang-fast
+RAGEL       := ragel
+RAGEL_FLAGS := -G2
+RAGEL_MAJOR := 6
+
+BUILD   := build
+GEN     := $(BUILD)/gen
+REPORTS := $(BUILD)/reports
+
+WARN         := -Wall -Wextra -Werror
+# Ragel's -G2 output falls through between cases and may leave entry points
+# unused: relaxed for generated objects only.
+GEN_WARN     := -Wno-implicit-fallthrough -Wno-unused-const-variable
+CFLAGS_BASE  := -std=c11 -g -D_POSIX_C_SOURCE=200809L $(WARN) -Icodec -Ivectors/runner
+CFLAGS       := $(CFLAGS_BASE) -O2
+ASAN_FLAGS   := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+ASAN_ENV     := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+FUZZ_SECONDS ?= 30
+SECONDS      ?= 300
+TARGET       ?= frames
+
+# --- sources ----------------------------------------------------------------
+MACHINES   := zmtp_greeting zmtp_frame zmtp_metadata zmtp_command z85
+CODEC_C    := codec/zw_error.c codec/zmtp_greeting_pack.c codec/zmtp_command_pack.c
+REPORT_C   := vectors/runner/zw_report.c
+CLI_C      := $(wildcard reference/cli/*.c)
+FUZZ_TARGETS := greeting frames command metadata z85
+
+GEN_C      := $(MACHINES:%=$(GEN)/%.c)
+RL_DEPS    := $(wildcard codec/*.rl) $(wildcard codec/*.h)
+
+define objs   # $(1) = build dir
+$(GEN_C:$(GEN)/%.c=$(1)/gen/%.o) $(CODEC_C:%.c=$(1)/%.o)
+endef
+
+OBJ_CODEC  := $(call objs,$(BUILD)/obj)
+ASAN_CODEC := $(call objs,$(BUILD)/asan)
+
+.PHONY: all help deps check conformance unit unit-asan vectors vectors-check vectors-lint \
+        spec-lint trace python-tests fuzz fuzz-afl fuzz-build fuzz-replay fuzz-smoke \
+        fuzz-seeds docs clean ragel-version
+
+all: deps $(BUILD)/bin/zwire $(BUILD)/bin/zw-vector-runner $(BUILD)/bin/test-codec \
+     $(BUILD)/lib/libzwcodec.a
+
+help:
+	@echo "make                 build the codecs, zwire, the vector runner, the tests"
+	@echo "make conformance     build, run every vector through both codecs, print the verdicts"
+	@echo "make check           every test: C (plain and ASan+UBSan), Python, lints, vectors, fuzz"
+	@echo "make vectors-check   vectors through the C and the Python codec, in many chunkings"
+	@echo "make vectors-lint    schema and semantic lint of vectors/"
+	@echo "make spec-lint       lint of the clause registry and of every clause citation"
+	@echo "make trace           clause coverage: build/reports/trace.json"
+	@echo "make fuzz TARGET=x SECONDS=n   libFuzzer run (targets: $(FUZZ_TARGETS))"
+	@echo "make fuzz-afl TARGET=x         AFL++ run"
+	@echo "make docs            render the Ragel machines to build/docs/*.svg"
+	@echo "make clean           remove build/"
+
+deps:
+	@tools/install-deps.sh
+
+ragel-version:
+	@$(RAGEL) --version | grep -q "version $(RAGEL_MAJOR)\." \
+	  || { echo "zwire needs Ragel $(RAGEL_MAJOR).x"; exit 1; }
+
+# --- code generation ----------------------------------------------------------
+$(GEN)/%.c: codec/%.rl codec/%_grammar.rl | ragel-version
+	@mkdir -p $(@D)
+	$(RAGEL) $(RAGEL_FLAGS) -I codec -o $@ $<
+
+# --- objects --------------------------------------------------------------------
+$(BUILD)/obj/gen/%.o: $(GEN)/%.c $(RL_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(GEN_WARN) -c $< -o $@
+$(BUILD)/obj/%.o: %.c $(RL_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+$(BUILD)/asan/gen/%.o: $(GEN)/%.c $(RL_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $(GEN_WARN) -c $< -o $@
+$(BUILD)/asan/%.o: %.c $(RL_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) -c $< -o $@
+
+$(BUILD)/lib/libzwcodec.a: $(OBJ_CODEC)
+	@mkdir -p $(@D)
+	ar rcs $@ $^
+
+# --- programs ---------------------------------------------------------------------
+$(BUILD)/bin/zwire: $(CLI_C:%.c=$(BUILD)/obj/%.o) $(OBJ_CODEC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@
+$(BUILD)/bin/zw-vector-runner: $(BUILD)/obj/vectors/runner/zw_vector_runner.o \
+                               $(REPORT_C:%.c=$(BUILD)/obj/%.o) $(OBJ_CODEC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -ljansson -o $@
+$(BUILD)/bin/test-codec: $(BUILD)/obj/codec/tests/test_codec.o $(OBJ_CODEC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@
+$(BUILD)/asan/bin/zw-vector-runner: $(BUILD)/asan/vectors/runner/zw_vector_runner.o \
+                                    $(REPORT_C:%.c=$(BUILD)/asan/%.o) $(ASAN_CODEC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -ljansson -o $@
+$(BUILD)/asan/bin/test-codec: $(BUILD)/asan/codec/tests/test_codec.o $(ASAN_CODEC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -o $@
+$(BUILD)/asan/bin/zwire: $(CLI_C:%.c=$(BUILD)/asan/%.o) $(ASAN_CODEC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -o $@
+
+# --- tests ------------------------------------------------------------------------
+unit: $(BUILD)/bin/test-codec
+	$(BUILD)/bin/test-codec
+
+unit-asan: $(BUILD)/asan/bin/test-codec
+	$(ASAN_ENV) $(BUILD)/asan/bin/test-codec
+
+spec-lint:
+	$(PYTHON) tools/spec_lint.py
+
+vectors-lint:
+	$(PYTHON) vectors/tools/vectors_lint.py
+
+vectors-check: $(BUILD)/bin/zw-vector-runner
+	@mkdir -p $(REPORTS)
+	$(PYTHON) vectors/tools/check.py --runner $(BUILD)/bin/zw-vector-runner \
+	    --report $(REPORTS)/vectors.json
+
+vectors-check-asan: $(BUILD)/asan/bin/zw-vector-runner
+	$(ASAN_ENV) $(PYTHON) vectors/tools/check.py --runner $(BUILD)/asan/bin/zw-vector-runner \
+	    --c-only
+
+cli-tests: $(BUILD)/bin/zwire $(BUILD)/asan/bin/zwire
+	ZWIRE=$(BUILD)/bin/zwire $(PYTHON) -m pytest -q -p no:cacheprovider reference/tests
+	ZWIRE=$(BUILD)/asan/bin/zwire $(ASAN_ENV) $(PYTHON) -m pytest -q -p no:cacheprovider reference/tests
+
+python-tests:
+	$(PYTHON) -m pytest -q -p no:cacheprovider conformance/tests tools/tests vectors/tools/tests
+
+trace:
+	@mkdir -p $(REPORTS)
+	$(PYTHON) tools/trace.py --json $(REPORTS)/trace.json
+
+# --- fuzzing ----------------------------------------------------------------------
+FUZZ_SRC := $(GEN_C) $(CODEC_C) $(REPORT_C)
+FUZZ_CFLAGS := -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Icodec -Ivectors/runner $(WARN) $(GEN_WARN)
+
+$(BUILD)/fuzz/libfuzzer/%: fuzz/fuzz_%.c fuzz/fuzz_oracle.c fuzz/fuzz_oracle.h $(FUZZ_SRC) $(RL_DEPS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    $< fuzz/fuzz_oracle.c $(FUZZ_SRC) -ljansson -o $@
+$(BUILD)/fuzz/afl/%: fuzz/fuzz_%.c fuzz/fuzz_oracle.c fuzz/fuzz_oracle.h $(FUZZ_SRC) $(RL_DEPS)
+	@mkdir -p $(@D)
+	AFL_QUIET=1 $(AFL_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< fuzz/fuzz_oracle.c $(FUZZ_SRC) \
+	    -ljansson -o $@
+
+fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/libfuzzer/%)
+
+# Seeds: every vector's input, by decoder type, plus the committed corpus.
+fuzz-seeds:
+	@for t in $(FUZZ_TARGETS); do \
+	    rm -rf $(BUILD)/fuzz/seeds/$$t; mkdir -p $(BUILD)/fuzz/seeds/$$t; \
+	    $(PYTHON) vectors/tools/seeds.py --out $(BUILD)/fuzz/seeds/$$t --type $$t --fuzz-prefix || exit 1; \
+	done
+
+# Replays every seed and committed corpus file (regressions) through each harness.
+fuzz-replay: fuzz-build fuzz-seeds
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p fuzz/corpus/$$t; \
+	    echo "fuzz-replay: $$t"; \
+	    $(BUILD)/fuzz/libfuzzer/$$t -runs=0 $(BUILD)/fuzz/seeds/$$t fuzz/corpus/$$t 2>&1 | tail -1 \
+	      || exit 1; \
+	done
+
+# A bounded libFuzzer run of every harness; exits non-zero on any finding.
+fuzz-smoke: fuzz-build fuzz-seeds
+	@mkdir -p $(REPORTS)
+	$(PYTHON) fuzz/run_smoke.py --seconds $(FUZZ_SECONDS) --build $(BUILD) \
+	    --report $(REPORTS)/fuzz.json $(FUZZ_TARGETS)
+
+fuzz: $(BUILD)/fuzz/libfuzzer/$(TARGET) fuzz-seeds
+	@mkdir -p $(BUILD)/fuzz/work/$(TARGET) fuzz/corpus/$(TARGET)
+	$(BUILD)/fuzz/libfuzzer/$(TARGET) -max_total_time=$(SECONDS) -dict=fuzz/dict/$(TARGET).dict \
+	    -artifact_prefix=$(BUILD)/fuzz/work/$(TARGET)/ \
+	    $(BUILD)/fuzz/work/$(TARGET) $(BUILD)/fuzz/seeds/$(TARGET) fuzz/corpus/$(TARGET)
+
+fuzz-afl: $(BUILD)/fuzz/afl/$(TARGET) fuzz-seeds
+	@mkdir -p $(BUILD)/fuzz/afl-out/$(TARGET)
+	AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 \
+	    afl-fuzz -V $(SECONDS) -i $(BUILD)/fuzz/seeds/$(TARGET) -o $(BUILD)/fuzz/afl-out/$(TARGET) \
+	    -x fuzz/dict/$(TARGET).dict -- $(BUILD)/fuzz/afl/$(TARGET)
+
+# --- the two commands of the README ----------------------------------------------------
+check: all
+	$(MAKE) --no-print-directory spec-lint vectors-lint unit unit-asan python-tests \
+	    vectors-check vectors-check-asan cli-tests fuzz-replay fuzz-smoke trace
+	@echo "make check: all passed"
+
+conformance: all
+	@mkdir -p $(REPORTS)
+	$(MAKE) --no-print-directory vectors-check
+	@$(PYTHON) tools/conformance_summary.py --vectors $(REPORTS)/vectors.json
+
+# --- documentation ------------------------------------------------------------------------
+docs: ragel-version
+	@mkdir -p $(BUILD)/docs
+	@for m in $(MACHINES); do \
+	    $(RAGEL) -V -p -I codec -o $(BUILD)/docs/$$m.dot codec/$$m.rl && \
+	    dot -Tsvg $(BUILD)/docs/$$m.dot -o $(BUILD)/docs/$$m.svg && echo "docs: $(BUILD)/docs/$$m.svg"; \
+	done
+
+clean:
+	rm -rf $(BUILD)

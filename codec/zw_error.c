@@ -1,0 +1,46 @@
+/*  zw_error.c — recording errors (first wins) and naming their classes.
+    The names are the taxonomy of vectors/FORMAT.md.  */
+
+#include "zw_error.h"
+
+int
+zw_error_set (zw_error *error, zw_errcode code, uint64_t offset,
+              const char *clause, const char *reason)
+{
+    if (error->code != ZW_OK)
+        return 0;
+    error->code = code;
+    error->offset = offset;
+    error->clause = clause;
+    error->reason = reason;
+    return 1;
+}
+
+const char *
+zw_error_class_name (zw_errcode code)
+{
+    switch (code) {
+        case ZW_OK:                          return "ok";
+        case ZW_ERR_MALFORMED_GREETING:      return "malformed-greeting";
+        case ZW_ERR_UNSUPPORTED_VERSION:     return "unsupported-version";
+        case ZW_ERR_INVALID_MECHANISM:       return "invalid-mechanism";
+        case ZW_ERR_MECHANISM_MISMATCH:      return "mechanism-mismatch";
+        case ZW_ERR_INVALID_FLAGS:           return "invalid-flags";
+        case ZW_ERR_INVALID_SIZE:            return "invalid-size";
+        case ZW_ERR_MALFORMED_COMMAND:       return "malformed-command";
+        case ZW_ERR_INVALID_METADATA:        return "invalid-metadata";
+        case ZW_ERR_INVALID_Z85:             return "invalid-z85";
+        case ZW_ERR_LIMIT_EXCEEDED:          return "limit-exceeded";
+        case ZW_ERR_UNEXPECTED_COMMAND:      return "unexpected-command";
+        case ZW_ERR_INVALID_SEQUENCE:        return "invalid-sequence";
+        case ZW_ERR_CRYPTOGRAPHIC:           return "cryptographic";
+        case ZW_ERR_INVALID_SOCKET_TYPE:     return "invalid-socket-type";
+        case ZW_ERR_ZAP_MALFORMED_REPLY:     return "zap-malformed-reply";
+        case ZW_ERR_ZAP_BAD_REQUEST_ID:      return "zap-bad-request-id";
+        case ZW_ERR_ZAP_BAD_VERSION:         return "zap-bad-version";
+        case ZW_ERR_ZAP_INVALID_STATUS_CODE: return "zap-invalid-status-code";
+        case ZW_ERR_ZAP_INVALID_METADATA:    return "zap-invalid-metadata";
+        case ZW_ERR_MISUSE:                  return "misuse";
+    }
+    return "unknown";
+}

@@ -1,0 +1,79 @@
+"""The fixed error-class taxonomy of vectors/FORMAT.md, and the error value type.
+
+Every decoder in this package reports a violation as one DecodeError: an error class
+from the taxonomy below, the zero-based offset in the whole input of the octet whose
+arrival made the input invalid (or the input's length when an input of known length
+ended too early), and the clause ID (wire-ids.md) that the failed check enforces.
+The first error wins; a decoder that has raised one decodes nothing more.
+
+DecodeError is an exception so that parsers can raise it from deep inside a field,
+and a value (it compares by its three fields) so that tests can compare it directly.
+EncodeError is raised by encoders given a value the grammar cannot carry.
+"""
+
+# Codec classes (FORMAT.md, "Error classes").
+MALFORMED_GREETING = "malformed-greeting"
+UNSUPPORTED_VERSION = "unsupported-version"
+INVALID_MECHANISM = "invalid-mechanism"
+MECHANISM_MISMATCH = "mechanism-mismatch"
+INVALID_FLAGS = "invalid-flags"
+INVALID_SIZE = "invalid-size"
+LIMIT_EXCEEDED = "limit-exceeded"
+MALFORMED_COMMAND = "malformed-command"
+INVALID_METADATA = "invalid-metadata"
+INVALID_Z85 = "invalid-z85"
+
+CODEC_CLASSES = (
+    MALFORMED_GREETING, UNSUPPORTED_VERSION, INVALID_MECHANISM, MECHANISM_MISMATCH,
+    INVALID_FLAGS, INVALID_SIZE, LIMIT_EXCEEDED, MALFORMED_COMMAND, INVALID_METADATA,
+    INVALID_Z85,
+)
+
+# Session classes: reserved by FORMAT.md for later issues; no codec here emits them.
+SESSION_CLASSES = (
+    "unexpected-command", "invalid-sequence", "cryptographic", "invalid-socket-type",
+    "zap-malformed-reply", "zap-bad-request-id", "zap-bad-version",
+    "zap-invalid-status-code", "zap-invalid-metadata",
+)
+
+ALL_CLASSES = CODEC_CLASSES + SESSION_CLASSES
+
+
+class DecodeError(Exception):
+    """One decoder error: class, absolute offset, enforced clause ID."""
+
+    def __init__(self, cls, offset, clause):
+        if cls not in ALL_CLASSES:
+            raise ValueError(f"unknown error class {cls!r}")
+        super().__init__(cls, offset, clause)
+        self.cls = cls
+        self.offset = offset
+        self.clause = clause
+
+    def moved(self, delta):
+        """The same error, its offset shifted by delta (local to absolute offsets)."""
+        return DecodeError(self.cls, self.offset + delta, self.clause)
+
+    def as_report(self):
+        """The codec's error object of FORMAT.md: {"class", "offset", "clause"}."""
+        return {"class": self.cls, "offset": self.offset, "clause": self.clause}
+
+    def __eq__(self, other):
+        if not isinstance(other, DecodeError):
+            return NotImplemented
+        return (self.cls, self.offset, self.clause) == (other.cls, other.offset, other.clause)
+
+    def __hash__(self):
+        return hash((self.cls, self.offset, self.clause))
+
+    def __repr__(self):
+        return f"DecodeError({self.cls!r}, {self.offset}, {self.clause!r})"
+
+
+class EncodeError(ValueError):
+    """An encoder was given a value that the grammar cannot carry."""
+
+    def __init__(self, cls, clause, message):
+        super().__init__(f"{cls} ({clause}): {message}")
+        self.cls = cls
+        self.clause = clause

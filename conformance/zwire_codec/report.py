@@ -1,0 +1,94 @@
+"""The runner's entry points: decode chunks into FORMAT.md's normal-form report, and
+encode a complete valid report back to octets (the round trip of FORMAT.md step 4).
+
+Decoder types and params (FORMAT.md "Decoders"):
+  greeting  minVersion ("1.0" default, "2.0", "3.0"; "3.1" also accepted), mechanism
+  frames    zmtpVersion ("3.1" default, "3.0", "2.0"), maxFrameSize (2^63-1),
+            mechanism ("NULL" default, "PLAIN", "CURVE")
+  command   mechanism; zmtpVersion (extension, "3.1" default: picks zmtp30 clause IDs)
+  metadata  zmtpVersion (extension, as for command)
+  z85       none
+For command, metadata and z85 the total length (the sum of the chunks) is given to the
+decoder before feeding (FORMAT.md step 3). Chunks may be bytes or hex strings. Reports
+carry the codec's error object {"class", "offset", "clause"}.
+
+Round trip: `encode(type, params, report)` writes the canonical encoding of the decoded
+structure; it equals the input for every valid input not flagged NonCanonical. For
+`greeting` the report's `greeting` object picks the version's encoder; for `frames` each
+frame is re-encoded (a command frame from its command object, under params.mechanism).
+"""
+
+from .command import CommandDecoder, encode_command
+from .frame import DEFAULT_MAX_FRAME_SIZE, FrameDecoder, encode_frame_report
+from .greeting import (GreetingDecoder, encode_greeting_v1, encode_greeting_v2,
+                       encode_greeting_v3)
+from .metadata import MetadataDecoder, encode_properties
+from .z85 import Z85Decoder, z85_encode
+
+TYPES = ("greeting", "frames", "command", "metadata", "z85")
+FAMILIES = {"3.1": "zmtp31", "3.0": "zmtp30"}
+
+
+def make_decoder(type_, params, total):
+    """A fresh push decoder for a test group's type and params."""
+    params = params or {}
+    if type_ == "greeting":
+        return GreetingDecoder(params.get("minVersion", "1.0"), params.get("mechanism"))
+    if type_ == "frames":
+        return FrameDecoder(params.get("zmtpVersion", "3.1"),
+                            params.get("maxFrameSize", DEFAULT_MAX_FRAME_SIZE),
+                            params.get("mechanism", "NULL"))
+    family = FAMILIES.get(params.get("zmtpVersion", "3.1"))
+    if family is None:
+        raise ValueError(f"unsupported zmtpVersion {params['zmtpVersion']!r}")
+    if type_ == "command":
+        return CommandDecoder(total, params.get("mechanism", "NULL"), family)
+    if type_ == "metadata":
+        return MetadataDecoder(total, family)
+    if type_ == "z85":
+        return Z85Decoder(total)
+    raise ValueError(f"unknown decoder type {type_!r}")
+
+
+def as_octets(chunk):
+    return bytes.fromhex(chunk) if isinstance(chunk, str) else bytes(chunk)
+
+
+def run_decoder(type_, params, chunks):
+    """Feed the chunks in order; return the normal-form report."""
+    chunks = [as_octets(chunk) for chunk in chunks]
+    decoder = make_decoder(type_, params, sum(len(chunk) for chunk in chunks))
+    for chunk in chunks:
+        decoder.push(chunk)
+    return decoder.report()
+
+
+def encode(type_, params, report):
+    """The canonical octets of a complete valid report."""
+    params = params or {}
+    if report.get("state") != "complete" or report.get("error") is not None:
+        raise ValueError("only a complete valid report can be encoded")
+    if type_ == "greeting":
+        return encode_greeting(report["greeting"])
+    if type_ == "frames":
+        mechanism = params.get("mechanism", "NULL")
+        return b"".join(encode_frame_report(frame, mechanism) for frame in report["frames"])
+    if type_ == "command":
+        return encode_command(report["command"], params.get("mechanism", "NULL"))
+    if type_ == "metadata":
+        return encode_properties(report["properties"])
+    if type_ == "z85":
+        return z85_encode(bytes.fromhex(report["decoded"]))
+    raise ValueError(f"unknown decoder type {type_!r}")
+
+
+def encode_greeting(greeting):
+    """A greeting object G back to octets, by its version."""
+    version = greeting["version"]
+    identity = bytes.fromhex(greeting.get("identity", ""))
+    if version == "1.0":
+        return encode_greeting_v1(identity)
+    if version == "2.0":
+        return encode_greeting_v2(greeting["revision"], greeting["socketType"], identity)
+    return encode_greeting_v3(greeting["major"], greeting["minor"], greeting["mechanism"],
+                              greeting["asServer"])

@@ -1,0 +1,50 @@
+/*  zw_report.h — runs a zwire C decoder over chunked input and returns its
+    report in the normal form of vectors/FORMAT.md, and checks the encoder
+    round trip.  Shared by the vector runner and the fuzz harnesses, so the
+    two judge the codecs by the same rules.  Test tooling: it allocates
+    (jansson), the codecs it drives do not.  */
+
+#ifndef ZW_REPORT_H
+#define ZW_REPORT_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "zmtp_greeting.h"
+#include "zmtp_frame.h"
+#include "zmtp_command.h"
+
+typedef enum {
+    ZW_REPORT_GREETING, ZW_REPORT_FRAMES, ZW_REPORT_COMMAND, ZW_REPORT_METADATA, ZW_REPORT_Z85
+} zw_report_type;
+
+typedef struct {
+    zw_report_type type;
+    zw_zmtp_family min_family;          /* greeting */
+    char greeting_mechanism[21];        /* greeting: "" for no check */
+    zw_zmtp_framing framing;            /* frames */
+    uint64_t max_frame_size;            /* frames */
+    zw_zmtp_mechanism mechanism;        /* frames, command */
+} zw_report_params;
+
+typedef struct {
+    const uint8_t *data;
+    size_t len;
+} zw_chunk;
+
+/*  Reads a test group's type and params (JSON object or NULL).  Returns 0
+    and writes a message into err on an unknown type or a bad param.  */
+int zw_report_params_parse (zw_report_params *params, const char *type, json_t *json,
+                            char *err, size_t err_size);
+
+/*  Decodes the chunks in order; returns a new JSON report, whose error
+    object also carries the "clause" the decoder cited.  */
+json_t *zw_report_decode (const zw_report_params *params, const zw_chunk *chunks, size_t count);
+
+/*  Decodes input whole, encodes the result back and compares.  Returns 1
+    if equal, 0 if not (why says where), -1 if the input does not decode
+    completely (no round trip to check).  */
+int zw_report_round_trip (const zw_report_params *params, const uint8_t *input, size_t len,
+                          char *why, size_t why_size);
+
+#endif
