@@ -22,6 +22,7 @@
 static int detect (zw_zmtp_greeting_ctx *ctx, zw_zmtp_family family, uint64_t at);
 static void finish (zw_zmtp_greeting_ctx *ctx, uint64_t end);
 static void v1_identity (zw_zmtp_greeting_ctx *ctx, uint64_t frame_length, uint64_t at);
+static int v1_length_nonzero (zw_zmtp_greeting_ctx *ctx, uint64_t at);
 static int mechanism_end (zw_zmtp_greeting_ctx *ctx, uint64_t at);
 static int as_server (zw_zmtp_greeting_ctx *ctx, uint8_t octet, uint64_t at);
 
@@ -34,7 +35,8 @@ static int as_server (zw_zmtp_greeting_ctx *ctx, uint8_t octet, uint64_t at);
     action padding_start        { ctx->v1_length = 0; }
     action padding_octet        { ctx->v1_length = (ctx->v1_length << 8) | fc; }
     action v1_short_length      { ctx->v1_length = fc;
-                                  if (!detect (ctx, ZW_ZMTP_V1, AT)) fbreak; }
+                                  if (!detect (ctx, ZW_ZMTP_V1, AT) || !v1_length_nonzero (ctx, AT))
+                                      fbreak; }
     action v1_identity_flags    { v1_identity (ctx, ctx->v1_length, AT); fbreak; }
     action v1_long_flags        { if (detect (ctx, ZW_ZMTP_V1, AT))
                                       v1_identity (ctx, ctx->v1_length, AT);
@@ -65,13 +67,7 @@ grammar_error (zw_zmtp_greeting_ctx *ctx, uint64_t at)
 {
     zw_error *e = &ctx->error;
     zw_zmtp_family family = ctx->greeting.family;
-    if (at == 0 && ctx->min_family > ZW_ZMTP_V1)
-        zw_error_set (e, ZW_ERR_UNSUPPORTED_VERSION, at, "zmtp31.version.downgrade-or-close",
-                      "not a 2.0 / 3.x signature, and 1.0 peers are not accepted");
-    else if (at == 0)
-        zw_error_set (e, ZW_ERR_MALFORMED_GREETING, at, "zmtp10.frame.length-nonzero",
-                      "1.0 identity frame of length 0");
-    else if (at == 9)
+    if (at == 9)
         zw_error_set (e, ZW_ERR_MALFORMED_GREETING, at, "zmtp31.greeting.signature",
                       "signature does not end with 0x7F");
     else if (at == 10)
@@ -114,6 +110,17 @@ finish (zw_zmtp_greeting_ctx *ctx, uint64_t end)
     ctx->done = 1;
     if (ctx->callbacks && ctx->callbacks->on_greeting)
         ctx->callbacks->on_greeting (ctx->user, &ctx->greeting);
+}
+
+/* zmtp10.frame.length-nonzero: a 1.0 frame of length 0 is no frame. */
+static int
+v1_length_nonzero (zw_zmtp_greeting_ctx *ctx, uint64_t at)
+{
+    if (ctx->v1_length != 0)
+        return 1;
+    zw_error_set (&ctx->error, ZW_ERR_MALFORMED_GREETING, at, "zmtp10.frame.length-nonzero",
+                  "1.0 identity frame of length 0");
+    return 0;
 }
 
 /*  The flags octet of a 1.0 identity frame is in (at 'at'): the identity

@@ -11,9 +11,10 @@
     machine zmtp_greeting;
 
     # --- 13/ZMTP 1.0: the greeting is the identity frame -------------------
-    # zmtp10.frame.length-nonzero, zmtp10.greeting.identity: a short length
-    # 1..254 counts the flags octet; 0 is no frame; 0xFF is the long form.
-    v1_short_length = (0x01 .. 0xFE) @v1_short_length;
+    # zmtp10.greeting.identity: a short length 0..254 counts the flags octet;
+    # 0xFF is the long form.  A length of 0 is no frame: it is refused in C,
+    # after the detection (zmtp10.frame.length-nonzero).
+    v1_short_length = (0x00 .. 0xFE) @v1_short_length;
     # zmtp10.greeting.identity-flags: the flags octet is not validated.
     v1_short = v1_short_length any @v1_identity_flags;
 

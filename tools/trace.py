@@ -4,7 +4,7 @@
 For every clause it collects:
   code     lines in codec/, reference/, fuzz/ and conformance/ (outside the cases) citing it;
   vectors  (file, tcId) of tests in vectors/**/*_test.json whose `clauses` list names it;
-  cases    lines in conformance/cases/** or conformance/**/test_*.py citing it;
+  cases    lines in conformance/cases/** citing it;
   waiver   the reason given in spec/waivers.md, if any.
 
 It prints a per-spec table and writes build/reports/trace.json (see --help and
@@ -52,11 +52,10 @@ def classify(path):
     """'vector', 'case', 'code' or None for a citing file (relative path)."""
     if path.startswith("vectors/") and path.endswith("_test.json"):
         return "vector"
-    if path.startswith("conformance/"):
-        name = path.rsplit("/", 1)[-1]
-        if path.startswith("conformance/cases/") or (name.startswith("test_")
-                                                     and name.endswith(".py")):
-            return "case"
+    # Only the conformance suite's own cases count as cases: the codec's unit
+    # tests (conformance/tests/) prove the Python codec, not an implementation.
+    if path.startswith("conformance/cases/"):
+        return "case"
     if path.startswith(CODE_DIRS):
         return "code"
     return None

@@ -111,12 +111,12 @@ def test_strict_behaviour_and_cases(tmp_path):
     assert run(tmp_path, "--strict-behaviour")[0] == 1
     write(tmp_path, "conformance/cases/null_handshake.py",
           "CASE = {'clauses': [%r]}\n" % BEHAV)
-    write(tmp_path, "conformance/suites/zmtp/test_null.py", "\n# %s\n" % BEHAV)
+    write(tmp_path, "conformance/cases/zmtp/test_null.py", "\n# %s\n" % BEHAV)
     status, report = run(tmp_path, "--strict-behaviour")
     assert status == 0
     assert report["clauses"][BEHAV]["cases"] == [
         {"file": "conformance/cases/null_handshake.py", "line": 1},
-        {"file": "conformance/suites/zmtp/test_null.py", "line": 2}]
+        {"file": "conformance/cases/zmtp/test_null.py", "line": 2}]
     assert report["clauses"][BEHAV]["status"] == "covered"
 
 

@@ -667,7 +667,8 @@ report_z85 (const zw_chunk *chunks, size_t count)
         zw_z85_decode_push (&ctx, chunks[i].data, chunks[i].len);
     const zw_error *e = zw_z85_decode_error (&ctx);
     json_t *report = report_base (e, zw_z85_decode_done (&ctx));
-    json_object_set_new (report, "decoded", e ? json_null () : hex (out, ctx.out_len));
+    /* the groups decoded before an error, like frames and properties */
+    json_object_set_new (report, "decoded", hex (out, ctx.out_len));
     free (out);
     return report;
 }

@@ -95,7 +95,9 @@ def run_python(group, test):
 
 
 def wants_round_trip(test):
-    return test["result"] == "valid" and "NonCanonical" not in test["flags"]
+    """encode(decode(x)) == x is owed by canonical, complete, valid inputs."""
+    return (test["result"] == "valid" and "NonCanonical" not in test["flags"]
+            and test["expected"].get("state") == "complete")
 
 
 def judge(codec, report, test):
@@ -127,8 +129,10 @@ def check_test(path, group, test, c_line, c_only):
         py_report, py_problems = run_python(group, test)
         problems += py_problems
         problems += judge("python", py_report, test)
-        if c_report is not None and py_report is not None and c_report != py_report:
-            problems.append("c and python reports differ (clauses included)")
+        # each codec may cite any clause the vector lists; the rest must be equal
+        if (c_report is not None and py_report is not None
+                and without_clause(c_report) != without_clause(py_report)):
+            problems.append("c and python reports differ")
     return {"file": os.path.relpath(path, ROOT), "tcId": test["tcId"], "result": test["result"],
             "clauses": test["clauses"], "c": c_report, "python": py_report,
             "agree": not problems, "problems": problems}

@@ -1,0 +1,77 @@
+#!/usr/bin/python3
+"""Write fuzz seed files from the golden vectors.
+
+    /usr/bin/python3 vectors/tools/seeds.py --out DIR --type frames [--type command ...]
+
+For every vector of a test group of the given type(s), in every vectors/**/*_test.json
+(or the files / directories given with --vectors), writes the concatenation of its input
+chunks to DIR/<file>-<tcId>.bin, where <file> is the vector file's name without `.json`
+(for example `frame_test-12.bin`).  Valid, invalid and acceptable vectors are all written:
+a fuzzer wants both sides of every boundary.  Every vector gets its file; with --dedupe an
+input identical to one already written is skipped (the first file / tcId wins).
+--type all takes every group type.
+Prints the number of files written.
+
+--fuzz-prefix is accepted because the Makefile's fuzz-seeds target passes it; it changes
+nothing.  The zwire harnesses (fuzz/fuzz_*.c) choose their params from a hash of the input
+and read no params prefix, so a seed is exactly the vector's octets.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+VECDIR = Path(__file__).resolve().parent.parent
+TYPES = ("greeting", "frames", "command", "metadata", "z85")
+
+
+def iter_vectors(paths, types):
+    """Yield (file stem, tcId, octets) for the vectors of the given group types."""
+    files = []
+    for p in paths:
+        p = Path(p)
+        files += sorted(p.rglob("*_test.json")) if p.is_dir() else [p]
+    for f in files:
+        data = json.loads(f.read_text())
+        for group in data.get("testGroups", []):
+            if group.get("type") not in types:
+                continue
+            for test in group.get("tests", []):
+                yield f.stem, test["tcId"], bytes.fromhex("".join(test["input"]))
+
+
+def write_seeds(out, types, paths=(VECDIR,), dedupe=False):
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    seen = set()
+    written = 0
+    for stem, tc, octets in iter_vectors(paths, types):
+        if dedupe:
+            if octets in seen:
+                continue
+            seen.add(octets)
+        (out / f"{stem}-{tc}.bin").write_bytes(octets)
+        written += 1
+    return written
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Write fuzz seeds from the vectors.")
+    ap.add_argument("--out", required=True, help="directory for the .bin seeds (created if missing)")
+    ap.add_argument("--type", action="append", required=True, choices=TYPES + ("all",),
+                    help="test group type to take; repeat for several")
+    ap.add_argument("--vectors", action="append", help="vector file or directory (default: vectors/)")
+    ap.add_argument("--dedupe", action="store_true", help="write each distinct input once")
+    ap.add_argument("--fuzz-prefix", action="store_true",
+                    help="accepted for the Makefile's fuzz-seeds target; no effect (the harnesses read "
+                         "no params prefix, a seed is the vector's octets)")
+    args = ap.parse_args(argv)
+    types = set(TYPES) if "all" in args.type else set(args.type)
+    n = write_seeds(args.out, types, args.vectors or [VECDIR], args.dedupe)
+    print(f"seeds: {n} files written to {args.out} (types: {', '.join(sorted(types))})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

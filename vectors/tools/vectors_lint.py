@@ -1,0 +1,295 @@
+#!/usr/bin/python3
+"""vectors-lint: check zwire vector files against the schema and the semantic rules.
+
+Usage:
+    /usr/bin/python3 vectors/tools/vectors_lint.py [PATH ...] [--registry FILE] [--coverage]
+
+PATH is a vector file or a directory searched for **/*_test.json (default: vectors/).
+Rules (vectors/FORMAT.md): JSON Schema validity; numberOfTests matches; tcIds unique, positive,
+not retired; comments non-empty; every flag defined in notes; every clause ID in the registry;
+hex strings even-length lower-case; `acceptable` present iff result is acceptable, with both
+lists non-empty and every profile named; invalid vectors have state error, valid ones do not;
+error null iff state is not error; no duplicate input (concatenated chunks) within a group;
+canonical formatting (json.dumps(indent=2) plus a final newline, as the generator writes).
+
+The clause registry is read from spec/*.md (first column of table rows) when spec/ holds any
+IDs; --registry names another registry file (a spec table or an 'ID | ...' list).  --coverage also
+requires every registry ID with testability `wire` (restricted to the protocols the vectors
+cite) to be cited by some vector.
+
+Prints `vectors-lint: N files, M vectors, K problems`; exits 1 if K > 0.
+"""
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+TOOLS = Path(__file__).resolve().parent
+VECDIR = TOOLS.parent
+ROOT = VECDIR.parent
+SCHEMA = VECDIR / "schema" / "zwire_vectors_v1.schema.json"
+SPEC_DIR = ROOT / "spec"
+
+CLAUSE_RE = re.compile(r"^[a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$")
+HEX_RE = re.compile(r"^(?:[0-9a-f]{2})*$")
+PROFILES = {"rfc-strict", "libzmq-compatible"}
+# Keys of report objects whose values are hex strings.
+HEX_KEYS = {"identity", "body", "data", "value", "reason", "topic", "context", "group", "username",
+            "password", "clientKey", "nonce", "signatureBox", "box", "cookie", "decoded"}
+
+
+# --------------------------------------------------------------------------
+# Clause registry
+
+def parse_wire_ids(text):
+    """IDs of a plain clause list: lines 'ID | keyword | ...'."""
+    out = set()
+    for line in text.splitlines():
+        head = line.split("|", 1)[0].strip()
+        if "|" in line and CLAUSE_RE.match(head):
+            out.add(head)
+    return out
+
+
+def parse_spec_tables(text, testability=None):
+    """IDs in the first column of the registry table(s): Markdown tables whose header's first
+    cell is 'ID' ('| ID | Section | Keyword | Role | Testability | ...').  If testability is a
+    dict, it is filled with ID -> the row's Testability cell (when the table has one)."""
+    out = set()
+    header = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line.startswith("|"):
+            header = None
+            continue
+        cells = [c.strip().strip("`*").strip() for c in line.strip("|").split("|")]
+        if header is None:
+            header = [c.lower() for c in cells]
+            continue
+        if not header or header[0] != "id" or set(line) <= set("|-: "):
+            continue
+        if CLAUSE_RE.match(cells[0]):
+            out.add(cells[0])
+            if testability is not None and "testability" in header:
+                col = header.index("testability")
+                if col < len(cells):
+                    testability[cells[0]] = cells[col]
+    return out
+
+
+SPEC_SKIP = {"README.md", "waivers.md"}
+
+
+def load_registry(registry=None, spec_dir=SPEC_DIR, fallback=None, testability=None):
+    """Return (set of IDs, description of the source).  testability (a dict) is filled with
+    ID -> Testability for spec tables; wire-ids.md entries are all `wire`."""
+    testability = {} if testability is None else testability
+    if registry is not None:
+        text = Path(registry).read_text()
+        wire = parse_wire_ids(text)
+        found = parse_spec_tables(text, testability) | wire
+        for cid in wire:
+            testability.setdefault(cid, "wire")
+        return found, str(registry)
+    if spec_dir.is_dir():
+        found = set()
+        for md in sorted(spec_dir.glob("*.md")):
+            if md.name not in SPEC_SKIP:
+                found |= parse_spec_tables(md.read_text(), testability)
+        if found:
+            return found, f"{spec_dir}/*.md"
+    if fallback is not None and fallback.exists():
+        found = parse_wire_ids(fallback.read_text())
+        testability.update((cid, "wire") for cid in found)
+        return found, str(fallback)
+    return None, "none"
+
+
+# --------------------------------------------------------------------------
+# Checks
+
+def canonical(obj):
+    return json.dumps(obj, indent=2, sort_keys=False) + "\n"
+
+
+def walk_hex(node, path, report):
+    """Report hex-valued keys (HEX_KEYS) that are not even-length lower-case hex."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in HEX_KEYS and isinstance(v, str) and not HEX_RE.match(v):
+                report(f"{path}.{k} is not even-length lower-case hex")
+            walk_hex(v, f"{path}.{k}", report)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            walk_hex(v, f"{path}[{i}]", report)
+
+
+def lint_file(path, validator, registry, problems, cited):
+    """Lint one file; append 'path: message' strings to problems.  Returns the number of vectors."""
+    def report(msg, tc=None):
+        problems.append(f"{path}: " + (f"tcId {tc}: " if tc is not None else "") + msg)
+
+    try:
+        text = Path(path).read_text()
+        data = json.loads(text)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        report(f"cannot read JSON: {exc}")
+        return 0
+
+    if validator is not None:
+        for err in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+            where = "/".join(str(p) for p in err.absolute_path) or "(top)"
+            report(f"schema: {where}: {err.message[:300]}")
+
+    if text != canonical(data):
+        report("not canonically formatted (json.dumps indent=2, key order kept, final newline)")
+
+    if not isinstance(data, dict):
+        return 0
+    groups = data.get("testGroups") if isinstance(data.get("testGroups"), list) else []
+    notes = data.get("notes") if isinstance(data.get("notes"), dict) else {}
+    retired = set(x for x in data.get("retiredIds", []) if isinstance(x, int)) \
+        if isinstance(data.get("retiredIds"), list) else set()
+    tests = [t for g in groups if isinstance(g, dict) and isinstance(g.get("tests"), list)
+             for t in g["tests"] if isinstance(t, dict)]
+
+    if data.get("numberOfTests") != len(tests):
+        report(f"numberOfTests is {data.get('numberOfTests')!r}, the file has {len(tests)} tests")
+
+    seen_ids = set()
+    for gi, g in enumerate(groups):
+        if not isinstance(g, dict) or not isinstance(g.get("tests"), list):
+            continue
+        inputs = {}
+        for t in g["tests"]:
+            if not isinstance(t, dict):
+                continue
+            tc = t.get("tcId")
+            if not isinstance(tc, int) or isinstance(tc, bool) or tc < 1:
+                report(f"tcId {tc!r} is not a positive integer")
+            else:
+                if tc in seen_ids:
+                    report("tcId used twice", tc)
+                seen_ids.add(tc)
+                if tc in retired:
+                    report("tcId is listed in retiredIds", tc)
+            comment = t.get("comment")
+            if not isinstance(comment, str) or not comment.strip():
+                report("empty comment", tc)
+            for flag in t.get("flags", []) if isinstance(t.get("flags"), list) else []:
+                if flag not in notes:
+                    report(f"flag {flag!r} not defined in notes", tc)
+            for clause in t.get("clauses", []) if isinstance(t.get("clauses"), list) else []:
+                if not isinstance(clause, str):
+                    continue
+                cited.add(clause)
+                if registry is not None and clause not in registry:
+                    report(f"clause {clause!r} not in the clause registry", tc)
+            chunks = t.get("input") if isinstance(t.get("input"), list) else []
+            for i, chunk in enumerate(chunks):
+                if not isinstance(chunk, str) or not HEX_RE.match(chunk):
+                    report(f"input[{i}] is not even-length lower-case hex", tc)
+            if all(isinstance(c, str) for c in chunks):
+                joined = "".join(chunks)
+                if joined in inputs:
+                    report(f"same input as tcId {inputs[joined]} in group {gi}", tc)
+                else:
+                    inputs[joined] = tc
+            result = t.get("result")
+            acc = t.get("acceptable")
+            if (result == "acceptable") != ("acceptable" in t):
+                report("'acceptable' must be present exactly when result is acceptable", tc)
+            if isinstance(acc, dict):
+                accept, reject = acc.get("accept") or [], acc.get("reject") or []
+                if not accept or not reject:
+                    report("acceptable needs a non-empty accept and a non-empty reject list", tc)
+                missing = PROFILES - set(accept) - set(reject)
+                if missing:
+                    report(f"acceptable does not place profile(s) {sorted(missing)}", tc)
+            exp = t.get("expected")
+            if isinstance(exp, dict):
+                state = exp.get("state")
+                if result == "invalid" and state != "error":
+                    report("invalid vector whose expected state is not error", tc)
+                if result == "valid" and state == "error":
+                    report("valid vector whose expected state is error", tc)
+                if "error" in exp and (exp.get("error") is None) != (state != "error"):
+                    report("expected.error must be null exactly when state is not error", tc)
+                err = exp.get("error")
+                if isinstance(err, dict) and isinstance(err.get("offset"), int) and \
+                        all(isinstance(c, str) for c in chunks):
+                    if err["offset"] > len("".join(chunks)) // 2:
+                        report("error offset is past the end of the input", tc)
+                walk_hex(exp, "expected", lambda m, tc=tc: report(m, tc))
+            else:
+                report("expected is missing or not an object", tc)
+    return len(tests)
+
+
+def find_files(paths):
+    files = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            files += sorted(p.rglob("*_test.json"))
+        else:
+            files.append(p)
+    return files
+
+
+def make_validator(schema_path=SCHEMA):
+    try:
+        import jsonschema
+    except ImportError:  # pragma: no cover - python3-jsonschema is a stated dependency
+        print("vectors-lint: python3-jsonschema missing, schema not checked", file=sys.stderr)
+        return None
+    schema = json.loads(Path(schema_path).read_text())
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def lint(paths, registry_path=None, coverage=False, schema_path=SCHEMA, spec_dir=SPEC_DIR, fallback=None):
+    """Returns (files, vectors, problems)."""
+    problems = []
+    testability = {}
+    registry, source = load_registry(registry_path, spec_dir, fallback, testability)
+    if registry is None:
+        problems.append("no clause registry found (spec/*.md or wire-ids.md); clause IDs not checked")
+    validator = make_validator(schema_path)
+    files = find_files(paths)
+    vectors = 0
+    cited = set()
+    for f in files:
+        vectors += lint_file(f, validator, registry, problems, cited)
+    if not files:
+        problems.append(f"no *_test.json files under {', '.join(str(p) for p in paths)}")
+    if coverage and registry is not None:
+        prefixes = {c.split(".", 1)[0] for c in cited}
+        for cid in sorted(registry):
+            if testability.get(cid, "wire") != "wire":
+                continue
+            if cid.split(".", 1)[0] in prefixes and cid not in cited:
+                problems.append(f"coverage: clause {cid} ({source}) is cited by no vector")
+    return len(files), vectors, problems
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Lint zwire vector files.")
+    ap.add_argument("paths", nargs="*", default=[str(VECDIR)])
+    ap.add_argument("--registry", help="clause registry file (spec table or wire-ids list)")
+    ap.add_argument("--schema", default=str(SCHEMA))
+    ap.add_argument("--coverage", action="store_true",
+                    help="every `wire` registry ID of a cited protocol must be cited by some vector")
+    args = ap.parse_args(argv)
+    nfiles, nvectors, problems = lint(args.paths, args.registry, args.coverage, Path(args.schema))
+    for p in problems:
+        print(p)
+    print(f"vectors-lint: {nfiles} files, {nvectors} vectors, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
