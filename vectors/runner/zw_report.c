@@ -691,7 +691,7 @@ zw_report_decode (const zw_report_params *p, const zw_chunk *chunks, size_t coun
 static int
 compare (const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len, char *why, size_t why_size)
 {
-    if (a_len == b_len && memcmp (a, b, a_len) == 0)
+    if (a_len == b_len && (a_len == 0 || memcmp (a, b, a_len) == 0))
         return 1;
     size_t i = 0;
     while (i < a_len && i < b_len && a[i] == b[i])

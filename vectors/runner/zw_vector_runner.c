@@ -1,8 +1,9 @@
 /*  zw_vector_runner.c — runs golden vector files through the C codecs.
 
     For every test of every file named on the command line: decodes the
-    input in the vector's own chunks, whole, in every chunk size and at
-    every two-way split (a stride for long inputs), checks that every
+    input in the vector's own chunks, whole, in every chunk size, at every
+    two-way split (a stride for long inputs) and in 16 seeded random
+    chunkings, checks that every
     chunking gives the same report (chunk invariance, DESIGN.md), and
     tries the encoder round trip.  Writes one JSON line per test:
 
@@ -18,6 +19,7 @@
 #include "zw_report.h"
 
 #define FULL_SWEEP_MAX 320      /* inputs up to this size: every size and split */
+#define RANDOM_CHUNKINGS 16     /* then this many random chunkings */
 
 static int
 hex_value (char c)
@@ -96,6 +98,40 @@ same_by_split (const zw_report_params *p, const uint8_t *data, size_t len, size_
     return same;
 }
 
+/* A small deterministic generator (xorshift64), so failures reproduce. */
+static uint64_t
+next_random (uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
+/* Decodes data in random pieces of 1..max octets; 1 if the report equals 'want'. */
+static int
+same_by_random (const zw_report_params *p, const uint8_t *data, size_t len, uint64_t seed,
+                const char *want)
+{
+    zw_chunk *chunks = calloc (len + 1, sizeof *chunks);
+    size_t n = 0, at = 0, max = len < 16 ? 4 : len / 4;
+    if (!chunks)
+        abort ();
+    while (at < len) {
+        size_t size = 1 + (size_t) (next_random (&seed) % max);
+        chunks[n].data = data + at;
+        chunks[n].len = len - at < size ? len - at : size;
+        at += chunks[n++].len;
+    }
+    json_t *report = zw_report_decode (p, chunks, n);
+    char *got = canonical (report);
+    int same = strcmp (got, want) == 0;
+    free (got);
+    json_decref (report);
+    free (chunks);
+    return same;
+}
+
 /*  Chunk invariance: returns 1, or 0 with the first differing chunking
     written into variant.  */
 static int
@@ -111,6 +147,11 @@ check_chunkings (const zw_report_params *p, const uint8_t *data, size_t len, con
     for (size_t split = 0; split <= len; split += (split < 64 ? 1 : step))
         if (!same_by_split (p, data, len, split, want)) {
             snprintf (variant, variant_size, "split at octet %zu", split);
+            return 0;
+        }
+    for (uint64_t seed = 1; seed <= RANDOM_CHUNKINGS; seed++)
+        if (!same_by_random (p, data, len, seed * 0x9E3779B97F4A7C15u + len, want)) {
+            snprintf (variant, variant_size, "random chunking, seed %llu", (unsigned long long) seed);
             return 0;
         }
     return 1;
