@@ -35,9 +35,13 @@ MACHINES   := zmtp_greeting zmtp_frame zmtp_metadata zmtp_command z85
 CODEC_C    := codec/zw_error.c codec/zmtp_greeting_pack.c codec/zmtp_command_pack.c
 REPORT_C   := vectors/runner/zw_report.c
 CLI_C      := $(wildcard reference/cli/*.c)
+CLI_H      := $(wildcard reference/cli/*.h)
 FUZZ_TARGETS := greeting frames command metadata z85
 
 GEN_C      := $(MACHINES:%=$(GEN)/%.c)
+# The fuzz rules compile the generated C directly from pattern rules, which
+# would make it intermediate (deleted after the build, then not remade).
+.SECONDARY: $(GEN_C)
 RL_DEPS    := $(wildcard codec/*.rl) $(wildcard codec/*.h)
 
 define objs   # $(1) = build dir
@@ -92,6 +96,8 @@ $(BUILD)/asan/gen/%.o: $(GEN)/%.c $(RL_DEPS)
 $(BUILD)/asan/%.o: %.c $(RL_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) -c $< -o $@
+
+$(CLI_C:%.c=$(BUILD)/obj/%.o) $(CLI_C:%.c=$(BUILD)/asan/%.o): $(CLI_H)
 
 $(BUILD)/lib/libzwcodec.a: $(OBJ_CODEC)
 	@mkdir -p $(@D)

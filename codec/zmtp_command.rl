@@ -45,6 +45,7 @@ static uint8_t *short_nonce_field (zw_zmtp_command_ctx *ctx);
     action context_octet  { ctx->command.u.ping.context.data[ctx->command.u.ping.context.size++] = fc; }
     action group_octet    { ctx->command.u.group.data[ctx->command.u.group.size++] = fc; }
     action field_octet    { *ctx->field++ = fc; }
+    action curve_version  { begin_field (ctx, ctx->command.u.curve_hello.version); }
     action client_key     { begin_field (ctx, ctx->command.u.curve_hello.client_key); }
     action signature_box  { begin_field (ctx, ctx->command.u.curve_hello.signature_box); }
     action long_nonce     { begin_field (ctx, ctx->command.u.curve_welcome.nonce); }

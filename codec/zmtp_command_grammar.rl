@@ -30,7 +30,8 @@
 
     # curve.hello.size (200 octets in all), curve.hello.version (1.0),
     # curve.hello.padding (72 octets, not validated: vectors/FORMAT.md)
-    curve_hello_body = 0x01 0x00 any{72}
+    curve_hello_body = (0x01 0x00) >curve_version $field_octet
+                       any{72}
                        any{32} >client_key $field_octet
                        any{8} >short_nonce $field_octet
                        any{80} >signature_box $field_octet;

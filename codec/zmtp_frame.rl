@@ -71,13 +71,17 @@ frame_end (zw_zmtp_frame_ctx *ctx)
 static int
 header_done (zw_zmtp_frame_ctx *ctx, uint64_t at)
 {
+    int v2 = ctx->framing == ZW_ZMTP_FRAMING_V2;
     if (ctx->size > ZW_ZMTP_SIZE_MAX) {
-        zw_error_set (&ctx->error, ZW_ERR_INVALID_SIZE, at, "zmtp31.frame.long-size",
+        zw_error_set (&ctx->error, ZW_ERR_INVALID_SIZE, at,
+                      v2 ? "zmtp20.frame.long-size" : "zmtp31.frame.long-size",
                       "long size has its top bit set");
         return 0;
     }
     if (ctx->size > ctx->max_size) {
-        zw_error_set (&ctx->error, ZW_ERR_LIMIT_EXCEEDED, at, "zmtp31.frame.size-limit",
+        /* 15/ZMTP has no limit clause of its own: 23/ZMTP's applies */
+        zw_error_set (&ctx->error, ZW_ERR_LIMIT_EXCEEDED, at,
+                      v2 ? "zmtp30.frame.size-limit" : "zmtp31.frame.size-limit",
                       "frame larger than the configured maximum");
         return 0;
     }

@@ -71,8 +71,9 @@ static const char help_text[] =
 "detected protocol and where it was decided), then for 3.x signature, padding\n"
 "(shown, but not significant), version, mechanism, as-server, filler; for 2.0\n"
 "signature, padding, revision, socket-type, identity; for 1.0 identity.  Then\n"
-"per frame: 'frame' with its flags (MORE, LONG, COMMAND) and size, its body\n"
-"in hex and ASCII, 16 octets a line, and for a command frame 'command' with\n"
+"per frame: 'frame' with its flags (MORE, LONG, COMMAND) and size (and 'N\n"
+"read' when the input or an error stopped inside the body), its body in hex\n"
+"and ASCII, 16 octets a line, and for a command frame 'command' with\n"
 "its name and its fields, indented: property (READY, INITIATE: name=value,\n"
 "values in quotes when printable, else 0x-hex), ttl (PING, in deciseconds and\n"
 "seconds), context (PING, PONG), topic (SUBSCRIBE, CANCEL), group (JOIN,\n"
@@ -122,21 +123,21 @@ static const char help_text[] =
 "    printf '0429 0552454144590b536f636b65742d54797065 000000064445414c4552'\n"
 "    printf '084964656e74697479 00000000'; } | zwire decode --hex\n"
 "prints\n"
-"       0  greeting        ZMTP 3.x (23/ZMTP, 37/ZMTP), detected at offset 10\n"
-"       0  signature       ff 00 00 00 00 00 00 00 00 7f\n"
-"       1  padding         00 00 00 00 00 00 00 00 (not significant)\n"
-"      10  version         3.0 (23/ZMTP)\n"
-"      12  mechanism       NULL\n"
-"      32  as-server       0\n"
-"      33  filler          31 octets, all zero\n"
-"      64  frame           flags 0x04 COMMAND, size 41\n"
-"      66    05 52 45 41 44 59 0b 53 6f 63 6b 65 74 2d 54 79  .READY.Socket-Ty\n"
-"      82    70 65 00 00 00 06 44 45 41 4c 45 52 08 49 64 65  pe....DEALER.Ide\n"
-"      98    6e 74 69 74 79 00 00 00 00                       ntity....\n"
-"      66  command         READY\n"
-"      72    property      Socket-Type=\"DEALER\"\n"
-"      94    property      Identity=\"\"\n"
-"end: complete (107 octets)\n";
+"         0  greeting        ZMTP 3.x (23/ZMTP, 37/ZMTP), detected at offset 10\n"
+"         0  signature       ff 00 00 00 00 00 00 00 00 7f\n"
+"         1  padding         00 00 00 00 00 00 00 00 (not significant)\n"
+"        10  version         3.0 (23/ZMTP)\n"
+"        12  mechanism       NULL\n"
+"        32  as-server       0\n"
+"        33  filler          31 octets, all zero\n"
+"        64  frame           flags 0x04 COMMAND, size 41\n"
+"        66    05 52 45 41 44 59 0b 53 6f 63 6b 65 74 2d 54 79  .READY.Socket-Ty\n"
+"        82    70 65 00 00 00 06 44 45 41 4c 45 52 08 49 64 65  pe....DEALER.Ide\n"
+"        98    6e 74 69 74 79 00 00 00 00                       ntity....\n"
+"        66  command         READY\n"
+"        72    property      Socket-Type=\"DEALER\"\n"
+"        94    property      Identity=\"\"\n"
+"  end: complete (107 octets)\n";
 
 /* ------------------------------------------------------------------------- */
 /* options                                                                   */
@@ -650,7 +651,7 @@ decoder_free (decoder *d)
 static const char *
 input_name (const options *o)
 {
-    return o->path ? o->path : "-";
+    return o->path && strcmp (o->path, "-") != 0 ? o->path : "standard input";
 }
 
 static int

@@ -234,10 +234,8 @@ text_curve (const zw_decode_printer *p, const zw_decode_command *c, uint64_t at)
     char z85[41];
     switch (cmd->id) {
         case ZW_COMMAND_HELLO:      /* curve.hello.size */
-            /* curve.hello.version: the decoder accepts 1.0 only (and does
-               not store the two octets in u.curve_hello.version) */
-            line (p, at, "  version");
-            fputs ("1.0\n", p->out);
+            line (p, at, "  version");      /* curve.hello.version */
+            fprintf (p->out, "%u.%u\n", cmd->u.curve_hello.version[0], cmd->u.curve_hello.version[1]);
             hex_line (p, at + 74, "  client-key", cmd->u.curve_hello.client_key, 32);
             z85[zw_z85_encode (z85, sizeof z85, cmd->u.curve_hello.client_key, 32)] = 0;
             line (p, at + 74, "  client-key");
@@ -435,8 +433,8 @@ json_curve (const zw_decode_printer *p, zw_json *j, const zw_decode_command *c)
     int t = 0;
     switch (cmd->id) {
         case ZW_COMMAND_HELLO:
-            zw_json_uint (j, "versionMajor", 1);     /* curve.hello.version: see text_curve */
-            zw_json_uint (j, "versionMinor", 0);
+            zw_json_uint (j, "versionMajor", cmd->u.curve_hello.version[0]);  /* curve.hello.version */
+            zw_json_uint (j, "versionMinor", cmd->u.curve_hello.version[1]);
             t |= json_field (p, j, "clientKey", cmd->u.curve_hello.client_key, 32);
             z85[zw_z85_encode (z85, sizeof z85, cmd->u.curve_hello.client_key, 32)] = 0;
             zw_json_cstring (j, "clientKeyZ85", z85);

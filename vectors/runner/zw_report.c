@@ -372,8 +372,8 @@ curve_command_json (const command_capture *c, json_t *o)
     const zw_zmtp_command *cmd = &c->command;
     switch (cmd->id) {
         case ZW_COMMAND_HELLO:
-            json_object_set_new (o, "versionMajor", json_integer (1));
-            json_object_set_new (o, "versionMinor", json_integer (0));
+            json_object_set_new (o, "versionMajor", json_integer (cmd->u.curve_hello.version[0]));
+            json_object_set_new (o, "versionMinor", json_integer (cmd->u.curve_hello.version[1]));
             json_object_set_new (o, "clientKey", hex (cmd->u.curve_hello.client_key, 32));
             json_object_set_new (o, "nonce", hex (cmd->u.curve_hello.nonce, 8));
             json_object_set_new (o, "signatureBox", hex (cmd->u.curve_hello.signature_box, 80));
