@@ -24,7 +24,7 @@ valid. Encoders write an object with "data" as an unknown command, whatever its 
 from . import command_curve, command_plain, command_zmtp
 from .bounded import Bounded, octet, rest
 from .errors import MALFORMED_COMMAND, DecodeError, EncodeError
-from .pump import Pump
+from .pump import Pump, PumpDecoder
 
 ALPHA = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 MECHANISM_LAYOUTS = {
@@ -68,21 +68,12 @@ def parse_name(cur, clause):
     return name.decode("ascii")
 
 
-class CommandDecoder:
+class CommandDecoder(PumpDecoder):
     """Push decoder for one command body of known total length."""
 
     def __init__(self, total, mechanism="NULL", family="zmtp31"):
         layouts_for(mechanism)
         self._pump = Pump(parse_command(Bounded(total), mechanism, family))
-
-    def push(self, data):
-        """Feed a chunk of the body; returns the octets consumed."""
-        return self._pump.push(data)
-
-    @property
-    def error(self):
-        """The DecodeError (body-local offset), or None."""
-        return self._pump.error
 
     @property
     def command(self):

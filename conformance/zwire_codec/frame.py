@@ -29,7 +29,7 @@ size 0 fails at once, at its body offset (the octet after its size).
 
 from .command import CommandDecoder, encode_command, layouts_for
 from .errors import INVALID_FLAGS, INVALID_SIZE, LIMIT_EXCEEDED, DecodeError
-from .pump import Pump, Some
+from .pump import Pump, Some, PumpDecoder
 
 MORE, LONG, COMMAND = 0x01, 0x02, 0x04
 SIZE_TOP_BIT = 1 << 63
@@ -57,7 +57,7 @@ class Frame:
         return out
 
 
-class FrameDecoder:
+class FrameDecoder(PumpDecoder):
     """Push decoder for a frame stream; params as in FORMAT.md."""
 
     def __init__(self, zmtp_version="3.1", max_frame_size=DEFAULT_MAX_FRAME_SIZE,
@@ -72,13 +72,6 @@ class FrameDecoder:
         self._boundary = True
         self._pump = Pump(self._parse())
 
-    def push(self, data):
-        """Feed a chunk; returns the octets consumed (all, unless an error stopped it)."""
-        return self._pump.push(data)
-
-    @property
-    def error(self):
-        return self._pump.error
 
     def report(self):
         """{"state", "error", "frames"} in FORMAT.md's normal form."""

@@ -43,7 +43,7 @@ The greeting object is null until the greeting is complete, and also on error.
 
 from .errors import (INVALID_MECHANISM, LIMIT_EXCEEDED, MALFORMED_GREETING,
                      MECHANISM_MISMATCH, UNSUPPORTED_VERSION, DecodeError, EncodeError)
-from .pump import Pump
+from .pump import Pump, PumpDecoder
 
 MECHANISM_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.+")
 MIN_VERSIONS = {"1.0": (1, 0), "2.0": (2, 0), "3.0": (3, 0), "3.1": (3, 1)}
@@ -52,7 +52,7 @@ IDENTITY_MAX = 255
 MECHANISM_AT, AS_SERVER_AT = 12, 32
 
 
-class GreetingDecoder:
+class GreetingDecoder(PumpDecoder):
     """Push decoder for a peer's greeting; params as in FORMAT.md."""
 
     def __init__(self, min_version="1.0", mechanism=None):
@@ -63,13 +63,6 @@ class GreetingDecoder:
         self.detected = None
         self._pump = Pump(self._parse())
 
-    def push(self, data):
-        """Feed a chunk; returns the octets consumed (none after the greeting)."""
-        return self._pump.push(data)
-
-    @property
-    def error(self):
-        return self._pump.error
 
     def report(self):
         """{"state", "error", "detected", "greeting"} in FORMAT.md's normal form."""

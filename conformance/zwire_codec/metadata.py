@@ -26,7 +26,7 @@ are cited (not plain.*.metadata), since they name the rule that failed.
 
 from .bounded import Bounded, octet, take
 from .errors import INVALID_METADATA, DecodeError, EncodeError
-from .pump import Pump
+from .pump import Pump, PumpDecoder
 
 NAME_CHARS = frozenset(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+")
@@ -73,20 +73,13 @@ def parse_name(cur, clause):
     return name.decode("ascii")
 
 
-class MetadataDecoder:
+class MetadataDecoder(PumpDecoder):
     """Push decoder for a property list of known total length."""
 
     def __init__(self, total, family="zmtp31"):
         self._props = []
         self._pump = Pump(parse_properties(Bounded(total), family, self._props))
 
-    def push(self, data):
-        """Feed a chunk; returns the octets consumed."""
-        return self._pump.push(data)
-
-    @property
-    def error(self):
-        return self._pump.error
 
     def report(self):
         """{"state", "error", "properties"} in FORMAT.md's normal form.

@@ -83,3 +83,21 @@ class Pump:
             self.error = err
         else:
             self._want = want
+
+
+class PumpDecoder:
+    """Base of the push decoders: `push` and `error` go to the decoder's pump.
+
+    A subclass sets `self._pump` to the Pump running its parser and adds its own
+    `report()` in FORMAT.md's normal form.
+    """
+
+    _pump = None
+
+    def push(self, data):
+        """Feed a chunk; returns the octets consumed (none once stopped)."""
+        return self._pump.push(data)
+
+    @property
+    def error(self):
+        return self._pump.error

@@ -19,7 +19,7 @@ The decoder knows the text length up front (FORMAT.md step 3). Error offsets:
 
 from .bounded import Bounded, octet
 from .errors import INVALID_Z85, DecodeError, EncodeError
-from .pump import Pump
+from .pump import Pump, PumpDecoder
 
 ALPHABET = (b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
             b".-:+=^!/*?&<>()[]{}@%$#")
@@ -49,20 +49,13 @@ def parse_group(cur):
     return value.to_bytes(4, "big")
 
 
-class Z85Decoder:
+class Z85Decoder(PumpDecoder):
     """Push decoder for Z85 text of known total length."""
 
     def __init__(self, total):
         self._out = bytearray()
         self._pump = Pump(parse_text(Bounded(total), self._out))
 
-    def push(self, data):
-        """Feed a chunk of the text; returns the octets consumed."""
-        return self._pump.push(data)
-
-    @property
-    def error(self):
-        return self._pump.error
 
     def report(self):
         """{"state", "error", "decoded"}: decoded holds the whole groups so far."""

@@ -61,6 +61,18 @@ canonical (json_t *report)
     return json_dumps (report, JSON_COMPACT | JSON_SORT_KEYS);
 }
 
+/* 1 if decoding the chunks gives the report 'want' (canonical JSON). */
+static int
+same_report (const zw_report_params *p, const zw_chunk *chunks, size_t count, const char *want)
+{
+    json_t *report = zw_report_decode (p, chunks, count);
+    char *got = canonical (report);
+    int same = strcmp (got, want) == 0;
+    free (got);
+    json_decref (report);
+    return same;
+}
+
 /* Decodes data in pieces of 'size' octets; 1 if the report equals 'want'. */
 static int
 same_by_size (const zw_report_params *p, const uint8_t *data, size_t len, size_t size,
@@ -76,11 +88,7 @@ same_by_size (const zw_report_params *p, const uint8_t *data, size_t len, size_t
         chunks[n].len = len - at < size ? len - at : size;
         n++;
     }
-    json_t *report = zw_report_decode (p, chunks, n);
-    char *got = canonical (report);
-    int same = strcmp (got, want) == 0;
-    free (got);
-    json_decref (report);
+    int same = same_report (p, chunks, n, want);
     free (chunks);
     return same;
 }
@@ -90,12 +98,7 @@ same_by_split (const zw_report_params *p, const uint8_t *data, size_t len, size_
                const char *want)
 {
     zw_chunk chunks[2] = { { data, split }, { data + split, len - split } };
-    json_t *report = zw_report_decode (p, chunks, 2);
-    char *got = canonical (report);
-    int same = strcmp (got, want) == 0;
-    free (got);
-    json_decref (report);
-    return same;
+    return same_report (p, chunks, 2, want);
 }
 
 /* A small deterministic generator (xorshift64), so failures reproduce. */
@@ -123,11 +126,7 @@ same_by_random (const zw_report_params *p, const uint8_t *data, size_t len, uint
         chunks[n].len = len - at < size ? len - at : size;
         at += chunks[n++].len;
     }
-    json_t *report = zw_report_decode (p, chunks, n);
-    char *got = canonical (report);
-    int same = strcmp (got, want) == 0;
-    free (got);
-    json_decref (report);
+    int same = same_report (p, chunks, n, want);
     free (chunks);
     return same;
 }
