@@ -52,7 +52,7 @@ OBJ_CODEC  := $(call objs,$(BUILD)/obj)
 ASAN_CODEC := $(call objs,$(BUILD)/asan)
 
 .PHONY: all help deps check conformance unit unit-asan vectors vectors-check vectors-lint \
-        spec-lint trace python-tests fuzz fuzz-afl fuzz-build fuzz-replay fuzz-smoke \
+        spec-lint trace python-tests fuzz fuzz-afl fuzz-build fuzz-replay fuzz-smoke fuzz-dicts-lint \
         fuzz-seeds docs clean ragel-version
 
 all: deps $(BUILD)/bin/zwire $(BUILD)/bin/zw-vector-runner $(BUILD)/bin/test-codec \
@@ -152,7 +152,10 @@ cli-tests: $(BUILD)/bin/zwire $(BUILD)/asan/bin/zwire
 	ZWIRE=$(BUILD)/asan/bin/zwire $(ASAN_ENV) $(PYTHON) -m pytest -q -p no:cacheprovider reference/tests
 
 python-tests:
-	$(PYTHON) -m pytest -q -p no:cacheprovider conformance/tests tools/tests vectors/tools/tests
+	$(PYTHON) -m pytest -q -p no:cacheprovider conformance/tests tools/tests vectors/tools/tests fuzz/tests
+
+fuzz-dicts-lint:
+	$(PYTHON) fuzz/make_dicts.py --check
 
 trace:
 	@mkdir -p $(REPORTS)
@@ -173,11 +176,13 @@ $(BUILD)/fuzz/afl/%: fuzz/fuzz_%.c fuzz/fuzz_oracle.c fuzz/fuzz_oracle.h $(FUZZ_
 
 fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/libfuzzer/%)
 
-# Seeds: every vector's input, by decoder type, plus the committed corpus.
+# Seeds: every vector's input, by decoder type, plus the committed corpus
+# (so AFL++, which takes one input directory, starts from both).
 fuzz-seeds:
 	@for t in $(FUZZ_TARGETS); do \
 	    rm -rf $(BUILD)/fuzz/seeds/$$t; mkdir -p $(BUILD)/fuzz/seeds/$$t; \
-	    $(PYTHON) vectors/tools/seeds.py --out $(BUILD)/fuzz/seeds/$$t --type $$t --fuzz-prefix || exit 1; \
+	    $(PYTHON) vectors/tools/seeds.py --out $(BUILD)/fuzz/seeds/$$t --type $$t || exit 1; \
+	    cp fuzz/corpus/$$t/* $(BUILD)/fuzz/seeds/$$t/ 2>/dev/null || true; \
 	done
 
 # Replays every seed and committed corpus file (regressions) through each harness.
@@ -185,8 +190,9 @@ fuzz-replay: fuzz-build fuzz-seeds
 	@for t in $(FUZZ_TARGETS); do \
 	    mkdir -p fuzz/corpus/$$t; \
 	    echo "fuzz-replay: $$t"; \
-	    $(BUILD)/fuzz/libfuzzer/$$t -runs=0 $(BUILD)/fuzz/seeds/$$t fuzz/corpus/$$t 2>&1 | tail -1 \
-	      || exit 1; \
+	    out=$$($(BUILD)/fuzz/libfuzzer/$$t -runs=0 $(BUILD)/fuzz/seeds/$$t fuzz/corpus/$$t 2>&1) \
+	      || { echo "$$out" | tail -60; echo "fuzz-replay: $$t FAILED"; exit 1; }; \
+	    echo "$$out" | tail -1; \
 	done
 
 # A bounded libFuzzer run of every harness; exits non-zero on any finding.
@@ -196,10 +202,10 @@ fuzz-smoke: fuzz-build fuzz-seeds
 	    --report $(REPORTS)/fuzz.json $(FUZZ_TARGETS)
 
 fuzz: $(BUILD)/fuzz/libfuzzer/$(TARGET) fuzz-seeds
-	@mkdir -p $(BUILD)/fuzz/work/$(TARGET) fuzz/corpus/$(TARGET)
+	@mkdir -p $(BUILD)/fuzz/work/$(TARGET)/corpus fuzz/corpus/$(TARGET)
 	$(BUILD)/fuzz/libfuzzer/$(TARGET) -max_total_time=$(SECONDS) -dict=fuzz/dict/$(TARGET).dict \
 	    -artifact_prefix=$(BUILD)/fuzz/work/$(TARGET)/ \
-	    $(BUILD)/fuzz/work/$(TARGET) $(BUILD)/fuzz/seeds/$(TARGET) fuzz/corpus/$(TARGET)
+	    $(BUILD)/fuzz/work/$(TARGET)/corpus $(BUILD)/fuzz/seeds/$(TARGET) fuzz/corpus/$(TARGET)
 
 fuzz-afl: $(BUILD)/fuzz/afl/$(TARGET) fuzz-seeds
 	@mkdir -p $(BUILD)/fuzz/afl-out/$(TARGET)
@@ -209,7 +215,7 @@ fuzz-afl: $(BUILD)/fuzz/afl/$(TARGET) fuzz-seeds
 
 # --- the two commands of the README ----------------------------------------------------
 check: all
-	$(MAKE) --no-print-directory spec-lint vectors-lint unit unit-asan python-tests \
+	$(MAKE) --no-print-directory spec-lint vectors-lint fuzz-dicts-lint unit unit-asan python-tests \
 	    vectors-check vectors-check-asan cli-tests fuzz-replay fuzz-smoke trace
 	@echo "make check: all passed"
 

@@ -26,7 +26,11 @@
          to what a non-canonical input may change (frame offsets and the
          LONG bit, a 1.0 detection offset, the raw body of a command frame
          whose command re-encodes canonically), y must be a fixpoint
-         (encode(decode(y)) == y), and zw_report_round_trip(x) must say
+         (encode(decode(y)) == y), y must be the canonical form of x (x with
+         only the variations FORMAT.md sanctions undone: long size for a
+         short body, CURVE HELLO padding, signature padding and filler, a
+         1.0 identity's flags octet and long length), and
+         zw_report_round_trip(x) must say
          "canonical" exactly when x is y (a prefix of x, for a greeting
          followed by traffic).  Z85 and metadata have one encoding per
          value, so there x must be canonical.

@@ -12,9 +12,8 @@ input identical to one already written is skipped (the first file / tcId wins).
 --type all takes every group type.
 Prints the number of files written.
 
---fuzz-prefix is accepted because the Makefile's fuzz-seeds target passes it; it changes
-nothing.  The zwire harnesses (fuzz/fuzz_*.c) choose their params from a hash of the input
-and read no params prefix, so a seed is exactly the vector's octets.
+The zwire harnesses (fuzz/fuzz_*.c) choose their params from a hash of the input and read
+no params prefix, so a seed is exactly the vector's octets.
 """
 
 import argparse
@@ -63,9 +62,6 @@ def main(argv=None):
                     help="test group type to take; repeat for several")
     ap.add_argument("--vectors", action="append", help="vector file or directory (default: vectors/)")
     ap.add_argument("--dedupe", action="store_true", help="write each distinct input once")
-    ap.add_argument("--fuzz-prefix", action="store_true",
-                    help="accepted for the Makefile's fuzz-seeds target; no effect (the harnesses read "
-                         "no params prefix, a seed is the vector's octets)")
     args = ap.parse_args(argv)
     types = set(TYPES) if "all" in args.type else set(args.type)
     n = write_seeds(args.out, types, args.vectors or [VECDIR], args.dedupe)
