@@ -50,7 +50,7 @@ typedef struct {
     const zw_zmtp_frame_callbacks *callbacks;
     void *user;
     int cs;
-    uint64_t offset;            /* octets consumed so far */
+    uint64_t offset;            /* absolute offset of the next octet */
     uint64_t size;              /* size being accumulated */
     uint64_t body_left;         /* body octets still to come */
     int halted;
@@ -58,11 +58,14 @@ typedef struct {
     zw_zmtp_frame_header header;    /* the current frame */
 } zw_zmtp_frame_ctx;
 
-/*  Starts a decoder for the given framing.  max_size bounds the body size
-    (ZW_ZMTP_SIZE_MAX for no bound beyond the protocol's own).  callbacks
-    may be NULL.  */
-void zw_zmtp_frame_init (zw_zmtp_frame_ctx *ctx, zw_zmtp_framing framing, uint64_t max_size,
-                         const zw_zmtp_frame_callbacks *callbacks, void *user);
+/*  Starts a decoder for the given framing.  base is the absolute offset of
+    the first octet it will be given (the greeting's size, on a connection):
+    header and error offsets count from the connection's start.  max_size
+    bounds the body size (ZW_ZMTP_SIZE_MAX for no bound beyond the
+    protocol's own).  callbacks may be NULL.  */
+void zw_zmtp_frame_init (zw_zmtp_frame_ctx *ctx, zw_zmtp_framing framing, uint64_t base,
+                         uint64_t max_size, const zw_zmtp_frame_callbacks *callbacks,
+                         void *user);
 
 /*  Feeds octets; returns how many were consumed (len, unless an error was
     found or a callback halted the decoder).  */

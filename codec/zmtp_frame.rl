@@ -123,11 +123,12 @@ take_body (zw_zmtp_frame_ctx *ctx, const uint8_t *data, size_t len)
 }
 
 void
-zw_zmtp_frame_init (zw_zmtp_frame_ctx *ctx, zw_zmtp_framing framing, uint64_t max_size,
-                    const zw_zmtp_frame_callbacks *callbacks, void *user)
+zw_zmtp_frame_init (zw_zmtp_frame_ctx *ctx, zw_zmtp_framing framing, uint64_t base,
+                    uint64_t max_size, const zw_zmtp_frame_callbacks *callbacks, void *user)
 {
     memset (ctx, 0, sizeof *ctx);
     ctx->framing = framing;
+    ctx->offset = base;
     ctx->max_size = max_size;
     ctx->callbacks = callbacks;
     ctx->user = user;

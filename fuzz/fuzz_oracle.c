@@ -27,10 +27,6 @@
 #define SMALL_INPUT 512             /* inputs replayed in 1-octet chunks */
 #define MAX_CUTS 4
 
-typedef struct {
-    uint8_t *data;
-    size_t len, cap;
-} buffer;
 
 typedef struct {
     const zw_report_params *params;
@@ -40,29 +36,6 @@ typedef struct {
 
 static const uint8_t empty[1];
 
-static void
-buffer_add (buffer *b, const uint8_t *data, size_t len)
-{
-    if (b->len + len > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + len)
-            cap *= 2;
-        b->data = realloc (b->data, cap);
-        if (!b->data)
-            abort ();
-        b->cap = cap;
-    }
-    if (len)
-        memcpy (b->data + b->len, data, len);
-    b->len += len;
-}
-
-static void
-buffer_free (buffer *b)
-{
-    free (b->data);
-    memset (b, 0, sizeof *b);
-}
 
 /* ---------------------------------------------------------------------- */
 /* hashing                                                                 */
@@ -137,7 +110,7 @@ print_report (const char *label, const json_t *report)
 /*  Prints what failed, the params, the input, the reports and the octets
     involved, then aborts: the fuzzer records the input as a crash.  */
 static void
-fail (const oracle *o, const json_t *a, const json_t *b, const buffer *octets, const char *format, ...)
+fail (const oracle *o, const json_t *a, const json_t *b, const zw_bytes *octets, const char *format, ...)
 {
     const zw_report_params *p = o->params;
     va_list args;
@@ -534,7 +507,7 @@ refuse (const char *format, ...)
 
 /* A hex field into a buffer; want is the exact octet count, or SIZE_MAX. */
 static int
-hex_field (const json_t *object, const char *key, size_t want, buffer *out)
+hex_field (const json_t *object, const char *key, size_t want, zw_bytes *out)
 {
     json_t *value = json_object_get (object, key);
     size_t octets;
@@ -545,7 +518,7 @@ hex_field (const json_t *object, const char *key, size_t want, buffer *out)
         unsigned hi = (unsigned) (text[2 * i] <= '9' ? text[2 * i] - '0' : text[2 * i] - 'a' + 10);
         unsigned lo = (unsigned) (text[2 * i + 1] <= '9' ? text[2 * i + 1] - '0' : text[2 * i + 1] - 'a' + 10);
         uint8_t octet = (uint8_t) (hi << 4 | lo);
-        buffer_add (out, &octet, 1);
+        zw_bytes_add (out, &octet, 1);
     }
     return 0;
 }
@@ -553,18 +526,18 @@ hex_field (const json_t *object, const char *key, size_t want, buffer *out)
 static int
 fixed_field (const json_t *object, const char *key, uint8_t *field, size_t size)
 {
-    buffer b = { 0 };
+    zw_bytes b = { 0 };
     int rc = hex_field (object, key, size, &b);
     if (rc == 0 && size)
         memcpy (field, b.data, size);
-    buffer_free (&b);
+    zw_bytes_free (&b);
     return rc;
 }
 
 static int
 short_string (const json_t *object, const char *key, zw_short_string *s)
 {
-    buffer b = { 0 };
+    zw_bytes b = { 0 };
     int rc = hex_field (object, key, SIZE_MAX, &b);
     if (rc == 0 && b.len > sizeof s->data)
         rc = refuse ("field '%s' is over 255 octets", key);
@@ -573,22 +546,22 @@ short_string (const json_t *object, const char *key, zw_short_string *s)
         if (b.len)
             memcpy (s->data, b.data, b.len);
     }
-    buffer_free (&b);
+    zw_bytes_free (&b);
     return rc;
 }
 
 static int
-encode_properties (const json_t *list, buffer *out)
+encode_properties (const json_t *list, zw_bytes *out)
 {
     if (!json_is_array (list))
         return refuse ("properties is not an array");
     for (size_t i = 0; i < json_array_size (list); i++) {
         json_t *prop = json_array_get (list, i);
         json_t *name = json_object_get (prop, "name");
-        buffer value = { 0 };
+        zw_bytes value = { 0 };
         if (!json_is_string (name) || json_object_size (prop) != 2
         ||  hex_field (prop, "value", SIZE_MAX, &value) != 0) {
-            buffer_free (&value);
+            zw_bytes_free (&value);
             return refuse ("property %zu is not {name, value}", i);
         }
         size_t name_size = json_string_length (name), cap = 1 + name_size + 4 + value.len;
@@ -597,9 +570,9 @@ encode_properties (const json_t *list, buffer *out)
             abort ();
         size_t n = zw_zmtp_metadata_pack (buf, cap, json_string_value (name), name_size,
                                           value.len ? value.data : empty, value.len);
-        buffer_add (out, buf, n);
+        zw_bytes_add (out, buf, n);
         free (buf);
-        buffer_free (&value);
+        zw_bytes_free (&value);
         if (n != cap)
             return refuse ("zw_zmtp_metadata_pack refuses property %zu", i);
     }
@@ -683,7 +656,7 @@ command_fields (zw_zmtp_mechanism mechanism, const json_t *c, zw_zmtp_command *c
 }
 
 static int
-encode_command (zw_zmtp_mechanism mechanism, const json_t *c, buffer *out)
+encode_command (zw_zmtp_mechanism mechanism, const json_t *c, zw_bytes *out)
 {
     static zw_zmtp_command cmd;     /* large: not on the stack */
     uint8_t head[2048];
@@ -703,7 +676,7 @@ encode_command (zw_zmtp_mechanism mechanism, const json_t *c, buffer *out)
     size_t n = zw_zmtp_command_pack_head (head, sizeof head, mechanism, &cmd);
     if (n == 0)
         return refuse ("zw_zmtp_command_pack_head refuses the %s command", cmd.name);
-    buffer_add (out, head, n);
+    zw_bytes_add (out, head, n);
     if (tail && strcmp (tail, "properties") == 0)
         return encode_properties (json_object_get (c, tail), out);
     if (tail)
@@ -712,11 +685,11 @@ encode_command (zw_zmtp_mechanism mechanism, const json_t *c, buffer *out)
 }
 
 static int
-encode_greeting (const json_t *g, buffer *out)
+encode_greeting (const json_t *g, zw_bytes *out)
 {
     const char *version = json_string_value (json_object_get (g, "version"));
     uint8_t buf[512];
-    buffer identity = { 0 };
+    zw_bytes identity = { 0 };
     json_int_t major, minor, as_server, revision, socket_type;
     size_t n = 0;
     if (!version)
@@ -734,7 +707,7 @@ encode_greeting (const json_t *g, buffer *out)
         if (json_object_size (g) != 4 || !integer (g, "revision", &revision)
         ||  !integer (g, "socketType", &socket_type) || hex_field (g, "identity", SIZE_MAX, &identity)
         ||  revision < 0 || revision > 255 || socket_type < 0 || socket_type > 255) {
-            buffer_free (&identity);
+            zw_bytes_free (&identity);
             return refuse ("a 2.0 greeting is not {version, revision, socketType, identity}");
         }
         n = zw_zmtp_greeting_pack_v2 (buf, sizeof buf, (uint8_t) revision, (uint8_t) socket_type,
@@ -742,35 +715,35 @@ encode_greeting (const json_t *g, buffer *out)
     }
     else if (strcmp (version, "1.0") == 0) {
         if (json_object_size (g) != 2 || hex_field (g, "identity", SIZE_MAX, &identity)) {
-            buffer_free (&identity);
+            zw_bytes_free (&identity);
             return refuse ("a 1.0 greeting is not {version, identity}");
         }
         n = zw_zmtp_greeting_pack_v1 (buf, sizeof buf, identity.len ? identity.data : empty,
                                       identity.len);
     }
-    buffer_free (&identity);
+    zw_bytes_free (&identity);
     if (n == 0)
         return refuse ("the greeting encoder refuses the %s greeting", version);
-    buffer_add (out, buf, n);
+    zw_bytes_add (out, buf, n);
     return 0;
 }
 
 static int
-encode_frames (const zw_report_params *p, const json_t *frames, buffer *out)
+encode_frames (const zw_report_params *p, const json_t *frames, zw_bytes *out)
 {
     for (size_t i = 0; i < json_array_size (frames); i++) {
         json_t *frame = json_array_get (frames, i);
         json_int_t flags = json_integer_value (json_object_get (frame, "flags"));
         int command = p->framing == ZW_ZMTP_FRAMING_V3 && (flags & ZW_ZMTP_FLAG_COMMAND);
         uint8_t header[ZW_ZMTP_FRAME_HEADER_MAX];
-        buffer body = { 0 };
+        zw_bytes body = { 0 };
         int rc = command ? encode_command (p->mechanism, json_object_get (frame, "command"), &body)
                          : hex_field (frame, "body", SIZE_MAX, &body);
         size_t n = rc ? 0 : zw_zmtp_frame_pack_header (header, sizeof header, flags & ZW_ZMTP_FLAG_MORE,
                                                        command, body.len);
-        buffer_add (out, header, n);
-        buffer_add (out, body.data, body.len);
-        buffer_free (&body);
+        zw_bytes_add (out, header, n);
+        zw_bytes_add (out, body.data, body.len);
+        zw_bytes_free (&body);
         if (rc)
             return rc;
         if (n == 0)
@@ -780,9 +753,9 @@ encode_frames (const zw_report_params *p, const json_t *frames, buffer *out)
 }
 
 static int
-encode_z85 (const json_t *report, buffer *out)
+encode_z85 (const json_t *report, zw_bytes *out)
 {
-    buffer decoded = { 0 };
+    zw_bytes decoded = { 0 };
     if (hex_field (report, "decoded", SIZE_MAX, &decoded) != 0)
         return -1;
     size_t cap = decoded.len / 4 * 5 + 1;
@@ -790,16 +763,16 @@ encode_z85 (const json_t *report, buffer *out)
     if (!text)
         abort ();
     size_t n = zw_z85_encode (text, cap, decoded.len ? decoded.data : empty, decoded.len);
-    buffer_add (out, (const uint8_t *) text, n);
+    zw_bytes_add (out, (const uint8_t *) text, n);
     free (text);
     int rc = n == decoded.len / 4 * 5 && decoded.len % 4 == 0 ? 0 : refuse ("zw_z85_encode refuses");
-    buffer_free (&decoded);
+    zw_bytes_free (&decoded);
     return rc;
 }
 
 /*  y = encode(report).  Returns 0, or -1 with the reason in 'reason'.  */
 static int
-encode_report (const zw_report_params *p, const json_t *report, buffer *out)
+encode_report (const zw_report_params *p, const json_t *report, zw_bytes *out)
 {
     reason = NULL;
     switch (p->type) {
@@ -871,7 +844,7 @@ zero_hello_padding (const zw_report_params *p, uint8_t *body, uint64_t size)
 }
 
 static int
-canonical_greeting (const json_t *report, const uint8_t *x, size_t n, buffer *out)
+canonical_greeting (const json_t *report, const uint8_t *x, size_t n, zw_bytes *out)
 {
     const char *version = json_string_value (json_object_get (json_object_get (report, "greeting"),
                                                               "version"));
@@ -882,7 +855,7 @@ canonical_greeting (const json_t *report, const uint8_t *x, size_t n, buffer *ou
         memcpy (buf, x, ZW_ZMTP_GREETING_SIZE);
         memset (buf + 1, 0, 8);                 /* zmtp31.greeting.padding-ignored */
         memset (buf + 33, 0, 31);               /* zmtp31.greeting.filler */
-        buffer_add (out, buf, sizeof buf);
+        zw_bytes_add (out, buf, sizeof buf);
         return 0;
     }
     if (version && strcmp (version, "2.0") == 0) {
@@ -890,8 +863,8 @@ canonical_greeting (const json_t *report, const uint8_t *x, size_t n, buffer *ou
             return -1;
         memcpy (buf, x, 10);
         memset (buf + 1, 0, 8);
-        buffer_add (out, buf, 10);
-        buffer_add (out, x + 10, 4u + x[13]);
+        zw_bytes_add (out, buf, 10);
+        zw_bytes_add (out, x + 10, 4u + x[13]);
         return 0;
     }
     if (version && strcmp (version, "1.0") == 0) {
@@ -914,15 +887,15 @@ canonical_greeting (const json_t *report, const uint8_t *x, size_t n, buffer *ou
             head_size = 10;
         }
         head[head_size - 1] = 0;                /* zmtp10.greeting.identity-flags */
-        buffer_add (out, head, head_size);
-        buffer_add (out, x + header, (size_t) (length - 1));
+        zw_bytes_add (out, head, head_size);
+        zw_bytes_add (out, x + header, (size_t) (length - 1));
         return 0;
     }
     return -1;
 }
 
 static int
-canonical_frames (const zw_report_params *p, const uint8_t *x, size_t n, buffer *out)
+canonical_frames (const zw_report_params *p, const uint8_t *x, size_t n, zw_bytes *out)
 {
     size_t at = 0;
     while (at < n) {
@@ -940,13 +913,13 @@ canonical_frames (const zw_report_params *p, const uint8_t *x, size_t n, buffer 
             head[0] = flags & (uint8_t) ~ZW_ZMTP_FLAG_LONG;
             head[1] = (uint8_t) size;
             header = 2;
-            buffer_add (out, head, 2);
+            zw_bytes_add (out, head, 2);
         }
         else
-            buffer_add (out, head, header);
+            zw_bytes_add (out, head, header);
         size_t body = out->len;
         at += (flags & ZW_ZMTP_FLAG_LONG) ? 9 : 2;
-        buffer_add (out, x + at, (size_t) size);
+        zw_bytes_add (out, x + at, (size_t) size);
         if (p->framing == ZW_ZMTP_FRAMING_V3 && (flags & ZW_ZMTP_FLAG_COMMAND))
             zero_hello_padding (p, out->data + body, size);
         at += (size_t) size;
@@ -956,7 +929,7 @@ canonical_frames (const zw_report_params *p, const uint8_t *x, size_t n, buffer 
 
 static int
 canonical_form (const zw_report_params *p, const json_t *report, const uint8_t *x, size_t n,
-                buffer *out)
+                zw_bytes *out)
 {
     switch (p->type) {
         case ZW_REPORT_GREETING:
@@ -964,12 +937,12 @@ canonical_form (const zw_report_params *p, const json_t *report, const uint8_t *
         case ZW_REPORT_FRAMES:
             return canonical_frames (p, x, n, out);
         case ZW_REPORT_COMMAND:
-            buffer_add (out, x, n);
+            zw_bytes_add (out, x, n);
             zero_hello_padding (p, out->data, n);
             return 0;
         case ZW_REPORT_METADATA:
         case ZW_REPORT_Z85:
-            buffer_add (out, x, n);
+            zw_bytes_add (out, x, n);
             return 0;
     }
     return -1;
@@ -985,7 +958,7 @@ static void
 check_round_trip (const oracle *o, const json_t *a)
 {
     const zw_report_params *p = o->params;
-    buffer y = { 0 }, again = { 0 };
+    zw_bytes y = { 0 }, again = { 0 };
     char why[256] = "";
     if (strcmp (state_of (a), "complete") != 0)
         return;
@@ -1009,7 +982,7 @@ check_round_trip (const oracle *o, const json_t *a)
         fail (o, a, b, &y, "round trip: y = encode(decode(x)) is not a fixpoint (encode(decode(y)) != y)");
 
     /* Only the differences FORMAT.md sanctions. */
-    buffer canonical_x = { 0 };
+    zw_bytes canonical_x = { 0 };
     if (canonical_form (p, a, o->input, o->size, &canonical_x) != 0)
         fail (o, a, b, &y, "round trip: the input does not have the layout its complete report claims");
     if (!same_bytes (canonical_x.data, canonical_x.len, y.data, y.len))
@@ -1018,7 +991,7 @@ check_round_trip (const oracle *o, const json_t *a)
         fail (o, a, b, &y, "round trip: y = encode(decode(x)) differs from the canonical form of x "
               "(a field the report lost or the decoder misread)");
     }
-    buffer_free (&canonical_x);
+    zw_bytes_free (&canonical_x);
 
     /* The codec's own round trip must agree with this one on canonicity. */
     int canonical = p->type == ZW_REPORT_GREETING
@@ -1034,8 +1007,8 @@ check_round_trip (const oracle *o, const json_t *a)
         fail (o, a, b, &y, "round trip: a %s input is not canonical, yet the format has one "
               "encoding per value", type_name (p->type));
     json_decref (b);
-    buffer_free (&y);
-    buffer_free (&again);
+    zw_bytes_free (&y);
+    zw_bytes_free (&again);
 }
 
 /* ---------------------------------------------------------------------- */

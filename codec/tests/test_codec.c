@@ -82,7 +82,7 @@ test_frame_halt (void)
     const uint8_t two_frames[] = { 0x01, 0x01, 'A', 0x00, 0x01, 'B' };
     zw_zmtp_frame_ctx ctx;
     headers_seen = 0;
-    zw_zmtp_frame_init (&ctx, ZW_ZMTP_FRAMING_V3, ZW_ZMTP_SIZE_MAX, &halting, NULL);
+    zw_zmtp_frame_init (&ctx, ZW_ZMTP_FRAMING_V3, 0, ZW_ZMTP_SIZE_MAX, &halting, NULL);
     CHECK (zw_zmtp_frame_push (&ctx, two_frames, sizeof two_frames) == 2);
     CHECK (headers_seen == 1);
     CHECK (zw_zmtp_frame_push (&ctx, two_frames + 2, 4) == 0);
@@ -94,10 +94,10 @@ test_frame_limit_before_body (void)
 {
     const uint8_t big[] = { 0x00, 0x10, 'x' };
     zw_zmtp_frame_ctx ctx;
-    zw_zmtp_frame_init (&ctx, ZW_ZMTP_FRAMING_V3, 15, NULL, NULL);
+    zw_zmtp_frame_init (&ctx, ZW_ZMTP_FRAMING_V3, 64, 15, NULL, NULL);
     CHECK (zw_zmtp_frame_push (&ctx, big, sizeof big) == 1);
     const zw_error *e = zw_zmtp_frame_error (&ctx);
-    CHECK (e && e->code == ZW_ERR_LIMIT_EXCEEDED && e->offset == 1);
+    CHECK (e && e->code == ZW_ERR_LIMIT_EXCEEDED && e->offset == 65);     /* base 64 */
     CHECK (strcmp (e->clause, "zmtp31.frame.size-limit") == 0);
 }
 

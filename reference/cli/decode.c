@@ -13,8 +13,8 @@
     Input is fed in chunks of 4 KiB (CHUNK), so every capture larger than
     that exercises the codecs' chunk invariance.  Raw input is streamed;
     --hex input is read whole, converted, then fed in the same chunks.
-    Offsets are absolute in the stream: the frame decoder counts from the
-    end of the greeting, so its offsets are shifted by 'base'.  Decoding
+    Offsets are absolute in the stream: the frame decoder starts counting
+    at the end of the greeting (its base).  Decoding
     stops at the first error (exit 1), at the end of the input (exit 0), or
     after a 1.0 greeting (exit 0).  */
 
@@ -324,7 +324,6 @@ typedef struct {
     zw_zmtp_framing framing;
     zw_zmtp_mechanism mechanism;
     zw_zmtp_frame_ctx frames;
-    uint64_t base;              /* stream offset of the frame decoder's offset 0 */
     uint64_t frame_start;       /* stream offset where the next frame starts */
     int in_frame;               /* a header was reported, its end not yet */
     zw_decode_frame frame;
@@ -348,11 +347,9 @@ stop (decoder *d, int status)
 }
 
 static void
-print_error (decoder *d, const zw_error *e, uint64_t shift)
+print_error (decoder *d, const zw_error *e)
 {
-    zw_error copy = *e;
-    copy.offset += shift;
-    zw_decode_print_error (d->pr, &copy);
+    zw_decode_print_error (d->pr, e);
     stop (d, ZW_EXIT_VIOLATION);
 }
 
@@ -454,7 +451,6 @@ on_frame_header (void *user, const zw_zmtp_frame_header *header)
     decoder *d = user;
     d->in_frame = 1;
     d->frame.header = *header;
-    d->frame.header.offset += d->base;
     d->frame.header_size = (header->flags & ZW_ZMTP_FLAG_LONG) ? 9 : 2;
     d->frame.received = 0;
     d->body.len = 0;
@@ -504,10 +500,10 @@ static void
 start_frames (decoder *d, uint64_t base, zw_zmtp_framing framing, zw_zmtp_mechanism mechanism)
 {
     d->phase = IN_FRAMES;
-    d->base = d->frame_start = base;
+    d->frame_start = base;
     d->framing = framing;
     d->mechanism = mechanism;
-    zw_zmtp_frame_init (&d->frames, framing, d->opt->max_frame_size, &frame_callbacks, d);
+    zw_zmtp_frame_init (&d->frames, framing, base, d->opt->max_frame_size, &frame_callbacks, d);
 }
 
 static void
@@ -516,10 +512,10 @@ feed_frames (decoder *d, const uint8_t *data, size_t len)
     zw_zmtp_frame_push (&d->frames, data, len);
     if (d->command_failed) {
         print_frame (d);
-        print_error (d, zw_zmtp_command_error (&d->command), 0);
+        print_error (d, zw_zmtp_command_error (&d->command));
     }
     else if (zw_zmtp_frame_error (&d->frames))
-        print_error (d, zw_zmtp_frame_error (&d->frames), d->base);
+        print_error (d, zw_zmtp_frame_error (&d->frames));
 }
 
 /* --- greeting --- */
@@ -574,7 +570,7 @@ feed_greeting (decoder *d, const uint8_t *data, size_t len)
     if (e) {
         if (d->detected != ZW_ZMTP_UNKNOWN)
             zw_decode_print_greeting_partial (d->pr, d->detected, d->detected_at);
-        print_error (d, e, 0);
+        print_error (d, e);
     }
     else if (zw_zmtp_greeting_done (&d->greeting))
         greeting_done (d);

@@ -14,13 +14,8 @@
 /* ---------------------------------------------------------------------- */
 /* growable byte buffer                                                    */
 
-typedef struct {
-    uint8_t *data;
-    size_t len, cap;
-} bytes;
-
-static void
-bytes_add (bytes *b, const uint8_t *data, size_t len)
+void
+zw_bytes_add (zw_bytes *b, const uint8_t *data, size_t len)
 {
     if (b->len + len > b->cap) {
         size_t cap = b->cap ? b->cap : 64;
@@ -36,8 +31,8 @@ bytes_add (bytes *b, const uint8_t *data, size_t len)
     b->len += len;
 }
 
-static void
-bytes_free (bytes *b)
+void
+zw_bytes_free (zw_bytes *b)
 {
     free (b->data);
     memset (b, 0, sizeof *b);
@@ -252,7 +247,7 @@ pack_greeting (const zw_zmtp_greeting *g, uint8_t *buf, size_t cap)
 typedef struct {
     char name[256];
     size_t name_size;
-    bytes value;
+    zw_bytes value;
 } property;
 
 typedef struct {
@@ -264,7 +259,7 @@ typedef struct {
 typedef struct {
     zw_zmtp_command command;
     int done;
-    bytes part;
+    zw_bytes part;
     property_list properties;
 } command_capture;
 
@@ -286,7 +281,7 @@ static void
 property_list_free (property_list *list)
 {
     for (size_t i = 0; i < list->count; i++)
-        bytes_free (&list->items[i].value);
+        zw_bytes_free (&list->items[i].value);
     free (list->items);
     memset (list, 0, sizeof *list);
 }
@@ -305,7 +300,7 @@ static int
 on_value (void *user, const uint8_t *data, size_t len)
 {
     command_capture *c = user;
-    bytes_add (&c->properties.items[c->properties.count - 1].value, data, len);
+    zw_bytes_add (&c->properties.items[c->properties.count - 1].value, data, len);
     return 0;
 }
 
@@ -324,7 +319,7 @@ on_part (void *user, zw_zmtp_part part, const uint8_t *data, size_t len)
 {
     command_capture *c = user;
     (void) part;
-    bytes_add (&c->part, data, len);
+    zw_bytes_add (&c->part, data, len);
     return 0;
 }
 
@@ -344,7 +339,7 @@ static const zw_zmtp_command_callbacks command_callbacks = {
 static void
 command_capture_free (command_capture *c)
 {
-    bytes_free (&c->part);
+    zw_bytes_free (&c->part);
     property_list_free (&c->properties);
 }
 
@@ -445,7 +440,7 @@ command_json (const command_capture *c, zw_zmtp_mechanism mechanism)
 
 /* Re-encodes a captured property list. */
 static void
-pack_properties (const property_list *list, bytes *out)
+pack_properties (const property_list *list, zw_bytes *out)
 {
     for (size_t i = 0; i < list->count; i++) {
         const property *prop = &list->items[i];
@@ -455,20 +450,20 @@ pack_properties (const property_list *list, bytes *out)
             abort ();
         size_t m = zw_zmtp_metadata_pack (buf, cap, prop->name, prop->name_size,
                                           prop->value.data, prop->value.len);
-        bytes_add (out, buf, m);
+        zw_bytes_add (out, buf, m);
         free (buf);
     }
 }
 
 /* Re-encodes a captured command body. */
 static void
-pack_command (const command_capture *c, zw_zmtp_mechanism mechanism, bytes *out)
+pack_command (const command_capture *c, zw_zmtp_mechanism mechanism, zw_bytes *out)
 {
     uint8_t head[1024];
     size_t n = zw_zmtp_command_pack_head (head, sizeof head, mechanism, &c->command);
-    bytes_add (out, head, n);
+    zw_bytes_add (out, head, n);
     pack_properties (&c->properties, out);
-    bytes_add (out, c->part.data, c->part.len);
+    zw_bytes_add (out, c->part.data, c->part.len);
 }
 
 static void
@@ -526,8 +521,8 @@ typedef struct {
     const zw_report_params *params;
     json_t *frames;
     json_t *current;            /* the frame being read */
-    bytes body;
-    bytes all;                  /* re-encoding, for the round trip */
+    zw_bytes body;
+    zw_bytes all;                  /* re-encoding, for the round trip */
     int is_command;
     zw_zmtp_command_ctx command;
     command_capture capture;
@@ -559,7 +554,7 @@ static int
 on_frame_body (void *user, const uint8_t *data, size_t len)
 {
     frames_capture *c = user;
-    bytes_add (&c->body, data, len);
+    zw_bytes_add (&c->body, data, len);
     if (c->is_command) {
         zw_zmtp_command_push (&c->command, data, len);
         c->command_failed = zw_zmtp_command_error (&c->command) != NULL;
@@ -582,14 +577,14 @@ pack_frame (frames_capture *c)
     uint8_t flags = (uint8_t) json_integer_value (json_object_get (c->current, "flags"));
     size_t n = zw_zmtp_frame_pack_header (header, sizeof header, flags & ZW_ZMTP_FLAG_MORE,
                                           flags & ZW_ZMTP_FLAG_COMMAND, c->body.len);
-    bytes_add (&c->all, header, n);
-    bytes_add (&c->all, c->body.data, c->body.len);
+    zw_bytes_add (&c->all, header, n);
+    zw_bytes_add (&c->all, c->body.data, c->body.len);
     if (c->is_command) {
-        bytes again = { 0 };
+        zw_bytes again = { 0 };
         pack_command (&c->capture, c->params->mechanism, &again);
         if (again.len != c->body.len || memcmp (again.data, c->body.data, again.len) != 0)
             c->command_round_trip_failed = 1;
-        bytes_free (&again);
+        zw_bytes_free (&again);
     }
 }
 
@@ -615,7 +610,7 @@ run_frames (const zw_report_params *p, const zw_chunk *chunks, size_t count,
     memset (c, 0, sizeof *c);
     c->params = p;
     c->frames = json_array ();
-    zw_zmtp_frame_init (ctx, p->framing, p->max_frame_size, &frame_callbacks, c);
+    zw_zmtp_frame_init (ctx, p->framing, 0, p->max_frame_size, &frame_callbacks, c);
     for (size_t i = 0; i < count; i++)
         zw_zmtp_frame_push (ctx, chunks[i].data, chunks[i].len);
     close_body (c);
@@ -625,8 +620,8 @@ static void
 frames_capture_free (frames_capture *c)
 {
     json_decref (c->frames);
-    bytes_free (&c->body);
-    bytes_free (&c->all);
+    zw_bytes_free (&c->body);
+    zw_bytes_free (&c->all);
     command_capture_free (&c->capture);
 }
 
@@ -740,7 +735,7 @@ round_trip_command (const zw_report_params *p, const zw_chunk *whole, char *why,
 {
     zw_zmtp_command_ctx *ctx = malloc (sizeof *ctx);
     command_capture c;
-    bytes out = { 0 };
+    zw_bytes out = { 0 };
     int result = -1;
     if (!ctx)
         abort ();
@@ -749,7 +744,7 @@ round_trip_command (const zw_report_params *p, const zw_chunk *whole, char *why,
         pack_command (&c, p->mechanism, &out);
         result = compare (out.data, out.len, whole->data, whole->len, why, why_size);
     }
-    bytes_free (&out);
+    zw_bytes_free (&out);
     command_capture_free (&c);
     free (ctx);
     return result;
@@ -760,14 +755,14 @@ round_trip_metadata (const zw_chunk *whole, char *why, size_t why_size)
 {
     zw_zmtp_metadata_ctx ctx;
     command_capture c;
-    bytes out = { 0 };
+    zw_bytes out = { 0 };
     int result = -1;
     run_metadata (whole, 1, &ctx, &c);
     if (zw_zmtp_metadata_done (&ctx)) {
         pack_properties (&c.properties, &out);
         result = compare (out.data, out.len, whole->data, whole->len, why, why_size);
     }
-    bytes_free (&out);
+    zw_bytes_free (&out);
     property_list_free (&c.properties);
     return result;
 }

@@ -32,6 +32,15 @@ typedef struct {
     size_t len;
 } zw_chunk;
 
+/* A growable byte buffer (test tooling: aborts when out of memory). */
+typedef struct {
+    uint8_t *data;
+    size_t len, cap;
+} zw_bytes;
+
+void zw_bytes_add (zw_bytes *b, const uint8_t *data, size_t len);
+void zw_bytes_free (zw_bytes *b);
+
 /*  Reads a test group's type and params (JSON object or NULL).  Returns 0
     and writes a message into err on an unknown type or a bad param.  */
 int zw_report_params_parse (zw_report_params *params, const char *type, json_t *json,
