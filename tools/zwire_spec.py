@@ -2,8 +2,8 @@
 
 The registry is one Markdown file per specification, `spec/<specid>.md`, each holding one
 table with the columns ID, Section, Keyword, Role, Testability, Digest, Statement (see
-spec/README.md). `spec/waivers.md` is a two-column table (ID, Reason) and `spec/README.md`
-is prose; neither is a registry file.
+spec/README.md). `spec/waivers.md` is a two-column table (ID, Reason); `spec/README.md` and
+`spec/DECISIONS.md` are prose; none of them is a registry file.
 
 Citations are clause IDs written in the rest of the tree: comments in codec/ and reference/,
 cases in conformance/, the `clauses` arrays of JSON files (vectors/), tools/ and the
@@ -147,7 +147,7 @@ _PREFIX = "|".join(SPEC_IDS)
 ID_RE = re.compile(r"^(%s)((?:\.%s)+)$" % (_PREFIX, _SEGMENT))
 DIGEST_TOKEN_RE = re.compile(r"^([A-Z][A-Z0-9]*)-(\d+)$")
 WAIVER_FILE = "waivers.md"
-NON_REGISTRY_FILES = ("README.md", WAIVER_FILE)
+NON_REGISTRY_FILES = ("README.md", "DECISIONS.md", WAIVER_FILE)
 
 # A clause-looking token: a spec prefix, not glued to a preceding word or path element,
 # then `.`-separated parts. The parts are matched broadly and then checked, so that

@@ -79,7 +79,7 @@ def parse_spec_tables(text, testability=None):
     return out
 
 
-SPEC_SKIP = {"README.md", "waivers.md"}
+SPEC_SKIP = {"README.md", "DECISIONS.md", "waivers.md"}
 
 
 def load_registry(registry=None, spec_dir=SPEC_DIR, fallback=None, testability=None):
