@@ -522,7 +522,7 @@ typedef struct {
     json_t *frames;
     json_t *current;            /* the frame being read */
     zw_bytes body;
-    zw_bytes all;                  /* re-encoding, for the round trip */
+    zw_bytes all;               /* re-encoding, for the round trip */
     int is_command;
     zw_zmtp_command_ctx command;
     command_capture capture;

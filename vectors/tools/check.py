@@ -168,8 +168,8 @@ def main():
     if len(bad) > 25 and not args.verbose:
         print("... %d more (use --verbose)" % (len(bad) - 25))
     codecs = "C" if args.c_only else "C and Python"
-    print("vectors: %d checked, %d agree, %d disagree (%s codecs, %d files)"
-          % (len(results), len(results) - len(bad), len(bad), codecs, len(files)))
+    print("vectors: %d files, %s codec%s" % (len(files), codecs, "" if args.c_only else "s"))
+    print("vectors: %d checked, %d agree, %d disagree" % (len(results), len(results) - len(bad), len(bad)))
     if args.report:
         os.makedirs(os.path.dirname(os.path.abspath(args.report)), exist_ok=True)
         summary = {"checked": len(results), "agree": len(results) - len(bad), "disagree": len(bad),
