@@ -52,7 +52,8 @@ OBJ_CODEC  := $(call objs,$(BUILD)/obj)
 ASAN_CODEC := $(call objs,$(BUILD)/asan)
 
 .PHONY: all help deps check conformance unit unit-asan vectors vectors-check vectors-lint \
-        spec-lint trace python-tests fuzz fuzz-afl fuzz-build fuzz-replay fuzz-smoke fuzz-dicts-lint \
+        spec-lint trace python-tests fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
+        fuzz-dicts-lint \
         fuzz-seeds docs clean ragel-version
 
 all: deps $(BUILD)/bin/zwire $(BUILD)/bin/zw-vector-runner $(BUILD)/bin/test-codec \
@@ -162,19 +163,33 @@ trace:
 	$(PYTHON) tools/trace.py --json $(REPORTS)/trace.json
 
 # --- fuzzing ----------------------------------------------------------------------
-FUZZ_SRC := $(GEN_C) $(CODEC_C) $(REPORT_C)
-FUZZ_CFLAGS := -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Icodec -Ivectors/runner $(WARN) $(GEN_WARN)
+# The codec, the report builder and the oracle are compiled once per flavour
+# (libFuzzer with sanitizers, AFL++ instrumentation); each harness links them.
+FUZZ_SHARED := $(GEN_C) $(CODEC_C) $(REPORT_C) fuzz/fuzz_oracle.c
+FUZZ_CFLAGS := -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Icodec -Ivectors/runner -Ifuzz $(WARN)
+LIBFUZZER_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+LIBFUZZER_OBJ := $(FUZZ_SHARED:%.c=$(BUILD)/fuzz/libfuzzer/obj/%.o)
+AFL_OBJ := $(FUZZ_SHARED:%.c=$(BUILD)/fuzz/afl/obj/%.o)
 
-$(BUILD)/fuzz/libfuzzer/%: fuzz/fuzz_%.c fuzz/fuzz_oracle.c fuzz/fuzz_oracle.h $(FUZZ_SRC) $(RL_DEPS)
+$(BUILD)/fuzz/libfuzzer/obj/%.o: %.c $(RL_DEPS) fuzz/fuzz_oracle.h vectors/runner/zw_report.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(if $(findstring $(GEN)/,$<),$(GEN_WARN)) $(LIBFUZZER_FLAGS) -c $< -o $@
+$(BUILD)/fuzz/afl/obj/%.o: %.c $(RL_DEPS) fuzz/fuzz_oracle.h vectors/runner/zw_report.h
+	@mkdir -p $(@D)
+	AFL_QUIET=1 $(AFL_CC) $(FUZZ_CFLAGS) $(if $(findstring $(GEN)/,$<),$(GEN_WARN)) -c $< -o $@
+
+$(BUILD)/fuzz/libfuzzer/%: fuzz/fuzz_%.c $(LIBFUZZER_OBJ)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	    $< fuzz/fuzz_oracle.c $(FUZZ_SRC) -ljansson -o $@
-$(BUILD)/fuzz/afl/%: fuzz/fuzz_%.c fuzz/fuzz_oracle.c fuzz/fuzz_oracle.h $(FUZZ_SRC) $(RL_DEPS)
+	    $< $(LIBFUZZER_OBJ) -ljansson -o $@
+$(BUILD)/fuzz/afl/%: fuzz/fuzz_%.c $(AFL_OBJ)
 	@mkdir -p $(@D)
-	AFL_QUIET=1 $(AFL_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< fuzz/fuzz_oracle.c $(FUZZ_SRC) \
-	    -ljansson -o $@
+	AFL_QUIET=1 $(AFL_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(AFL_OBJ) -ljansson -o $@
 
 fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/libfuzzer/%)
+
+# The same harness sources, built for AFL++ (proves the one-source rule).
+fuzz-afl-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/afl/%)
 
 # Seeds: every vector's input, by decoder type, plus the committed corpus
 # (so AFL++, which takes one input directory, starts from both).
@@ -216,7 +231,7 @@ fuzz-afl: $(BUILD)/fuzz/afl/$(TARGET) fuzz-seeds
 # --- the two commands of the README ----------------------------------------------------
 check: all
 	$(MAKE) --no-print-directory spec-lint vectors-lint fuzz-dicts-lint unit unit-asan python-tests \
-	    vectors-check vectors-check-asan cli-tests fuzz-replay fuzz-smoke
+	    vectors-check vectors-check-asan cli-tests fuzz-replay fuzz-afl-build fuzz-smoke
 	@mkdir -p $(REPORTS)
 	$(PYTHON) tools/trace.py --quiet --json $(REPORTS)/trace.json
 	@echo "make check: all passed"
