@@ -17,7 +17,8 @@
 #define POS (ctx->consumed + (uint64_t) (p - start))
 #define AT (ctx->base + POS)
 
-static int dispatch (zw_zmtp_command_ctx *ctx, uint64_t rest_at);
+static int name_octet (zw_zmtp_command_ctx *ctx, uint8_t octet, uint64_t pos);
+static int string_octet (zw_zmtp_command_ctx *ctx, uint8_t octet);
 static void begin_field (zw_zmtp_command_ctx *ctx, uint8_t *field);
 static int begin_string (zw_zmtp_command_ctx *ctx, zw_short_string *string, uint8_t size);
 static void start_rest (zw_zmtp_command_ctx *ctx, uint64_t rest_at);
@@ -29,14 +30,8 @@ static uint8_t *short_nonce_field (zw_zmtp_command_ctx *ctx);
     access ctx->;
 
     action name_size      { ctx->command.name_size = ctx->name_left = fc; fgoto name_chars; }
-    action name_octet     { ctx->command.name[ctx->command.name_size - ctx->name_left] = (char) fc;
-                            if (--ctx->name_left == 0) {
-                                int entry = dispatch (ctx, POS + 1);
-                                if (entry < 0) fbreak;
-                                fgoto *entry;
-                            } }
-    action string_octet   { ctx->string->data[ctx->string->size++] = fc;
-                            if (--ctx->string_left == 0) fret; }
+    action name_octet     { int next = name_octet (ctx, fc, POS); if (next > 0) fgoto *next; if (next < 0) fbreak; }
+    action string_octet   { if (string_octet (ctx, fc)) fret; }
     action reason_size    { if (begin_string (ctx, &ctx->command.u.reason, fc)) fcall string_chars; }
     action username_size  { if (begin_string (ctx, &ctx->command.u.plain_hello.username, fc)) fcall string_chars; }
     action password_size  { if (begin_string (ctx, &ctx->command.u.plain_hello.password, fc)) fcall string_chars; }
@@ -185,6 +180,27 @@ dispatch (zw_zmtp_command_ctx *ctx, uint64_t rest_at)
         return -1;
     }
     return entry_state (l->id, ctx->mechanism);
+}
+
+/*  One octet of the command name, at body position pos.  Returns 0 while
+    the name goes on; after its last octet, the machine to jump to, or -1
+    to break out (see dispatch).  Ragel's error state is 0, so every
+    machine's entry is above it.  */
+static int
+name_octet (zw_zmtp_command_ctx *ctx, uint8_t octet, uint64_t pos)
+{
+    ctx->command.name[ctx->command.name_size - ctx->name_left] = (char) octet;
+    if (--ctx->name_left > 0)
+        return 0;
+    return dispatch (ctx, pos + 1);
+}
+
+/* One octet of a counted string; returns 1 after its last octet. */
+static int
+string_octet (zw_zmtp_command_ctx *ctx, uint8_t octet)
+{
+    ctx->string->data[ctx->string->size++] = octet;
+    return --ctx->string_left == 0;
 }
 
 static uint8_t *

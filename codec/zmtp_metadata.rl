@@ -15,6 +15,7 @@
 
 #define AT (ctx->base + ctx->consumed + (uint64_t) (p - start))
 
+static int name_octet (zw_zmtp_metadata_ctx *ctx, uint8_t octet);
 static int value_size_done (zw_zmtp_metadata_ctx *ctx, uint64_t at);
 static int property_end (zw_zmtp_metadata_ctx *ctx);
 
@@ -24,8 +25,7 @@ static int property_end (zw_zmtp_metadata_ctx *ctx);
     access ctx->;
 
     action name_size        { ctx->name_size = ctx->name_left = fc; fcall name_chars; }
-    action name_octet       { ctx->name[ctx->name_size - ctx->name_left] = (char) fc;
-                              if (--ctx->name_left == 0) fret; }
+    action name_octet       { if (name_octet (ctx, fc)) fret; }
     action value_size_start { ctx->value_size = 0; }
     action value_size_octet { ctx->value_size = (ctx->value_size << 8) | fc; }
     action value_size       { if (!value_size_done (ctx, AT)) fbreak; }
@@ -44,6 +44,14 @@ halt_if (zw_zmtp_metadata_ctx *ctx, int stop)
     if (stop)
         ctx->halted = 1;
     return !stop;
+}
+
+/* One octet of a property name; returns 1 after its last octet. */
+static int
+name_octet (zw_zmtp_metadata_ctx *ctx, uint8_t octet)
+{
+    ctx->name[ctx->name_size - ctx->name_left] = (char) octet;
+    return --ctx->name_left == 0;
 }
 
 static void
