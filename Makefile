@@ -69,7 +69,7 @@ help:
 	@echo "make trace           clause coverage: build/reports/trace.json"
 	@echo "make fuzz TARGET=x SECONDS=n   libFuzzer run (targets: $(FUZZ_TARGETS))"
 	@echo "make fuzz-afl TARGET=x         AFL++ run"
-	@echo "make docs            render the Ragel machines to build/docs/*.svg"
+	@echo "make docs            each Ragel machine's diagram beside its clauses: build/docs/index.html"
 	@echo "make clean           remove build/"
 
 deps:
@@ -246,8 +246,9 @@ docs: ragel-version
 	@mkdir -p $(BUILD)/docs
 	@for m in $(MACHINES); do \
 	    $(RAGEL) -V -p -I codec -o $(BUILD)/docs/$$m.dot codec/$$m.rl && \
-	    dot -Tsvg $(BUILD)/docs/$$m.dot -o $(BUILD)/docs/$$m.svg && echo "docs: $(BUILD)/docs/$$m.svg"; \
+	    dot -Tsvg $(BUILD)/docs/$$m.dot -o $(BUILD)/docs/$$m.svg || exit 1; \
 	done
+	$(PYTHON) tools/render_docs.py --out $(BUILD)/docs $(MACHINES)
 
 clean:
 	rm -rf $(BUILD)
