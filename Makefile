@@ -231,7 +231,7 @@ fuzz-afl: $(BUILD)/fuzz/afl/$(TARGET) fuzz-seeds
 # --- the two commands of the README ----------------------------------------------------
 check: all
 	$(MAKE) --no-print-directory spec-lint vectors-lint fuzz-dicts-lint unit unit-asan python-tests \
-	    vectors-check vectors-check-asan cli-tests fuzz-replay fuzz-afl-build fuzz-smoke
+	    vectors-check vectors-check-asan cli-tests docs fuzz-replay fuzz-afl-build fuzz-smoke
 	@mkdir -p $(REPORTS)
 	$(PYTHON) tools/trace.py --quiet --json $(REPORTS)/trace.json
 	@echo "make check: all passed"
