@@ -21,7 +21,8 @@ WARN         := -Wall -Wextra -Werror
 # Ragel's -G2 output falls through between cases and may leave entry points
 # unused: relaxed for generated objects only.
 GEN_WARN     := -Wno-implicit-fallthrough -Wno-unused-const-variable
-CFLAGS_BASE  := -std=c11 -g -D_POSIX_C_SOURCE=200809L $(WARN) -Icodec -Ivectors/runner
+CFLAGS_BASE  := -std=c11 -g -D_POSIX_C_SOURCE=200809L $(WARN) -Icodec -Ivectors/runner \
+                -Ireference/include -Ireference/core
 CFLAGS       := $(CFLAGS_BASE) -O2
 ASAN_FLAGS   := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 ASAN_ENV     := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -36,12 +37,17 @@ CODEC_C    := codec/zw_error.c codec/zmtp_greeting_pack.c codec/zmtp_command_pac
 REPORT_C   := vectors/runner/zw_report.c
 CLI_C      := $(wildcard reference/cli/*.c)
 CLI_H      := $(wildcard reference/cli/*.h)
+# The reference stack: its session machine (Ragel) and the C around it.
+PEER_MACHINES := zw_session
+CORE_C     := $(wildcard reference/core/*.c)
+CORE_H     := $(wildcard reference/core/*.h) reference/include/zwire.h
 FUZZ_TARGETS := greeting frames command metadata z85
 
 GEN_C      := $(MACHINES:%=$(GEN)/%.c)
+PEER_GEN_C := $(PEER_MACHINES:%=$(GEN)/%.c)
 # The fuzz rules compile the generated C directly from pattern rules, which
 # would make it intermediate (deleted after the build, then not remade).
-.SECONDARY: $(GEN_C)
+.SECONDARY: $(GEN_C) $(PEER_GEN_C)
 RL_DEPS    := $(wildcard codec/*.rl) $(wildcard codec/*.h)
 
 define objs   # $(1) = build dir
@@ -50,6 +56,13 @@ endef
 
 OBJ_CODEC  := $(call objs,$(BUILD)/obj)
 ASAN_CODEC := $(call objs,$(BUILD)/asan)
+
+define core_objs   # $(1) = build dir
+$(PEER_GEN_C:$(GEN)/%.c=$(1)/gen/%.o) $(CORE_C:%.c=$(1)/%.o)
+endef
+
+OBJ_CORE   := $(call core_objs,$(BUILD)/obj)
+ASAN_CORE  := $(call core_objs,$(BUILD)/asan)
 
 .PHONY: all help deps check conformance unit unit-asan vectors vectors-check vectors-lint \
         spec-lint trace python-tests fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
@@ -83,6 +96,9 @@ ragel-version:
 $(GEN)/%.c: codec/%.rl codec/%_grammar.rl | ragel-version
 	@mkdir -p $(@D)
 	$(RAGEL) $(RAGEL_FLAGS) -I codec -o $@ $<
+$(GEN)/%.c: reference/core/%.rl reference/core/%_grammar.rl reference/core/zw_session.h | ragel-version
+	@mkdir -p $(@D)
+	$(RAGEL) $(RAGEL_FLAGS) -I reference/core -o $@ $<
 
 # --- objects --------------------------------------------------------------------
 $(BUILD)/obj/gen/%.o: $(GEN)/%.c $(RL_DEPS)
@@ -98,16 +114,17 @@ $(BUILD)/asan/%.o: %.c $(RL_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) -c $< -o $@
 
-$(CLI_C:%.c=$(BUILD)/obj/%.o) $(CLI_C:%.c=$(BUILD)/asan/%.o): $(CLI_H)
+$(CLI_C:%.c=$(BUILD)/obj/%.o) $(CLI_C:%.c=$(BUILD)/asan/%.o): $(CLI_H) $(CORE_H)
+$(OBJ_CORE) $(ASAN_CORE): $(CORE_H)
 
 $(BUILD)/lib/libzwcodec.a: $(OBJ_CODEC)
 	@mkdir -p $(@D)
 	ar rcs $@ $^
 
 # --- programs ---------------------------------------------------------------------
-$(BUILD)/bin/zwire: $(CLI_C:%.c=$(BUILD)/obj/%.o) $(OBJ_CODEC)
+$(BUILD)/bin/zwire: $(CLI_C:%.c=$(BUILD)/obj/%.o) $(OBJ_CORE) $(OBJ_CODEC)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ -o $@
+	$(CC) $(CFLAGS) $^ -ljansson -o $@
 $(BUILD)/bin/zw-vector-runner: $(BUILD)/obj/vectors/runner/zw_vector_runner.o \
                                $(REPORT_C:%.c=$(BUILD)/obj/%.o) $(OBJ_CODEC)
 	@mkdir -p $(@D)
@@ -122,9 +139,9 @@ $(BUILD)/asan/bin/zw-vector-runner: $(BUILD)/asan/vectors/runner/zw_vector_runne
 $(BUILD)/asan/bin/test-codec: $(BUILD)/asan/codec/tests/test_codec.o $(ASAN_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -o $@
-$(BUILD)/asan/bin/zwire: $(CLI_C:%.c=$(BUILD)/asan/%.o) $(ASAN_CODEC)
+$(BUILD)/asan/bin/zwire: $(CLI_C:%.c=$(BUILD)/asan/%.o) $(ASAN_CORE) $(ASAN_CODEC)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -o $@
+	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -ljansson -o $@
 
 # --- tests ------------------------------------------------------------------------
 unit: $(BUILD)/bin/test-codec

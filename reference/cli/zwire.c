@@ -20,6 +20,7 @@ typedef struct {
 
 static const subcommand subcommands[] = {
     { "decode", "decode one direction of a ZMTP byte stream, line by line", zw_cli_decode },
+    { "peer", "open a socket of any type, bind or connect it, send, receive, echo", zw_cli_peer },
 };
 
 #define SUBCOMMAND_COUNT (sizeof subcommands / sizeof subcommands[0])

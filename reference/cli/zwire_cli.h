@@ -8,7 +8,7 @@
 
     The helpers below are small and allocation-free: option parsing
     (cli_args.c), hex text in and out (cli_hex.c), and a JSON-lines writer
-    (cli_json.c); no JSON library is linked.  */
+    (cli_json.c).  `zwire peer --control` reads JSON with jansson.  */
 
 #ifndef ZW_CLI_H
 #define ZW_CLI_H
@@ -29,6 +29,7 @@ enum {
 /* --- subcommands (one file each) ------------------------------------------ */
 
 int zw_cli_decode (int argc, char **argv);      /* decode.c */
+int zw_cli_peer (int argc, char **argv);        /* peer.c, peer_control.c */
 
 /* --- options (cli_args.c) -------------------------------------------------- */
 

@@ -1,0 +1,338 @@
+/*  zw_conn.c — a connection: one fd, one engine, its queues, its timer.
+
+    The connection moves octets between its fd and its engine and carries
+    out what the engine decides.  The engine's callbacks reach the socket's
+    pattern: the handshake's end attaches the connection as a pipe, each
+    whole message and subscription goes to the pattern.
+
+    Lifetime: a connection is freed only by settle () at the end of its own
+    I/O or timer callback (or by zw_conn_close), never from inside a
+    pattern's call, so a pattern may walk its pipes and send on each without
+    one vanishing under it.  A write error leaves the connection for its
+    next read to close.  */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "zw_socket_internal.h"
+
+#define READ_CHUNK 65536
+#define READS_PER_EVENT 16
+#define ENGINE_OUTPUT_LOW 262144        /* refill the engine below this */
+
+static void settle (zw_conn *conn);
+static void on_io (zw_loop *loop, int fd, unsigned events, void *arg);
+
+/* --- the engine's callbacks ------------------------------------------------------- */
+
+static int
+on_ready (void *user, const zw_peer_info *peer)
+{
+    zw_conn *conn = user;
+    (void) peer;
+    if (zw_socket_attach (conn->socket, conn))
+        return 1;
+    conn->attached = 1;
+    if (conn->connecter)
+        zw_connecter_succeeded (conn->connecter);
+    return 0;
+}
+
+static void
+on_message (void *user, zw_msg *msg)
+{
+    zw_conn *conn = user;
+    conn->socket->pattern->incoming (conn->socket, conn, msg);
+}
+
+static void
+on_subscription (void *user, int subscribe, const uint8_t *topic, size_t size)
+{
+    zw_conn *conn = user;
+    if (conn->socket->pattern->subscription)
+        conn->socket->pattern->subscription (conn->socket, conn, subscribe, topic, size);
+}
+
+static const zw_engine_callbacks engine_callbacks = { on_ready, on_message, on_subscription };
+
+/* --- I/O ----------------------------------------------------------------------------- */
+
+static int
+reading_paused (const zw_conn *conn)
+{
+    int64_t hwm = conn->socket->options.rcvhwm;
+    return hwm > 0 && conn->in.count >= (size_t) hwm;
+}
+
+/* Asks the loop for what the connection now waits on. */
+void
+zw_conn_rewatch (zw_conn *conn)
+{
+    size_t pending;
+    unsigned events = 0;
+    if (conn->connecting)
+        events = ZW_IO_WRITE;
+    else {
+        zw_engine_output (&conn->engine, &pending);
+        if (!reading_paused (conn) && !zw_engine_closed (&conn->engine))
+            events |= ZW_IO_READ;
+        if (pending)
+            events |= ZW_IO_WRITE;
+    }
+    if (events != conn->watching) {
+        zw_loop_watch (conn->socket->ctx->loop, conn->fd, events, on_io, conn);
+        conn->watching = events;
+    }
+}
+
+/* Moves queued messages into the engine while its output is short. */
+static void
+refill (zw_conn *conn)
+{
+    size_t pending;
+    zw_engine_output (&conn->engine, &pending);
+    while (pending < ENGINE_OUTPUT_LOW && conn->out.count && zw_engine_active (&conn->engine)) {
+        zw_msg *msg = zw_msgq_pop (&conn->out);
+        zw_engine_send (&conn->engine, msg);
+        zw_msg_destroy (msg);
+        zw_engine_output (&conn->engine, &pending);
+    }
+}
+
+/* Writes what the engine has queued, as far as the socket takes it. */
+void
+zw_conn_write (zw_conn *conn)
+{
+    if (conn->connecting)
+        return;
+    for (;;) {
+        refill (conn);
+        size_t len;
+        const uint8_t *data = zw_engine_output (&conn->engine, &len);
+        if (len == 0)
+            break;
+        ssize_t n = write (conn->fd, data, len);
+        if (n <= 0)
+            break;                  /* EAGAIN: wait for writable; errors: the read side closes */
+        zw_engine_output_done (&conn->engine, (size_t) n);
+    }
+    zw_conn_rewatch (conn);
+}
+
+static void
+read_some (zw_conn *conn)
+{
+    uint8_t chunk[READ_CHUNK];
+    for (int reads = 0; reads < READS_PER_EVENT; reads++) {
+        if (zw_engine_closed (&conn->engine) || reading_paused (conn))
+            return;
+        ssize_t n = read (conn->fd, chunk, sizeof chunk);
+        if (n > 0)
+            zw_engine_push (&conn->engine, chunk, (size_t) n, zw_loop_now ());
+        else if (n == 0)
+            zw_engine_eof (&conn->engine);
+        else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+            return;
+        else
+            zw_engine_close (&conn->engine, errno == ECONNRESET ? "connection reset by the peer"
+                                                                 : "read error");
+        if (n <= 0)
+            return;
+    }
+}
+
+static void
+start_engine (zw_conn *conn)
+{
+    const zw_socket_options *o = &conn->socket->options;
+    zw_engine_options options = {
+        .socket_type = conn->socket->type,
+        .minor = o->zmtp_minor ? 1 : 0,
+        .identity_size = (uint8_t) o->identity_size,
+        .max_msg_size = o->maxmsgsize > 0 ? (uint64_t) o->maxmsgsize : 0,
+        .handshake_ivl = (uint32_t) o->handshake_ivl,
+        .heartbeat_ivl = (uint32_t) o->heartbeat_ivl,
+        .heartbeat_timeout = (uint32_t) (o->heartbeat_timeout > 0 ? o->heartbeat_timeout
+                                                                  : o->heartbeat_ivl),
+        .heartbeat_ttl = (uint32_t) o->heartbeat_ttl,
+    };
+    memcpy (options.identity, o->identity, o->identity_size);
+    zw_engine_init (&conn->engine, &options, &engine_callbacks, conn, zw_loop_now ());
+    zw_conn_write (conn);
+}
+
+/* The connect finished: start the ZMTP engine, or give the attempt up. */
+static void
+finish_connect (zw_conn *conn)
+{
+    int error = zw_endpoint_connect_result (conn->fd);
+    if (error == ENOTCONN)
+        return;                     /* not yet */
+    conn->connecting = 0;
+    if (error) {
+        zw_log (conn->socket->ctx, "peer %s: connect failed: %s", conn->peer, strerror (error));
+        conn->quiet = 1;            /* never a connection: nothing more to log or count */
+        zw_engine_init (&conn->engine, &(zw_engine_options) { .socket_type = conn->socket->type },
+                        NULL, NULL, zw_loop_now ());
+        zw_engine_close (&conn->engine, "connect failed");
+        return;
+    }
+    start_engine (conn);
+}
+
+static void
+on_io (zw_loop *loop, int fd, unsigned events, void *arg)
+{
+    zw_conn *conn = arg;
+    (void) loop;
+    (void) fd;
+    if (conn->connecting)
+        finish_connect (conn);
+    else {
+        if (events & (ZW_IO_READ | ZW_IO_ERROR))
+            read_some (conn);
+        if (events & ZW_IO_WRITE)
+            zw_conn_write (conn);
+    }
+    settle (conn);
+}
+
+static void
+on_timer (zw_loop *loop, void *arg)
+{
+    zw_conn *conn = arg;
+    (void) loop;
+    zw_engine_tick (&conn->engine, zw_loop_now ());
+    settle (conn);
+}
+
+/* --- life and death --------------------------------------------------------------------- */
+
+static void
+log_close (zw_conn *conn)
+{
+    const zw_error *violation = zw_engine_violation (&conn->engine);
+    zw_ctx *ctx = conn->socket->ctx;
+    if (violation)
+        zw_log (ctx, "peer %s: closed: %s [%s] %s (at offset %llu)", conn->peer,
+                zw_error_class_name (violation->code), violation->clause ? violation->clause : "-",
+                violation->reason ? violation->reason : "", (unsigned long long) violation->offset);
+    else if (zw_engine_peer_sent_error (&conn->engine))
+        zw_log (ctx, "peer %s: closed: the peer sent ERROR \"%s\" [zmtp31.error.fatal]",
+                conn->peer, conn->engine.peer_error);
+    else
+        zw_log (ctx, "peer %s: closed: %s", conn->peer, zw_engine_close_reason (&conn->engine));
+}
+
+static void
+unlink_conn (zw_conn *conn)
+{
+    zw_socket *socket = conn->socket;
+    if (conn->prev)
+        conn->prev->next = conn->next;
+    else
+        socket->conns = conn->next;
+    if (conn->next)
+        conn->next->prev = conn->prev;
+}
+
+/*  Frees a closed connection after one last try to write what is queued
+    (an ERROR command, say), and tells its connecter.  */
+static void
+destroy (zw_conn *conn)
+{
+    zw_socket *socket = conn->socket;
+    zw_conn_write (conn);
+    if (!conn->quiet) {
+        log_close (conn);
+        socket->stats.closed++;
+        if (zw_engine_violation (&conn->engine))
+            socket->stats.errors++;
+    }
+    if (conn->attached)
+        zw_socket_detach (socket, conn);
+    zw_loop_timer_stop (socket->ctx->loop, &conn->timer);
+    zw_loop_unwatch (socket->ctx->loop, conn->fd);
+    close (conn->fd);
+    unlink_conn (conn);
+    if (conn->connecter)
+        zw_connecter_lost (conn->connecter, !zw_engine_peer_sent_error (&conn->engine));
+    zw_engine_fini (&conn->engine);
+    zw_msgq_clear (&conn->in);
+    zw_msgq_clear (&conn->out);
+    zw_subscriptions_clear (&conn->subscriptions);
+    free (conn);
+}
+
+/* After anything happened: free the connection if it closed, else re-arm its timer. */
+static void
+settle (zw_conn *conn)
+{
+    if (!conn->connecting && zw_engine_closed (&conn->engine)) {
+        destroy (conn);
+        return;
+    }
+    zw_conn_rewatch (conn);
+    uint64_t deadline = conn->connecting ? UINT64_MAX : zw_engine_deadline (&conn->engine);
+    zw_loop *loop = conn->socket->ctx->loop;
+    if (deadline == UINT64_MAX)
+        zw_loop_timer_stop (loop, &conn->timer);
+    else {
+        uint64_t now = zw_loop_now ();
+        zw_loop_timer_start (loop, &conn->timer, deadline > now ? deadline - now : 0);
+    }
+}
+
+zw_conn *
+zw_conn_new (zw_socket *socket, int fd, const char *peer, zw_connecter *connecter,
+             int connecting)
+{
+    zw_conn *conn = calloc (1, sizeof *conn);
+    if (!conn) {
+        close (fd);
+        return NULL;
+    }
+    conn->socket = socket;
+    conn->fd = fd;
+    snprintf (conn->peer, sizeof conn->peer, "%s", peer);
+    conn->connecter = connecter;
+    conn->connecting = connecting;
+    zw_timer_init (&conn->timer, on_timer, conn);
+    conn->next = socket->conns;
+    if (socket->conns)
+        socket->conns->prev = conn;
+    socket->conns = conn;
+    if (connecting)
+        zw_conn_rewatch (conn);
+    else
+        start_engine (conn);
+    settle (conn);
+    return conn;
+}
+
+int
+zw_conn_flushed (const zw_conn *conn)
+{
+    size_t pending;
+    if (conn->connecting)
+        return 1;
+    zw_engine_output (&conn->engine, &pending);
+    return pending == 0 && conn->out.count == 0;
+}
+
+void
+zw_conn_close (zw_conn *conn, const char *reason)
+{
+    if (!conn->connecting)
+        zw_engine_close (&conn->engine, reason);
+    else {
+        conn->connecting = 0;
+        conn->quiet = 1;
+        zw_engine_init (&conn->engine, &(zw_engine_options) { .socket_type = conn->socket->type },
+                        NULL, NULL, zw_loop_now ());
+        zw_engine_close (&conn->engine, reason);
+    }
+    destroy (conn);
+}

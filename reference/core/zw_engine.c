@@ -1,0 +1,758 @@
+/*  zw_engine.c — one ZMTP connection, without I/O (see zw_engine.h).
+
+    Decoding is layered: the greeting decoder first, then the frame
+    decoder; a command frame's body goes through the command decoder (and
+    READY's properties through its metadata callbacks), a data frame's
+    body is gathered into the message being received.  Each thing decoded
+    becomes one event of the session machine; the machine answers with
+    actions, which perform () carries out.  Nothing decoded acts on its
+    own: the order of a connection lives in zw_session_grammar.rl alone.
+
+    Memory: a data frame's buffer grows as its octets arrive, never to
+    more than its announced size, so a peer that announces a huge frame
+    and sends nothing costs nothing (the size limit is checked first,
+    zmtp31.frame.size-limit).  */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "zw_engine.h"
+
+#define NO_DEADLINE UINT64_MAX
+#define PARTIAL_GREETING 11         /* signature + major version */
+#define KEPT_VALUE_MAX 256          /* Socket-Type and Identity: one over the limit */
+
+static void step (zw_engine *engine, int event);
+
+/* --- buffers ------------------------------------------------------------------ */
+
+static int
+buffer_reserve (zw_engine_buffer *b, size_t more)
+{
+    if (b->start > 0 && b->end + more > b->capacity) {
+        memmove (b->data, b->data + b->start, b->end - b->start);
+        b->end -= b->start;
+        b->start = 0;
+    }
+    if (b->end + more <= b->capacity)
+        return 0;
+    size_t capacity = b->capacity ? b->capacity : 256;
+    while (capacity < b->end + more)
+        capacity *= 2;
+    uint8_t *data = realloc (b->data, capacity);
+    if (!data)
+        return -1;
+    b->data = data;
+    b->capacity = capacity;
+    return 0;
+}
+
+static int
+buffer_append (zw_engine_buffer *b, const void *data, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (buffer_reserve (b, len))
+        return -1;
+    memcpy (b->data + b->end, data, len);
+    b->end += len;
+    return 0;
+}
+
+static size_t
+buffer_length (const zw_engine_buffer *b)
+{
+    return b->end - b->start;
+}
+
+static void
+buffer_clear (zw_engine_buffer *b)
+{
+    b->start = b->end = 0;
+}
+
+static void
+buffer_free (zw_engine_buffer *b)
+{
+    free (b->data);
+    memset (b, 0, sizeof *b);
+}
+
+/* --- closing ------------------------------------------------------------------ */
+
+/*  Records the peer's violation (first one wins) and feeds the session
+    the event that ends the connection.  */
+static void
+violation (zw_engine *engine, zw_errcode code, uint64_t offset, const char *clause,
+           const char *reason)
+{
+    zw_error_set (&engine->error, code, offset, clause, reason);
+    step (engine, ZW_SEV_BAD_INPUT);
+}
+
+/* A codec's error becomes the engine's. */
+static void
+codec_violation (zw_engine *engine, const zw_error *error)
+{
+    violation (engine, error->code, error->offset, error->clause, error->reason);
+}
+
+static void
+close_for (zw_engine *engine, const char *reason, int event)
+{
+    if (!engine->close_reason)
+        engine->close_reason = reason;
+    step (engine, event);
+}
+
+/* --- sending ------------------------------------------------------------------ */
+
+static int
+queue (zw_engine *engine, const void *data, size_t len)
+{
+    return buffer_append (&engine->out, data, len);
+}
+
+static int
+queue_frame_header (zw_engine *engine, int more, int command, uint64_t size)
+{
+    uint8_t header[ZW_ZMTP_FRAME_HEADER_MAX];
+    size_t n = zw_zmtp_frame_pack_header (header, sizeof header, more, command, size);
+    return n ? queue (engine, header, n) : -1;
+}
+
+/* A command frame: the packed head of cmd, then 'rest' (metadata, topic). */
+static int
+queue_command (zw_engine *engine, const zw_zmtp_command *cmd, const uint8_t *rest,
+               size_t rest_size)
+{
+    uint8_t head[512];
+    size_t n = zw_zmtp_command_pack_head (head, sizeof head, ZW_MECHANISM_NULL, cmd);
+    if (n == 0)
+        return -1;
+    if (queue_frame_header (engine, 0, 1, n + rest_size) || queue (engine, head, n))
+        return -1;
+    return queue (engine, rest, rest_size);
+}
+
+static void
+command_named (zw_zmtp_command *cmd, zw_zmtp_command_id id, const char *name)
+{
+    memset (cmd, 0, sizeof *cmd);
+    cmd->id = id;
+    cmd->name_size = (uint8_t) strlen (name);
+    memcpy (cmd->name, name, cmd->name_size);
+}
+
+/*  The rest of our greeting once the peer's version is known: the 3.x
+    greeting after the major version (zmtp31.greeting.full-after-read), or
+    the 2.0 greeting after its revision octet (zmtp31.version.downgrade).  */
+static void
+send_greeting_rest (zw_engine *engine, zw_zmtp_family family)
+{
+    uint8_t greeting[ZW_ZMTP_GREETING_SIZE + ZW_ZMTP_IDENTITY_MAX];
+    size_t n;
+    if (family == ZW_ZMTP_V3)
+        n = zw_zmtp_greeting_pack_v3 (greeting, sizeof greeting, 3, engine->options.minor,
+                                      "NULL", 0, NULL);     /* zmtp31.null.as-server-zero */
+    else
+        n = zw_zmtp_greeting_pack_v2 (greeting, sizeof greeting, 1,
+                                      (uint8_t) engine->options.socket_type,
+                                      engine->options.identity, engine->options.identity_size);
+    if (n > PARTIAL_GREETING)
+        queue (engine, greeting + PARTIAL_GREETING, n - PARTIAL_GREETING);
+}
+
+/* Identity goes in READY from the types a ROUTER routes to by it (zmtp31.identity.router-addressing). */
+static int
+announces_identity (zw_socket_type type)
+{
+    return type == ZW_REQ || type == ZW_DEALER || type == ZW_ROUTER;
+}
+
+/* READY with Socket-Type (zmtp31.metadata.socket-type) and Identity (zmtp31.metadata.identity). */
+static void
+send_ready (zw_engine *engine)
+{
+    uint8_t metadata[64 + ZW_ZMTP_IDENTITY_MAX];
+    const char *type = zw_socket_type_name (engine->options.socket_type);
+    size_t n = zw_zmtp_metadata_pack (metadata, sizeof metadata, "Socket-Type", 11,
+                                      (const uint8_t *) type, strlen (type));
+    if (announces_identity (engine->options.socket_type))
+        n += zw_zmtp_metadata_pack (metadata + n, sizeof metadata - n, "Identity", 8,
+                                    engine->options.identity, engine->options.identity_size);
+    zw_zmtp_command ready;
+    command_named (&ready, ZW_COMMAND_READY, "READY");
+    queue_command (engine, &ready, metadata, n);
+}
+
+/* ERROR with the reason of the refusal (zmtp31.null.error: at most 255 octets). */
+static void
+send_error (zw_engine *engine)
+{
+    zw_zmtp_command error;
+    command_named (&error, ZW_COMMAND_ERROR, "ERROR");
+    const char *reason = engine->error.reason ? engine->error.reason : "refused";
+    error.u.reason.size = (uint8_t) strnlen (reason, 255);
+    memcpy (error.u.reason.data, reason, error.u.reason.size);
+    queue_command (engine, &error, NULL, 0);
+}
+
+/* PING with our TTL in tenths of a second and no context (zmtp31.command.ping). */
+static void
+send_ping (zw_engine *engine)
+{
+    zw_zmtp_command ping;
+    command_named (&ping, ZW_COMMAND_PING, "PING");
+    uint64_t ttl = engine->options.heartbeat_ttl / 100;
+    ping.u.ping.ttl = (uint16_t) (ttl > UINT16_MAX ? UINT16_MAX : ttl);
+    queue_command (engine, &ping, NULL, 0);
+    if (!engine->ping_pending) {
+        engine->ping_pending = 1;
+        engine->ping_sent_at = engine->now;
+    }
+    engine->next_ping = engine->now + engine->options.heartbeat_ivl;
+}
+
+/* PONG echoing the PING's context, at most 16 octets (zmtp31.heartbeat.pong-reply). */
+static void
+send_pong (zw_engine *engine)
+{
+    zw_zmtp_command pong;
+    command_named (&pong, ZW_COMMAND_PONG, "PONG");
+    pong.u.ping.context.size = engine->ping_context_size;
+    memcpy (pong.u.ping.context.data, engine->ping_context, engine->ping_context_size);
+    queue_command (engine, &pong, NULL, 0);
+}
+
+static int
+speaks_31 (const zw_engine *engine)
+{
+    return engine->options.minor >= 1 && engine->peer.family == ZW_ZMTP_V3
+        && engine->peer.minor >= 1;
+}
+
+/* --- the session's actions ------------------------------------------------------ */
+
+/* The connection is up: timers change from handshake to heartbeat. */
+static void
+attach (zw_engine *engine)
+{
+    engine->handshake_deadline = NO_DEADLINE;
+    if (engine->options.heartbeat_ivl && speaks_31 (engine))
+        engine->next_ping = engine->now + engine->options.heartbeat_ivl;
+    if (engine->callbacks && engine->callbacks->on_ready
+    &&  engine->callbacks->on_ready (engine->user, &engine->peer))
+        close_for (engine, "refused by the socket", ZW_SEV_CLOSE);
+}
+
+static void
+deliver (zw_engine *engine)
+{
+    zw_msg *msg = engine->message;
+    engine->message = NULL;
+    if (engine->callbacks && engine->callbacks->on_message)
+        engine->callbacks->on_message (engine->user, msg);
+    else
+        zw_msg_destroy (msg);
+}
+
+static void
+pass_subscription (zw_engine *engine, int subscribe)
+{
+    if (engine->callbacks && engine->callbacks->on_subscription)
+        engine->callbacks->on_subscription (engine->user, subscribe,
+                                            engine->part.data + engine->part.start,
+                                            buffer_length (&engine->part));
+}
+
+/*  Why an event was refused, when the event itself does not say: in the
+    handshake only READY may come (zmtp31.handshake.commands-first), and
+    READY comes only there.  */
+static void
+refuse (zw_engine *engine, int event)
+{
+    uint64_t at = engine->frames.header.offset;
+    if (event == ZW_SEV_PEER_V1)
+        zw_error_set (&engine->error, ZW_ERR_UNSUPPORTED_VERSION, engine->greeting.offset,
+                      "zmtp31.version.downgrade-or-close", "ZMTP 1.0 peers are not supported");
+    else if (event == ZW_SEV_MESSAGE)
+        zw_error_set (&engine->error, ZW_ERR_UNEXPECTED_COMMAND, at,
+                      "zmtp31.handshake.commands-first", "a message before the handshake ended");
+    else
+        zw_error_set (&engine->error, ZW_ERR_UNEXPECTED_COMMAND, at,
+                      "zmtp31.handshake.commands-first", "a command out of its place");
+}
+
+static void
+perform (zw_engine *engine, int event, unsigned actions)
+{
+    if (actions & ZW_DO_SEND_GREETING_V3) send_greeting_rest (engine, ZW_ZMTP_V3);
+    if (actions & ZW_DO_SEND_GREETING_V2) send_greeting_rest (engine, ZW_ZMTP_V2);
+    if (actions & ZW_DO_SEND_READY)       send_ready (engine);
+    if (actions & ZW_DO_ATTACH)           attach (engine);
+    if (actions & ZW_DO_DELIVER)          deliver (engine);
+    if (actions & ZW_DO_SEND_PONG)        send_pong (engine);
+    if (actions & ZW_DO_SEND_PING)        send_ping (engine);
+    if (actions & ZW_DO_SUBSCRIBE)        pass_subscription (engine, 1);
+    if (actions & ZW_DO_CANCEL)           pass_subscription (engine, 0);
+    if (actions & ZW_DO_REFUSE)           refuse (engine, event);
+    if (actions & ZW_DO_SEND_ERROR)       send_error (engine);
+}
+
+static void
+step (zw_engine *engine, int event)
+{
+    perform (engine, event, zw_session_step (&engine->session, event));
+}
+
+/* --- READY's metadata ------------------------------------------------------------- */
+
+static int
+property_name (void *user, const char *name, size_t size)
+{
+    zw_engine *engine = user;
+    memcpy (engine->property, name, size);
+    engine->property[size] = 0;
+    buffer_clear (&engine->value);
+    return 0;
+}
+
+static int
+is_property (const zw_engine *engine, const char *name)
+{
+    return zw_zmtp_metadata_name_equal (engine->property, strlen (engine->property), name,
+                                        strlen (name));
+}
+
+static int
+property_value (void *user, const uint8_t *data, size_t len)
+{
+    zw_engine *engine = user;
+    if (!is_property (engine, "Socket-Type") && !is_property (engine, "Identity"))
+        return 0;
+    size_t room = KEPT_VALUE_MAX - buffer_length (&engine->value);
+    return buffer_append (&engine->value, data, len < room ? len : room);
+}
+
+/*  Keeps what the handshake decides on: the Socket-Type (names are
+    matched exactly, zmtp31.socket-type.values) and the Identity.  */
+static int
+property_end (void *user)
+{
+    zw_engine *engine = user;
+    const zw_engine_buffer *v = &engine->value;
+    size_t size = buffer_length (v);
+    if (is_property (engine, "Socket-Type")) {
+        char name[16] = "";
+        if (size < sizeof name)
+            memcpy (name, v->data + v->start, size);
+        int type = size < sizeof name ? zw_socket_type_parse (name) : -1;
+        const char *canonical = type >= 0 ? zw_socket_type_name (type) : NULL;
+        engine->peer.socket_type = canonical && strcmp (canonical, name) == 0 ? type : -2;
+        engine->saw_socket_type = 1;
+    }
+    else if (is_property (engine, "Identity")) {
+        engine->peer.identity_size = (uint8_t) (size > 255 ? 255 : size);
+        memcpy (engine->peer.identity, v->data + v->start, engine->peer.identity_size);
+        if (size > 255)
+            zw_error_set (&engine->error, ZW_ERR_INVALID_METADATA, engine->frames.header.offset,
+                          "zmtp31.identity.length", "Identity is over 255 octets");
+    }
+    return 0;
+}
+
+static const zw_zmtp_metadata_callbacks metadata_callbacks = {
+    property_name, property_value, property_end
+};
+
+/*  The peer's READY against ours: a known socket type that may talk to
+    ours (zmtp31.socket-type.check), an Identity we can route by
+    (zmtp31.identity.no-leading-zero).  Returns the session's event.  */
+static int
+judge_ready (zw_engine *engine)
+{
+    uint64_t at = engine->frames.header.offset;
+    if (engine->error.code != ZW_OK)
+        return ZW_SEV_READY_REFUSED;
+    if (!engine->saw_socket_type)
+        zw_error_set (&engine->error, ZW_ERR_INVALID_SOCKET_TYPE, at,
+                      "zmtp31.metadata.socket-type", "READY has no Socket-Type");
+    else if (engine->peer.socket_type == -2)
+        zw_error_set (&engine->error, ZW_ERR_INVALID_SOCKET_TYPE, at,
+                      "zmtp31.socket-type.values", "unknown Socket-Type");
+    else if (!zw_socket_types_compatible (engine->options.socket_type, engine->peer.socket_type))
+        zw_error_set (&engine->error, ZW_ERR_INVALID_SOCKET_TYPE, at,
+                      "zmtp31.socket-type.check", "Socket-Type may not talk to ours");
+    else if (engine->peer.identity_size > 0 && engine->peer.identity[0] == 0)
+        zw_error_set (&engine->error, ZW_ERR_INVALID_METADATA, at,
+                      "zmtp31.identity.no-leading-zero", "Identity starts with a zero octet");
+    return engine->error.code == ZW_OK ? ZW_SEV_READY : ZW_SEV_READY_REFUSED;
+}
+
+/* --- commands --------------------------------------------------------------------- */
+
+static int
+command_part (void *user, zw_zmtp_part part, const uint8_t *data, size_t len)
+{
+    zw_engine *engine = user;
+    (void) part;
+    return buffer_append (&engine->part, data, len) ? 1 : 0;
+}
+
+static const zw_zmtp_command_callbacks command_callbacks = {
+    NULL, command_part, NULL, &metadata_callbacks
+};
+
+static void
+remember_ping (zw_engine *engine, const zw_zmtp_command *ping)
+{
+    engine->peer_ttl = (uint64_t) ping->u.ping.ttl * 100;   /* tenths of a second */
+    engine->ping_context_size = ping->u.ping.context.size;
+    memcpy (engine->ping_context, ping->u.ping.context.data, ping->u.ping.context.size);
+}
+
+static void
+remember_error (zw_engine *engine, const zw_zmtp_command *error)
+{
+    size_t n = error->u.reason.size;
+    memcpy (engine->peer_error, error->u.reason.data, n);
+    engine->peer_error[n] = 0;
+    engine->peer_sent_error = 1;
+    engine->close_reason = "the peer sent ERROR";
+}
+
+/* A whole, well-formed command: its event. */
+static int
+command_event (zw_engine *engine, const zw_zmtp_command *cmd)
+{
+    switch (cmd->id) {
+    case ZW_COMMAND_READY:     return judge_ready (engine);
+    case ZW_COMMAND_ERROR:     remember_error (engine, cmd); return ZW_SEV_ERROR;
+    case ZW_COMMAND_PING:      remember_ping (engine, cmd); return ZW_SEV_PING;
+    case ZW_COMMAND_PONG:      return ZW_SEV_PONG;
+    case ZW_COMMAND_SUBSCRIBE: return ZW_SEV_SUBSCRIBE;
+    case ZW_COMMAND_CANCEL:    return ZW_SEV_CANCEL;
+    default:                   return ZW_SEV_OTHER_COMMAND;
+    }
+}
+
+/* --- frames ------------------------------------------------------------------------ */
+
+static int
+frame_header (void *user, const zw_zmtp_frame_header *header)
+{
+    zw_engine *engine = user;
+    uint64_t header_size = header->flags & ZW_ZMTP_FLAG_LONG ? 9 : 2;
+    if (header->flags & ZW_ZMTP_FLAG_COMMAND && engine->frames.framing == ZW_ZMTP_FRAMING_V3) {
+        engine->in_command = 1;
+        buffer_clear (&engine->part);
+        zw_zmtp_command_init (&engine->command, ZW_MECHANISM_NULL, header->offset + header_size,
+                              header->size, &command_callbacks, engine);
+        return 0;
+    }
+    engine->in_command = 0;
+    if (!zw_session_active (&engine->session)) {
+        step (engine, ZW_SEV_MESSAGE);          /* refused: zmtp31.handshake.commands-first */
+        return 1;
+    }
+    uint64_t so_far = engine->message ? engine->message->total : 0;
+    if (engine->options.max_msg_size && so_far + header->size > engine->options.max_msg_size) {
+        violation (engine, ZW_ERR_LIMIT_EXCEEDED, header->offset, "zmtp31.frame.size-limit",
+                   "message over the maximum size");
+        return 1;
+    }
+    engine->frame_size = header->size;
+    buffer_clear (&engine->frame);
+    return 0;
+}
+
+static int
+frame_body (void *user, const uint8_t *data, size_t len)
+{
+    zw_engine *engine = user;
+    if (engine->in_command) {
+        zw_zmtp_command_push (&engine->command, data, len);
+        const zw_error *error = zw_zmtp_command_error (&engine->command);
+        if (error)
+            codec_violation (engine, error);
+        return error != NULL;
+    }
+    if (buffer_append (&engine->frame, data, len)) {
+        close_for (engine, "out of memory for a message", ZW_SEV_CLOSE);
+        return 1;
+    }
+    return 0;
+}
+
+/* Moves the received frame into the message; the message takes the buffer. */
+static int
+add_frame (zw_engine *engine)
+{
+    if (!engine->message && !(engine->message = zw_msg_new ()))
+        return -1;
+    zw_msg *msg = engine->message;
+    size_t size = buffer_length (&engine->frame);
+    if (zw_msg_add (msg, engine->frame.data + engine->frame.start, size))
+        return -1;
+    buffer_clear (&engine->frame);
+    return 0;
+}
+
+static int
+frame_end (void *user)
+{
+    zw_engine *engine = user;
+    if (engine->in_command) {
+        const zw_error *error = zw_zmtp_command_error (&engine->command);
+        if (!error && !zw_zmtp_command_done (&engine->command))
+            zw_zmtp_command_push (&engine->command, NULL, 0);   /* an empty body */
+        error = zw_zmtp_command_error (&engine->command);
+        if (error)
+            codec_violation (engine, error);
+        else
+            step (engine, command_event (engine, &engine->command.command));
+    }
+    else if (add_frame (engine))
+        close_for (engine, "out of memory for a message", ZW_SEV_CLOSE);
+    else if (!(engine->frames.header.flags & ZW_ZMTP_FLAG_MORE))
+        step (engine, ZW_SEV_MESSAGE);          /* zmtp31.frame.message-atomic */
+    return zw_session_closed (&engine->session);
+}
+
+static const zw_zmtp_frame_callbacks frame_callbacks = { frame_header, frame_body, frame_end };
+
+/* --- the greeting ------------------------------------------------------------------- */
+
+static void
+greeting_detected (void *user, zw_zmtp_family family, uint64_t offset)
+{
+    zw_engine *engine = user;
+    (void) offset;
+    engine->peer.family = family;
+    step (engine, family == ZW_ZMTP_V3 ? ZW_SEV_PEER_V3
+                : family == ZW_ZMTP_V2 ? ZW_SEV_PEER_V2 : ZW_SEV_PEER_V1);
+}
+
+/*  A 2.0 peer's greeting carries its socket type and identity
+    (zmtp20.greeting.socket-type); a wrong type is dropped without ERROR,
+    which 2.0 does not have (zmtp20.socket.type-mismatch-disconnect).  */
+static int
+judge_v2_greeting (zw_engine *engine, const zw_zmtp_greeting *greeting)
+{
+    engine->peer.socket_type = greeting->socket_type;
+    engine->peer.identity_size = (uint8_t) greeting->identity_size;
+    memcpy (engine->peer.identity, greeting->identity, greeting->identity_size);
+    if (zw_socket_types_compatible (engine->options.socket_type, greeting->socket_type))
+        return ZW_SEV_GREETING;
+    zw_error_set (&engine->error, ZW_ERR_INVALID_SOCKET_TYPE, 11,
+                  "zmtp20.socket.type-mismatch-disconnect", "2.0 socket type may not talk to ours");
+    return ZW_SEV_BAD_INPUT;
+}
+
+static void
+greeting_done (void *user, const zw_zmtp_greeting *greeting)
+{
+    zw_engine *engine = user;
+    engine->peer.minor = greeting->minor;
+    int v2 = greeting->family == ZW_ZMTP_V2;
+    step (engine, v2 ? judge_v2_greeting (engine, greeting) : ZW_SEV_GREETING);
+    zw_zmtp_frame_init (&engine->frames, v2 ? ZW_ZMTP_FRAMING_V2 : ZW_ZMTP_FRAMING_V3,
+                        greeting->size, ZW_ZMTP_SIZE_MAX, &frame_callbacks, engine);
+}
+
+static const zw_zmtp_greeting_callbacks greeting_callbacks = { greeting_detected, greeting_done };
+
+/* --- the public calls ------------------------------------------------------------------ */
+
+void
+zw_engine_init (zw_engine *engine, const zw_engine_options *options,
+                const zw_engine_callbacks *callbacks, void *user, uint64_t now)
+{
+    memset (engine, 0, sizeof *engine);
+    engine->options = *options;
+    engine->callbacks = callbacks;
+    engine->user = user;
+    engine->peer.socket_type = -1;
+    engine->now = engine->last_input = now;
+    engine->handshake_deadline = options->handshake_ivl ? now + options->handshake_ivl
+                                                        : NO_DEADLINE;
+    zw_session_init (&engine->session);
+    /* Detect every version, so that the session decides (zmtp31.version.detect-older). */
+    zw_zmtp_greeting_init (&engine->greeting, ZW_ZMTP_V1, "NULL", &greeting_callbacks, engine);
+    /* The partial greeting: signature and major version (zmtp31.version.partial-greeting). */
+    uint8_t partial[PARTIAL_GREETING];
+    zw_zmtp_signature_pack_compat (partial, sizeof partial, options->identity_size);
+    partial[10] = 3;                            /* zmtp31.greeting.version-major */
+    queue (engine, partial, sizeof partial);
+}
+
+void
+zw_engine_fini (zw_engine *engine)
+{
+    buffer_free (&engine->out);
+    buffer_free (&engine->part);
+    buffer_free (&engine->frame);
+    buffer_free (&engine->value);
+    zw_msg_destroy (engine->message);
+    engine->message = NULL;
+}
+
+void
+zw_engine_push (zw_engine *engine, const uint8_t *data, size_t len, uint64_t now)
+{
+    if (zw_session_closed (&engine->session) || len == 0)
+        return;
+    engine->now = engine->last_input = now;
+    engine->ping_pending = 0;                   /* zmtp31.heartbeat.any-traffic-alive */
+    if (!zw_zmtp_greeting_done (&engine->greeting)) {
+        size_t used = zw_zmtp_greeting_push (&engine->greeting, data, len);
+        const zw_error *error = zw_zmtp_greeting_error (&engine->greeting);
+        if (error)
+            codec_violation (engine, error);
+        data += used;
+        len -= used;
+    }
+    if (zw_session_closed (&engine->session) || len == 0)
+        return;
+    zw_zmtp_frame_push (&engine->frames, data, len);
+    const zw_error *error = zw_zmtp_frame_error (&engine->frames);
+    if (error && !zw_session_closed (&engine->session))
+        codec_violation (engine, error);
+}
+
+void
+zw_engine_eof (zw_engine *engine)
+{
+    close_for (engine, "the peer closed the connection", ZW_SEV_EOF);
+}
+
+void
+zw_engine_close (zw_engine *engine, const char *reason)
+{
+    engine->local_close = 1;
+    close_for (engine, reason, ZW_SEV_CLOSE);
+}
+
+void
+zw_engine_tick (zw_engine *engine, uint64_t now)
+{
+    engine->now = now;
+    if (zw_session_closed (&engine->session))
+        return;
+    if (now >= engine->handshake_deadline)
+        close_for (engine, "handshake timeout", ZW_SEV_TIMEOUT);
+    else if (engine->ping_pending
+         &&  now >= engine->ping_sent_at + engine->options.heartbeat_timeout)
+        close_for (engine, "heartbeat timeout: no traffic after PING",   /* zmtp31.heartbeat.dead-conditions */
+                   ZW_SEV_TIMEOUT);
+    else if (engine->peer_ttl && now >= engine->last_input + engine->peer_ttl)
+        close_for (engine, "heartbeat timeout: the TTL of the peer's PING elapsed",
+                   ZW_SEV_TIMEOUT);
+    else if (engine->next_ping && now >= engine->next_ping)
+        step (engine, ZW_SEV_HEARTBEAT_DUE);
+}
+
+static uint64_t
+earliest (uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
+uint64_t
+zw_engine_deadline (const zw_engine *engine)
+{
+    if (zw_session_closed (&engine->session))
+        return NO_DEADLINE;
+    uint64_t when = engine->handshake_deadline;
+    if (engine->ping_pending)
+        when = earliest (when, engine->ping_sent_at + engine->options.heartbeat_timeout);
+    if (engine->peer_ttl)
+        when = earliest (when, engine->last_input + engine->peer_ttl);
+    if (engine->next_ping)
+        when = earliest (when, engine->next_ping);
+    return when;
+}
+
+int
+zw_engine_send (zw_engine *engine, const zw_msg *msg)
+{
+    if (!zw_session_active (&engine->session)) {
+        errno = EAGAIN;
+        return -1;
+    }
+    for (size_t i = 0; i < msg->count; i++) {
+        const zw_frame *frame = &msg->frames[i];
+        if (queue_frame_header (engine, i + 1 < msg->count, 0, frame->size)
+        ||  queue (engine, frame->data, frame->size)) {
+            errno = ENOMEM;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
+zw_engine_send_subscription (zw_engine *engine, int subscribe, const uint8_t *topic,
+                             size_t size)
+{
+    if (!zw_session_active (&engine->session)) {
+        errno = EAGAIN;
+        return -1;
+    }
+    if (speaks_31 (engine)) {
+        zw_zmtp_command cmd;
+        command_named (&cmd, subscribe ? ZW_COMMAND_SUBSCRIBE : ZW_COMMAND_CANCEL,
+                       subscribe ? "SUBSCRIBE" : "CANCEL");
+        return queue_command (engine, &cmd, topic, size);
+    }
+    uint8_t prefix = subscribe ? 0x01 : 0x00;   /* zmtp30.pubsub.subscribe-message */
+    if (queue_frame_header (engine, 0, 0, size + 1) || queue (engine, &prefix, 1))
+        return -1;
+    return queue (engine, topic, size);
+}
+
+const uint8_t *
+zw_engine_output (const zw_engine *engine, size_t *len)
+{
+    *len = buffer_length (&engine->out);
+    return engine->out.data + engine->out.start;
+}
+
+void
+zw_engine_output_done (zw_engine *engine, size_t n)
+{
+    engine->out.start += n;
+    if (engine->out.start == engine->out.end)
+        buffer_clear (&engine->out);
+}
+
+int
+zw_engine_active (const zw_engine *engine)
+{
+    return zw_session_active (&engine->session);
+}
+
+int
+zw_engine_closed (const zw_engine *engine)
+{
+    return zw_session_closed (&engine->session);
+}
+
+const zw_error *
+zw_engine_violation (const zw_engine *engine)
+{
+    return engine->error.code != ZW_OK ? &engine->error : NULL;
+}
+
+const char *
+zw_engine_close_reason (const zw_engine *engine)
+{
+    return engine->close_reason ? engine->close_reason : "closed";
+}
+
+int
+zw_engine_peer_sent_error (const zw_engine *engine)
+{
+    return engine->peer_sent_error;
+}

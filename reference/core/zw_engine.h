@@ -1,0 +1,164 @@
+/*  zw_engine.h — one ZMTP connection, without I/O.
+
+    The engine holds the decoders of zwire's codec (greeting, frames,
+    commands, metadata), the session machine (zw_session.h) and an output
+    buffer.  Its owner feeds it the octets read from the peer and the
+    current time, writes out what it queues, and arms a timer for its next
+    deadline; the engine decides everything else: the greeting exchange and
+    version negotiation (3.1, 3.0, and 2.0 by downgrade), the NULL
+    handshake with its metadata checks, heartbeats, limits, ERROR, and the
+    close.  Because it does no I/O it runs the same over a socket, over
+    stdin / stdout, or in a unit test.
+
+    Invariants between calls:
+    - input: every octet given to zw_engine_push is consumed, unless the
+      engine is closed (then the rest is ignored);
+    - output: zw_engine_output returns the octets still to write, in order;
+      the owner reports what it wrote with zw_engine_output_done;
+    - time: zw_engine_deadline says when zw_engine_tick must next be
+      called (UINT64_MAX: no timer);
+    - callbacks run from inside push and tick; they must not free the
+      engine (close it instead: the owner frees it after the call).  */
+
+#ifndef ZW_ENGINE_H
+#define ZW_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "zw_error.h"
+#include "zw_session.h"
+#include "zmtp_greeting.h"
+#include "zmtp_frame.h"
+#include "zmtp_command.h"
+#include "zwire.h"
+
+typedef struct {
+    zw_socket_type socket_type;
+    uint8_t minor;                  /* 1: speak 3.1; 0: speak 3.0 */
+    uint8_t identity_size;
+    uint8_t identity[ZW_ZMTP_IDENTITY_MAX];
+    uint64_t max_msg_size;          /* 0: no limit */
+    uint32_t handshake_ivl;         /* ms, 0: none */
+    uint32_t heartbeat_ivl;         /* ms between PINGs, 0: none */
+    uint32_t heartbeat_timeout;     /* ms of silence after a PING that kill */
+    uint32_t heartbeat_ttl;         /* ms announced in our PINGs */
+} zw_engine_options;
+
+/* What the handshake told us about the peer. */
+typedef struct {
+    zw_zmtp_family family;
+    uint8_t minor;                  /* 3.x: the peer's minor version */
+    int socket_type;                /* zw_socket_type, or -1 when not told */
+    uint8_t identity_size;
+    uint8_t identity[ZW_ZMTP_IDENTITY_MAX];
+} zw_peer_info;
+
+typedef struct {
+    /*  The connection is up.  Return 0 to take it, non-zero to refuse it
+        (a PAIR that has its peer, a ROUTER identity in use): the engine
+        then closes without blaming the peer.  */
+    int (*on_ready) (void *user, const zw_peer_info *peer);
+    /* A whole message; the callee owns it. */
+    void (*on_message) (void *user, zw_msg *msg);
+    /* A SUBSCRIBE (subscribe = 1) or CANCEL command's topic. */
+    void (*on_subscription) (void *user, int subscribe, const uint8_t *topic, size_t size);
+} zw_engine_callbacks;
+
+typedef struct {
+    uint8_t *data;
+    size_t start, end, capacity;
+} zw_engine_buffer;
+
+typedef struct {
+    zw_engine_options options;
+    const zw_engine_callbacks *callbacks;
+    void *user;
+    zw_session session;
+    zw_peer_info peer;
+    zw_error error;                 /* why the peer was refused, if it was */
+    const char *close_reason;       /* why the connection closed */
+    char peer_error[256];           /* the reason of a peer's ERROR command */
+    int peer_sent_error;
+    int local_close;
+    /* decoding */
+    zw_zmtp_greeting_ctx greeting;
+    zw_zmtp_frame_ctx frames;
+    zw_zmtp_command_ctx command;
+    int in_command;                 /* the current frame is a command */
+    zw_engine_buffer part;          /* a command's variable part (topic, ...) */
+    zw_msg *message;                /* the message being received */
+    zw_engine_buffer frame;         /* the data frame being received */
+    uint64_t frame_size;
+    char property[256];             /* READY: the property being read */
+    zw_engine_buffer value;         /* ... and its value, when we keep it */
+    int saw_socket_type;
+    /* sending */
+    zw_engine_buffer out;
+    uint8_t ping_context[ZW_ZMTP_PING_CONTEXT_MAX];
+    uint8_t ping_context_size;
+    /* time */
+    uint64_t now;
+    uint64_t handshake_deadline;    /* UINT64_MAX when none */
+    uint64_t next_ping;
+    uint64_t ping_sent_at;          /* of the PING still awaiting traffic */
+    int ping_pending;
+    uint64_t last_input;
+    uint64_t peer_ttl;              /* ms, from the peer's last PING; 0: none */
+} zw_engine;
+
+/*  Starts an engine (zero-filled or not) and queues the first 11 octets of
+    the greeting.  */
+void zw_engine_init (zw_engine *engine, const zw_engine_options *options,
+                     const zw_engine_callbacks *callbacks, void *user, uint64_t now);
+
+/* Frees the engine's buffers and any partial message. */
+void zw_engine_fini (zw_engine *engine);
+
+/* Feeds octets read from the peer at time now (ms). */
+void zw_engine_push (zw_engine *engine, const uint8_t *data, size_t len, uint64_t now);
+
+/* The peer closed its side. */
+void zw_engine_eof (zw_engine *engine);
+
+/* The local side closes (no more input is read; queued output may still be written). */
+void zw_engine_close (zw_engine *engine, const char *reason);
+
+/* Runs the timers at time now. */
+void zw_engine_tick (zw_engine *engine, uint64_t now);
+
+/* When zw_engine_tick must run next; UINT64_MAX when no timer is set. */
+uint64_t zw_engine_deadline (const zw_engine *engine);
+
+/*  Queues a message (copied) once the connection is up.  Returns 0, or -1
+    if it is not up (EAGAIN) or memory ran out.  */
+int zw_engine_send (zw_engine *engine, const zw_msg *msg);
+
+/*  Queues a subscription (subscribe = 1) or cancellation in the form the
+    peer speaks: SUBSCRIBE / CANCEL commands for 3.1
+    (zmtp31.pubsub.subscribe-command), a 0x01 / 0x00 message for 3.0 and
+    2.0 (zmtp30.pubsub.subscribe-message).  */
+int zw_engine_send_subscription (zw_engine *engine, int subscribe, const uint8_t *topic,
+                                 size_t size);
+
+/* The octets waiting to be written (*len of them). */
+const uint8_t *zw_engine_output (const zw_engine *engine, size_t *len);
+
+/* n octets of the output were written. */
+void zw_engine_output_done (zw_engine *engine, size_t n);
+
+int zw_engine_active (const zw_engine *engine);
+int zw_engine_closed (const zw_engine *engine);
+
+/*  Why the connection closed: the peer's violation (code != ZW_OK; the
+    ERROR we sent carries its reason) or a plain cause ("peer closed",
+    "handshake timeout", ...) in *reason.  */
+const zw_error *zw_engine_violation (const zw_engine *engine);
+const char *zw_engine_close_reason (const zw_engine *engine);
+
+/* 1 when the peer sent an ERROR command (zmtp31.error.fatal: do not reconnect). */
+int zw_engine_peer_sent_error (const zw_engine *engine);
+
+/* 1 if the two socket types may talk (zmtp31.socket-type.check). */
+int zw_socket_types_compatible (int local, int peer);
+
+#endif

@@ -1,0 +1,79 @@
+/*  zw_loop.h — the reference peer's one event loop: epoll, fd watchers and
+    millisecond timers, all on the calling thread (no hidden threads).
+
+    Every socket of a zw_ctx (see zwire.h) shares one loop; the public API
+    runs it from inside blocking calls (zw_recv, zw_send, zw_poll), so all
+    connections keep being served, heartbeats answered and reconnects made,
+    whichever socket the application is waiting on.
+
+    Invariants:
+    - A watcher is keyed by its fd; watching an fd again changes its events
+      and callback.  Unwatching (or closing after unwatching) during a
+      dispatch is safe: an event already fetched for an fd that was
+      unwatched, or unwatched and watched again, in the same turn is not
+      delivered (each watch has a generation number).
+    - Timers are intrusive (the caller owns the zw_timer, the loop only
+      points at it): stop a timer before freeing the memory it lives in.
+      A timer fires once per start; its callback may start it again.
+    - Callbacks may watch, unwatch, start and stop anything, including
+      their own fd or timer.  */
+
+#ifndef ZW_LOOP_H
+#define ZW_LOOP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct zw_loop zw_loop;
+
+/* Event bits for watchers (a callback may get several at once). */
+#define ZW_IO_READ  0x1u
+#define ZW_IO_WRITE 0x2u
+#define ZW_IO_ERROR 0x4u        /* EPOLLERR or EPOLLHUP: read to learn more */
+
+typedef void (zw_io_fn) (zw_loop *loop, int fd, unsigned events, void *arg);
+typedef void (zw_timer_fn) (zw_loop *loop, void *arg);
+
+typedef struct zw_timer {
+    uint64_t deadline;          /* zw_loop_now() value at which it fires */
+    size_t heap_index;          /* position in the loop's heap; SIZE_MAX when idle */
+    zw_timer_fn *fn;
+    void *arg;
+} zw_timer;
+
+/* A new loop, or NULL (errno set) if epoll or memory is not available. */
+zw_loop *zw_loop_new (void);
+
+/* Frees the loop.  Watched fds are not closed; timers are left idle. */
+void zw_loop_destroy (zw_loop *loop);
+
+/*  Watches fd for events (ZW_IO_READ | ZW_IO_WRITE; errors are always
+    reported), or changes the events and callback of a watched fd.  Level
+    triggered.  Returns 0, or -1 with errno.  */
+int zw_loop_watch (zw_loop *loop, int fd, unsigned events, zw_io_fn *fn, void *arg);
+
+/* Stops watching fd (no-op if it is not watched).  Call before close(fd). */
+void zw_loop_unwatch (zw_loop *loop, int fd);
+
+/* Prepares a timer (idle).  Must be called once before any start. */
+void zw_timer_init (zw_timer *timer, zw_timer_fn *fn, void *arg);
+
+/* Arms (or re-arms) a timer to fire delay_ms from now. */
+void zw_loop_timer_start (zw_loop *loop, zw_timer *timer, uint64_t delay_ms);
+
+/* Disarms a timer; no-op if it is idle. */
+void zw_loop_timer_stop (zw_loop *loop, zw_timer *timer);
+
+/* 1 if the timer is armed. */
+int zw_timer_active (const zw_timer *timer);
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+uint64_t zw_loop_now (void);
+
+/*  Waits at most timeout_ms (-1: no limit; 0: do not wait) for fd events
+    or the next timer, then dispatches every ready event and every expired
+    timer once.  Returns the number of callbacks made (0 on a timeout), or
+    -1 with errno (EINTR is returned as 0).  */
+int zw_loop_run_once (zw_loop *loop, int timeout_ms);
+
+#endif

@@ -1,0 +1,216 @@
+/*  zw_socket_internal.h — what the socket layer's files share.
+
+    A zw_socket owns listeners (bound endpoints), connecters (connected
+    endpoints, each remade with back-off when lost) and connections
+    (zw_conn: an fd, an engine, and two message queues).  A connection
+    whose handshake is over is a pipe: it is attached to the socket's
+    pattern, the file that gives the socket type its semantics
+    (zw_pattern_*.c), which routes outgoing messages to pipes and takes
+    incoming ones from them.
+
+    Queues and limits: each pipe queues outgoing messages in conn->out
+    until the engine takes them (sndhwm counts them) and incoming ones in
+    conn->in until the application takes them (at rcvhwm the connection
+    stops reading, so TCP pushes back on the peer).  */
+
+#ifndef ZW_SOCKET_INTERNAL_H
+#define ZW_SOCKET_INTERNAL_H
+
+#include "zwire.h"
+#include "zw_engine.h"
+#include "zw_endpoint.h"
+#include "zw_loop.h"
+#include "zw_subscriptions.h"
+
+typedef struct zw_conn zw_conn;
+typedef struct zw_connecter zw_connecter;
+typedef struct zw_listener zw_listener;
+
+typedef struct {
+    zw_msg *head, *tail;
+    size_t count;
+} zw_msgq;
+
+void zw_msgq_push (zw_msgq *q, zw_msg *msg);
+zw_msg *zw_msgq_pop (zw_msgq *q);
+void zw_msgq_clear (zw_msgq *q);
+
+struct zw_conn {
+    zw_socket *socket;
+    zw_conn *prev, *next;           /* the socket's connections */
+    int fd;
+    char peer[ZW_ENDPOINT_TEXT_MAX];    /* remote address, for logs */
+    zw_connecter *connecter;        /* the connect that made it, or NULL */
+    int connecting;                 /* a non-blocking connect in progress */
+    int quiet;                      /* a connect that never connected: not logged as a close */
+    zw_engine engine;
+    zw_timer timer;                 /* the engine's next deadline */
+    unsigned watching;              /* ZW_IO_* bits asked of the loop */
+    int attached;                   /* a pipe of the pattern */
+    zw_msgq in, out;
+    zw_subscriptions subscriptions; /* PUB, XPUB: what this peer asked for */
+    uint8_t routing_id[ZW_ZMTP_IDENTITY_MAX];  /* ROUTER */
+    size_t routing_id_size;
+};
+
+struct zw_connecter {
+    zw_socket *socket;
+    zw_connecter *next;
+    zw_endpoint endpoint;
+    zw_conn *conn;                  /* the current connection, or NULL */
+    zw_timer retry;
+    uint64_t backoff;               /* ms before the next attempt */
+    int given_up;                   /* the peer sent ERROR (zmtp31.error.fatal) */
+};
+
+struct zw_listener {
+    zw_socket *socket;
+    zw_listener *next;
+    zw_endpoint endpoint;
+    int fd;
+};
+
+/* A socket type's semantics: one file each (zw_pattern_*.c). */
+typedef struct {
+    /* Takes msg (returns 0), or -1 with errno: EAGAIN (no pipe can take it now), ENOTSUP, ZW_EFSM. */
+    int (*send) (zw_socket *socket, zw_msg *msg);
+    /* A message for the application, or NULL with errno EAGAIN, ENOTSUP or ZW_EFSM. */
+    zw_msg *(*recv) (zw_socket *socket);
+    /* A pipe joins; non-zero refuses it (the connection is closed). */
+    int (*attach) (zw_socket *socket, zw_conn *pipe);
+    /* A pipe leaves (before it is freed). */
+    void (*detach) (zw_socket *socket, zw_conn *pipe);
+    /* A message arrived on a pipe; the pattern owns it. */
+    void (*incoming) (zw_socket *socket, zw_conn *pipe, zw_msg *msg);
+    /* A SUBSCRIBE or CANCEL arrived on a pipe. */
+    void (*subscription) (zw_socket *socket, zw_conn *pipe, int subscribe,
+                          const uint8_t *topic, size_t size);
+    /* For zw_poll: would send / recv succeed now? */
+    int (*can_send) (zw_socket *socket);
+    int (*can_recv) (zw_socket *socket);
+} zw_pattern;
+
+extern const zw_pattern zw_pattern_pair, zw_pattern_pub, zw_pattern_xpub, zw_pattern_sub,
+    zw_pattern_xsub, zw_pattern_req, zw_pattern_rep, zw_pattern_dealer, zw_pattern_router,
+    zw_pattern_push, zw_pattern_pull;
+
+typedef struct {
+    int64_t sndhwm, rcvhwm, linger, reconnect_ivl, reconnect_ivl_max;
+    int64_t heartbeat_ivl, heartbeat_timeout, heartbeat_ttl, handshake_ivl, maxmsgsize;
+    int64_t zmtp_minor, router_handover;
+    uint8_t identity[ZW_ZMTP_IDENTITY_MAX];
+    size_t identity_size;
+} zw_socket_options;
+
+struct zw_socket {
+    zw_ctx *ctx;
+    zw_socket *prev, *next;         /* the context's sockets */
+    zw_socket_type type;
+    const zw_pattern *pattern;
+    zw_socket_options options;
+    zw_listener *listeners;
+    zw_connecter *connecters;
+    zw_conn *conns;
+    zw_conn **pipes;                /* attached connections, in attach order */
+    size_t pipe_count, pipe_capacity;
+    size_t next_out, next_in;       /* round-robin positions (lb, fq) */
+    char last_endpoint[ZW_ENDPOINT_TEXT_MAX];
+    zw_stats stats;
+    int closing;
+    /* pattern state */
+    zw_subscriptions subscriptions; /* SUB, XSUB: ours; XPUB: everyone's, counted */
+    zw_msgq pending;                /* XPUB: subscription messages for the application */
+    zw_conn *partner;               /* REQ: the pipe owing a reply; REP: the pipe to answer */
+    int awaiting_reply;             /* REQ: sent, reply not received yet */
+    zw_msg *envelope;               /* REP: the request's envelope, for the reply */
+    uint32_t next_routing_id;       /* ROUTER: generated identities */
+};
+
+struct zw_ctx {
+    zw_loop *loop;
+    zw_socket *sockets;
+    zw_log_fn *log;
+    void *log_arg;
+};
+
+/* Logs one line through the context's log function. */
+void zw_log (zw_ctx *ctx, const char *format, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+/* --- pipes, for the patterns (zw_pipe.c) --------------------------------------- */
+
+/* 1 if the pipe can take another outgoing message (below sndhwm). */
+int zw_pipe_writable (const zw_conn *pipe);
+
+/* Queues msg on the pipe and starts writing; takes msg. */
+void zw_pipe_send (zw_conn *pipe, zw_msg *msg);
+
+/* Writes what the pipe's engine has queued (a subscription, say). */
+void zw_pipe_flush (zw_conn *pipe);
+
+/* Queues msg for the application; pauses reading at rcvhwm.  Takes msg. */
+void zw_pipe_queue_in (zw_conn *pipe, zw_msg *msg);
+
+/* The next writable pipe in round-robin order, or NULL (zmtp31.socket.reqrep-semantics). */
+zw_conn *zw_pipes_next_writable (zw_socket *socket);
+
+/*  The next message queued by any pipe, taking pipes in turn (fair
+    queueing); *from is its pipe.  NULL if none.  */
+zw_msg *zw_pipes_fair_recv (zw_socket *socket, zw_conn **from);
+
+/* 1 if some pipe has a message queued. */
+int zw_pipes_have_input (const zw_socket *socket);
+
+/* 1 if some pipe is writable. */
+int zw_pipes_any_writable (zw_socket *socket);
+
+/*  Building blocks of the patterns: load-balanced send (EAGAIN when no
+    pipe is writable), fair-queued receive (EAGAIN when nothing is queued),
+    the "no such operation" answers (ENOTSUP), and the usual attach,
+    detach and incoming behaviour.  */
+int zw_pattern_send_balanced (zw_socket *socket, zw_msg *msg);
+zw_msg *zw_pattern_recv_fair (zw_socket *socket);
+int zw_pattern_send_unsupported (zw_socket *socket, zw_msg *msg);
+zw_msg *zw_pattern_recv_unsupported (zw_socket *socket);
+int zw_pattern_attach_any (zw_socket *socket, zw_conn *pipe);
+void zw_pattern_detach_nothing (zw_socket *socket, zw_conn *pipe);
+void zw_pattern_incoming_queue (zw_socket *socket, zw_conn *pipe, zw_msg *msg);
+void zw_pattern_incoming_drop (zw_socket *socket, zw_conn *pipe, zw_msg *msg);
+int zw_pattern_can_never (zw_socket *socket);
+int zw_pattern_can_send_balanced (zw_socket *socket);
+int zw_pattern_can_recv_fair (zw_socket *socket);
+
+/* Counts a dropped message and frees it. */
+void zw_socket_drop (zw_socket *socket, zw_msg *msg);
+
+/* --- connections (zw_conn.c) ---------------------------------------------------- */
+
+/*  A connection on fd: accepted (connecter NULL), or made by a connecter,
+    its connect still in progress when connecting is 1.  */
+zw_conn *zw_conn_new (zw_socket *socket, int fd, const char *peer, zw_connecter *connecter,
+                      int connecting);
+
+/* Closes a connection now (a ROUTER handing an identity over, a socket closing). */
+void zw_conn_close (zw_conn *conn, const char *reason);
+
+/* Writes what is queued; asks the loop for what the connection waits on. */
+void zw_conn_write (zw_conn *conn);
+void zw_conn_rewatch (zw_conn *conn);
+
+/* 1 when everything queued on the connection has been written. */
+int zw_conn_flushed (const zw_conn *conn);
+
+/* --- the socket, for its connections and patterns (zw_socket.c, zw_pattern_pubsub.c) --- */
+
+/* The handshake is over: make the connection a pipe; non-zero refuses it. */
+int zw_socket_attach (zw_socket *socket, zw_conn *conn);
+void zw_socket_detach (zw_socket *socket, zw_conn *conn);
+
+/* A connecter's connection is gone; retry 0 after the peer's ERROR (zmtp31.error.fatal). */
+void zw_connecter_lost (zw_connecter *connecter, int retry);
+void zw_connecter_succeeded (zw_connecter *connecter);
+
+/* SUB, XSUB: one subscription more (subscribe 1) or less. */
+void zw_socket_subscribe (zw_socket *socket, int subscribe, const uint8_t *topic, size_t size);
+
+#endif

@@ -1,0 +1,207 @@
+/*  zwire.h — the C API of the zwire reference ZMTP peer.
+
+    A small ZeroMQ-compatible messaging stack written beside the RFCs:
+    ZMTP 3.1 and 3.0 (23/ZMTP, 37/ZMTP) with the downgrade to 2.0 peers
+    (15/ZMTP), the NULL mechanism, and the eleven standard socket types over
+    tcp and ipc.  It talks to libzmq and to any conforming peer.
+
+    Model.  A zw_ctx owns one event loop (epoll) and every socket made from
+    it.  There are no hidden threads: the loop runs inside the blocking
+    calls (zw_send, zw_recv, zw_poll, zw_close, zw_ctx_run), and while it
+    runs every connection of every socket of the context is served
+    (handshakes, heartbeats, reconnects, queued messages in and out).  A
+    context and its sockets belong to one thread at a time.
+
+    Errors.  Functions that can fail return -1 (or NULL) and set errno:
+      EINVAL      a bad argument (unknown option, malformed endpoint, ...)
+      EAGAIN      the timeout passed before the operation could be done
+      ENOTSUP     the socket type has no such operation (zw_recv on PUB, ...)
+      ZW_EFSM     the operation is not allowed in the socket's current state
+                  (zw_send twice on REQ without a zw_recv between, ...)
+      EADDRINUSE, EACCES, ...   from the operating system, on bind
+      ENOMEM      out of memory
+    A peer that breaks the protocol is never an API error: its connection
+    is closed as the RFC requires, the reason is logged (zw_ctx_set_log)
+    and counted (zw_socket_stats), and the socket keeps serving others.
+
+    Timeouts are in milliseconds: 0 means do not wait, -1 wait forever.  */
+
+#ifndef ZWIRE_H
+#define ZWIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* errno value for "not allowed in the current state" (as libzmq's EFSM). */
+#define ZW_EFSM 156384763
+
+typedef struct zw_ctx zw_ctx;
+typedef struct zw_socket zw_socket;
+
+/*  Socket types.  The values are the socket-type octet of 15/ZMTP 2.0
+    (zmtp20.greeting.socket-type) and libzmq's constants.  */
+typedef enum {
+    ZW_PAIR = 0, ZW_PUB = 1, ZW_SUB = 2, ZW_REQ = 3, ZW_REP = 4, ZW_DEALER = 5,
+    ZW_ROUTER = 6, ZW_PULL = 7, ZW_PUSH = 8, ZW_XPUB = 9, ZW_XSUB = 10
+} zw_socket_type;
+
+/* --- messages ---------------------------------------------------------------- */
+
+/*  A message is an ordered list of frames (parts), sent and received
+    whole (zmtp31.socket.atomic).  Frames own their octets.  */
+typedef struct {
+    uint8_t *data;              /* NULL when size is 0 */
+    size_t size;
+} zw_frame;
+
+typedef struct zw_msg {
+    zw_frame *frames;
+    size_t count, capacity;
+    uint64_t total;             /* sum of the frame sizes */
+    struct zw_msg *next;        /* for queues; not part of the message */
+} zw_msg;
+
+/* A new empty message, or NULL (ENOMEM). */
+zw_msg *zw_msg_new (void);
+
+/* Appends a copy of size octets (data may be NULL when size is 0). */
+int zw_msg_add (zw_msg *msg, const void *data, size_t size);
+
+/* Appends a NUL-terminated string as one frame (without the NUL). */
+int zw_msg_add_str (zw_msg *msg, const char *text);
+
+/* Inserts a copy of size octets as the first frame. */
+int zw_msg_prepend (zw_msg *msg, const void *data, size_t size);
+
+/* Removes the first frame (no-op on an empty message). */
+void zw_msg_drop_first (zw_msg *msg);
+
+/* A deep copy, or NULL (ENOMEM). */
+zw_msg *zw_msg_dup (const zw_msg *msg);
+
+/* Frees the message and its frames; NULL is allowed. */
+void zw_msg_destroy (zw_msg *msg);
+
+/* --- contexts ----------------------------------------------------------------- */
+
+/* A new context, or NULL with errno. */
+zw_ctx *zw_ctx_new (void);
+
+/*  Closes every socket still open (each with its linger) and frees the
+    context.  NULL is allowed.  */
+void zw_ctx_destroy (zw_ctx *ctx);
+
+/*  Where log lines go: one call per line, without the newline.  The
+    default writes "zwire: <line>" to standard error.  fn NULL silences the
+    log.  Lines name the connection and, for a peer's violation, the error
+    class and the clause of spec/ it broke:
+      "peer 127.0.0.1:50312: closed: invalid-flags [zmtp31.frame.flags-reserved] ..."  */
+typedef void (zw_log_fn) (void *arg, const char *line);
+void zw_ctx_set_log (zw_ctx *ctx, zw_log_fn *fn, void *arg);
+
+/*  Serves every connection of the context for up to timeout_ms (returns
+    earlier only on an error).  Useful to keep a process responsive while
+    it has nothing to send or receive.  */
+int zw_ctx_run (zw_ctx *ctx, int timeout_ms);
+
+/* --- sockets -------------------------------------------------------------------- */
+
+/* A new socket of the given type, or NULL (EINVAL for an unknown type). */
+zw_socket *zw_socket_new (zw_ctx *ctx, zw_socket_type type);
+
+/*  Closes the socket: waits up to ZW_OPT_LINGER for queued messages to be
+    written, then closes every connection and listener and frees it.  */
+void zw_close (zw_socket *socket);
+
+/* The socket's type name ("ROUTER"), or NULL for an unknown value. */
+const char *zw_socket_type_name (zw_socket_type type);
+
+/* Parses a type name (any case); returns -1 if it is not one. */
+int zw_socket_type_parse (const char *name);
+
+/*  Options.  Set them before bind and connect: they apply to connections
+    made afterwards (subscriptions apply at once).  */
+typedef enum {
+    ZW_OPT_SNDHWM = 1,          /* int: outgoing messages queued per peer (1000); 0 = no limit.
+                                   PUB and ROUTER drop above it, others block */
+    ZW_OPT_RCVHWM = 2,          /* int: incoming messages queued per peer (1000); 0 = no limit */
+    ZW_OPT_LINGER = 3,          /* int ms: flush time on close (1000); -1 = no limit */
+    ZW_OPT_RECONNECT_IVL = 4,   /* int ms: first reconnect delay (100); -1 = never reconnect */
+    ZW_OPT_RECONNECT_IVL_MAX = 5, /* int ms: back-off doubles up to this (0 = no back-off) */
+    ZW_OPT_HEARTBEAT_IVL = 6,   /* int ms: PING period, 0 = off (zmtp31.heartbeat.*) */
+    ZW_OPT_HEARTBEAT_TIMEOUT = 7, /* int ms: dead after a PING with no traffic (= IVL) */
+    ZW_OPT_HEARTBEAT_TTL = 8,   /* int ms: TTL announced in PING, 0 = none (max 6553500) */
+    ZW_OPT_HANDSHAKE_IVL = 9,   /* int ms: close a handshake not over by then (30000); 0 = off */
+    ZW_OPT_MAXMSGSIZE = 10,     /* int: largest incoming message, octets; -1 = no limit */
+    ZW_OPT_ZMTP_MINOR = 11,     /* int: 1 (3.1, default) or 0 (announce and speak 3.0) */
+    ZW_OPT_ROUTER_HANDOVER = 12,/* int 0/1: a new peer with an identity in use takes it over */
+    ZW_OPT_IDENTITY = 20,       /* bytes (1..255, not starting 0x00): Identity in READY */
+    ZW_OPT_SUBSCRIBE = 21,      /* bytes: SUB, XSUB: add a subscription (counted) */
+    ZW_OPT_UNSUBSCRIBE = 22     /* bytes: SUB, XSUB: cancel one subscription */
+} zw_option;
+
+int zw_socket_set_int (zw_socket *socket, zw_option option, int64_t value);
+int zw_socket_set_bytes (zw_socket *socket, zw_option option, const void *value, size_t size);
+
+/*  Binds to an endpoint ("tcp://127.0.0.1:5555", "tcp://127.0.0.1:0",
+    "tcp://[::1]:5555", "ipc:///tmp/x.sock", and the wildcard host '*'
+    for every interface); a socket may bind several.
+    The endpoint actually bound (the real port for port 0 or '*') is then
+    zw_socket_last_endpoint.  */
+int zw_bind (zw_socket *socket, const char *endpoint);
+
+/*  Connects to an endpoint.  Returns at once: the connection is made,
+    and remade after any loss with back-off, while the loop runs
+    (zmtp31.socket.async-connect, zmtp31.socket.reconnect).  */
+int zw_connect (zw_socket *socket, const char *endpoint);
+
+/* The last endpoint bound, resolved; "" if none. */
+const char *zw_socket_last_endpoint (const zw_socket *socket);
+
+/*  Sends a message: on success the socket owns msg.  Blocks up to
+    timeout_ms while no peer can take it (none connected yet, every one
+    at its high-water mark); PUB and ROUTER never block (they drop).
+    On failure msg still belongs to the caller.  */
+int zw_send (zw_socket *socket, zw_msg *msg, int timeout_ms);
+
+/*  Receives a message into *msg (the caller frees it with zw_msg_destroy),
+    waiting up to timeout_ms.  ROUTER prepends the peer's identity frame;
+    REQ and REP strip and keep the envelope (28/REQREP).  */
+int zw_recv (zw_socket *socket, zw_msg **msg, int timeout_ms);
+
+/* Polling: sockets and plain fds (stdin, say) in one wait. */
+#define ZW_POLLIN  1
+#define ZW_POLLOUT 2
+
+typedef struct {
+    zw_socket *socket;          /* a socket, or NULL to poll fd */
+    int fd;
+    short events;
+    short revents;
+} zw_pollitem;
+
+/*  Waits up to timeout_ms until one item is ready; returns how many are
+    (0 on timeout) with revents filled in, or -1.  A socket is ZW_POLLIN
+    when zw_recv would not wait, ZW_POLLOUT when zw_send would not wait.  */
+int zw_poll (zw_pollitem *items, int count, int timeout_ms);
+
+/* Counters, for tests and monitoring. */
+typedef struct {
+    uint64_t peers;             /* connections whose handshake is over, now */
+    uint64_t connections;       /* open connections (any state), now */
+    uint64_t closed;            /* connections closed so far */
+    uint64_t errors;            /* ... of which for a peer's protocol violation */
+    uint64_t dropped;           /* messages dropped (PUB/ROUTER at HWM, unroutable, bad envelope) */
+} zw_stats;
+
+void zw_socket_stats (const zw_socket *socket, zw_stats *stats);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

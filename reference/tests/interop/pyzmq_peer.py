@@ -1,0 +1,353 @@
+#!/usr/bin/python3
+"""A stand-in for `zwire peer --control`, built on pyzmq (libzmq).
+
+It speaks the control protocol of reference/docs/peer-control.md: the same
+command line, the same JSON lines on stdin / stdout, log lines on stderr.  The
+interop tests use it as the libzmq side of every pair and, with
+ZWIRE_SUBJECT=libzmq, as the subject too (libzmq against libzmq), which proves
+the tests themselves right before the C peer exists.
+
+Mapping of the options to libzmq socket options:
+
+    --identity        ZMQ_ROUTING_ID          --maxmsgsize   ZMQ_MAXMSGSIZE
+    --subscribe       ZMQ_SUBSCRIBE (SUB)     --sndhwm       ZMQ_SNDHWM
+    --heartbeat-ivl   ZMQ_HEARTBEAT_IVL       --rcvhwm       ZMQ_RCVHWM
+    --heartbeat-timeout ZMQ_HEARTBEAT_TIMEOUT --linger       ZMQ_LINGER
+    --heartbeat-ttl   ZMQ_HEARTBEAT_TTL       --reconnect-ivl(-max) ZMQ_RECONNECT_IVL(_MAX)
+    --handshake-ivl   ZMQ_HANDSHAKE_IVL       --router-handover ZMQ_ROUTER_HANDOVER
+    --zmtp            accepted and ignored (libzmq always announces 3.1)
+
+`peers` and `stats` come from a socket monitor (libzmq's monitor v1):
+connections = sockets ACCEPTED or CONNECTED and not yet DISCONNECTED (keyed by
+fd, exact); closed = DISCONNECTED events; errors = HANDSHAKE_FAILED_PROTOCOL and
+_AUTH events (libzmq raises no event for a framing error after the handshake, so
+this undercounts); peers = connections whose handshake succeeded.  libzmq's
+HANDSHAKE_SUCCEEDED event carries no fd, so it is credited to the oldest open
+connection still handshaking: exact unless two handshakes overlap.  Monitor
+events arrive asynchronously: a `stats` right after a change may lag a little.
+
+libzmq serves the connections on its own I/O thread, so handshakes, heartbeats,
+reconnects and queuing go on while this process waits on stdin.
+
+Only --control mode is implemented (--echo, --print, --send are refused).
+Exit status: 0 after `close` or end of input, 3 for a bad invocation.
+"""
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+
+import zmq
+from zmq.utils.monitor import recv_monitor_message
+
+TYPES = {
+    "PAIR": zmq.PAIR, "PUB": zmq.PUB, "SUB": zmq.SUB, "XPUB": zmq.XPUB,
+    "XSUB": zmq.XSUB, "REQ": zmq.REQ, "REP": zmq.REP, "DEALER": zmq.DEALER,
+    "ROUTER": zmq.ROUTER, "PUSH": zmq.PUSH, "PULL": zmq.PULL,
+}
+
+PROG = "pyzmq_peer"
+
+
+def log(text):
+    sys.stderr.write("%s: %s\n" % (PROG, text))
+    sys.stderr.flush()
+
+
+class BadInvocation(Exception):
+    pass
+
+
+class ArgParser(argparse.ArgumentParser):
+    def error(self, message):
+        raise BadInvocation(message)
+
+
+def parse_args(argv):
+    p = ArgParser(prog=PROG, add_help=True,
+                  description="libzmq stand-in for `zwire peer --control`")
+    p.add_argument("--type", required=True)
+    p.add_argument("--bind", action="append", default=[])
+    p.add_argument("--connect", action="append", default=[])
+    p.add_argument("--identity")
+    p.add_argument("--subscribe", action="append", default=[])
+    p.add_argument("--zmtp", choices=["3.1", "3.0"], default="3.1")
+    p.add_argument("--heartbeat-ivl", type=int, default=0)
+    p.add_argument("--heartbeat-timeout", type=int, default=None)
+    p.add_argument("--heartbeat-ttl", type=int, default=0)
+    p.add_argument("--handshake-ivl", type=int, default=30000)
+    p.add_argument("--maxmsgsize", type=int, default=-1)
+    p.add_argument("--sndhwm", type=int, default=1000)
+    p.add_argument("--rcvhwm", type=int, default=1000)
+    p.add_argument("--linger", type=int, default=1000)
+    p.add_argument("--reconnect-ivl", type=int, default=100)
+    p.add_argument("--reconnect-ivl-max", type=int, default=0)
+    p.add_argument("--router-handover", action="store_true")
+    p.add_argument("--control", action="store_true")
+    for unsupported in ("--echo", "--print"):
+        p.add_argument(unsupported, action="store_true")
+    p.add_argument("--send", action="append", default=[])
+    args = p.parse_args(argv)
+    args.type = args.type.upper()
+    if args.type not in TYPES:
+        raise BadInvocation("unknown socket type %r" % args.type)
+    if not args.control or args.echo or args.print or args.send:
+        raise BadInvocation("the stand-in implements --control mode only")
+    if args.subscribe and args.type != "SUB":
+        raise BadInvocation("--subscribe needs --type SUB")
+    return args
+
+
+class Monitor:
+    """Connection bookkeeping fed by libzmq's socket monitor (own thread)."""
+
+    def __init__(self, sock):
+        self.cond = threading.Condition()
+        self.open = {}          # fd -> handshake succeeded (bool), insertion ordered
+        self.closed = 0
+        self.errors = 0
+        self.stopped = False
+        self._msock = sock.get_monitor_socket()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        names = {getattr(zmq, n): n[6:] for n in dir(zmq) if n.startswith("EVENT_")
+                 and n not in ("EVENT_ALL", "EVENT_ALL_V1", "EVENT_ALL_V2")}
+        msock = self._msock
+        try:
+            while True:
+                ev = recv_monitor_message(msock)
+                event, value = ev["event"], ev["value"]
+                endpoint = ev["endpoint"].decode(errors="replace")
+                with self.cond:
+                    if event in (zmq.EVENT_ACCEPTED, zmq.EVENT_CONNECTED):
+                        self.open[value] = False
+                    elif event == zmq.EVENT_HANDSHAKE_SUCCEEDED:
+                        for fd, done in self.open.items():
+                            if not done:
+                                self.open[fd] = True
+                                break
+                    elif event in (zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL,
+                                   zmq.EVENT_HANDSHAKE_FAILED_AUTH):
+                        self.errors += 1
+                    elif event == zmq.EVENT_DISCONNECTED:
+                        self.open.pop(value, None)
+                        self.closed += 1
+                    elif event == zmq.EVENT_MONITOR_STOPPED:
+                        self.stopped = True
+                        self.cond.notify_all()
+                        break
+                    self.cond.notify_all()
+                if event not in (zmq.EVENT_CONNECT_DELAYED, zmq.EVENT_CONNECT_RETRIED):
+                    log("event %s %s value=%s" % (names.get(event, event), endpoint, value))
+        except zmq.ZMQError as e:
+            log("monitor stopped: %s" % e)
+        finally:
+            msock.close(linger=0)
+
+    def counts(self):
+        with self.cond:
+            return self._counts()
+
+    def _counts(self):
+        return {"peers": sum(1 for done in self.open.values() if done),
+                "connections": len(self.open),
+                "closed": self.closed, "errors": self.errors}
+
+    def wait_peers(self, count, timeout_ms):
+        deadline = None if timeout_ms < 0 else time.monotonic() + timeout_ms / 1000.0
+        with self.cond:
+            while True:
+                n = self._counts()["peers"]
+                if n >= count:
+                    return True, n
+                if deadline is None:
+                    self.cond.wait()
+                    continue
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False, n
+                self.cond.wait(left)
+
+    def stop(self, sock):
+        try:
+            sock.disable_monitor()
+        except zmq.ZMQError:
+            pass
+        self._thread.join(2.0)
+
+
+class Peer:
+    def __init__(self, args):
+        self.args = args
+        self.ctx = zmq.Context()
+        self.sock = self.ctx.socket(TYPES[args.type])
+        s = self.sock
+        s.setsockopt(zmq.LINGER, args.linger)
+        s.setsockopt(zmq.SNDHWM, args.sndhwm)
+        s.setsockopt(zmq.RCVHWM, args.rcvhwm)
+        s.setsockopt(zmq.MAXMSGSIZE, args.maxmsgsize)
+        s.setsockopt(zmq.HANDSHAKE_IVL, args.handshake_ivl)
+        s.setsockopt(zmq.RECONNECT_IVL, args.reconnect_ivl)
+        s.setsockopt(zmq.RECONNECT_IVL_MAX, args.reconnect_ivl_max)
+        if args.heartbeat_ivl:
+            s.setsockopt(zmq.HEARTBEAT_IVL, args.heartbeat_ivl)
+            timeout = args.heartbeat_timeout
+            s.setsockopt(zmq.HEARTBEAT_TIMEOUT,
+                         args.heartbeat_ivl if timeout is None else timeout)
+        elif args.heartbeat_timeout is not None:
+            s.setsockopt(zmq.HEARTBEAT_TIMEOUT, args.heartbeat_timeout)
+        if args.heartbeat_ttl:
+            s.setsockopt(zmq.HEARTBEAT_TTL, args.heartbeat_ttl)
+        if args.identity is not None:
+            s.setsockopt(zmq.ROUTING_ID, args.identity.encode())
+        if args.router_handover:
+            if args.type == "ROUTER":
+                s.setsockopt(zmq.ROUTER_HANDOVER, 1)
+            else:
+                log("--router-handover ignored: not a ROUTER")
+        for topic in args.subscribe:
+            s.setsockopt(zmq.SUBSCRIBE, topic.encode())
+        self.monitor = Monitor(s)
+        self.endpoints = []
+        for ep in args.bind:
+            self.endpoints.append(self._bind(ep))
+        for ep in args.connect:
+            s.connect(ep)
+            log("connecting to %s" % ep)
+
+    def _bind(self, ep):
+        self.sock.bind(ep)
+        resolved = self.sock.getsockopt_string(zmq.LAST_ENDPOINT)
+        log("bound %s" % resolved)
+        return resolved
+
+    # --- ops ---------------------------------------------------------------
+
+    def op_send(self, cmd):
+        frames = [bytes.fromhex(f) for f in cmd["frames"]]
+        timeout = int(cmd.get("timeout", 5000))
+        if not frames:
+            return {"ok": False, "error": "a message has at least one frame"}
+        try:
+            if timeout == 0:
+                self.sock.send_multipart(frames, flags=zmq.NOBLOCK, copy=False)
+            else:
+                if timeout > 0 and not (self.sock.poll(timeout, zmq.POLLOUT) & zmq.POLLOUT):
+                    return {"ok": False, "error": "timeout"}
+                self.sock.send_multipart(frames, flags=0 if timeout < 0 else zmq.NOBLOCK,
+                                         copy=False)
+        except zmq.Again:
+            return {"ok": False, "error": "timeout"}
+        return {"ok": True}
+
+    def op_recv(self, cmd):
+        timeout = int(cmd.get("timeout", 5000))
+        if not (self.sock.poll(None if timeout < 0 else timeout, zmq.POLLIN) & zmq.POLLIN):
+            return {"ok": False, "error": "timeout"}
+        try:
+            frames = self.sock.recv_multipart(zmq.NOBLOCK)
+        except zmq.Again:
+            return {"ok": False, "error": "timeout"}
+        return {"ok": True, "frames": [f.hex() for f in frames]}
+
+    def _subscription(self, cmd, subscribe):
+        topic = bytes.fromhex(cmd.get("topic", ""))
+        if self.args.type == "SUB":
+            self.sock.setsockopt(zmq.SUBSCRIBE if subscribe else zmq.UNSUBSCRIBE, topic)
+        elif self.args.type == "XSUB":
+            self.sock.send((b"\x01" if subscribe else b"\x00") + topic)
+        else:
+            return {"ok": False, "error": "subscriptions need a SUB or XSUB socket"}
+        return {"ok": True}
+
+    def op_subscribe(self, cmd):
+        return self._subscription(cmd, True)
+
+    def op_unsubscribe(self, cmd):
+        return self._subscription(cmd, False)
+
+    def op_bind(self, cmd):
+        return {"ok": True, "endpoint": self._bind(cmd["endpoint"])}
+
+    def op_connect(self, cmd):
+        self.sock.connect(cmd["endpoint"])
+        log("connecting to %s" % cmd["endpoint"])
+        return {"ok": True}
+
+    def op_peers(self, cmd):
+        ok, n = self.monitor.wait_peers(int(cmd.get("count", 1)), int(cmd.get("timeout", 5000)))
+        return {"ok": True, "peers": n} if ok else {"ok": False, "error": "timeout", "peers": n}
+
+    def op_stats(self, cmd):
+        reply = {"ok": True}
+        reply.update(self.monitor.counts())
+        return reply
+
+    def op_sleep(self, cmd):
+        time.sleep(max(0, int(cmd.get("ms", 0))) / 1000.0)
+        return {"ok": True}
+
+    def close(self):
+        self.monitor.stop(self.sock)
+        self.sock.close()     # with the socket's linger
+        self.ctx.term()
+
+
+def reply(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def main(argv):
+    try:
+        args = parse_args(argv)
+    except BadInvocation as e:
+        sys.stderr.write("%s: %s\n" % (PROG, e))
+        return 3
+    try:
+        peer = Peer(args)
+    except zmq.ZMQError as e:
+        log("cannot start: %s" % e)
+        return 3
+    reply({"event": "ready", "endpoints": peer.endpoints})
+    while True:
+        line = sys.stdin.readline()
+        if not line:
+            log("end of input: closing")
+            break
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            cmd = json.loads(line)
+            if not isinstance(cmd, dict) or not isinstance(cmd.get("op"), str):
+                raise ValueError("a command is a JSON object with an \"op\"")
+        except ValueError as e:
+            reply({"ok": False, "error": "bad command: %s" % e})
+            continue
+        op = cmd["op"]
+        if op == "close":
+            reply({"ok": True})
+            break
+        handler = getattr(peer, "op_" + op, None)
+        if handler is None:
+            reply({"ok": False, "error": "unknown op %r" % op})
+            continue
+        try:
+            reply(handler(cmd))
+        except (KeyError, ValueError, TypeError) as e:
+            reply({"ok": False, "error": "bad %s command: %s" % (op, e)})
+        except zmq.ZMQError as e:
+            reply({"ok": False, "error": str(e)})
+    peer.close()
+    log("closed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
