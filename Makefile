@@ -143,12 +143,24 @@ $(BUILD)/asan/bin/zwire: $(CLI_C:%.c=$(BUILD)/asan/%.o) $(ASAN_CORE) $(ASAN_CODE
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -ljansson -o $@
 
-# --- tests ------------------------------------------------------------------------
-unit: $(BUILD)/bin/test-codec
-	$(BUILD)/bin/test-codec
+# The reference stack's unit tests: reference/tests/test_<name>.c.
+REF_TESTS := engine loop endpoint
+$(BUILD)/bin/test-%: $(BUILD)/obj/reference/tests/test_%.o $(OBJ_CORE) $(OBJ_CODEC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@
+$(BUILD)/asan/bin/test-%: $(BUILD)/asan/reference/tests/test_%.o $(ASAN_CORE) $(ASAN_CODEC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -o $@
+$(REF_TESTS:%=$(BUILD)/obj/reference/tests/test_%.o) $(REF_TESTS:%=$(BUILD)/asan/reference/tests/test_%.o): $(CORE_H)
 
-unit-asan: $(BUILD)/asan/bin/test-codec
+# --- tests ------------------------------------------------------------------------
+unit: $(BUILD)/bin/test-codec $(REF_TESTS:%=$(BUILD)/bin/test-%)
+	$(BUILD)/bin/test-codec
+	@for t in $(REF_TESTS); do $(BUILD)/bin/test-$$t || exit 1; done
+
+unit-asan: $(BUILD)/asan/bin/test-codec $(REF_TESTS:%=$(BUILD)/asan/bin/test-%)
 	$(ASAN_ENV) $(BUILD)/asan/bin/test-codec
+	@for t in $(REF_TESTS); do $(ASAN_ENV) $(BUILD)/asan/bin/test-$$t || exit 1; done
 
 spec-lint:
 	$(PYTHON) tools/spec_lint.py
