@@ -3,6 +3,8 @@
 
 For every clause it collects:
   code     lines in codec/, reference/, fuzz/ and conformance/ (outside the cases) citing it;
+  peerTests lines in reference/tests/** citing it: the reference peer's own tests
+           (unit, interop against libzmq, bad input), counted per behaviour clause;
   vectors  (file, tcId) of tests in vectors/**/*_test.json whose `clauses` list names it;
   cases    lines in conformance/cases/** citing it;
   waiver   the reason given in spec/waivers.md, if any.
@@ -36,11 +38,12 @@ trace.json structure (version 1):
    "summary": {"<specid>" and "total": {
        "clauses", "mustClass", "testableMust",
        "wireMust": {"total", "vector", "waived", "uncovered"},
-       "behaviourMust": {"total", "case", "waived", "awaiting"}}},
+       "behaviourMust": {"total", "case", "waived", "awaiting", "peerTest"}}},
    "clauses": {"<clause id>": {
        "spec", "file", "line", "section", "keyword", "role", "testability",
        "digest": [...], "statement", "mustClass": bool,
-       "code": [{"file", "line"}], "vectors": [{"file", "tcId"}],
+       "code": [{"file", "line"}], "peerTests": [{"file", "line"}],
+       "vectors": [{"file", "tcId"}],
        "cases": [{"file", "line"}], "waiver": null or "<reason>",
        "status": "covered" | "waived" | "uncovered" | "awaiting-case" |
                  "untestable" | "optional"}},
@@ -56,6 +59,8 @@ def classify(path):
     # tests (conformance/tests/) prove the Python codec, not an implementation.
     if path.startswith("conformance/cases/"):
         return "case"
+    if path.startswith("reference/tests/"):
+        return "peer-test"
     if path.startswith(CODE_DIRS):
         return "code"
     return None
@@ -97,7 +102,7 @@ def build_trace(root, spec_filter=None, strict_behaviour=False):
             "section": c["section"], "keyword": c["keyword"], "role": c["role"],
             "testability": c["testability"], "digest": c["digest"],
             "statement": c["statement"], "mustClass": c["must_class"],
-            "code": [], "vectors": [], "cases": [],
+            "code": [], "peerTests": [], "vectors": [], "cases": [],
             "waiver": waiver["reason"] if waiver else None,
         }
     seen = set()
@@ -112,6 +117,8 @@ def build_trace(root, spec_filter=None, strict_behaviour=False):
             item, key = {"file": cite.path, "tcId": cite.tc_id}, "vectors"
         elif kind == "case":
             item, key = {"file": cite.path, "line": cite.line}, "cases"
+        elif kind == "peer-test":
+            item, key = {"file": cite.path, "line": cite.line}, "peerTests"
         else:
             item, key = {"file": cite.path, "line": cite.line}, "code"
         mark = (cite.clause, key, json.dumps(item, sort_keys=True))
@@ -128,7 +135,8 @@ def build_trace(root, spec_filter=None, strict_behaviour=False):
             s = summary.setdefault(spec, {
                 "clauses": 0, "mustClass": 0, "testableMust": 0,
                 "wireMust": {"total": 0, "vector": 0, "waived": 0, "uncovered": 0},
-                "behaviourMust": {"total": 0, "case": 0, "waived": 0, "awaiting": 0}})
+                "behaviourMust": {"total": 0, "case": 0, "waived": 0, "awaiting": 0,
+                                  "peerTest": 0}})
             s["clauses"] += 1
             if not clause["must_class"]:
                 continue
@@ -146,6 +154,7 @@ def build_trace(root, spec_filter=None, strict_behaviour=False):
                 b["total"] += 1
                 b[{"covered": "case", "waived": "waived"}.get(entry["status"],
                                                               "awaiting")] += 1
+                b["peerTest"] += bool(entry["peerTests"])
         if entry["status"] == "uncovered":
             uncovered.append(clause_id)
         elif entry["status"] == "awaiting-case":
@@ -171,13 +180,14 @@ def _fraction(done, waived, total):
 def render_table(trace):
     """The per-spec table as a list of lines."""
     head = ("spec", "clauses", "testable/MUST-class", "wire MUST with vector",
-            "behaviour MUST with case")
+            "behaviour MUST with case", "behaviour MUST tested on the peer")
     rows = [head]
     for spec, s in trace["summary"].items():
         w, b = s["wireMust"], s["behaviourMust"]
         rows.append((spec, str(s["clauses"]), "%d/%d" % (s["testableMust"], s["mustClass"]),
                      _fraction(w["vector"], w["waived"], w["total"]),
-                     _fraction(b["case"], b["waived"], b["total"])))
+                     _fraction(b["case"], b["waived"], b["total"]),
+                     "%d/%d" % (b["peerTest"], b["total"])))
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = []
     for n, r in enumerate(rows):

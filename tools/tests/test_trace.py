@@ -84,7 +84,8 @@ def test_summary_counts(tmp_path):
     assert report["summary"]["zmtp31"] == {
         "clauses": 5, "mustClass": 4, "testableMust": 3,
         "wireMust": {"total": 2, "vector": 1, "waived": 0, "uncovered": 1},
-        "behaviourMust": {"total": 1, "case": 0, "waived": 0, "awaiting": 1}}
+        "behaviourMust": {"total": 1, "case": 0, "waived": 0, "awaiting": 1,
+                          "peerTest": 0}}
     assert report["summary"]["total"]["wireMust"] == \
         {"total": 3, "vector": 2, "waived": 0, "uncovered": 1}
 
