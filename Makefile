@@ -82,7 +82,7 @@ help:
 	@echo "make trace           clause coverage: build/reports/trace.json"
 	@echo "make fuzz TARGET=x SECONDS=n   libFuzzer run (targets: $(FUZZ_TARGETS))"
 	@echo "make fuzz-afl TARGET=x         AFL++ run"
-	@echo "make docs            each Ragel machine's diagram beside its clauses: build/docs/index.html"
+	@echo "make docs            each Ragel machine (codecs, session) beside its clauses: build/docs/index.html"
 	@echo "make clean           remove build/"
 
 deps:
@@ -271,13 +271,22 @@ conformance: all
 	@$(PYTHON) tools/conformance_summary.py --vectors $(REPORTS)/vectors.json
 
 # --- documentation ------------------------------------------------------------------------
+DOC_MACHINES := $(MACHINES:%=codec/%) $(PEER_MACHINES:%=reference/core/%)
+
 docs: ragel-version
 	@mkdir -p $(BUILD)/docs
-	@for m in $(MACHINES); do \
-	    $(RAGEL) -V -p -I codec -o $(BUILD)/docs/$$m.dot codec/$$m.rl && \
+	@for m in $(DOC_MACHINES); do \
+	    n=$$(basename $$m); \
+	    $(RAGEL) -V -p -I $$(dirname $$m) -o $(BUILD)/docs/$$n.dot $$m.rl && \
+	    dot -Tsvg $(BUILD)/docs/$$n.dot -o $(BUILD)/docs/$$n.svg || exit 1; \
+	done
+	@# Event machines: ragel numbers the events; the diagram names them.
+	@for m in $(PEER_MACHINES); do \
+	    $(RAGEL) -V -I reference/core -o $(BUILD)/docs/$$m.dot reference/core/$$m.rl && \
+	    $(PYTHON) tools/render_docs.py --relabel $(BUILD)/docs/$$m.dot reference/core/$$m.h && \
 	    dot -Tsvg $(BUILD)/docs/$$m.dot -o $(BUILD)/docs/$$m.svg || exit 1; \
 	done
-	$(PYTHON) tools/render_docs.py --out $(BUILD)/docs $(MACHINES)
+	$(PYTHON) tools/render_docs.py --out $(BUILD)/docs $(DOC_MACHINES)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """render_docs.py — one page per Ragel machine: its diagram beside its clauses.
 
-For each machine named on the command line (codec/<name>.rl), reads the
+For each machine named on the command line by its path without the
+extension (codec/zmtp_frame, reference/core/zw_session), reads the
 clause IDs that <name>.rl and <name>_grammar.rl cite, looks each up in the
 registry (spec/*.md) and writes build/docs/<name>.html: the rendered
 diagram (build/docs/<name>.svg, made by `ragel -V` and graphviz first), the
@@ -13,6 +14,7 @@ writes build/docs/index.html.  Run by `make docs`.
 import argparse
 import html
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -33,7 +35,7 @@ def cited_clauses(paths, known):
     return seen
 
 
-def page(name, svg, grammar, clauses, registry):
+def page(name, path, svg, grammar, clauses, registry):
     rows = "\n".join(
         "<tr><td><code>%s</code></td><td>%s</td><td>%s</td><td>%s</td></tr>" % (
             html.escape(c), html.escape(registry[c]["keyword"]), html.escape(registry[c]["section"]),
@@ -50,12 +52,48 @@ table{border-collapse:collapse}pre{background:#f6f6f6;padding:1em;overflow:auto}
 <table><tr><th>clause</th><th>keyword</th><th>RFC section</th><th>our restatement</th></tr>
 %(rows)s</table>
 <h2>Diagram (ragel -V)</h2><div class="diagram">%(svg)s</div>
-<h2>Grammar (codec/%(name)s_grammar.rl)</h2><pre>%(grammar)s</pre>
+<h2>Grammar (%(path)s_grammar.rl)</h2><pre>%(grammar)s</pre>
 </body></html>
-""" % {"name": html.escape(name), "rows": rows, "svg": svg, "grammar": html.escape(grammar)}
+""" % {"name": html.escape(name), "rows": rows, "svg": svg, "grammar": html.escape(grammar),
+       "path": html.escape(path)}
+
+
+def event_names(header):
+    """{code: name} of the `ZW_SEV_<NAME> = <code>` enumerators of an event header."""
+    names = {}
+    with open(header) as f:
+        for m in re.finditer(r"ZW_SEV_([A-Z0-9_]+)\s*=\s*(\d+)", f.read()):
+            names[int(m.group(2))] = m.group(1)
+    return names
+
+
+def relabel(dot_path, header):
+    """Rewrites an event machine's diagram: event codes become event names."""
+    names = event_names(header)
+
+    def one(token):
+        token = token.strip()
+        if ".." in token:
+            low, high = (int(x) for x in token.split(".."))
+            return ", ".join(names.get(n, str(n)) for n in range(low, high + 1))
+        return names.get(int(token), token) if token.isdigit() else token
+
+    def label(m):
+        events, _, actions = m.group(1).partition(" / ")
+        text = ", ".join(one(t) for t in events.split(","))
+        return 'label = "%s%s"' % (text, " / " + actions if actions else "")
+
+    with open(dot_path) as f:
+        dot = f.read()
+    dot = re.sub(r'label = "([^"]*)"', label, dot)
+    with open(dot_path, "w") as f:
+        f.write(dot)
 
 
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--relabel":
+        relabel(sys.argv[2], sys.argv[3])       # --relabel DOT HEADER
+        return 0
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default="build/docs")
     parser.add_argument("machines", nargs="+")
@@ -64,20 +102,21 @@ def main():
     clauses, problems = zwire_spec.load_registry(root)
     registry = {c["id"]: c for c in clauses}
     links = []
-    for name in args.machines:
-        sources = [os.path.join(root, "codec", name + ".rl"), os.path.join(root, "codec", name + "_grammar.rl")]
+    for path in args.machines:
+        name = os.path.basename(path)
+        sources = [os.path.join(root, path + ".rl"), os.path.join(root, path + "_grammar.rl")]
         with open(os.path.join(args.out, name + ".svg")) as f:
             svg = f.read()
         with open(sources[1]) as f:
             grammar = f.read()
         cited = cited_clauses(sources, registry)
         with open(os.path.join(args.out, name + ".html"), "w") as f:
-            f.write(page(name, svg, grammar, cited, registry))
+            f.write(page(name, path, svg, grammar, cited, registry))
         links.append('<li><a href="%s.html">%s</a>: %d clauses</li>' % (name, name, len(cited)))
         print("docs: %s/%s.html (%d clauses)" % (args.out, name, len(cited)))
     with open(os.path.join(args.out, "index.html"), "w") as f:
         f.write("<!doctype html><html><head><meta charset='utf-8'><title>zwire machines</title></head>"
-                "<body><h1>zwire codec machines</h1><ul>%s</ul></body></html>\n" % "\n".join(links))
+                "<body><h1>zwire machines: the codecs and the session</h1><ul>%s</ul></body></html>\n" % "\n".join(links))
     return 0
 
 
