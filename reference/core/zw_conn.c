@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include "zw_socket_internal.h"
 
 #define READ_CHUNK 65536
@@ -113,7 +114,8 @@ zw_conn_write (zw_conn *conn)
         const uint8_t *data = zw_engine_output (&conn->engine, &len);
         if (len == 0)
             break;
-        ssize_t n = write (conn->fd, data, len);
+        /* send, not write: a peer gone away is an error value, not SIGPIPE */
+        ssize_t n = send (conn->fd, data, len, MSG_NOSIGNAL);
         if (n <= 0)
             break;                  /* EAGAIN: wait for writable; errors: the read side closes */
         zw_engine_output_done (&conn->engine, (size_t) n);
@@ -244,7 +246,8 @@ static void
 destroy (zw_conn *conn)
 {
     zw_socket *socket = conn->socket;
-    zw_conn_write (conn);
+    if (!conn->quiet)
+        zw_conn_write (conn);
     if (!conn->quiet) {
         log_close (conn);
         socket->stats.closed++;

@@ -1,0 +1,254 @@
+/*  test_api.c — the C API of zwire.h, end to end in one process: pairs of
+    sockets of one context talk over real tcp (IPv4, IPv6) and ipc
+    connections, with the one loop serving both sides inside each blocking
+    call.  Checks the socket semantics the RFCs name (clause IDs per test)
+    and the API's error contract.  Prints "N passed, N failed".  */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "zwire.h"
+
+static int passed, failed;
+
+#define CHECK(cond) do { \
+    if (cond) passed++; \
+    else { failed++; fprintf (stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); } \
+} while (0)
+
+#define WAIT 5000                   /* ms: only a bound on a failing test */
+
+static zw_msg *
+message (const char *first, const char *second)
+{
+    zw_msg *msg = zw_msg_new ();
+    zw_msg_add_str (msg, first);
+    if (second)
+        zw_msg_add_str (msg, second);
+    return msg;
+}
+
+static int
+frame_is (const zw_msg *msg, size_t i, const char *text)
+{
+    return msg && i < msg->count && msg->frames[i].size == strlen (text)
+        && memcmp (msg->frames[i].data, text, strlen (text)) == 0;
+}
+
+/* Sends one single-frame message and checks the receiver gets it. */
+static int
+pass_one (zw_socket *from, zw_socket *to, const char *text)
+{
+    zw_msg *msg = message (text, NULL), *got = NULL;
+    if (zw_send (from, msg, WAIT) < 0) {
+        zw_msg_destroy (msg);
+        return 0;
+    }
+    int ok = zw_recv (to, &got, WAIT) == 0 && got->count == 1 && frame_is (got, 0, text);
+    zw_msg_destroy (got);
+    return ok;
+}
+
+static zw_socket *
+bound (zw_ctx *ctx, zw_socket_type type, const char *endpoint)
+{
+    zw_socket *s = zw_socket_new (ctx, type);
+    return s && zw_bind (s, endpoint) == 0 ? s : NULL;
+}
+
+static void
+quiet (void *arg, const char *line)
+{
+    (void) arg;
+    (void) line;
+}
+
+/* zmtp31.socket.pair-semantics over tcp port 0, IPv6 and ipc (zmtp31.socket.bind-and-connect). */
+static void
+test_pair_transports (void)
+{
+    char dir[] = "/tmp/zwire-api-XXXXXX";
+    CHECK (mkdtemp (dir) != NULL);
+    char ipc[128];
+    snprintf (ipc, sizeof ipc, "ipc://%s/pair.sock", dir);
+    const char *endpoints[] = { "tcp://127.0.0.1:0", "tcp://[::1]:0", ipc };
+    for (size_t i = 0; i < 3; i++) {
+        zw_ctx *ctx = zw_ctx_new ();
+        zw_ctx_set_log (ctx, quiet, NULL);
+        zw_socket *a = bound (ctx, ZW_PAIR, endpoints[i]);
+        if (!a && i == 1) {             /* no IPv6 on this machine */
+            zw_ctx_destroy (ctx);
+            continue;
+        }
+        CHECK (a != NULL);
+        const char *resolved = zw_socket_last_endpoint (a);
+        CHECK (i == 2 ? strcmp (resolved, ipc) == 0 : strstr (resolved, ":0") == NULL);
+        zw_socket *b = zw_socket_new (ctx, ZW_PAIR);
+        CHECK (zw_connect (b, resolved) == 0);
+        CHECK (pass_one (b, a, "ping"));
+        CHECK (pass_one (a, b, "pong"));
+        zw_ctx_destroy (ctx);
+    }
+    rmdir (dir);
+}
+
+/* zmtp31.socket.async-connect: connecting first, binding later, works. */
+static void
+test_connect_before_bind (void)
+{
+    zw_ctx *ctx = zw_ctx_new ();
+    zw_ctx_set_log (ctx, quiet, NULL);
+    zw_socket *probe = bound (ctx, ZW_PULL, "tcp://127.0.0.1:0");
+    char endpoint[256];
+    snprintf (endpoint, sizeof endpoint, "%s", zw_socket_last_endpoint (probe));
+    zw_close (probe);                   /* a port nobody listens on now */
+    zw_socket *push = zw_socket_new (ctx, ZW_PUSH);
+    zw_socket_set_int (push, ZW_OPT_RECONNECT_IVL, 20);
+    CHECK (zw_connect (push, endpoint) == 0);
+    zw_ctx_run (ctx, 100);              /* a few refused attempts */
+    zw_socket *pull = bound (ctx, ZW_PULL, endpoint);
+    CHECK (pull != NULL);
+    CHECK (pass_one (push, pull, "late"));
+    zw_ctx_destroy (ctx);
+}
+
+/* zmtp31.socket.reqrep-semantics: envelopes and strict alternation. */
+static void
+test_req_rep (void)
+{
+    zw_ctx *ctx = zw_ctx_new ();
+    zw_ctx_set_log (ctx, quiet, NULL);
+    zw_socket *rep = bound (ctx, ZW_REP, "tcp://127.0.0.1:0");
+    zw_socket *req = zw_socket_new (ctx, ZW_REQ);
+    zw_connect (req, zw_socket_last_endpoint (rep));
+    zw_msg *got = NULL, *extra = message ("x", NULL);
+    CHECK (zw_recv (req, &got, 0) < 0 && errno == ZW_EFSM);        /* recv before send */
+    CHECK (pass_one (req, rep, "question"));
+    CHECK (zw_send (req, extra, 0) < 0 && errno == ZW_EFSM);        /* send twice */
+    zw_msg_destroy (extra);
+    CHECK (pass_one (rep, req, "answer"));
+    zw_ctx_destroy (ctx);
+}
+
+/* zmtp31.identity.router-addressing: ROUTER routes by the peer's Identity. */
+static void
+test_router_identity (void)
+{
+    zw_ctx *ctx = zw_ctx_new ();
+    zw_ctx_set_log (ctx, quiet, NULL);
+    zw_socket *router = bound (ctx, ZW_ROUTER, "tcp://127.0.0.1:0");
+    zw_socket *dealer = zw_socket_new (ctx, ZW_DEALER);
+    CHECK (zw_socket_set_bytes (dealer, ZW_OPT_IDENTITY, "\0x", 2) < 0);  /* zmtp31.identity.no-leading-zero */
+    CHECK (zw_socket_set_bytes (dealer, ZW_OPT_IDENTITY, "d1", 2) == 0);
+    zw_connect (dealer, zw_socket_last_endpoint (router));
+    zw_msg *got = NULL;
+    CHECK (zw_send (dealer, message ("hello", NULL), WAIT) == 0);
+    CHECK (zw_recv (router, &got, WAIT) == 0 && got->count == 2 && frame_is (got, 0, "d1")
+           && frame_is (got, 1, "hello"));
+    zw_msg_destroy (got);
+    CHECK (zw_send (router, message ("d1", "back"), WAIT) == 0);
+    CHECK (zw_recv (dealer, &got, WAIT) == 0 && got->count == 1 && frame_is (got, 0, "back"));
+    zw_msg_destroy (got);
+    /* unroutable: dropped, never blocks */
+    CHECK (zw_send (router, message ("nobody", "lost"), 0) == 0);
+    zw_stats stats;
+    zw_socket_stats (router, &stats);
+    CHECK (stats.dropped == 1 && stats.peers == 1);
+    zw_ctx_destroy (ctx);
+}
+
+/* zmtp31.pubsub.prefix-match, zmtp31.pubsub.counted */
+static void
+test_pub_sub (void)
+{
+    zw_ctx *ctx = zw_ctx_new ();
+    zw_ctx_set_log (ctx, quiet, NULL);
+    zw_socket *pub = bound (ctx, ZW_PUB, "tcp://127.0.0.1:0");
+    zw_socket *sub = zw_socket_new (ctx, ZW_SUB);
+    zw_socket_set_bytes (sub, ZW_OPT_SUBSCRIBE, "ab", 2);
+    zw_socket_set_bytes (sub, ZW_OPT_SUBSCRIBE, "ab", 2);
+    zw_connect (sub, zw_socket_last_endpoint (pub));
+    zw_msg *got = NULL;
+    int delivered = 0;
+    for (int tries = 0; tries < 100 && !delivered; tries++) {   /* until the subscription is in */
+        zw_send (pub, message ("abc", NULL), 0);
+        delivered = zw_recv (sub, &got, 20) == 0;
+    }
+    CHECK (delivered && frame_is (got, 0, "abc"));
+    zw_msg_destroy (got);
+    zw_send (pub, message ("xyz", NULL), 0);        /* filtered out at the publisher */
+    zw_send (pub, message ("ab", NULL), 0);
+    CHECK (zw_recv (sub, &got, WAIT) == 0 && frame_is (got, 0, "ab"));
+    zw_msg_destroy (got);
+    zw_socket_set_bytes (sub, ZW_OPT_UNSUBSCRIBE, "ab", 2);   /* one of two: still subscribed */
+    zw_ctx_run (ctx, 50);
+    zw_send (pub, message ("abd", NULL), 0);
+    CHECK (zw_recv (sub, &got, WAIT) == 0 && frame_is (got, 0, "abd"));
+    zw_msg_destroy (got);
+    zw_ctx_destroy (ctx);
+}
+
+/* zw_poll over a socket and a plain fd. */
+static void
+test_poll (void)
+{
+    zw_ctx *ctx = zw_ctx_new ();
+    zw_ctx_set_log (ctx, quiet, NULL);
+    zw_socket *pull = bound (ctx, ZW_PULL, "tcp://127.0.0.1:0");
+    zw_socket *push = zw_socket_new (ctx, ZW_PUSH);
+    zw_connect (push, zw_socket_last_endpoint (pull));
+    int fds[2];
+    CHECK (pipe (fds) == 0);
+    zw_pollitem items[2] = {
+        { .socket = pull, .events = ZW_POLLIN }, { .fd = fds[0], .events = ZW_POLLIN }
+    };
+    CHECK (zw_poll (items, 2, 50) == 0);
+    CHECK (zw_send (push, message ("m", NULL), WAIT) == 0);
+    CHECK (zw_poll (items, 2, WAIT) == 1 && items[0].revents == ZW_POLLIN && items[1].revents == 0);
+    CHECK (write (fds[1], "x", 1) == 1);
+    zw_msg *got = NULL;
+    zw_recv (pull, &got, 0);
+    zw_msg_destroy (got);
+    CHECK (zw_poll (items, 2, WAIT) == 1 && items[1].revents == ZW_POLLIN);
+    close (fds[0]);
+    close (fds[1]);
+    zw_ctx_destroy (ctx);
+}
+
+/* The error contract: misuse is EINVAL / ENOTSUP, never a crash. */
+static void
+test_errors (void)
+{
+    zw_ctx *ctx = zw_ctx_new ();
+    zw_ctx_set_log (ctx, quiet, NULL);
+    CHECK (zw_socket_new (ctx, (zw_socket_type) 42) == NULL && errno == EINVAL);
+    zw_socket *pub = zw_socket_new (ctx, ZW_PUB);
+    zw_msg *got = NULL;
+    CHECK (zw_recv (pub, &got, 0) < 0 && errno == ENOTSUP);
+    CHECK (zw_bind (pub, "udp://127.0.0.1:1") < 0 && errno == EINVAL);
+    CHECK (zw_connect (pub, "tcp://127.0.0.1:0") < 0 && errno == EINVAL);
+    CHECK (zw_socket_set_int (pub, ZW_OPT_ZMTP_MINOR, 7) < 0 && errno == EINVAL);
+    CHECK (zw_socket_set_bytes (pub, ZW_OPT_SUBSCRIBE, "a", 1) < 0 && errno == EINVAL);
+    zw_socket *push = zw_socket_new (ctx, ZW_PUSH);
+    zw_msg *msg = message ("nobody", NULL);
+    CHECK (zw_send (push, msg, 0) < 0 && errno == EAGAIN);    /* no peer yet: would block */
+    zw_msg_destroy (msg);
+    CHECK (zw_socket_type_parse ("router") == ZW_ROUTER && zw_socket_type_parse ("x") < 0);
+    zw_ctx_destroy (ctx);
+}
+
+int
+main (void)
+{
+    test_pair_transports ();
+    test_connect_before_bind ();
+    test_req_rep ();
+    test_router_identity ();
+    test_pub_sub ();
+    test_poll ();
+    test_errors ();
+    printf ("test-api: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
