@@ -65,7 +65,7 @@ OBJ_CORE   := $(call core_objs,$(BUILD)/obj)
 ASAN_CORE  := $(call core_objs,$(BUILD)/asan)
 
 .PHONY: all help deps check conformance unit unit-asan vectors vectors-check vectors-lint \
-        spec-lint trace python-tests fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
+        spec-lint trace python-tests interop-tests cli-tests fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
         fuzz-dicts-lint \
         fuzz-seeds docs clean ragel-version
 
@@ -82,6 +82,7 @@ help:
 	@echo "make trace           clause coverage: build/reports/trace.json"
 	@echo "make fuzz TARGET=x SECONDS=n   libFuzzer run (targets: $(FUZZ_TARGETS))"
 	@echo "make fuzz-afl TARGET=x         AFL++ run"
+	@echo "make interop-tests   the reference peer against libzmq and itself (plain and ASan+UBSan)"
 	@echo "make docs            each Ragel machine (codecs, session) beside its clauses: build/docs/index.html"
 	@echo "make clean           remove build/"
 
@@ -177,9 +178,17 @@ vectors-check-asan: $(BUILD)/asan/bin/zw-vector-runner
 	$(ASAN_ENV) $(PYTHON) vectors/tools/check.py --runner $(BUILD)/asan/bin/zw-vector-runner \
 	    --c-only
 
+CLI_TESTS := $(wildcard reference/tests/test_cli_*.py)
 cli-tests: $(BUILD)/bin/zwire $(BUILD)/asan/bin/zwire
-	ZWIRE=$(BUILD)/bin/zwire $(PYTHON) -m pytest -q -p no:cacheprovider reference/tests
-	ZWIRE=$(BUILD)/asan/bin/zwire $(ASAN_ENV) $(PYTHON) -m pytest -q -p no:cacheprovider reference/tests
+	ZWIRE=$(BUILD)/bin/zwire $(PYTHON) -m pytest -q -p no:cacheprovider $(CLI_TESTS)
+	ZWIRE=$(BUILD)/asan/bin/zwire $(ASAN_ENV) $(PYTHON) -m pytest -q -p no:cacheprovider $(CLI_TESTS)
+
+# The reference peer against libzmq (pyzmq) and itself, over real sockets;
+# then again with the peer built under ASan + UBSan (LeakSanitizer at exit).
+interop-tests: $(BUILD)/bin/zwire $(BUILD)/asan/bin/zwire
+	ZWIRE=$(BUILD)/bin/zwire $(PYTHON) -m pytest -q -p no:cacheprovider reference/tests/interop
+	ZWIRE=$(BUILD)/asan/bin/zwire $(ASAN_ENV) $(PYTHON) -m pytest -q -p no:cacheprovider \
+	    reference/tests/interop
 
 python-tests:
 	$(PYTHON) -m pytest -q -p no:cacheprovider conformance/tests tools/tests vectors/tools/tests fuzz/tests
@@ -260,7 +269,8 @@ fuzz-afl: $(BUILD)/fuzz/afl/$(TARGET) fuzz-seeds
 # --- the two commands of the README ----------------------------------------------------
 check: all
 	$(MAKE) --no-print-directory spec-lint vectors-lint fuzz-dicts-lint unit unit-asan python-tests \
-	    vectors-check vectors-check-asan cli-tests docs fuzz-replay fuzz-afl-build fuzz-smoke
+	    vectors-check vectors-check-asan cli-tests interop-tests docs fuzz-replay fuzz-afl-build \
+	    fuzz-smoke
 	@mkdir -p $(REPORTS)
 	$(PYTHON) tools/trace.py --quiet --json $(REPORTS)/trace.json
 	@echo "make check: all passed"
