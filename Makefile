@@ -186,8 +186,10 @@ cli-tests: $(BUILD)/bin/zwire $(BUILD)/asan/bin/zwire
 # The reference peer against libzmq (pyzmq) and itself, over real sockets;
 # then again with the peer built under ASan + UBSan (LeakSanitizer at exit).
 interop-tests: $(BUILD)/bin/zwire $(BUILD)/asan/bin/zwire
-	ZWIRE=$(BUILD)/bin/zwire $(PYTHON) -m pytest -q -p no:cacheprovider reference/tests/interop
-	ZWIRE=$(BUILD)/asan/bin/zwire $(ASAN_ENV) $(PYTHON) -m pytest -q -p no:cacheprovider \
+	ZWIRE=$(BUILD)/bin/zwire ZWIRE_INTEROP_REQUIRE=1 $(PYTHON) -m pytest -q -p no:cacheprovider \
+	    reference/tests/interop
+	ZWIRE=$(BUILD)/asan/bin/zwire ZWIRE_INTEROP_REQUIRE=1 $(ASAN_ENV) $(PYTHON) -m pytest -q \
+	    -p no:cacheprovider \
 	    reference/tests/interop
 
 python-tests:

@@ -61,6 +61,7 @@ req_recv (zw_socket *socket)
         errno = EAGAIN;
         return NULL;
     }
+    zw_conn_rewatch (socket->partner);      /* below rcvhwm again: read on */
     socket->awaiting_reply = 0;
     socket->partner = NULL;
     return msg;
