@@ -29,6 +29,8 @@ typedef struct {
     const char *sends[MAX_SENDS];
     int send_count;
     const char *identity;
+    const char *properties[MAX_ENDPOINTS];
+    int property_count;
     peer_mode mode;
     uint64_t count;                 /* --print / --echo: stop after this many (0: never) */
     int64_t ints[32];               /* by zw_option; -2 = not given */
@@ -60,6 +62,8 @@ usage (FILE *out)
            "  --reconnect-ivl MS       first reconnect delay (default 100)\n"
            "  --reconnect-ivl-max MS   back-off ceiling (default 0: no back-off)\n"
            "  --router-handover        ROUTER: a new peer with a used identity takes it over\n"
+           "  --property NAME=VALUE    an application property sent in READY, e.g.\n"
+           "                           X-Client=demo (repeatable)\n"
            "\n"
            "What it does (one of):\n"
            "  --print                  print each message received, a line per message,\n"
@@ -147,6 +151,7 @@ parse_option (int argc, char **argv, int *i, peer_options *o)
         { "--connect", o->connects, &o->connect_count, MAX_ENDPOINTS },
         { "--subscribe", o->subscribes, &o->subscribe_count, MAX_ENDPOINTS },
         { "--send", o->sends, &o->send_count, MAX_SENDS },
+        { "--property", o->properties, &o->property_count, MAX_ENDPOINTS },
     };
     for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
         if ((r = zw_args_value (argc, argv, i, lists[l].name, &v)) != 0) {
@@ -211,6 +216,22 @@ open_socket (zw_ctx *ctx, const peer_options *o, json_t *bound)
             fprintf (stderr, "zwire peer: --subscribe is for SUB and XSUB\n");
             return NULL;
         }
+    for (int k = 0; k < o->property_count; k++) {
+        const char *equals = strchr (o->properties[k], '=');
+        char name[256];
+        size_t name_size = equals ? (size_t) (equals - o->properties[k]) : 0;
+        if (name_size == 0 || name_size >= sizeof name) {
+            fprintf (stderr, "zwire peer: --property needs NAME=VALUE\n");
+            return NULL;
+        }
+        memcpy (name, o->properties[k], name_size);
+        name[name_size] = 0;
+        if (zw_socket_add_property (socket, name, equals + 1, strlen (equals + 1)) < 0) {
+            fprintf (stderr, "zwire peer: --property %s: the name must be 1..255 of "
+                     "A-Z a-z 0-9 - _ . + (not Socket-Type or Identity)\n", name);
+            return NULL;
+        }
+    }
     for (int k = 0; k < o->bind_count; k++) {
         if (zw_bind (socket, o->binds[k]) < 0) {
             fprintf (stderr, "zwire peer: cannot bind %s: %s\n", o->binds[k], strerror (errno));

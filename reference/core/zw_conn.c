@@ -159,6 +159,8 @@ start_engine (zw_conn *conn)
         .heartbeat_timeout = (uint32_t) (o->heartbeat_timeout > 0 ? o->heartbeat_timeout
                                                                   : o->heartbeat_ivl),
         .heartbeat_ttl = (uint32_t) o->heartbeat_ttl,
+        .properties = o->properties,
+        .properties_size = o->properties_size,
     };
     memcpy (options.identity, o->identity, o->identity_size);
     zw_engine_init (&conn->engine, &options, &engine_callbacks, conn, zw_loop_now ());

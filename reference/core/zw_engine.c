@@ -170,7 +170,9 @@ announces_identity (zw_socket_type type)
     return type == ZW_REQ || type == ZW_DEALER || type == ZW_ROUTER;
 }
 
-/* READY with Socket-Type (zmtp31.metadata.socket-type) and Identity (zmtp31.metadata.identity). */
+/*  READY with Socket-Type (zmtp31.metadata.socket-type), Identity
+    (zmtp31.metadata.identity) and the application's own properties
+    (zmtp31.metadata.other-properties).  */
 static void
 send_ready (zw_engine *engine)
 {
@@ -183,7 +185,12 @@ send_ready (zw_engine *engine)
                                     engine->options.identity, engine->options.identity_size);
     zw_zmtp_command ready;
     command_named (&ready, ZW_COMMAND_READY, "READY");
-    queue_command (engine, &ready, metadata, n);
+    uint8_t head[16];
+    size_t head_size = zw_zmtp_command_pack_head (head, sizeof head, ZW_MECHANISM_NULL, &ready);
+    queue_frame_header (engine, 0, 1, head_size + n + engine->options.properties_size);
+    queue (engine, head, head_size);
+    queue (engine, metadata, n);
+    queue (engine, engine->options.properties, engine->options.properties_size);
 }
 
 /* ERROR with the reason of the refusal (zmtp31.null.error: at most 255 octets). */

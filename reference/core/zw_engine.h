@@ -42,6 +42,8 @@ typedef struct {
     uint32_t heartbeat_ivl;         /* ms between PINGs, 0: none */
     uint32_t heartbeat_timeout;     /* ms of silence after a PING that kill */
     uint32_t heartbeat_ttl;         /* ms announced in our PINGs */
+    const uint8_t *properties;      /* application properties for READY, packed */
+    size_t properties_size;         /* (zmtp31.metadata.other-properties); owner keeps them */
 } zw_engine_options;
 
 /* What the handshake told us about the peer. */

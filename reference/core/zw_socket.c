@@ -128,6 +128,29 @@ zw_socket_set_bytes (zw_socket *socket, zw_option option, const void *value, siz
     return -1;
 }
 
+int
+zw_socket_add_property (zw_socket *socket, const char *name, const void *value, size_t size)
+{
+    size_t name_size = name ? strlen (name) : 0;
+    if (!zw_zmtp_metadata_name_valid (name, name_size) || size > 65535 || (size && !value)
+    ||  zw_zmtp_metadata_name_equal (name, name_size, "Socket-Type", 11)
+    ||  zw_zmtp_metadata_name_equal (name, name_size, "Identity", 8)) {
+        errno = EINVAL;
+        return -1;
+    }
+    zw_socket_options *o = &socket->options;
+    size_t room = 1 + name_size + 4 + size;
+    uint8_t *grown = realloc (o->properties, o->properties_size + room);
+    if (!grown) {
+        errno = ENOMEM;
+        return -1;
+    }
+    o->properties = grown;
+    o->properties_size += zw_zmtp_metadata_pack (grown + o->properties_size, room, name,
+                                                 name_size, value, size);
+    return 0;
+}
+
 /* --- pipes ------------------------------------------------------------------------------ */
 
 int
@@ -412,6 +435,7 @@ zw_close (zw_socket *socket)
     zw_subscriptions_clear (&socket->subscriptions);
     zw_msgq_clear (&socket->pending);
     zw_msg_destroy (socket->envelope);
+    free (socket->options.properties);
     free (socket->pipes);
     free (socket);
 }

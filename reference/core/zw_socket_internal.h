@@ -100,6 +100,8 @@ typedef struct {
     int64_t zmtp_minor, router_handover;
     uint8_t identity[ZW_ZMTP_IDENTITY_MAX];
     size_t identity_size;
+    uint8_t *properties;            /* application properties, packed as metadata */
+    size_t properties_size;
 } zw_socket_options;
 
 struct zw_socket {

@@ -147,6 +147,15 @@ typedef enum {
 int zw_socket_set_int (zw_socket *socket, zw_option option, int64_t value);
 int zw_socket_set_bytes (zw_socket *socket, zw_option option, const void *value, size_t size);
 
+/*  Adds an application property to the metadata of every handshake made
+    afterwards (zmtp31.metadata.other-properties): name is 1..255 characters
+    of A-Z a-z 0-9 - _ . + (by convention "X-..."), not Socket-Type or
+    Identity, which the socket sets itself; value is 0..65535 octets.
+    libzmq applications read it with zmq_msg_gets.  Returns 0, or -1 with
+    EINVAL.  */
+int zw_socket_add_property (zw_socket *socket, const char *name, const void *value,
+                            size_t size);
+
 /*  Binds to an endpoint ("tcp://127.0.0.1:5555", "tcp://127.0.0.1:0",
     "tcp://[::1]:5555", "ipc:///tmp/x.sock", and the wildcard host '*'
     for every interface); a socket may bind several.

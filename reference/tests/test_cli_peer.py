@@ -97,3 +97,24 @@ def test_send_then_exit(ctx, ipc):
     r = run("--type", "PUSH", "--connect", ipc, "--send", "one", "--send", "two")
     assert r.returncode == 0
     assert [pull.recv(), pull.recv()] == [b"one", b"two"]
+
+
+def test_application_property_reaches_libzmq(ctx, ipc):
+    """--property goes into READY (zmtp31.metadata.other-properties); libzmq
+    hands it to the application (zmq_msg_gets), beside the Socket-Type."""
+    pull = ctx.socket(zmq.PULL)
+    pull.setsockopt(zmq.RCVTIMEO, WAIT_MS)
+    pull.bind(ipc)
+    r = run("--type", "PUSH", "--connect", ipc, "--property", "X-Hello=world", "--send", "m")
+    assert r.returncode == 0
+    frame = pull.recv(copy=False)
+    assert frame.bytes == b"m"
+    assert frame.get("X-Hello") == "world"
+    assert frame.get("Socket-Type") == "PUSH"
+
+
+@pytest.mark.parametrize("prop", ["novalue", "=x", "Bad Name=x", "Identity=x"])
+def test_bad_property_is_refused(prop):
+    r = run("--type", "PUSH", "--connect", "tcp://127.0.0.1:1", "--property", prop)
+    assert r.returncode == 3
+    assert "--property" in r.stderr

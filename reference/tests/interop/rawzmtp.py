@@ -177,6 +177,29 @@ class RawClient:
     def wait_closed(self, timeout):
         return self.pump(timeout)
 
+    def _pump_until(self, done, timeout):
+        deadline = time.monotonic() + timeout
+        while not done():
+            left = deadline - time.monotonic()
+            if left <= 0 or self.pump(min(left, 0.05)):
+                return done()
+        return True
+
+    def handshake(self, socket_type, minor=1, timeout=2.0):
+        """Greeting + READY as a NULL client, then waits for the peer's greeting
+        and READY: 37/ZMTP lets messages flow only once a peer has both sent and
+        received READY (zmtp31.null.traffic-after-ready), and libzmq 4.3.4 does
+        close a client whose first message arrives before it sent its own READY
+        (ZMTP_UNEXPECTED_COMMAND).  True once the peer's READY is in."""
+        self.send(greeting(minor=minor) + ready(socket_type))
+        return self._pump_until(lambda: any(n == b"READY" for n, _ in commands_in(self.received)),
+                                timeout)
+
+    def handshake_v2(self, socket_type, timeout=2.0):
+        """A 2.0 greeting; waits for the peer's (signature, revision, type, identity)."""
+        self.send(greeting_v2(V2_TYPES[socket_type]))
+        return self._pump_until(lambda: len(self.received) >= 14, timeout)
+
     def close(self):
         try:
             self.sock.close()
