@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "zwire.h"
+#include "zw_socket_internal.h"     /* queued_at () only */
 
 static int passed, failed;
 
@@ -190,6 +191,75 @@ test_pub_sub (void)
     zw_ctx_destroy (ctx);
 }
 
+/*  Messages queued at a socket, all peers together.  The one look inside
+    (zw_socket_internal.h): it lets a test wait for "everything has
+    arrived" instead of sleeping and hoping.  */
+static size_t
+queued_at (const zw_socket *socket)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < socket->pipe_count; i++)
+        n += socket->pipes[i]->in.count;
+    return n;
+}
+
+static void
+wait_for_peers (zw_ctx *ctx, zw_socket *socket, uint64_t count)
+{
+    zw_stats stats = { 0 };
+    for (int turns = 0; turns < 500 && stats.peers < count; turns++) {
+        zw_ctx_run (ctx, 10);
+        zw_socket_stats (socket, &stats);
+    }
+}
+
+/*  zmtp31.socket.pipeline-semantics: PUSH deals messages to its peers in
+    turn, PULL takes from its peers in turn (fair queueing).  */
+static void
+test_round_robin_and_fair_queue (void)
+{
+    zw_ctx *ctx = zw_ctx_new ();
+    zw_ctx_set_log (ctx, quiet, NULL);
+    zw_socket *push = bound (ctx, ZW_PUSH, "tcp://127.0.0.1:0");
+    zw_socket *pulls[2] = { zw_socket_new (ctx, ZW_PULL), zw_socket_new (ctx, ZW_PULL) };
+    for (int i = 0; i < 2; i++)
+        zw_connect (pulls[i], zw_socket_last_endpoint (push));
+    wait_for_peers (ctx, push, 2);
+    for (int i = 0; i < 4; i++)
+        zw_send (push, message (i % 2 ? "odd" : "even", NULL), WAIT);
+    /* dealt in turn: one peer got both "even", the other both "odd" */
+    for (int p = 0; p < 2; p++) {
+        zw_msg *first = NULL, *second = NULL;
+        zw_recv (pulls[p], &first, WAIT);
+        zw_recv (pulls[p], &second, WAIT);
+        CHECK (first && second && first->frames[0].size == second->frames[0].size
+               && memcmp (first->frames[0].data, second->frames[0].data, first->frames[0].size) == 0);
+        zw_msg_destroy (first);
+        zw_msg_destroy (second);
+    }
+
+    /* two PUSH peers with three messages waiting each: the PULL alternates */
+    zw_socket *sink = bound (ctx, ZW_PULL, "tcp://127.0.0.1:0");
+    zw_socket *a = zw_socket_new (ctx, ZW_PUSH), *b = zw_socket_new (ctx, ZW_PUSH);
+    zw_connect (a, zw_socket_last_endpoint (sink));
+    zw_connect (b, zw_socket_last_endpoint (sink));
+    for (int i = 0; i < 3; i++) {
+        zw_send (a, message ("a", NULL), WAIT);
+        zw_send (b, message ("b", NULL), WAIT);
+    }
+    for (int turns = 0; turns < 500 && queued_at (sink) < 6; turns++)
+        zw_ctx_run (ctx, 10);
+    char order[7] = "";
+    for (int i = 0; i < 6; i++) {
+        zw_msg *m = NULL;
+        if (zw_recv (sink, &m, 0) == 0)
+            order[i] = (char) m->frames[0].data[0];
+        zw_msg_destroy (m);
+    }
+    CHECK (strcmp (order, "ababab") == 0 || strcmp (order, "bababa") == 0);
+    zw_ctx_destroy (ctx);
+}
+
 /* zw_poll over a socket and a plain fd. */
 static void
 test_poll (void)
@@ -247,6 +317,7 @@ main (void)
     test_req_rep ();
     test_router_identity ();
     test_pub_sub ();
+    test_round_robin_and_fair_queue ();
     test_poll ();
     test_errors ();
     printf ("test-api: %d passed, %d failed\n", passed, failed);
