@@ -465,8 +465,9 @@ frame_header (void *user, const zw_zmtp_frame_header *header)
     }
     uint64_t so_far = engine->message ? engine->message->total : 0;
     if (engine->options.max_msg_size && so_far + header->size > engine->options.max_msg_size) {
-        violation (engine, ZW_ERR_LIMIT_EXCEEDED, header->offset, "zmtp31.frame.size-limit",
-                   "message over the maximum size");
+        /* at the last size octet, where the codec reports a frame over the limit */
+        violation (engine, ZW_ERR_LIMIT_EXCEEDED, header->offset + header_size - 1,
+                   "zmtp31.frame.size-limit", "message over the maximum size");
         return 1;
     }
     engine->frame_size = header->size;
@@ -531,14 +532,17 @@ static const zw_zmtp_frame_callbacks frame_callbacks = { frame_header, frame_bod
 
 /* --- the greeting ------------------------------------------------------------------- */
 
+/*  A 3.x or 2.0 peer is answered as soon as its version is known.  A 1.0
+    peer is refused once its greeting is whole (greeting_done), so that a
+    malformed 1.0 greeting is reported as what it is.  */
 static void
 greeting_detected (void *user, zw_zmtp_family family, uint64_t offset)
 {
     zw_engine *engine = user;
     (void) offset;
     engine->peer.family = family;
-    step (engine, family == ZW_ZMTP_V3 ? ZW_SEV_PEER_V3
-                : family == ZW_ZMTP_V2 ? ZW_SEV_PEER_V2 : ZW_SEV_PEER_V1);
+    if (family != ZW_ZMTP_V1)
+        step (engine, family == ZW_ZMTP_V3 ? ZW_SEV_PEER_V3 : ZW_SEV_PEER_V2);
 }
 
 /*  A 2.0 peer's greeting carries its socket type and identity
@@ -562,10 +566,19 @@ greeting_done (void *user, const zw_zmtp_greeting *greeting)
 {
     zw_engine *engine = user;
     engine->peer.minor = greeting->minor;
+    if (greeting->family == ZW_ZMTP_V1) {
+        step (engine, ZW_SEV_PEER_V1);
+        return;
+    }
     int v2 = greeting->family == ZW_ZMTP_V2;
     step (engine, v2 ? judge_v2_greeting (engine, greeting) : ZW_SEV_GREETING);
+    /* Any one frame, command or message part, is bounded by the message
+       limit before its body is read (zmtp31.frame.size-limit); the sum of a
+       message's parts is checked in frame_header.  */
+    uint64_t limit = engine->options.max_msg_size ? engine->options.max_msg_size
+                                                  : ZW_ZMTP_SIZE_MAX;
     zw_zmtp_frame_init (&engine->frames, v2 ? ZW_ZMTP_FRAMING_V2 : ZW_ZMTP_FRAMING_V3,
-                        greeting->size, ZW_ZMTP_SIZE_MAX, &frame_callbacks, engine);
+                        greeting->size, limit, &frame_callbacks, engine);
 }
 
 static const zw_zmtp_greeting_callbacks greeting_callbacks = { greeting_detected, greeting_done };

@@ -271,8 +271,10 @@ test_v1_refused (void)
     owner o = { 0 };
     zw_engine_options options = options_for (ZW_PULL);
     zw_engine_init (&e, &options, &callbacks, &o, 0);
-    static const uint8_t v1[] = { 0x01, 0x00 };
-    push (&e, v1, sizeof v1, 0);
+    static const uint8_t v1[] = { 0x01, 0x00 };   /* a whole 1.0 greeting: anonymous */
+    push (&e, v1, 1, 0);
+    CHECK (!zw_engine_closed (&e));                 /* refused once its greeting is in */
+    push (&e, v1 + 1, 1, 0);
     const zw_error *v = zw_engine_violation (&e);
     CHECK (zw_engine_closed (&e) && v && v->code == ZW_ERR_UNSUPPORTED_VERSION
            && strcmp (v->clause, "zmtp31.version.downgrade-or-close") == 0);
@@ -377,17 +379,30 @@ test_max_message_size (void)
     zw_engine e;
     owner o = { 0 };
     zw_engine_options options = options_for (ZW_PULL);
-    options.max_msg_size = 10;
+    options.max_msg_size = 40;
     zw_engine_init (&e, &options, &callbacks, &o, 0);
     push (&e, greeting_31, 64, 0);
     uint8_t ready[400];
     size_t n = ready_frame (ready, "PUSH", NULL);
     push (&e, ready, n, 0);
-    static const uint8_t frames[] = { 0x01, 0x06, 'a', 'b', 'c', 'd', 'e', 'f', 0x00, 0x05 };
+    CHECK (zw_engine_active (&e));
+    uint8_t frames[2 + 30 + 2] = { 0x01, 30 };  /* 30 octets, then a part of 15: 45 in all */
+    frames[32] = 0x00;
+    frames[33] = 15;
     push (&e, frames, sizeof frames, 0);
     const zw_error *v = zw_engine_violation (&e);
     CHECK (zw_engine_closed (&e) && v && v->code == ZW_ERR_LIMIT_EXCEEDED
-           && v->offset == 64 + n + 8 && strcmp (v->clause, "zmtp31.frame.size-limit") == 0);
+           && v->offset == 64 + n + 33 && strcmp (v->clause, "zmtp31.frame.size-limit") == 0);
+    zw_engine_fini (&e);
+
+    /* one frame over the limit, a command too, is refused on its header */
+    zw_engine_init (&e, &options, &callbacks, &o, 0);
+    push (&e, greeting_31, 64, 0);
+    push (&e, ready, n, 0);
+    static const uint8_t big_command[] = { 0x04, 41, 4, 'P', 'I', 'N', 'G' };
+    push (&e, big_command, sizeof big_command, 0);
+    v = zw_engine_violation (&e);
+    CHECK (zw_engine_closed (&e) && v && v->code == ZW_ERR_LIMIT_EXCEEDED && v->offset == 64 + n + 1);
     zw_engine_fini (&e);
 }
 
