@@ -644,7 +644,11 @@ zw_engine_push (zw_engine *engine, const uint8_t *data, size_t len, uint64_t now
 void
 zw_engine_eof (zw_engine *engine)
 {
-    close_for (engine, "the peer closed the connection", ZW_SEV_EOF);
+    /* Said apart: a peer that refuses us (a socket type it will not talk
+       to, say) often closes before it sends anything we could judge. */
+    close_for (engine, zw_session_active (&engine->session)
+                       ? "the peer closed the connection"
+                       : "the peer closed the connection during the handshake", ZW_SEV_EOF);
 }
 
 void
