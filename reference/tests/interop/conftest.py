@@ -10,7 +10,6 @@ that reason, unless ZWIRE_INTEROP_REQUIRE=1 (then it fails).
 
 import os
 import pathlib
-import signal
 import sys
 
 import pytest
@@ -21,6 +20,9 @@ if str(HERE) not in sys.path:
 
 import peers as P  # noqa: E402
 
+# Short linger for every peer a test starts (unless it asks for another): closing
+# a socket with an undeliverable message then costs 200 ms, not the default 1 s.
+DEFAULT_LINGER = 200
 TEST_TIME_LIMIT = float(os.environ.get("ZWIRE_INTEROP_TEST_LIMIT", "45"))
 
 
@@ -51,35 +53,60 @@ def _zwire_peer_check():
     return P.zwire_peer_available() if P.SUBJECT == "zwire" else (True, "")
 
 
-@pytest.fixture(autouse=True)
-def _subject_available(_zwire_peer_check):
-    ok, why = _zwire_peer_check
+def _require_subject(check):
+    ok, why = check
     if not ok:
         if os.environ.get("ZWIRE_INTEROP_REQUIRE") == "1":
             pytest.fail("interop: " + why)
         pytest.skip("interop: " + why + " (ZWIRE_SUBJECT=libzmq runs the suite on libzmq alone)")
 
 
-class TestTimeLimit(BaseException):
-    """Raised in the test by SIGALRM: a BaseException so that no `except Exception`
-    in the test swallows it."""
+@pytest.fixture(autouse=True)
+def _subject_available(_zwire_peer_check):
+    _require_subject(_zwire_peer_check)
 
 
 @pytest.fixture(autouse=True)
 def _time_limit(request):
     marker = request.node.get_closest_marker("time_limit")
-    limit = float(marker.args[0]) if marker else TEST_TIME_LIMIT
-
-    def expired(signum, frame):
-        raise TestTimeLimit("interop test over its %.0f s limit" % limit)
-
-    old = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, limit)
-    try:
+    with P.hard_time_limit(float(marker.args[0]) if marker else TEST_TIME_LIMIT):
         yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+
+
+class Spawner:
+    """Starts peers and ends them all in finish()."""
+
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.started = []
+
+    def __call__(self, role, sock_type, bind=(), connect=(), name=None, **options):
+        impl = P.SUBJECT if role == "subject" else role
+        options.setdefault("linger", DEFAULT_LINGER)
+        if name is None:
+            name = "%s%d-%s-%s" % (role, len(self.started), impl, sock_type)
+        peer = P.Peer(impl, sock_type, bind=bind, connect=connect, name=name,
+                      workdir=self.workdir, options=options)
+        self.started.append(peer)
+        peer.wait_ready()
+        return peer
+
+    def finish(self):
+        """Ends every peer; a zwire peer that reports a sanitizer error, or that does
+        not exit 0 at end of input (which behaves as `close`), fails the test."""
+        P.cleanup_all(self.started)
+        problems = []
+        for p in self.started:
+            if p.impl != "zwire":
+                continue
+            report = p.sanitizer_report()
+            if report:
+                problems.append("%s: sanitizer report:\n%s" % (p.name, report))
+            if not p.killed and p.exit_status != 0:
+                problems.append("%s: exit status %r at end of input (stderr tail:\n%s)" % (
+                    p.name, p.exit_status, p.stderr_text()[-2000:]))
+        if problems:
+            pytest.fail("zwire peers:\n" + "\n".join(problems))
 
 
 @pytest.fixture
@@ -87,30 +114,25 @@ def spawn(request, tmp_path):
     """spawn(role, TYPE, bind=[...], connect=[...], **options) -> a started Peer.
 
     role: "subject" (the implementation under test), "libzmq" (the pyzmq
-    stand-in) or "zwire".  Every peer is ended at teardown (end of input, then
-    SIGKILL); a zwire peer whose stderr shows a sanitizer report fails the test.
+    stand-in) or "zwire".  Options are the command-line options of
+    peer-control.md (heartbeat_ivl=100 -> --heartbeat-ivl 100).  Every peer is
+    ended at teardown (end of input, then SIGKILL); a zwire peer whose stderr
+    shows a sanitizer report, or that does not exit 0, fails the test.
     """
-    started = []
-    request.node._interop_peers = started
+    spawner = Spawner(tmp_path)
+    request.node._interop_peers = spawner.started
+    yield spawner
+    spawner.finish()
 
-    def _spawn(role, sock_type, bind=(), connect=(), name=None, **options):
-        impl = P.SUBJECT if role == "subject" else role
-        if name is None:
-            name = "%s%d-%s-%s" % (role, len(started), impl, sock_type)
-        peer = P.Peer(impl, sock_type, bind=bind, connect=connect, name=name,
-                      workdir=tmp_path, options=options)
-        started.append(peer)
-        peer.wait_ready()
-        return peer
 
-    yield _spawn
-
-    for peer in started:
-        peer.cleanup()
-    reports = ["%s:\n%s" % (p.name, p.sanitizer_report()) for p in started
-               if p.impl == "zwire" and p.sanitizer_report()]
-    if reports:
-        pytest.fail("sanitizer reports in zwire's stderr:\n" + "\n".join(reports))
+@pytest.fixture(scope="module")
+def module_spawn(request, tmp_path_factory, _zwire_peer_check):
+    """spawn for module-scoped fixtures (peers shared by the tests of a module)."""
+    _require_subject(_zwire_peer_check)
+    spawner = Spawner(tmp_path_factory.mktemp(request.module.__name__))
+    request.module._interop_peers = spawner.started
+    yield spawner
+    spawner.finish()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -118,7 +140,9 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     if report.failed:
-        for peer in getattr(item, "_interop_peers", []):
+        peers = list(getattr(item, "_interop_peers", []))
+        peers += getattr(item.module, "_interop_peers", []) if item.module else []
+        for peer in peers:
             try:
                 text = peer.stderr_text()
             except OSError:

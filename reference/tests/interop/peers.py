@@ -123,6 +123,7 @@ class Peer:
         self._buf = b""
         self.exit_status = None
         self.endpoints = []
+        self.killed = False         # SIGKILLed by the test (kill) or by cleanup
 
     # --- process -------------------------------------------------------------
 
@@ -149,6 +150,7 @@ class Peer:
 
     def kill(self):
         """SIGKILL, no goodbye; returns the exit status."""
+        self.killed = True
         if self.alive():
             try:
                 os.kill(self.proc.pid, signal.SIGCONT)
@@ -188,6 +190,7 @@ class Peer:
             except (OSError, ValueError):
                 pass
             if self.wait(3) is None:
+                self.killed = True
                 self.proc.kill()
                 self.wait(5)
         else:
@@ -204,18 +207,26 @@ class Peer:
     def _readline(self, timeout):
         deadline = time.monotonic() + timeout
         fd = self.proc.stdout.fileno()
-        while b"\n" not in self._buf:
+        parts = [self._buf]
+        end = self._buf.find(b"\n")
+        while end < 0:
             left = deadline - time.monotonic()
             if left <= 0:
+                self._buf = b"".join(parts)
                 self._fail("no reply within %.1f s" % timeout)
             ready, _, _ = select.select([fd], [], [], left)
             if not ready:
                 continue
             chunk = os.read(fd, 1 << 20)
             if not chunk:
+                self._buf = b"".join(parts)
                 self._fail("stdout closed (the process ended?)")
-            self._buf += chunk
-        line, self._buf = self._buf.split(b"\n", 1)
+            end = chunk.find(b"\n")
+            if end >= 0:
+                end += sum(len(p) for p in parts)
+            parts.append(chunk)
+        data = b"".join(parts)
+        line, self._buf = data[:end], data[end + 1:]
         try:
             return json.loads(line)
         except ValueError:
@@ -325,6 +336,19 @@ class Peer:
         return "\n".join(l for l in text.splitlines() if any(m in l for m in SANITIZER_MARKERS))
 
 
+def cleanup_all(peers_):
+    """End of input to every peer at once (their lingers overlap), then cleanup."""
+    for p in peers_:
+        if p.alive():
+            try:
+                os.kill(p.proc.pid, signal.SIGCONT)
+                p.proc.stdin.close()
+            except (OSError, ValueError):
+                pass
+    for p in peers_:
+        p.cleanup()
+
+
 def start_peer(impl, sock_type, bind=(), connect=(), name=None, workdir=None, **options):
     """Starts a peer and waits for its ready line."""
     peer = Peer(impl, sock_type, bind=bind, connect=connect, name=name, workdir=workdir,
@@ -354,11 +378,93 @@ def close_all(*peers, timeout=10.0):
     return statuses
 
 
-def until(fn, timeout=3.0, step=0.05):
-    """Calls fn() until it returns something true or the time is up; returns the last value."""
+class TimeLimitExceeded(BaseException):
+    """Raised by SIGALRM in the main thread: a BaseException so that no
+    `except Exception` swallows it."""
+
+
+class hard_time_limit:
+    """with hard_time_limit(seconds): ... -- raises TimeLimitExceeded when over
+    (SIGALRM; restores the previous timer and handler on exit)."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+    def __enter__(self):
+        def expired(signum, frame):
+            raise TimeLimitExceeded("interop: over the %.0f s time limit" % self.seconds)
+        self._old_handler = signal.signal(signal.SIGALRM, expired)
+        self._old_timer = signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        self._start = time.monotonic()
+        return self
+
+    def __exit__(self, *exc):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self._old_handler)
+        outer = self._old_timer[0]
+        if outer > 0:               # an enclosing limit: give it back what is left
+            signal.setitimer(signal.ITIMER_REAL,
+                             max(0.001, outer - (time.monotonic() - self._start)))
+        return False
+
+
+# --- helpers shared by the tests ----------------------------------------------------
+
+TCP_ANY = "tcp://127.0.0.1:0"
+
+
+def port_of(endpoint):
+    return int(endpoint.rsplit(":", 1)[1])
+
+
+def expect_recv(peer, expected, timeout=3000, what=""):
+    """Receives one message and asserts its frames."""
+    got = peer.recv(timeout)
+    assert got is not None, "%s: nothing received within %d ms (expected %r)" % (
+        what or peer.name, timeout, short(expected))
+    assert got == list(expected), "%s: received %r, expected %r" % (
+        what or peer.name, short(got), short(expected))
+    return got
+
+
+def short(frames, limit=48):
+    """A readable form of frames for assertion messages (long frames abridged)."""
+    if frames is None:
+        return None
+    out = []
+    for f in frames:
+        f = bytes(f)
+        out.append(f if len(f) <= limit else "<%d octets %s...>" % (len(f), f[:16].hex()))
+    return out
+
+
+def wait_handshaken(*peers_, timeout=3000):
+    for p in peers_:
+        ok, n = p.peers(1, timeout)
+        assert ok, "%s: no handshaken connection within %d ms (peers=%r)" % (p.name, timeout, n)
+
+
+def sync_subscription(pub, sub, prefix=b"", timeout=3.0):
+    """Waits until sub's subscription to `prefix` has reached pub: pub sends probes
+    (prefix + b"probe-N") until one arrives, then an end marker, and sub drains
+    every probe up to the marker.  Afterwards the pipe pub -> sub is empty."""
     deadline = time.monotonic() + timeout
+    n = 0
     while True:
-        value = fn()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(step)
+        assert pub.send([prefix + b"probe-%d" % n], 1000), "%s: probe not sent" % pub.name
+        got = sub.recv(30 if n < 10 else 100)
+        if got is not None:
+            assert got[0].startswith(prefix + b"probe-"), "unexpected %r while syncing" % (
+                short(got),)
+            break
+        n += 1
+        assert time.monotonic() < deadline, (
+            "subscription %r of %s never reached %s" % (prefix[:32], sub.name, pub.name))
+    end = prefix + b"sync-end"
+    assert pub.send([end], 1000)
+    while True:
+        got = sub.recv(3000)
+        assert got is not None, "sync end marker lost"
+        if got == [end]:
+            return
+        assert got[0].startswith(prefix + b"probe-"), "unexpected %r while syncing" % (short(got),)

@@ -10,12 +10,14 @@ the tests themselves right before the C peer exists.
 Mapping of the options to libzmq socket options:
 
     --identity        ZMQ_ROUTING_ID          --maxmsgsize   ZMQ_MAXMSGSIZE
-    --subscribe       ZMQ_SUBSCRIBE (SUB)     --sndhwm       ZMQ_SNDHWM
+    --subscribe       ZMQ_SUBSCRIBE (SUB),    --sndhwm       ZMQ_SNDHWM
+                      0x01 message (XSUB)
     --heartbeat-ivl   ZMQ_HEARTBEAT_IVL       --rcvhwm       ZMQ_RCVHWM
     --heartbeat-timeout ZMQ_HEARTBEAT_TIMEOUT --linger       ZMQ_LINGER
     --heartbeat-ttl   ZMQ_HEARTBEAT_TTL       --reconnect-ivl(-max) ZMQ_RECONNECT_IVL(_MAX)
     --handshake-ivl   ZMQ_HANDSHAKE_IVL       --router-handover ZMQ_ROUTER_HANDOVER
     --zmtp            accepted and ignored (libzmq always announces 3.1)
+    --property        ZMQ_METADATA where libzmq has it (DRAFT API), else ignored
 
 `peers` and `stats` come from a socket monitor (libzmq's monitor v1):
 connections = sockets ACCEPTED or CONNECTED and not yet DISCONNECTED (keyed by
@@ -36,6 +38,7 @@ Exit status: 0 after `close` or end of input, 3 for a bad invocation.
 import argparse
 import json
 import os
+import select
 import sys
 import threading
 import time
@@ -86,6 +89,7 @@ def parse_args(argv):
     p.add_argument("--reconnect-ivl", type=int, default=100)
     p.add_argument("--reconnect-ivl-max", type=int, default=0)
     p.add_argument("--router-handover", action="store_true")
+    p.add_argument("--property", action="append", default=[])
     p.add_argument("--control", action="store_true")
     for unsupported in ("--echo", "--print"):
         p.add_argument(unsupported, action="store_true")
@@ -96,8 +100,11 @@ def parse_args(argv):
         raise BadInvocation("unknown socket type %r" % args.type)
     if not args.control or args.echo or args.print or args.send:
         raise BadInvocation("the stand-in implements --control mode only")
-    if args.subscribe and args.type != "SUB":
-        raise BadInvocation("--subscribe needs --type SUB")
+    if args.subscribe and args.type not in ("SUB", "XSUB"):
+        raise BadInvocation("--subscribe needs --type SUB or XSUB")
+    for prop in args.property:
+        if "=" not in prop or not prop.split("=", 1)[0]:
+            raise BadInvocation("--property wants NAME=VALUE, not %r" % prop)
     return args
 
 
@@ -210,8 +217,15 @@ class Peer:
                 s.setsockopt(zmq.ROUTER_HANDOVER, 1)
             else:
                 log("--router-handover ignored: not a ROUTER")
-        for topic in args.subscribe:
-            s.setsockopt(zmq.SUBSCRIBE, topic.encode())
+        if args.type == "SUB":
+            for topic in args.subscribe:
+                s.setsockopt(zmq.SUBSCRIBE, topic.encode())
+        for prop in args.property:
+            name, value = prop.split("=", 1)
+            if hasattr(zmq, "METADATA"):
+                s.setsockopt(zmq.METADATA, ("%s:%s" % (name, value)).encode())
+            else:
+                log("--property %s ignored: this libzmq has no ZMQ_METADATA (DRAFT API)" % name)
         self.monitor = Monitor(s)
         self.endpoints = []
         for ep in args.bind:
@@ -219,6 +233,9 @@ class Peer:
         for ep in args.connect:
             s.connect(ep)
             log("connecting to %s" % ep)
+        if args.type == "XSUB":
+            for topic in args.subscribe:     # XSUB subscribes by a message: 0x01 + topic
+                s.send(b"\x01" + topic.encode())
 
     def _bind(self, ep):
         self.sock.bind(ep)
@@ -289,13 +306,65 @@ class Peer:
         return reply
 
     def op_sleep(self, cmd):
-        time.sleep(max(0, int(cmd.get("ms", 0))) / 1000.0)
-        return {"ok": True}
+        end = time.monotonic() + max(0, int(cmd.get("ms", 0))) / 1000.0
+        while True:
+            self.serve()
+            left = end - time.monotonic()
+            if left <= 0:
+                return {"ok": True}
+            time.sleep(min(left, LineReader.SERVE_EVERY))
+
+    def serve(self):
+        """Lets the socket process the commands libzmq's I/O thread queued for it.
+        libzmq attaches a new connection's pipe to the socket, and sends the
+        subscriptions a SUB already holds over it, only when the application
+        thread calls into the socket (libzmq issue #2267: a bound SUB whose
+        socket is left alone never subscribes a PUB that connects to it).  The
+        contract says the peer keeps serving while it waits for input: here,
+        that means touching ZMQ_EVENTS (which processes pending commands)."""
+        self.sock.getsockopt(zmq.EVENTS)
 
     def close(self):
         self.monitor.stop(self.sock)
         self.sock.close()     # with the socket's linger
         self.ctx.term()
+
+
+class LineReader:
+    """Lines from a file descriptor; calls serve() every SERVE_EVERY seconds while
+    waiting, so that the socket keeps being served (see Peer.serve)."""
+
+    SERVE_EVERY = 0.01
+
+    def __init__(self, fd, serve):
+        self.fd = fd
+        self.serve = serve
+        self.buf = b""
+        self.eof = False
+
+    def readline(self):
+        """The next line (str, without its newline), or None at end of input."""
+        parts = [self.buf]
+        end = self.buf.find(b"\n")
+        while end < 0:
+            if self.eof:
+                data, self.buf = b"".join(parts), b""
+                return data.decode(errors="replace") if data else None
+            ready, _, _ = select.select([self.fd], [], [], self.SERVE_EVERY)
+            if not ready:
+                self.serve()
+                continue
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                self.eof = True
+                continue
+            end = chunk.find(b"\n")
+            if end >= 0:
+                end += sum(len(p) for p in parts)
+            parts.append(chunk)
+        data = b"".join(parts)
+        line, self.buf = data[:end], data[end + 1:]
+        return line.decode(errors="replace")
 
 
 def reply(obj):
@@ -315,9 +384,10 @@ def main(argv):
         log("cannot start: %s" % e)
         return 3
     reply({"event": "ready", "endpoints": peer.endpoints})
+    lines = LineReader(sys.stdin.fileno(), peer.serve)
     while True:
-        line = sys.stdin.readline()
-        if not line:
+        line = lines.readline()
+        if line is None:
             log("end of input: closing")
             break
         line = line.strip()
