@@ -54,30 +54,22 @@ timeout_of (json_t *command)
     return json_is_integer (t) ? (int) json_integer_value (t) : DEFAULT_TIMEOUT;
 }
 
-static int
-nibble (char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* Hex text to octets (malloc'd); NULL if it is not even-length hex. */
+/*  Hex text to octets (malloc'd), through the CLI's own hex reader (which
+    also skips blanks); NULL if it is not hex.  */
 static uint8_t *
 unhex (const char *text, size_t *size)
 {
     size_t len = strlen (text);
-    uint8_t *out = len % 2 ? NULL : malloc (len / 2 + 1);
-    for (size_t i = 0; out && i < len / 2; i++) {
-        int high = nibble (text[2 * i]), low = nibble (text[2 * i + 1]);
-        if (high < 0 || low < 0) {
-            free (out);
-            return NULL;
-        }
-        out[i] = (uint8_t) (high << 4 | low);
+    uint8_t *out = malloc (len + 1);
+    char why[128];
+    if (!out)
+        return NULL;
+    memcpy (out, text, len);
+    *size = len;
+    if (!zw_hex_decode_text (out, size, why, sizeof why)) {
+        free (out);
+        return NULL;
     }
-    *size = len / 2;
     return out;
 }
 

@@ -204,19 +204,28 @@ on_accept (zw_loop *loop, int fd, unsigned events, void *arg)
     }
 }
 
+/* Parses endpoint text; a bad one is logged with the reason and is EINVAL. */
+static int
+parse_endpoint (zw_socket *socket, const char *text, int for_bind, zw_endpoint *endpoint)
+{
+    const char *why = NULL;
+    if (zw_endpoint_parse (text, for_bind, endpoint, &why) == 0)
+        return 0;
+    zw_log (socket->ctx, "%s %s: %s", for_bind ? "bind" : "connect", text, why);
+    errno = EINVAL;
+    return -1;
+}
+
 int
 zw_bind (zw_socket *socket, const char *endpoint)
 {
-    const char *why = NULL;
     zw_listener *listener = calloc (1, sizeof *listener);
     if (!listener) {
         errno = ENOMEM;
         return -1;
     }
-    if (zw_endpoint_parse (endpoint, 1, &listener->endpoint, &why) < 0) {
-        zw_log (socket->ctx, "bind %s: %s", endpoint, why);
+    if (parse_endpoint (socket, endpoint, 1, &listener->endpoint) < 0) {
         free (listener);
-        errno = EINVAL;
         return -1;
     }
     listener->fd = zw_endpoint_listen (&listener->endpoint, 128, socket->last_endpoint,
@@ -287,16 +296,13 @@ zw_connecter_succeeded (zw_connecter *connecter)
 int
 zw_connect (zw_socket *socket, const char *endpoint)
 {
-    const char *why = NULL;
     zw_connecter *connecter = calloc (1, sizeof *connecter);
     if (!connecter) {
         errno = ENOMEM;
         return -1;
     }
-    if (zw_endpoint_parse (endpoint, 0, &connecter->endpoint, &why) < 0) {
-        zw_log (socket->ctx, "connect %s: %s", endpoint, why);
+    if (parse_endpoint (socket, endpoint, 0, &connecter->endpoint) < 0) {
         free (connecter);
-        errno = EINVAL;
         return -1;
     }
     connecter->socket = socket;

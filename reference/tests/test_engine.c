@@ -106,18 +106,30 @@ ready_frame (uint8_t *buf, const char *type, const char *identity)
     return h + n;
 }
 
+/*  An engine with the given options, through the handshake with a 3.1
+    peer of peer_type (whose READY ends up at *ready_size octets).  */
+static void
+handshake_with (zw_engine *e, owner *o, const zw_engine_options *options,
+                const char *peer_type, size_t *ready_size)
+{
+    memset (o, 0, sizeof *o);
+    zw_engine_init (e, options, &callbacks, o, 0);
+    drain (e, NULL, 0);
+    uint8_t ready[400];
+    size_t n = ready_frame (ready, peer_type, NULL);
+    push (e, greeting_31, sizeof greeting_31, 0);
+    drain (e, NULL, 0);
+    push (e, ready, n, 0);
+    if (ready_size)
+        *ready_size = n;
+}
+
 /* An engine of the given type, through the handshake with a 3.1 peer of peer_type. */
 static void
 handshake (zw_engine *e, owner *o, zw_socket_type type, const char *peer_type)
 {
     zw_engine_options options = options_for (type);
-    memset (o, 0, sizeof *o);
-    zw_engine_init (e, &options, &callbacks, o, 1000);
-    drain (e, NULL, 0);
-    uint8_t ready[400];
-    push (e, greeting_31, sizeof greeting_31, 1000);
-    drain (e, NULL, 0);
-    push (e, ready, ready_frame (ready, peer_type, NULL), 1000);
+    handshake_with (e, o, &options, peer_type, NULL);
 }
 
 /* --- the greeting and the handshake ------------------------------------------------------- */
@@ -333,10 +345,7 @@ test_heartbeat (void)
     options.heartbeat_ivl = 100;
     options.heartbeat_timeout = 50;
     options.heartbeat_ttl = 500;
-    zw_engine_init (&e, &options, &callbacks, &o, 0);
-    push (&e, greeting_31, 64, 0);
-    uint8_t ready[400];
-    push (&e, ready, ready_frame (ready, "PUSH", NULL), 0);
+    handshake_with (&e, &o, &options, "PUSH", NULL);
     drain (&e, NULL, 0);
     CHECK (zw_engine_deadline (&e) == 100);
     zw_engine_tick (&e, 100);
@@ -380,11 +389,8 @@ test_max_message_size (void)
     owner o = { 0 };
     zw_engine_options options = options_for (ZW_PULL);
     options.max_msg_size = 40;
-    zw_engine_init (&e, &options, &callbacks, &o, 0);
-    push (&e, greeting_31, 64, 0);
-    uint8_t ready[400];
-    size_t n = ready_frame (ready, "PUSH", NULL);
-    push (&e, ready, n, 0);
+    size_t n;
+    handshake_with (&e, &o, &options, "PUSH", &n);
     CHECK (zw_engine_active (&e));
     uint8_t frames[2 + 30 + 2] = { 0x01, 30 };  /* 30 octets, then a part of 15: 45 in all */
     frames[32] = 0x00;
@@ -396,9 +402,7 @@ test_max_message_size (void)
     zw_engine_fini (&e);
 
     /* one frame over the limit, a command too, is refused on its header */
-    zw_engine_init (&e, &options, &callbacks, &o, 0);
-    push (&e, greeting_31, 64, 0);
-    push (&e, ready, n, 0);
+    handshake_with (&e, &o, &options, "PUSH", NULL);
     static const uint8_t big_command[] = { 0x04, 41, 4, 'P', 'I', 'N', 'G' };
     push (&e, big_command, sizeof big_command, 0);
     v = zw_engine_violation (&e);
@@ -466,8 +470,9 @@ test_refused_by_owner (void)
 {
     zw_engine e;
     owner o = { 0 };
-    zw_engine_options options = options_for (ZW_PAIR);
+    memset (&o, 0, sizeof o);
     o.refuse = 1;
+    zw_engine_options options = options_for (ZW_PAIR);
     zw_engine_init (&e, &options, &callbacks, &o, 0);
     push (&e, greeting_31, 64, 0);
     uint8_t ready[400];
