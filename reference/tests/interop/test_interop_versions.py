@@ -78,7 +78,8 @@ def test_downgrade_to_a_20_peer(spawn):
 
 
 def test_20_subscriber_uses_subscription_messages(spawn):
-    """A 2.0 SUB subscribes with a 0x01 message, which a 3.1 PUB accepts from anyone."""
+    """A 2.0 SUB subscribes with a 0x01 message, which a 3.1 PUB accepts from anyone;
+    the message it gets is one frame with MORE clear (zmtp20.frame.single-more-zero)."""
     pub = spawn("subject", "PUB", bind=["tcp://127.0.0.1:0"])
     raw = Z.RawClient("127.0.0.1", tcp_port(pub.endpoint))
     assert raw.handshake_v2("SUB")
