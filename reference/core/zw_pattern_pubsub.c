@@ -26,20 +26,24 @@
 
 /* --- publishers --------------------------------------------------------------------------- */
 
+/* A copy of msg to one pipe; dropped when the pipe is at its high-water mark. */
+static void
+send_copy (zw_socket *socket, zw_conn *pipe, const zw_msg *msg)
+{
+    zw_msg *copy = zw_pipe_writable (pipe) ? zw_msg_dup (msg) : NULL;
+    if (copy)
+        zw_pipe_send (pipe, copy);
+    else
+        socket->stats.dropped++;
+}
+
 static int
 pub_send (zw_socket *socket, zw_msg *msg)
 {
     const zw_frame *first = &msg->frames[0];
-    for (size_t i = 0; i < socket->pipe_count; i++) {
-        zw_conn *pipe = socket->pipes[i];
-        if (!zw_subscriptions_match (&pipe->subscriptions, first->data, first->size))
-            continue;
-        zw_msg *copy = zw_pipe_writable (pipe) ? zw_msg_dup (msg) : NULL;
-        if (copy)
-            zw_pipe_send (pipe, copy);
-        else
-            socket->stats.dropped++;
-    }
+    for (size_t i = 0; i < socket->pipe_count; i++)
+        if (zw_subscriptions_match (&socket->pipes[i]->subscriptions, first->data, first->size))
+            send_copy (socket, socket->pipes[i], msg);
     zw_msg_destroy (msg);
     return 0;
 }
@@ -54,6 +58,11 @@ announce (zw_socket *socket, int subscribe, const uint8_t *topic, size_t size)
                              : zw_subscriptions_remove (&socket->subscriptions, topic, size);
     if (after != (subscribe ? 1u : 0u))
         return;
+    int64_t hwm = socket->options.rcvhwm;
+    if (hwm > 0 && socket->pending.count >= (size_t) hwm) {
+        socket->stats.dropped++;            /* the application is not reading them */
+        return;
+    }
     uint8_t *frame = malloc (size + 1);
     zw_msg *msg = frame ? zw_msg_new () : NULL;
     if (msg) {
@@ -181,12 +190,8 @@ xsub_send (zw_socket *socket, zw_msg *msg)
     if (msg->count == 1 && first->size >= 1 && first->data[0] <= 1)
         zw_socket_subscribe (socket, first->data[0], first->data + 1, first->size - 1);
     else
-        for (size_t i = 0; i < socket->pipe_count; i++) {
-            zw_conn *pipe = socket->pipes[i];
-            zw_msg *copy = zw_pipe_writable (pipe) ? zw_msg_dup (msg) : NULL;
-            if (copy)
-                zw_pipe_send (pipe, copy);
-        }
+        for (size_t i = 0; i < socket->pipe_count; i++)
+            send_copy (socket, socket->pipes[i], msg);
     zw_msg_destroy (msg);
     return 0;
 }
