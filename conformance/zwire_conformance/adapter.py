@@ -1,0 +1,145 @@
+"""The suite's end of the adapter contract (conformance/ADAPTER.md): start the
+implementation's adapter, read its hello, send requests and read replies with
+timeouts, and tell an unsupported operation (exit 127) from a crash.
+"""
+
+import json
+import os
+import select
+import shlex
+import signal
+import subprocess
+import tempfile
+import time
+
+CONTRACT_VERSION = 1
+
+
+class AdapterError(Exception):
+    """The adapter broke the contract or died; `status` is its exit status if it exited."""
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.status = status
+
+
+class Unsupported(Exception):
+    """The adapter answered "unsupported" (and exits 127), or lacks a capability."""
+
+
+class Adapter:
+    """One running adapter process."""
+
+    def __init__(self, command, clock, env=None):
+        self.argv = shlex.split(command) if isinstance(command, str) else list(command)
+        self.clock = clock
+        self._stderr = tempfile.TemporaryFile()
+        try:
+            self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=self._stderr,
+                                         env=env)
+        except OSError as e:
+            raise AdapterError("cannot start the adapter %r: %s" % (command, e))
+        self._buffer = b""
+        self._next_id = 1
+        self.hello = self._read_line(10.0, "its hello")
+        if self.hello.get("zwireAdapter") != CONTRACT_VERSION:
+            raise AdapterError("the hello does not say zwireAdapter: %d: %r"
+                               % (CONTRACT_VERSION, self.hello))
+
+    @property
+    def capabilities(self):
+        return self.hello.get("capabilities", {})
+
+    @property
+    def implementation(self):
+        return self.hello.get("implementation", {})
+
+    def _read_line(self, seconds, what):
+        deadline = self.clock.deadline(seconds)
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AdapterError("no answer from the adapter within %.1f s (waiting for %s)"
+                                   % (seconds * self.clock.multiplier, what))
+            ready, _, _ = select.select([self.proc.stdout], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(self.proc.stdout.fileno(), 1 << 20)
+            if not chunk:
+                status = self.proc.wait(timeout=5)
+                raise AdapterError("the adapter exited with status %d (waiting for %s)"
+                                   % (status, what), status)
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            return json.loads(line)
+        except ValueError:
+            raise AdapterError("the adapter wrote a line that is not JSON: %r" % line[:200])
+
+    def request(self, op, seconds=5.0, **fields):
+        """Sends one request; returns the reply.  Unsupported is raised for "unsupported"."""
+        request = dict(fields, id=self._next_id, op=op)
+        self._next_id += 1
+        try:
+            self.proc.stdin.write(json.dumps(request).encode() + b"\n")
+            self.proc.stdin.flush()
+        except OSError as e:
+            raise AdapterError("cannot write to the adapter: %s" % e, self.proc.poll())
+        reply = self._read_line(seconds + 5.0, "the reply to %s" % op)
+        if reply.get("id") != request["id"]:
+            raise AdapterError("reply id %r to request %d" % (reply.get("id"), request["id"]))
+        if not reply.get("ok") and reply.get("error") == "unsupported":
+            raise Unsupported("the adapter does not support %s %s" % (op, _brief(fields)))
+        return reply
+
+    def quit(self):
+        """Asks the adapter to end; kills it if it does not.  Returns its exit status."""
+        if self.proc.poll() is None:
+            try:
+                self.request("quit", seconds=2.0)
+            except (AdapterError, Unsupported):
+                pass
+            try:
+                self.proc.wait(timeout=5 * self.clock.multiplier)
+            except subprocess.TimeoutExpired:
+                self.proc.send_signal(signal.SIGKILL)
+                self.proc.wait()
+        return self.proc.returncode
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def stderr_text(self, limit=65536):
+        self._stderr.seek(0)
+        data = self._stderr.read()
+        text = data.decode("utf-8", "replace")
+        return text if len(text) <= limit else text[:limit] + "\n[... %d more]" % (len(text) - limit)
+
+
+def _brief(fields):
+    text = json.dumps(fields)
+    return text if len(text) < 120 else text[:117] + "..."
+
+
+def check_unsupported_answer(command, clock):
+    """The pre-flight check of ADAPTER.md: a made-up op must get "unsupported" and exit
+    127.  Returns the hello; raises AdapterError if the adapter cannot be trusted."""
+    adapter = Adapter(command, clock)
+    hello = adapter.hello
+    try:
+        adapter.request("zwire-preflight-no-such-op", seconds=3.0)
+    except Unsupported:
+        try:
+            status = adapter.proc.wait(timeout=5 * clock.multiplier)
+        except subprocess.TimeoutExpired:
+            adapter.kill()
+            raise AdapterError("the adapter answered unsupported but did not exit (ADAPTER.md: exit 127)")
+        if status != 127:
+            raise AdapterError("the adapter answered unsupported but exited %d, not 127" % status)
+        return hello
+    finally:
+        adapter.kill()
+    raise AdapterError("the adapter did not answer \"unsupported\" to an unknown op")

@@ -1,0 +1,238 @@
+"""Greeting and version negotiation (23/ZMTP and 37/ZMTP §greeting, §version
+negotiation): what the implementation sends, and what it does with a greeting that is
+malformed, of another version, or of another mechanism.  A PULL socket stands in for
+any type: the greeting does not depend on it.
+"""
+
+import struct
+
+from .. import wire
+from ..case import Alt, case
+from ..steps import handshake, refused, their_ready
+from ..verdict import PASS, PASS_NONSTRICT
+
+TYPE = "PULL"
+PEER = "PUSH"
+
+
+def own_greeting(t):
+    handle, conn = t.link(TYPE)
+    conn.send(wire.greeting(), "our greeting")
+    conn.wait_greeting(3.0)
+    return conn
+
+
+@case("zmtp.greeting.signature", "greeting", "The greeting opens with 0xFF, padding, 0x7F",
+      ["zmtp31.greeting.signature", "zmtp31.compat.pseudo-length"])
+def _(t):
+    conn = own_greeting(t)
+    data = bytes(conn.inbound.data[:10])
+    t.expect("zmtp31.greeting.signature", len(data) == 10 and data[0] == 0xFF and data[9] == 0x7F,
+             "octet 0 is 0xFF and octet 9 is 0x7F (got %s)" % data.hex())
+    padding = data[1:9]
+    t.expect("zmtp31.compat.pseudo-length",
+             len(padding) == 8 and (padding == bytes(8) or struct.unpack(">Q", padding)[0] >= 1),
+             "the padding is zero, or an identity length + 1 for 1.0 peers (got %s)"
+             % padding.hex())
+
+
+@case("zmtp.greeting.version", "greeting", "The implementation announces version 3.0 or 3.1",
+      ["zmtp31.greeting.version-major", "zmtp31.greeting.version-minor"])
+def _(t):
+    conn = own_greeting(t)
+    g = conn.inbound.greeting or {}
+    t.expect("zmtp31.greeting.version-major", g.get("major") == 3,
+             "major version 3 (got %r)" % g.get("major"))
+    t.expect("zmtp31.greeting.version-minor", g.get("minor") == 1,
+             "minor version 1 (got %r)" % g.get("minor"),
+             [Alt(g.get("minor") == 0, PASS, "a 3.0 peer announces minor 0 (zmtp30)")])
+
+
+@case("zmtp.greeting.null-fields", "greeting", "NULL, as-server 0 and a zero filler",
+      ["zmtp31.greeting.mechanism-name", "zmtp31.null.as-server-zero", "zmtp31.greeting.as-server",
+       "zmtp31.greeting.filler"])
+def _(t):
+    conn = own_greeting(t)
+    g = conn.inbound.greeting or {}
+    raw = bytes(conn.inbound.data[:64])
+    t.expect("zmtp31.greeting.mechanism-name", g.get("mechanism") == "NULL",
+             "mechanism NULL, NUL-padded (got %r)" % g.get("mechanism"))
+    t.expect("zmtp31.greeting.as-server", g.get("asServer") in (0, 1), "as-server is 0 or 1")
+    t.expect("zmtp31.null.as-server-zero", g.get("asServer") == 0, "as-server is 0 with NULL")
+    t.expect("zmtp31.greeting.filler", len(raw) == 64 and raw[33:] == bytes(31),
+             "the 31 filler octets are zero")
+
+
+@case("zmtp.greeting.whole-after-ours", "greeting",
+      "Once it has read our whole greeting, the implementation sends its whole greeting",
+      ["zmtp31.greeting.full-after-read", "zmtp31.version.full-greeting-default",
+       "zmtp31.version.partial-greeting"])
+def _(t):
+    handle, conn = t.link(TYPE)
+    conn.wait(lambda: len(conn.inbound.data) >= 64, 0.3)
+    first = len(conn.inbound.data)
+    t.expect("zmtp31.version.full-greeting-default", first >= 64,
+             "sends all 64 octets at once (sent %d before reading ours)" % first,
+             [Alt(first in (10, 11), PASS,
+                  "a detecting peer sends 10 or 11 octets first (zmtp31.version.partial-greeting)")])
+    t.expect("zmtp31.version.partial-greeting", first in (10, 11) or first >= 64,
+             "the first part is 10 or 11 octets, or the whole greeting (sent %d)" % first)
+    conn.send(wire.greeting(), "our whole greeting")
+    t.expect("zmtp31.greeting.full-after-read", conn.wait(lambda: len(conn.inbound.data) >= 64, 2.0),
+             "the whole 64-octet greeting follows ours")
+
+
+@case("zmtp.greeting.one-octet-at-a-time", "greeting",
+      "A greeting and READY that arrive one octet at a time complete the handshake",
+      ["zmtp31.version.partial-greeting", "zmtp31.null.server-ready-reply"])
+def _(t):
+    handle, conn = t.link(TYPE)
+    data = wire.greeting() + wire.ready(PEER)
+    conn.send_chunks([data[i:i + 1] for i in range(len(data))], "one octet per write")
+    t.expect("zmtp31.null.server-ready-reply", conn.wait_command("READY", 3.0),
+             "READY arrives after a trickled handshake")
+    t.expect("zmtp31.version.partial-greeting", not conn.closed_by_peer,
+             "the connection stays open")
+
+
+def refuses_greeting(t, greeting, clause, what, alternatives=()):
+    handle, conn = t.link(TYPE)
+    conn.send(greeting, what)
+    conn.send(wire.ready(PEER), "READY")
+    t.expect(clause, refused(conn, 2.0), "closes without READY: " + what, alternatives)
+
+
+@case("zmtp.greeting.bad-signature-end", "greeting",
+      "Octet 9 with bit 0 set but not 0x7F is no ZMTP greeting: the connection is closed",
+      ["zmtp31.greeting.signature", "zmtp31.greeting.detect-legacy"])
+def _(t):
+    refuses_greeting(t, wire.greeting(signature_end=0x7D), "zmtp31.greeting.signature",
+                     "signature octet 9 is 0x7D")
+
+
+@case("zmtp.greeting.major-zero", "greeting", "Major version 0 is refused",
+      ["zmtp31.greeting.version-major", "zmtp31.version.downgrade-or-close"])
+def _(t):
+    refuses_greeting(t, wire.greeting(major=0), "zmtp31.version.downgrade-or-close",
+                     "major version 0")
+
+
+@case("zmtp.greeting.mechanism-mismatch", "greeting",
+      "A peer announcing PLAIN against our NULL is refused",
+      ["zmtp31.greeting.mechanism-match"])
+def _(t):
+    refuses_greeting(t, wire.greeting(mechanism=b"PLAIN"), "zmtp31.greeting.mechanism-match",
+                     "mechanism PLAIN")
+
+
+@case("zmtp.greeting.mechanism-lowercase", "greeting",
+      "A mechanism name in lower case is not a valid name (or not ours): refused",
+      ["zmtp31.greeting.mechanism-name", "zmtp31.greeting.mechanism-match"])
+def _(t):
+    refuses_greeting(t, wire.greeting(mechanism=b"null"), "zmtp31.greeting.mechanism-name",
+                     "mechanism 'null'")
+
+
+@case("zmtp.greeting.mechanism-not-nul-padded", "greeting",
+      "Garbage after the mechanism name's NUL padding is refused",
+      ["zmtp31.greeting.mechanism-name"])
+def _(t):
+    refuses_greeting(t, wire.greeting(mechanism=b"NULL\0\0X"), "zmtp31.greeting.mechanism-name",
+                     "mechanism 'NULL' then a non-NUL octet")
+
+
+@case("zmtp.greeting.as-server-two", "greeting", "as-server 2 is refused",
+      ["zmtp31.greeting.as-server"])
+def _(t):
+    refuses_greeting(t, wire.greeting(as_server=2), "zmtp31.greeting.as-server", "as-server 2")
+
+
+@case("zmtp.greeting.null-as-server-one", "greeting",
+      "as-server 1 with NULL breaks the mechanism's rule: refused",
+      ["zmtp31.null.as-server-zero"])
+def _(t):
+    handle, conn = t.link(TYPE)
+    conn.send(wire.greeting(as_server=1) + wire.ready(PEER), "as-server 1, then READY")
+    closed = refused(conn, 2.0)
+    t.expect("zmtp31.null.as-server-zero", closed, "closes without READY",
+             [Alt(not closed, PASS, "libzmq ignores as-server (libzmq#3863)",
+                  profiles=["libzmq-compatible"])])
+
+
+@case("zmtp.greeting.padding-ignored", "greeting",
+      "Non-zero padding changes nothing: the handshake completes",
+      ["zmtp31.greeting.padding-ignored", "zmtp31.greeting.padding-no-meaning"])
+def _(t):
+    handle, conn = t.link(TYPE)
+    conn.send(wire.greeting(padding=b"\x5a" * 8) + wire.ready(PEER), "padding 5a x 8")
+    t.expect("zmtp31.greeting.padding-ignored", conn.wait_command("READY", 3.0),
+             "READY arrives: the padding was not looked at")
+
+
+@case("zmtp.greeting.higher-major", "greeting",
+      "A peer announcing 4.0 is answered in 3.x: the handshake goes on",
+      ["zmtp31.version.accept-higher", "zmtp31.version.own-protocol"])
+def _(t):
+    handle, conn = t.link(TYPE)
+    conn.send(wire.greeting(major=4, minor=0) + wire.ready(PEER), "version 4.0")
+    t.expect("zmtp31.version.accept-higher", conn.wait_command("READY", 3.0),
+             "READY arrives")
+    g = conn.inbound.greeting or {}
+    t.expect("zmtp31.version.own-protocol", g.get("major") == 3,
+             "it keeps announcing 3 (got %r)" % g.get("major"))
+
+
+@case("zmtp.greeting.higher-minor", "greeting", "A peer announcing 3.2 is accepted",
+      ["zmtp31.version.accept-higher"])
+def _(t):
+    handle, conn = t.link(TYPE)
+    conn.send(wire.greeting(minor=2) + wire.ready(PEER), "version 3.2")
+    t.expect("zmtp31.version.accept-higher", conn.wait_command("READY", 3.0), "READY arrives")
+
+
+@case("zmtp.greeting.peer-20", "greeting",
+      "A 2.0 peer is either answered in 2.0 or closed, never half of each",
+      ["zmtp31.version.downgrade-or-close", "zmtp31.version.downgrade", "zmtp31.greeting.detect-legacy"])
+def _(t):
+    handle, conn = t.link(TYPE)
+    conn.inbound.raw_only = True    # its answer is a 2.0 greeting behind a 3.x-looking head
+    conn.send(b"\xff" + struct.pack(">Q", 1) + b"\x7f\x01\x08\x00\x00", "a 2.0 PUSH greeting")
+    data = conn.inbound.data
+    conn.wait(lambda: len(data) >= 14, 1.0)
+    closed = conn.wait_closed(0.2)
+    # 2.0 after octet 10 (our major or revision): socket type PULL (7), final short
+    # identity frame (zmtp20.greeting.socket-type, zmtp20.greeting.identity)
+    downgraded = len(data) >= 14 and data[11] == 7 and data[12] == 0x00
+    t.expect("zmtp31.version.downgrade-or-close", closed or downgraded,
+             "answers with a 2.0 greeting or closes (%s)"
+             % ("closed" if closed else "2.0 greeting" if downgraded else "neither"))
+    t.expect("zmtp31.version.downgrade", downgraded, "steps down to 2.0",
+             [Alt(closed, PASS, "closing is the other conformant answer")])
+    t.note("the implementation %s" % ("stepped down to 2.0" if downgraded else "closed"))
+
+
+@case("zmtp.greeting.peer-10", "greeting", "A 1.0 peer is either answered in 1.0 or closed",
+      ["zmtp31.version.downgrade-or-close", "zmtp31.greeting.detect-legacy"])
+def _(t):
+    handle, conn = t.link(TYPE)
+    conn.send(b"\x01\x00", "a 1.0 anonymous identity frame")
+    closed = conn.wait_closed(1.0)
+    t.expect("zmtp31.version.downgrade-or-close", closed or their_ready(conn) is None,
+             "closes, or answers without 3.x commands")
+    t.note("the implementation %s" % ("closed" if closed else "kept the connection open"))
+
+
+@case("zmtp.greeting.truncated-then-gone", "robustness",
+      "A peer that sends half a greeting and vanishes costs nothing: the next peer is served",
+      ["zmtp31.error.close-temporary"], roles=("binds",))
+def _(t):
+    handle, conn = t.link(TYPE)
+    endpoint = "tcp://%s:%d" % conn.sock.getpeername()
+    conn.send(wire.greeting()[:20], "20 octets of a greeting")
+    conn.close()
+    second = t.another_connection(handle, endpoint)
+    t.expect("zmtp31.error.close-temporary", handshake(second, PEER),
+             "a second connection completes its handshake")
+    second.send(wire.frame(b"after"), "a message")
+    got = t.recv(handle)
+    t.expect("zmtp31.error.close-temporary", got == [b"after"], "its message is delivered")

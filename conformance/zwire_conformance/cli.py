@@ -1,0 +1,174 @@
+"""The command line of the suite: `/usr/bin/python3 -m zwire_conformance`.
+
+It selects cases, checks the adapter (a made-up op must be answered "unsupported" with
+exit 127), runs each selected case as one pytest item (so pytest's selection, output and
+-x work as usual), writes the reports, and exits 0 (no FAIL), 1 (a FAIL not in the
+baseline, or with --strict a PASS-NONSTRICT), 2 (a harness error) or 3 (bad invocation).
+"""
+
+import argparse
+import fnmatch
+import json
+import os
+import sys
+import time
+
+import pytest
+
+from . import report as R
+from . import verdict as V
+from .adapter import AdapterError, check_unsupported_answer
+from .case import CASES
+from .runner import ROOT, load_registry, run_case
+from .wire import Clock
+from . import cases  # noqa: F401  (registers every case)
+
+SUITE_VERSION = "0.1.0"
+
+SHIPPED = {
+    "zwire": [os.path.join(ROOT, "build", "bin", "zwire"), "adapter"],
+    "libzmq": ["/usr/bin/python3", os.path.join(ROOT, "conformance", "adapters",
+                                                "libzmq_adapter.py")],
+}
+
+EPILOG = """\
+adapters: --implementation zwire | libzmq runs a shipped adapter; --adapter "COMMAND"
+  runs yours (conformance/ADAPTER.md says how to write one).
+exit status: 0 no FAIL; 1 a FAIL that the baseline does not expect (with --strict, also
+  a PASS-NONSTRICT); 2 harness error (the suite or the adapter contract broke);
+  3 bad invocation.
+"""
+
+
+def parse(argv):
+    p = argparse.ArgumentParser(prog="python3 -m zwire_conformance",
+                                description="The zwire ZMTP conformance suite: plays the raw "
+                                "peer against an implementation driven by its adapter and "
+                                "gives a verdict per case, derived from the RFC clauses.",
+                                epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--implementation", choices=sorted(SHIPPED),
+                     help="run a shipped adapter")
+    who.add_argument("--adapter", metavar="COMMAND", help="the command that starts your adapter")
+    p.add_argument("--name", help="the implementation's name in reports (default: from the hello)")
+    p.add_argument("--case", action="append", default=[], metavar="GLOB",
+                   help="only cases whose id matches (repeatable), e.g. 'zmtp.greeting.*'")
+    p.add_argument("--area", action="append", default=[], help="only cases of this area")
+    p.add_argument("--clause", action="append", default=[], help="only cases citing this clause")
+    p.add_argument("--profile", choices=V.PROFILES, default="rfc-strict")
+    p.add_argument("--strict", action="store_true", help="PASS-NONSTRICT fails the run")
+    p.add_argument("--baseline", metavar="FILE",
+                   help="expected failures, each with its reason (conformance/baselines/)")
+    p.add_argument("--timeout-multiplier", type=float, default=1.0, metavar="X",
+                   help="multiply every wait (slow machines, sanitizer builds)")
+    p.add_argument("--report-dir", metavar="DIR",
+                   help="where reports go (default build/reports/<implementation>)")
+    p.add_argument("--list", action="store_true", help="list the selected cases and exit")
+    p.add_argument("--json", action="store_true", help="with --list: as JSON")
+    p.add_argument("-x", "--exitfirst", action="store_true", help="stop at the first FAIL")
+    p.add_argument("-q", "--quiet", action="store_true")
+    return p, p.parse_args(argv)
+
+
+def select(args, registry):
+    chosen = []
+    for c in CASES:
+        if args.case and not any(fnmatch.fnmatchcase(c.id, g) or fnmatch.fnmatchcase(c.slug, g)
+                                 for g in args.case):
+            continue
+        if args.area and c.area not in args.area:
+            continue
+        if args.clause and not set(args.clause) & set(c.clauses):
+            continue
+        chosen.append(c)
+    return chosen
+
+
+def list_cases(chosen, registry, as_json):
+    if as_json:
+        json.dump([{"id": c.id, "area": c.area, "title": c.title, "role": c.role,
+                    "clauses": c.clauses, "needs": c.needs} for c in chosen], sys.stdout, indent=1)
+        print()
+    else:
+        for c in chosen:
+            print("%-58s %s" % (c.id, ", ".join(c.clauses)))
+        print("%d cases" % len(chosen))
+
+
+def load_baseline(path):
+    if not path:
+        return {}
+    with open(path) as f:
+        data = json.load(f)
+    return {e["case"]: e for e in data.get("entries", [])}
+
+
+class Plugin:
+    """Makes each selected case a pytest item and keeps its result."""
+
+    def __init__(self, chosen, run_one):
+        self.chosen = {c.id: c for c in chosen}
+        self.run_one = run_one
+        self.results = []
+
+    def pytest_generate_tests(self, metafunc):
+        if "zw_case_id" in metafunc.fixturenames:
+            metafunc.parametrize("zw_case_id", list(self.chosen), ids=list(self.chosen))
+
+    def run(self, case_id):
+        result = self.run_one(self.chosen[case_id])
+        self.results.append(result)
+        return result
+
+
+PLUGIN = None
+
+
+def main(argv=None):
+    global PLUGIN
+    parser, args = parse(argv)
+    registry = load_registry()
+    chosen = select(args, registry)
+    if args.list:
+        list_cases(chosen, registry, args.json)
+        return 0
+    if not (args.implementation or args.adapter):
+        parser.print_usage(sys.stderr)
+        print("zwire_conformance: give --implementation or --adapter (see --help)", file=sys.stderr)
+        return 3
+    command = SHIPPED[args.implementation] if args.implementation else args.adapter
+    clock = Clock(args.timeout_multiplier)
+    try:
+        hello = check_unsupported_answer(command, clock)
+        baseline = load_baseline(args.baseline)
+    except AdapterError as e:
+        print("zwire_conformance: the adapter cannot be trusted: %s" % e, file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as e:
+        print("zwire_conformance: %s" % e, file=sys.stderr)
+        return 3
+    name = args.name or hello.get("implementation", {}).get("name", "implementation")
+    PLUGIN = Plugin(chosen, lambda c: run_case(c, command, registry, args.profile, clock, baseline))
+    pytest_args = [os.path.join(os.path.dirname(__file__), "pytest_cases.py"),
+                   "-p", "no:cacheprovider", "-q" if args.quiet else "-rfE"]
+    if args.exitfirst:
+        pytest_args.append("-x")
+    started = time.time()
+    pytest.main(pytest_args, plugins=[PLUGIN])
+    results = PLUGIN.results
+    meta = {"suite": {"name": "zwire-conformance", "version": SUITE_VERSION},
+            "implementation": dict(hello.get("implementation", {}), name=name),
+            "adapter": {"command": command if isinstance(command, str) else " ".join(command),
+                        "capabilities": hello.get("capabilities", {})},
+            "profile": args.profile, "strict": args.strict,
+            "timeoutMultiplier": args.timeout_multiplier,
+            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+            "seconds": round(time.time() - started, 1)}
+    rep = R.build(results, meta)
+    directory = args.report_dir or os.path.join(ROOT, "build", "reports", name)
+    R.write_all(rep, directory)
+    print(R.matrix([rep]))
+    print("reports: %s/{report.json,junit.xml,summary.md,index.html}" % directory)
+    verdicts = [r["verdict"] for r in results if r not in R.unexpected_fails(results)
+                and r["verdict"] != V.FAIL] + [r["verdict"] for r in R.unexpected_fails(results)]
+    return V.exit_status(verdicts, args.strict)

@@ -1,0 +1,35 @@
+"""Steps many cases share: the suite's half of a NULL handshake, and waiting for the
+implementation's.  Kept small: a case should read as the exchange it tests.
+"""
+
+from . import wire
+
+
+def handshake(conn, peer_type, minor=1, identity=None, extra=b"", seconds=3.0):
+    """Sends a 3.x NULL greeting and a READY announcing peer_type; True once the
+    implementation's READY is in (messages may flow: zmtp31.null.traffic-after-ready)."""
+    conn.send(wire.greeting(minor=minor) + wire.ready(peer_type, identity, extra),
+              "greeting + READY (%s)" % peer_type)
+    return conn.wait_command("READY", seconds)
+
+
+def their_ready(conn):
+    """The properties of the implementation's READY ({name: bytes}), or None."""
+    for name, cmd in conn.inbound.commands():
+        if name == "READY":
+            return {p["name"]: bytes.fromhex(p["value"]) for p in cmd.get("properties", [])}
+    return None
+
+
+def property_of(props, name):
+    """A property by name, ignoring case (zmtp31.metadata.case-insensitive)."""
+    for key, value in (props or {}).items():
+        if key.lower() == name.lower():
+            return value
+    return None
+
+
+def refused(conn, seconds=2.0):
+    """True if the implementation closed the connection without sending READY."""
+    closed = conn.wait_closed(seconds)
+    return closed and their_ready(conn) is None

@@ -1,0 +1,307 @@
+"""The suite's side of the wire: raw TCP connections that send scripted octets and
+decode, with the independent codec of conformance/zwire_codec, everything the
+implementation sends back.
+
+A RawConnection records a transcript (both directions, with offsets and times) and keeps
+the implementation's stream decoded as it arrives: its greeting, then its frames (commands
+decoded), and whether it closed (EOF or reset).  A decoding error in what the
+implementation sent is kept too: every case reports it, whatever else it checks, since
+an implementation that writes malformed octets breaks the clause the codec names.
+
+Waits are event driven: `wait(predicate, seconds)` pumps the socket until the predicate
+holds, the connection closes, or the time (multiplied by the run's timeout multiplier)
+is up.  Nothing here sleeps for a fixed time.
+"""
+
+import errno
+import select
+import socket
+import struct
+import time
+
+from zwire_codec import FrameDecoder, GreetingDecoder
+
+MECHANISM_NULL = "NULL"
+
+
+class Clock:
+    """The run's time scale: every wait is `seconds * multiplier`."""
+
+    def __init__(self, multiplier=1.0):
+        self.multiplier = multiplier
+
+    def deadline(self, seconds):
+        return time.monotonic() + seconds * self.multiplier
+
+
+class InboundStream:
+    """The implementation's octets, decoded: greeting, then frames of its version."""
+
+    def __init__(self):
+        self.data = bytearray()
+        self.greeting_decoder = GreetingDecoder(min_version="1.0")
+        self.frame_decoder = None
+        self.error = None           # the first DecodeError report, if any
+        self.raw_only = False       # a case reading a non-3.x answer itself (2.0 downgrade)
+        self._greeting_end = None
+
+    def push(self, chunk):
+        start = len(self.data)
+        self.data += chunk
+        if self.error or self.raw_only:
+            return
+        if self.frame_decoder is None:
+            used = self.greeting_decoder.push(bytes(chunk))
+            report = self.greeting_decoder.report()
+            if report["state"] == "error":
+                self.error = report["error"]
+                return
+            if report["state"] != "complete":
+                return
+            self._greeting_end = start + used
+            self.frame_decoder = FrameDecoder(zmtp_version=self._framing(report["greeting"]))
+            chunk = chunk[used:]
+        if chunk:
+            self.frame_decoder.push(bytes(chunk))
+            report = self.frame_decoder.report()
+            if report["state"] == "error":
+                self.error = report["error"]
+                self.error["offset"] += self._greeting_end
+
+    @staticmethod
+    def _framing(greeting):
+        if greeting["version"] == "2.0":
+            return "2.0"
+        if greeting["version"] == "1.0":
+            return "2.0"            # never used: a 1.0 peer is not framed here
+        return "3.0" if greeting.get("minor") == 0 else "3.1"
+
+    @property
+    def greeting(self):
+        report = self.greeting_decoder.report()
+        return report["greeting"] if report["state"] == "complete" else None
+
+    @property
+    def detected(self):
+        return self.greeting_decoder.report()["detected"]
+
+    def frames(self, complete_only=True):
+        if not self.frame_decoder:
+            return []
+        return [f for f in self.frame_decoder.frames if f.complete or not complete_only]
+
+    def commands(self):
+        """[(name, command object)] of the complete command frames, in order."""
+        out = []
+        for f in self.frames():
+            if f.flags & 0x04 and f.command:
+                out.append((f.command.get("name"), f.command))
+        return out
+
+    def messages(self):
+        """The complete messages (lists of frame bodies) of data frames, in order."""
+        out, current = [], []
+        for f in self.frames():
+            if f.flags & 0x04:
+                continue
+            current.append(bytes(f.body))
+            if not f.flags & 0x01:
+                out.append(current)
+                current = []
+        return out
+
+
+class RawConnection:
+    """One TCP connection of the suite's raw peer."""
+
+    def __init__(self, sock, clock, transcript, label):
+        self.sock = sock
+        self.sock.setblocking(False)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.clock = clock
+        self.transcript = transcript
+        self.label = label
+        self.inbound = InboundStream()
+        self.sent = bytearray()
+        self.closed_by_peer = None      # None, "eof" or "reset"
+        self.closed_by_us = False
+        self.send_failed = None
+
+    # --- sending ------------------------------------------------------------------------
+
+    def send(self, data, note=""):
+        """Sends all of data (waiting for room up to 2 s); False if the peer is gone."""
+        data = bytes(data)
+        self.transcript.record(self.label, "out", len(self.sent), data, note)
+        self.sent += data
+        view = memoryview(data)
+        deadline = self.clock.deadline(2.0)
+        while view:
+            try:
+                n = self.sock.send(view)
+                view = view[n:]
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self.send_failed = "blocked"
+                    return False
+                self.pump(0.01)
+            except OSError as e:
+                self.send_failed = errno.errorcode.get(e.errno, str(e))
+                if self.closed_by_peer is None:
+                    self.closed_by_peer = "reset"
+                return False
+        return True
+
+    def send_chunks(self, chunks, note=""):
+        """Sends each chunk apart, letting the peer read between them."""
+        for chunk in chunks:
+            if not self.send(chunk, note):
+                return False
+            self.pump(0.005)
+        return True
+
+    # --- receiving ----------------------------------------------------------------------
+
+    def pump(self, seconds=0.0):
+        """Reads what arrives within `seconds` (unscaled); True once the peer has closed."""
+        if self.closed_by_peer or self.closed_by_us:
+            return True
+        end = time.monotonic() + seconds
+        while True:
+            left = max(0.0, end - time.monotonic())
+            ready, _, _ = select.select([self.sock], [], [], left)
+            if not ready:
+                return False
+            try:
+                data = self.sock.recv(1 << 20)
+            except BlockingIOError:
+                continue
+            except OSError:
+                self.closed_by_peer = "reset"
+                self.transcript.record(self.label, "in", len(self.inbound.data), b"",
+                                       "connection reset by the implementation")
+                return True
+            if not data:
+                self.closed_by_peer = "eof"
+                self.transcript.record(self.label, "in", len(self.inbound.data), b"",
+                                       "connection closed by the implementation")
+                return True
+            self.transcript.record(self.label, "in", len(self.inbound.data), data, "")
+            self.inbound.push(data)
+            if time.monotonic() >= end:
+                return False
+
+    def wait(self, predicate, seconds):
+        """Pumps until predicate() holds (True), or the peer closes / time is up (then
+        the predicate's last value)."""
+        deadline = self.clock.deadline(seconds)
+        while not predicate():
+            left = deadline - time.monotonic()
+            if left <= 0 or self.pump(min(left, 0.05)):
+                return bool(predicate())
+        return True
+
+    def wait_closed(self, seconds):
+        return self.wait(lambda: self.closed_by_peer is not None, seconds)
+
+    def wait_greeting(self, seconds=2.0):
+        return self.wait(lambda: self.inbound.greeting is not None, seconds)
+
+    def wait_command(self, name, seconds=2.0, count=1):
+        return self.wait(lambda: sum(1 for n, _ in self.inbound.commands() if n == name) >= count,
+                         seconds)
+
+    def wait_messages(self, count, seconds=2.0):
+        return self.wait(lambda: len(self.inbound.messages()) >= count, seconds)
+
+    def stays_open(self, seconds):
+        """True if the peer has not closed after `seconds` (scaled)."""
+        return not self.wait_closed(seconds)
+
+    @property
+    def error_command(self):
+        """The reason (bytes) of the first ERROR command the implementation sent, or None."""
+        for name, cmd in self.inbound.commands():
+            if name == "ERROR":
+                return bytes.fromhex(cmd.get("reason", ""))
+        return None
+
+    def close(self):
+        if not self.closed_by_us:
+            self.closed_by_us = True
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+
+
+class RawListener:
+    """A listening socket on 127.0.0.1 for cases where the implementation connects."""
+
+    def __init__(self, clock, transcript):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.clock = clock
+        self.transcript = transcript
+        self.accepted = 0
+        self.endpoint = "tcp://127.0.0.1:%d" % self.sock.getsockname()[1]
+
+    def accept(self, seconds=3.0):
+        """The next connection from the implementation, or None."""
+        left = max(0.0, self.clock.deadline(seconds) - time.monotonic())
+        ready, _, _ = select.select([self.sock], [], [], left)
+        if not ready:
+            return None
+        sock, _ = self.sock.accept()
+        self.accepted += 1
+        return RawConnection(sock, self.clock, self.transcript, "conn%d" % self.accepted)
+
+    def close(self):
+        self.sock.close()
+
+
+def connect(endpoint, clock, transcript, label="conn1"):
+    """A raw connection to a tcp:// endpoint of the implementation."""
+    host, port = endpoint[len("tcp://"):].rsplit(":", 1)
+    sock = socket.create_connection((host.strip("[]"), int(port)),
+                                    timeout=3.0 * clock.multiplier)
+    return RawConnection(sock, clock, transcript, label)
+
+
+# --- octets, spelled out (the codec's encoders are used where they exist) ---------------
+
+def greeting(major=3, minor=1, mechanism=b"NULL", as_server=0, padding=bytes(8),
+             signature_end=0x7F, first=0xFF, filler=bytes(31)):
+    """A 3.x greeting with every field settable, for breaking one at a time."""
+    return (bytes([first]) + padding + bytes([signature_end, major, minor])
+            + mechanism.ljust(20, b"\0")[:20] + bytes([as_server]) + filler)
+
+
+def frame(body, more=False, command=False, long=None, flags_extra=0):
+    """A 3.x frame; `long` forces (True) or forbids (False) the 8-octet size."""
+    flags = (0x01 if more else 0) | (0x04 if command else 0) | flags_extra
+    if long or (long is None and len(body) > 255):
+        return bytes([flags | 0x02]) + struct.pack(">Q", len(body)) + body
+    return bytes([flags, len(body)]) + body
+
+
+def prop(name, value):
+    return bytes([len(name)]) + name + struct.pack(">I", len(value)) + value
+
+
+def command(name, data=b"", long=None):
+    return frame(bytes([len(name)]) + name + data, command=True, long=long)
+
+
+def ready(socket_type, identity=None, extra=b""):
+    data = prop(b"Socket-Type", socket_type.encode() if isinstance(socket_type, str)
+                else socket_type)
+    if identity is not None:
+        data += prop(b"Identity", identity)
+    return command(b"READY", data + extra)
+
+
+def ping(ttl=0, context=b""):
+    return command(b"PING", struct.pack(">H", ttl) + context)
