@@ -6,7 +6,8 @@ For every clause it collects:
   peerTests lines in reference/tests/** citing it: the reference peer's own tests
            (unit, interop against libzmq, bad input), counted per behaviour clause;
   vectors  (file, tcId) of tests in vectors/**/*_test.json whose `clauses` list names it;
-  cases    lines in conformance/cases/** citing it;
+  cases    lines in the conformance suite's cases (conformance/zwire_conformance/cases/**,
+           and conformance/cases/** for suites kept apart) citing it;
   waiver   the reason given in spec/waivers.md, if any.
 
 It prints a per-spec table and writes build/reports/trace.json (see --help and
@@ -30,6 +31,7 @@ import zwire_spec  # noqa: E402
 TRACE_FORMAT = "zwire-trace"
 TRACE_VERSION = 1
 CODE_DIRS = ("codec/", "reference/", "fuzz/", "conformance/")
+CASE_DIRS = ("conformance/zwire_conformance/cases/", "conformance/cases/")
 
 JSON_HELP = """\
 trace.json structure (version 1):
@@ -57,7 +59,7 @@ def classify(path):
         return "vector"
     # Only the conformance suite's own cases count as cases: the codec's unit
     # tests (conformance/tests/) prove the Python codec, not an implementation.
-    if path.startswith("conformance/cases/"):
+    if path.startswith(CASE_DIRS):
         return "case"
     if path.startswith("reference/tests/"):
         return "peer-test"
