@@ -14,9 +14,11 @@
     zmtp31.frame.size-limit).  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "zw_engine.h"
+#include "zw_fault.h"
 
 #define NO_DEADLINE UINT64_MAX
 #define PARTIAL_GREETING 11         /* signature + major version */
@@ -118,6 +120,8 @@ queue_frame_header (zw_engine *engine, int more, int command, uint64_t size)
 {
     uint8_t header[ZW_ZMTP_FRAME_HEADER_MAX];
     size_t n = zw_zmtp_frame_pack_header (header, sizeof header, more, command, size);
+    if (n == 2 && zw_fault_on (command ? ZW_FAULT_COMMAND_WITH_MORE : ZW_FAULT_LONG_FLAG_SHORT_SIZE))
+        header[0] |= command ? ZW_ZMTP_FLAG_MORE : ZW_ZMTP_FLAG_LONG;  /* deliberate fault */
     return n ? queue (engine, header, n) : -1;
 }
 
@@ -144,6 +148,18 @@ command_named (zw_zmtp_command *cmd, zw_zmtp_command_id id, const char *name)
     memcpy (cmd->name, name, cmd->name_size);
 }
 
+/* Deliberate faults in the rest of a 3.x greeting (zw_fault.h). */
+static void
+break_greeting (uint8_t *greeting)
+{
+    if (zw_fault_on (ZW_FAULT_MECHANISM_LOWERCASE))
+        memcpy (greeting + 12, "null", 4);
+    if (zw_fault_on (ZW_FAULT_AS_SERVER_ONE))
+        greeting[32] = 1;
+    if (zw_fault_on (ZW_FAULT_FILLER_NONZERO))
+        greeting[40] = 0x55;
+}
+
 /*  The rest of our greeting once the peer's version is known: the 3.x
     greeting after the major version (zmtp31.greeting.full-after-read), or
     the 2.0 greeting after its revision octet (zmtp31.version.downgrade).  */
@@ -159,6 +175,8 @@ send_greeting_rest (zw_engine *engine, zw_zmtp_family family)
         n = zw_zmtp_greeting_pack_v2 (greeting, sizeof greeting, 1,
                                       (uint8_t) engine->options.socket_type,
                                       engine->options.identity, engine->options.identity_size);
+    if (family == ZW_ZMTP_V3)
+        break_greeting (greeting);
     if (n > PARTIAL_GREETING)
         queue (engine, greeting + PARTIAL_GREETING, n - PARTIAL_GREETING);
 }
@@ -177,8 +195,12 @@ static void
 send_ready (zw_engine *engine)
 {
     uint8_t metadata[64 + ZW_ZMTP_IDENTITY_MAX];
-    const char *type = zw_socket_type_name (engine->options.socket_type);
-    size_t n = zw_zmtp_metadata_pack (metadata, sizeof metadata, "Socket-Type", 11,
+    char type[16];
+    snprintf (type, sizeof type, "%s", zw_socket_type_name (engine->options.socket_type));
+    for (char *c = type; zw_fault_on (ZW_FAULT_SOCKET_TYPE_LOWERCASE) && *c; c++)
+        *c = (char) (*c | 0x20);                            /* deliberate fault */
+    size_t n = zw_fault_on (ZW_FAULT_READY_NO_SOCKET_TYPE) ? 0
+             : zw_zmtp_metadata_pack (metadata, sizeof metadata, "Socket-Type", 11,
                                       (const uint8_t *) type, strlen (type));
     if (announces_identity (engine->options.socket_type))
         n += zw_zmtp_metadata_pack (metadata + n, sizeof metadata - n, "Identity", 8,
@@ -227,7 +249,8 @@ send_pong (zw_engine *engine)
 {
     zw_zmtp_command pong;
     command_named (&pong, ZW_COMMAND_PONG, "PONG");
-    pong.u.ping.context.size = engine->ping_context_size;
+    pong.u.ping.context.size = zw_fault_on (ZW_FAULT_PONG_NO_CONTEXT) ? 0
+                                                                       : engine->ping_context_size;
     memcpy (pong.u.ping.context.data, engine->ping_context, engine->ping_context_size);
     queue_command (engine, &pong, NULL, 0);
 }
@@ -299,12 +322,13 @@ perform (zw_engine *engine, int event, unsigned actions)
     if (actions & ZW_DO_SEND_READY)       send_ready (engine);
     if (actions & ZW_DO_ATTACH)           attach (engine);
     if (actions & ZW_DO_DELIVER)          deliver (engine);
-    if (actions & ZW_DO_SEND_PONG)        send_pong (engine);
+    if (actions & ZW_DO_SEND_PONG && !zw_fault_on (ZW_FAULT_NO_PONG))  send_pong (engine);
     if (actions & ZW_DO_SEND_PING)        send_ping (engine);
     if (actions & ZW_DO_SUBSCRIBE)        pass_subscription (engine, 1);
     if (actions & ZW_DO_CANCEL)           pass_subscription (engine, 0);
     if (actions & ZW_DO_REFUSE)           refuse (engine, event);
-    if (actions & ZW_DO_SEND_ERROR)       send_error (engine);
+    if (actions & ZW_DO_SEND_ERROR && !zw_fault_on (ZW_FAULT_NO_ERROR_BEFORE_CLOSE))
+        send_error (engine);
 }
 
 static void
@@ -388,7 +412,8 @@ judge_ready (zw_engine *engine)
     else if (engine->peer.socket_type == -2)
         zw_error_set (&engine->error, ZW_ERR_INVALID_SOCKET_TYPE, at,
                       "zmtp31.socket-type.values", "unknown Socket-Type");
-    else if (!zw_socket_types_compatible (engine->options.socket_type, engine->peer.socket_type))
+    else if (!zw_socket_types_compatible (engine->options.socket_type, engine->peer.socket_type)
+         &&  !zw_fault_on (ZW_FAULT_ACCEPT_ANY_SOCKET_TYPE))
         zw_error_set (&engine->error, ZW_ERR_INVALID_SOCKET_TYPE, at,
                       "zmtp31.socket-type.check", "Socket-Type may not talk to ours");
     else if (engine->peer.identity_size > 0 && engine->peer.identity[0] == 0)
@@ -460,6 +485,8 @@ frame_header (void *user, const zw_zmtp_frame_header *header)
     }
     engine->in_command = 0;
     if (!zw_session_active (&engine->session)) {
+        if (zw_fault_on (ZW_FAULT_MESSAGE_BEFORE_READY_ACCEPTED))
+            return 1;                           /* deliberate fault: swallowed, not refused */
         step (engine, ZW_SEV_MESSAGE);          /* refused: zmtp31.handshake.commands-first */
         return 1;
     }
@@ -599,11 +626,17 @@ zw_engine_init (zw_engine *engine, const zw_engine_options *options,
                                                         : NO_DEADLINE;
     zw_session_init (&engine->session);
     /* Detect every version, so that the session decides (zmtp31.version.detect-older). */
-    zw_zmtp_greeting_init (&engine->greeting, ZW_ZMTP_V1, "NULL", &greeting_callbacks, engine);
+    zw_zmtp_greeting_init (&engine->greeting, ZW_ZMTP_V1,
+                           zw_fault_on (ZW_FAULT_ACCEPT_OTHER_MECHANISM) ? NULL : "NULL",
+                           &greeting_callbacks, engine);
     /* The partial greeting: signature and major version (zmtp31.version.partial-greeting). */
     uint8_t partial[PARTIAL_GREETING];
     zw_zmtp_signature_pack_compat (partial, sizeof partial, options->identity_size);
     partial[10] = 3;                            /* zmtp31.greeting.version-major */
+    if (zw_fault_on (ZW_FAULT_BAD_SIGNATURE))
+        partial[9] = 0x7D;
+    if (zw_fault_on (ZW_FAULT_WRONG_MAJOR))
+        partial[10] = 4;
     queue (engine, partial, sizeof partial);
 }
 
@@ -707,7 +740,8 @@ zw_engine_send (zw_engine *engine, const zw_msg *msg)
     }
     for (size_t i = 0; i < msg->count; i++) {
         const zw_frame *frame = &msg->frames[i];
-        if (queue_frame_header (engine, i + 1 < msg->count, 0, frame->size)
+        int more = i + 1 < msg->count || zw_fault_on (ZW_FAULT_MORE_ON_LAST_FRAME);
+        if (queue_frame_header (engine, more, 0, frame->size)
         ||  queue (engine, frame->data, frame->size)) {
             errno = ENOMEM;
             return -1;

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "zw_socket_internal.h"
+#include "zw_fault.h"
 
 /* --- publishers --------------------------------------------------------------------------- */
 
@@ -42,7 +43,8 @@ pub_send (zw_socket *socket, zw_msg *msg)
 {
     const zw_frame *first = &msg->frames[0];
     for (size_t i = 0; i < socket->pipe_count; i++)
-        if (zw_subscriptions_match (&socket->pipes[i]->subscriptions, first->data, first->size))
+        if (zw_fault_on (ZW_FAULT_PUB_NO_FILTER)
+        ||  zw_subscriptions_match (&socket->pipes[i]->subscriptions, first->data, first->size))
             send_copy (socket, socket->pipes[i], msg);
     zw_msg_destroy (msg);
     return 0;
@@ -85,7 +87,8 @@ pub_subscription (zw_socket *socket, zw_conn *pipe, int subscribe, const uint8_t
         zw_subscriptions_add (&pipe->subscriptions, topic, size);
         announce (socket, 1, topic, size);
     }
-    else if (zw_subscriptions_remove (&pipe->subscriptions, topic, size) != SIZE_MAX)
+    else if (!zw_fault_on (ZW_FAULT_IGNORE_CANCEL)
+         &&  zw_subscriptions_remove (&pipe->subscriptions, topic, size) != SIZE_MAX)
         announce (socket, 0, topic, size);
 }
 

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include "zw_socket_internal.h"
+#include "zw_fault.h"
 
 /* --- REQ ------------------------------------------------------------------------------- */
 
@@ -28,7 +29,7 @@ req_send (zw_socket *socket, zw_msg *msg)
         errno = EAGAIN;
         return -1;
     }
-    if (zw_msg_prepend (msg, NULL, 0))
+    if (!zw_fault_on (ZW_FAULT_REQ_NO_DELIMITER) && zw_msg_prepend (msg, NULL, 0))
         return -1;
     zw_pipe_send (pipe, msg);
     socket->partner = pipe;

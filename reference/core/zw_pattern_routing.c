@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <string.h>
 #include "zw_socket_internal.h"
+#include "zw_fault.h"
 
 const zw_pattern zw_pattern_dealer = {
     zw_pattern_send_balanced, zw_pattern_recv_fair, zw_pattern_attach_any,
@@ -80,7 +81,8 @@ router_recv (zw_socket *socket)
         errno = EAGAIN;
         return NULL;
     }
-    if (zw_msg_prepend (msg, from->routing_id, from->routing_id_size)) {
+    if (!zw_fault_on (ZW_FAULT_ROUTER_NO_IDENTITY)
+    &&  zw_msg_prepend (msg, from->routing_id, from->routing_id_size)) {
         zw_msg_destroy (msg);
         return NULL;
     }

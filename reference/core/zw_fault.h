@@ -1,0 +1,50 @@
+/*  zw_fault.h — deliberate faults, to prove the conformance suite bites.
+
+    Every fault is a small, named departure from the RFCs, compiled into the
+    reference peer and off unless the environment asks for it:
+
+        ZWIRE_FAULT=no-pong,pub-no-filter zwire adapter
+
+    `make mutation` runs the suite once per fault and checks that each one
+    turns at least one case worse than on the fault-free peer.  The names
+    and what each breaks are in zw_fault.c.  Reading the environment once,
+    at the first query, keeps the faults out of every hot path but a bit
+    test.  */
+
+#ifndef ZW_FAULT_H
+#define ZW_FAULT_H
+
+typedef enum {
+    ZW_FAULT_BAD_SIGNATURE = 0,
+    ZW_FAULT_WRONG_MAJOR,
+    ZW_FAULT_MECHANISM_LOWERCASE,
+    ZW_FAULT_AS_SERVER_ONE,
+    ZW_FAULT_FILLER_NONZERO,
+    ZW_FAULT_READY_NO_SOCKET_TYPE,
+    ZW_FAULT_SOCKET_TYPE_LOWERCASE,
+    ZW_FAULT_ACCEPT_ANY_SOCKET_TYPE,
+    ZW_FAULT_NO_ERROR_BEFORE_CLOSE,
+    ZW_FAULT_PONG_NO_CONTEXT,
+    ZW_FAULT_NO_PONG,
+    ZW_FAULT_LONG_FLAG_SHORT_SIZE,
+    ZW_FAULT_MORE_ON_LAST_FRAME,
+    ZW_FAULT_COMMAND_WITH_MORE,
+    ZW_FAULT_ACCEPT_OTHER_MECHANISM,
+    ZW_FAULT_IGNORE_CANCEL,
+    ZW_FAULT_PUB_NO_FILTER,
+    ZW_FAULT_REQ_NO_DELIMITER,
+    ZW_FAULT_ROUTER_NO_IDENTITY,
+    ZW_FAULT_MESSAGE_BEFORE_READY_ACCEPTED,
+    ZW_FAULT_COUNT
+} zw_fault;
+
+/* 1 if the fault is switched on (ZWIRE_FAULT lists its name). */
+int zw_fault_on (zw_fault fault);
+
+/* The name of a fault, for logs and `zwire adapter --faults`; NULL past the last. */
+const char *zw_fault_name (int fault);
+
+/* The clause a fault breaks; NULL past the last. */
+const char *zw_fault_clause (int fault);
+
+#endif
