@@ -1,0 +1,109 @@
+"""Mutation testing of the suite: does it catch a peer that breaks the RFCs?
+
+The reference peer carries deliberate faults (reference/core/zw_fault.c), each switched
+on by naming it in ZWIRE_FAULT.  For each fault this runs the suite against
+`zwire adapter` with that fault on, and compares every verdict with the run of the
+fault-free peer: the fault is *caught* when a case that did not fail there fails now
+(FAIL), or, the suite being run with --strict, drops from PASS to PASS-NONSTRICT (a
+SHOULD the faulty peer no longer meets).  Cases citing the clause the fault breaks run
+first; only if none of them catches it does the whole suite run.
+
+Writes build/reports/mutation.json and prints a line per fault.  Exit status: 0 when
+every fault is caught and the fault-free peer has no FAIL, 1 otherwise, 2 on a harness
+error.
+
+    /usr/bin/python3 -m zwire_conformance.mutation [--fault NAME]... [--timeout-multiplier X]
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CONFORMANCE = os.path.dirname(HERE)
+ROOT = os.path.dirname(CONFORMANCE)
+FAULTS_SOURCE = os.path.join(ROOT, "reference", "core", "zw_fault.c")
+
+BAD = {"FAIL": 2, "PASS-NONSTRICT": 1}
+
+
+def faults():
+    """[(name, clause)] as zw_fault.c declares them (its table is the one source)."""
+    with open(FAULTS_SOURCE) as f:
+        return re.findall(r'=\s*\{\s*"([a-z0-9-]+)",\s*"([a-z0-9.-]+)"\s*\}', f.read())
+
+
+def run_suite(report_dir, fault=None, clause=None, multiplier=1.0):
+    """Runs the suite against zwire; returns {case id: verdict}."""
+    env = dict(os.environ)
+    env.pop("ZWIRE_FAULT", None)
+    if fault:
+        env["ZWIRE_FAULT"] = fault
+    argv = [sys.executable, "-m", "zwire_conformance", "--implementation", "zwire", "--strict",
+            "-q", "--report-dir", report_dir, "--timeout-multiplier", str(multiplier)]
+    if clause:
+        argv += ["--clause", clause]
+    done = subprocess.run(argv, cwd=CONFORMANCE, env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+    if done.returncode in (2, 3):
+        raise RuntimeError("the suite could not run (exit %d) for fault %r"
+                           % (done.returncode, fault))
+    with open(os.path.join(report_dir, "report.json")) as f:
+        return {c["id"]: c["verdict"] for c in json.load(f)["cases"]}
+
+
+def killers(clean, mutated):
+    """The cases whose verdict the fault made worse (see the module docstring)."""
+    out = []
+    for case_id, verdict in mutated.items():
+        before = clean.get(case_id, "PASS")
+        if BAD.get(verdict, 0) > BAD.get(before, 0) and before in ("PASS", "PASS-NONSTRICT"):
+            out.append({"case": case_id, "before": before, "after": verdict})
+    return out
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python3 -m zwire_conformance.mutation",
+                                description=__doc__.split("\n\n")[0])
+    p.add_argument("--fault", action="append", default=[], help="only these faults")
+    p.add_argument("--timeout-multiplier", type=float, default=1.0)
+    p.add_argument("--out", default=os.path.join(ROOT, "build", "reports", "mutation.json"))
+    args = p.parse_args(argv)
+    base = os.path.join(ROOT, "build", "reports", "mutation")
+    chosen = [(n, c) for n, c in faults() if not args.fault or n in args.fault]
+    try:
+        clean = run_suite(os.path.join(base, "fault-free"), multiplier=args.timeout_multiplier)
+    except RuntimeError as e:
+        print("mutation: %s" % e, file=sys.stderr)
+        return 2
+    clean_fails = sorted(c for c, v in clean.items() if v == "FAIL")
+    results = []
+    for name, clause in chosen:
+        directory = os.path.join(base, name)
+        mutated = run_suite(directory, name, clause, args.timeout_multiplier)
+        caught = killers(clean, mutated)
+        scope = "cases citing %s" % clause
+        if not caught:
+            mutated = run_suite(directory, name, None, args.timeout_multiplier)
+            caught, scope = killers(clean, mutated), "the whole suite"
+        results.append({"fault": name, "breaks": clause, "caught": bool(caught),
+                        "scope": scope, "killedBy": caught})
+        print("mutation: %-26s %s by %d case(s) of %s" % (
+            name, "caught" if caught else "NOT CAUGHT", len(caught), scope))
+    score = sum(r["caught"] for r in results)
+    out = {"format": "zwire-mutation", "version": 1, "faults": len(results), "caught": score,
+           "faultFreeFails": clean_fails, "results": results}
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w") as f:
+        json.dump(out, f, indent=1)
+        f.write("\n")
+    print("mutation: %d/%d faults caught; fault-free peer: %d FAIL; report %s"
+          % (score, len(results), len(clean_fails), args.out))
+    return 0 if score == len(results) and not clean_fails else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
