@@ -1,0 +1,684 @@
+#!/usr/bin/python3
+"""The conformance suite's adapter for libzmq, through pyzmq.
+
+It implements the contract of conformance/ADAPTER.md (contract version 1): it writes
+its hello, then answers JSON-line requests on stdin with one JSON line each on stdout
+(logs go to stderr).  Any number of sockets live in one process, each named by a handle
+("s1", "s2", ...).  Stdlib and pyzmq only; run it with Debian's /usr/bin/python3.
+
+What it offers, and why not more
+--------------------------------
+* zmtp ["3.1"]: libzmq 4.3 always announces ZMTP 3.1 and has no way to announce 3.0,
+  so the `zmtpMinor` option is not offered; an `open` that carries it is answered
+  "unsupported" and the adapter exits 127, as for any unknown op or option.
+* mechanisms ["NULL"], the 11 standard socket types, bind and connect, tcp and ipc.
+  An endpoint of any other transport is "unsupported" (exit 127) too.
+* options, mapped to libzmq socket options, all set right after the socket is made,
+  before any bind or connect:
+      identity        ZMQ_ROUTING_ID (libzmq announces it in READY for REQ, DEALER
+                      and ROUTER only)
+      subscribe       ZMQ_SUBSCRIBE on SUB; a 0x01+topic message on XSUB (XSUB keeps
+                      its subscriptions and sends them to every peer that attaches)
+      heartbeatIvl / heartbeatTimeout / heartbeatTtl
+                      ZMQ_HEARTBEAT_IVL / _TIMEOUT / _TTL (libzmq keeps the TTL in
+                      deciseconds; it uses the interval when no timeout is set)
+      handshakeIvl    ZMQ_HANDSHAKE_IVL
+      maxMsgSize      ZMQ_MAXMSGSIZE (libzmq applies it to each frame, not to the sum
+                      of a multipart message's frames, and to the peer's handshake
+                      commands too: a READY longer than maxMsgSize fails the handshake)
+      routerHandover  ZMQ_ROUTER_HANDOVER (ROUTER only; false is accepted anywhere)
+      reconnectIvl    ZMQ_RECONNECT_IVL
+      linger          ZMQ_LINGER (used by `close`; `quit` closes with linger 0)
+  Options not given keep libzmq's defaults.
+
+libzmq quirks worked around
+---------------------------
+1. Commands queue until the application touches the socket.  libzmq's I/O thread does
+   the handshakes, heartbeats and reconnects on its own, but it hands new pipes,
+   reconnect notices ("hiccups") and the like to the socket as commands that are only
+   processed when the application thread calls into that socket.  A bound SUB that is
+   left alone never sends its subscriptions to a PUB that connects to it (libzmq
+   issue #2267), and a SUB that reconnected does not resend them.  So while it waits
+   (for stdin, or inside a send / recv with a timeout) the adapter polls with a short
+   timeout (10 ms) and pokes every open socket with getsockopt(ZMQ_EVENTS), which
+   processes the pending commands.  Poking other socket types is harmless and keeps
+   them as current as a SUB.
+2. Events come from libzmq socket monitors (monitor version 1; the version-2 monitor
+   with both endpoints is a DRAFT API this libzmq is built without).  The monitor's
+   receiving PAIR is connected with RCVHWM 0, so that no event is ever dropped or holds
+   up the I/O thread while a big request is being read.  The monitors are drained in
+   the same poll loop, so the events are in order and as fresh as 10 ms allow.  An
+   `events` request drains the monitor first but does not wait: an event libzmq has
+   not raised yet is reported by a later `events`.
+3. Mapping of monitor events to the contract's names:
+      ACCEPTED (fd)            -> accepted
+      CONNECTED (fd)           -> connected
+      HANDSHAKE_SUCCEEDED      -> ready
+      DISCONNECTED (fd)        -> disconnected when that connection had reported
+                                  HANDSHAKE_SUCCEEDED, handshake-failed otherwise
+      HANDSHAKE_FAILED_*       -> no event of its own (logged, and its reason is
+                                  given to the handshake-failed above)
+   How this is decided: a connection is known by its file descriptor, which ACCEPTED,
+   CONNECTED and DISCONNECTED carry; HANDSHAKE_* events carry no descriptor.  libzmq
+   4.3.4 raises HANDSHAKE_FAILED_* only in the I/O thread's failing call that goes on to
+   raise DISCONNECTED(fd) for the same connection (stream_engine_base_t::error), and it
+   raises DISCONNECTED for every connection it closes, handshaken or not.  It does NOT
+   raise any HANDSHAKE_FAILED_* event for some failures (a Socket-Type it cannot talk
+   to, checked while reading READY: only DISCONNECTED).  So "closed before the handshake
+   succeeded" is decided exactly, at DISCONNECTED, by whether that fd's handshake had
+   succeeded: every failed connection gets exactly one handshake-failed, whether or not
+   libzmq reported a failure, and never a disconnected as well.
+   HANDSHAKE_SUCCEEDED carries only an endpoint: the connection's remote address for an
+   outgoing connection (exact: libzmq has one connection per connect endpoint at a
+   time), its local address for an accepted one.  It is credited to the oldest
+   connection still handshaking whose address matches, else to the oldest connection
+   still handshaking: exact unless two connections accepted on one listener are
+   handshaking at once and the younger one finishes first.
+4. "peer": the remote address of the connection, read with getpeername() on the
+   monitor's descriptor when ACCEPTED / CONNECTED is drained, and written as zwire's
+   reference adapter writes it: "127.0.0.1:50312", "[::1]:50312".  ipc peers have no
+   address: theirs is the endpoint ("ipc:///tmp/x").  The descriptor can already be
+   closed by then (libzmq closes it right after raising DISCONNECTED): a connection
+   that fails its handshake within a millisecond of being accepted (a peer that sends
+   its greeting and a bad READY at once) usually is.  Such a connection's peer is
+   "unknown (accepted on <listener endpoint>)", and an outgoing one's the address it
+   was connected to, as given to connect.  A descriptor whose DISCONNECTED is in the same drain is not
+   looked at (it may already belong to a newer connection).
+5. `send` tries a non-blocking send first and then waits for POLLOUT up to the timeout
+   (a multipart message is all-or-nothing: libzmq checks the high-water mark on the
+   first frame only), so an error such as a REQ sending out of turn is reported at once
+   rather than as a timeout.  `recv` likewise.  timeout 0 means one attempt; a negative
+   timeout waits without limit (still serving); a missing one means 5000 ms.
+6. `quit` and end of input close every socket with linger 0 and terminate the context.
+   A socket closed earlier by `close` keeps its own linger (libzmq's default is -1:
+   flush for ever), which could hold up zmq_ctx_term: the term is given 2 s, after
+   which the adapter exits 0 anyway.
+
+Requests that are not JSON objects with an "id" and a string "op", or whose fields are
+malformed, get {"ok": false, "error": "bad request: ..."} and the adapter carries on
+(id null when there was none to repeat).  Errors from libzmq are passed on as
+{"ok": false, "error": "<zmq's message>"}.
+"""
+
+import collections
+import json
+import os
+import socket as pysocket
+import sys
+import threading
+import time
+import traceback
+
+import zmq
+from zmq.utils.monitor import recv_monitor_message
+
+PROG = "libzmq_adapter"
+CONTRACT_VERSION = 1
+SERVE_EVERY = 0.010          # seconds between pokes / monitor drains while waiting
+READ_CHUNK = 1 << 22         # stdin read size: a 16 MiB frame is a 32 MiB line
+DEFAULT_TIMEOUT_MS = 5000
+TERM_GRACE = 2.0             # seconds given to zmq_ctx_term at exit
+
+SOCKET_TYPES = {
+    "PAIR": zmq.PAIR, "PUB": zmq.PUB, "SUB": zmq.SUB, "XPUB": zmq.XPUB,
+    "XSUB": zmq.XSUB, "REQ": zmq.REQ, "REP": zmq.REP, "DEALER": zmq.DEALER,
+    "ROUTER": zmq.ROUTER, "PUSH": zmq.PUSH, "PULL": zmq.PULL,
+}
+TRANSPORTS = ["tcp", "ipc"]
+INT_OPTIONS = {
+    "heartbeatIvl": zmq.HEARTBEAT_IVL,
+    "heartbeatTimeout": zmq.HEARTBEAT_TIMEOUT,
+    "heartbeatTtl": zmq.HEARTBEAT_TTL,
+    "handshakeIvl": zmq.HANDSHAKE_IVL,
+    "maxMsgSize": zmq.MAXMSGSIZE,
+    "reconnectIvl": zmq.RECONNECT_IVL,
+    "linger": zmq.LINGER,
+}
+OPTIONS = ["identity", "subscribe", "heartbeatIvl", "heartbeatTimeout", "heartbeatTtl",
+           "handshakeIvl", "maxMsgSize", "routerHandover", "reconnectIvl", "linger"]
+
+EVENT_NAMES = {getattr(zmq, n): n[6:] for n in dir(zmq)
+               if n.startswith("EVENT_") and n not in ("EVENT_ALL", "EVENT_ALL_V1",
+                                                       "EVENT_ALL_V2")}
+HANDSHAKE_FAILED = (zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL,
+                    zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL,
+                    zmq.EVENT_HANDSHAKE_FAILED_AUTH)
+QUIET_EVENTS = (zmq.EVENT_CONNECT_DELAYED, zmq.EVENT_CONNECT_RETRIED)
+
+
+def hello():
+    return {
+        "zwireAdapter": CONTRACT_VERSION,
+        "implementation": {"name": "libzmq", "version": zmq.zmq_version(),
+                           "binding": "pyzmq " + zmq.__version__},
+        "capabilities": {
+            "zmtp": ["3.1"],
+            "mechanisms": ["NULL"],
+            "socketTypes": list(SOCKET_TYPES),
+            "roles": ["bind", "connect"],
+            "transports": list(TRANSPORTS),
+            "heartbeat": True,
+            "options": list(OPTIONS),
+        },
+    }
+
+
+def log(text):
+    try:
+        sys.stderr.write("%s: %s\n" % (PROG, text))
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def write_line(obj):
+    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+
+
+class Unsupported(Exception):
+    """The request asks for something this adapter does not offer: exit 127."""
+
+
+class BadRequest(Exception):
+    """The request is malformed: {"ok": false} and carry on."""
+
+
+def field(req, name, kind, default=None, required=True):
+    if name not in req:
+        if required:
+            raise BadRequest("missing field %r" % name)
+        return default
+    value = req[name]
+    if kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, kind)
+    if not ok:
+        raise BadRequest("field %r must be %s" % (name, kind.__name__))
+    return value
+
+
+def unhex(value, what):
+    if not isinstance(value, str):
+        raise BadRequest("%s must be a hex string" % what)
+    try:
+        return bytes.fromhex(value)
+    except ValueError:
+        raise BadRequest("%s is not hex: %.40r" % (what, value)) from None
+
+
+def deadline_of(req):
+    timeout = req.get("timeout", DEFAULT_TIMEOUT_MS)
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
+        raise BadRequest("field 'timeout' must be a number of milliseconds")
+    return None if timeout < 0 else time.monotonic() + timeout / 1000.0
+
+
+def check_endpoint(endpoint):
+    if "://" not in endpoint:
+        raise BadRequest("endpoint %r has no transport" % endpoint)
+    transport = endpoint.split("://", 1)[0]
+    if transport not in TRANSPORTS:
+        raise Unsupported("transport %r" % transport)
+
+
+def format_address(addr):
+    """An IP socket address as "host:port" ("[host]:port" for IPv6), the way zwire's
+    reference adapter writes peers; None if it is not an IP address."""
+    if isinstance(addr, tuple) and len(addr) >= 2:
+        host, port = addr[0], addr[1]
+        if ":" in host:
+            return "[%s]:%d" % (host, port)
+        return "%s:%d" % (host, port)
+    return None
+
+
+class Connection:
+    __slots__ = ("fd", "kind", "peer", "match", "ready")
+
+    def __init__(self, fd, kind, peer, match):
+        self.fd = fd
+        self.kind = kind          # "accepted" / "connected"
+        self.peer = peer          # the text given in events
+        self.match = match        # the endpoint libzmq's HANDSHAKE_* events will name
+        self.ready = False
+
+
+class Handle:
+    """One libzmq socket, its monitor, its connections and its pending events."""
+
+    def __init__(self, ctx, name, type_name, options):
+        self.name = name
+        self.type_name = type_name
+        self.sock = ctx.socket(SOCKET_TYPES[type_name])
+        self.monitor = None
+        try:
+            self._apply(options)
+            addr = "inproc://zwire-adapter-monitor-%s" % name
+            self.sock.monitor(addr, zmq.EVENT_ALL)
+            self.monitor = ctx.socket(zmq.PAIR)
+            self.monitor.setsockopt(zmq.RCVHWM, 0)
+            self.monitor.setsockopt(zmq.LINGER, 0)
+            self.monitor.connect(addr)
+        except BaseException:
+            self.close(linger=0)
+            raise
+        self.conns = {}           # fd -> Connection, oldest first
+        self.events = []          # contract events not yet fetched
+        self.last_failure = None  # reason of a HANDSHAKE_FAILED_* just drained
+
+    # --- options -----------------------------------------------------------
+
+    def _apply(self, options):
+        s = self.sock
+        for key, value in options.items():
+            if key in INT_OPTIONS:
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise BadRequest("option %r must be an integer" % key)
+                s.setsockopt(INT_OPTIONS[key], value)
+            elif key == "identity":
+                s.setsockopt(zmq.ROUTING_ID, unhex(value, "option identity"))
+            elif key == "routerHandover":
+                if not isinstance(value, bool):
+                    raise BadRequest("option routerHandover must be true or false")
+                if self.type_name == "ROUTER":
+                    s.setsockopt(zmq.ROUTER_HANDOVER, int(value))
+                elif value:
+                    raise BadRequest("option routerHandover needs a ROUTER socket")
+            elif key == "subscribe":
+                if not isinstance(value, list):
+                    raise BadRequest("option subscribe must be a list of hex topics")
+                topics = [unhex(t, "a topic of option subscribe") for t in value]
+                for topic in topics:
+                    self.subscription(topic, True)
+            else:
+                raise AssertionError(key)      # checked by the caller
+
+    def subscription(self, topic, subscribe):
+        if self.type_name == "SUB":
+            self.sock.setsockopt(zmq.SUBSCRIBE if subscribe else zmq.UNSUBSCRIBE, topic)
+        elif self.type_name == "XSUB":
+            self.sock.send((b"\x01" if subscribe else b"\x00") + topic, zmq.NOBLOCK)
+        else:
+            raise BadRequest("subscriptions need a SUB or XSUB socket, not %s"
+                             % self.type_name)
+
+    # --- serving -----------------------------------------------------------
+
+    def poke(self):
+        """Makes libzmq process the commands queued for this socket (quirk 1)."""
+        try:
+            self.sock.getsockopt(zmq.EVENTS)
+        except zmq.ZMQError as e:
+            log("%s: poke: %s" % (self.name, e))
+
+    def drain(self):
+        """Turns every monitor event now queued into contract events (quirks 2-4)."""
+        if self.monitor is None:
+            return
+        batch = []
+        while True:
+            try:
+                batch.append(recv_monitor_message(self.monitor, zmq.NOBLOCK))
+            except zmq.Again:
+                break
+            except zmq.ZMQError as e:
+                log("%s: monitor: %s" % (self.name, e))
+                break
+        for i, ev in enumerate(batch):
+            self._event(ev, batch[i + 1:])
+
+    def _event(self, ev, later):
+        event, value = ev["event"], ev["value"]
+        endpoint = ev["endpoint"].decode("utf-8", "replace")
+        name = EVENT_NAMES.get(event, str(event))
+        if event not in QUIET_EVENTS:
+            log("%s: libzmq %s %s value=%s" % (self.name, name, endpoint, value))
+        if event in (zmq.EVENT_ACCEPTED, zmq.EVENT_CONNECTED):
+            kind = "accepted" if event == zmq.EVENT_ACCEPTED else "connected"
+            gone = any(e["event"] == zmq.EVENT_DISCONNECTED and e["value"] == value
+                       for e in later)
+            peer, match = self._describe(value, kind, endpoint, gone)
+            if value in self.conns:
+                log("%s: fd %d reused before its DISCONNECTED was seen" % (self.name, value))
+            self.conns[value] = Connection(value, kind, peer, match)
+            self._emit(kind, peer)
+        elif event == zmq.EVENT_HANDSHAKE_SUCCEEDED:
+            conn = self._handshaking(endpoint)
+            if conn is None:
+                log("%s: HANDSHAKE_SUCCEEDED with no connection handshaking" % self.name)
+                return
+            conn.ready = True
+            self._emit("ready", conn.peer)
+        elif event in HANDSHAKE_FAILED:
+            self.last_failure = "%s (%s)" % (name, value)
+            return
+        elif event == zmq.EVENT_DISCONNECTED:
+            conn = self.conns.pop(value, None)
+            if conn is None:
+                log("%s: DISCONNECTED of unknown fd %s" % (self.name, value))
+                self._emit("disconnected", endpoint)
+            elif conn.ready:
+                self._emit("disconnected", conn.peer)
+            else:
+                log("%s: %s closed before its handshake: %s" % (
+                    self.name, conn.peer, self.last_failure or "libzmq gave no reason"))
+                self._emit("handshake-failed", conn.peer)
+        self.last_failure = None
+
+    def _describe(self, fd, kind, endpoint, gone):
+        """(peer text, endpoint libzmq's HANDSHAKE_* events will carry) of a new
+        connection's descriptor."""
+        if kind == "accepted":
+            unknown = "unknown (accepted on %s)" % endpoint
+        else:                                 # what was connected to: the peer
+            unknown = endpoint[6:] if endpoint.startswith("tcp://") else endpoint
+        if gone:
+            log("%s: fd %d closed before it was seen: peer %r" % (self.name, fd, unknown))
+            return unknown, None
+        try:
+            dup = pysocket.fromfd(fd, pysocket.AF_INET, pysocket.SOCK_STREAM)
+        except OSError as e:
+            log("%s: fd %d: %s: peer %r" % (self.name, fd, e, unknown))
+            return unknown, None
+        try:
+            remote = format_address(dup.getpeername())
+            local = format_address(dup.getsockname())
+        except OSError as e:
+            log("%s: fd %d: %s: peer %r" % (self.name, fd, e, unknown))
+            return unknown, None
+        finally:
+            dup.close()
+        if remote is None:                    # ipc: no address to speak of
+            return endpoint, endpoint
+        # libzmq's HANDSHAKE_* events name the local end of an accepted connection
+        # and the remote end of an outgoing one, as tcp:// endpoints
+        return remote, "tcp://" + (local if kind == "accepted" else remote)
+
+    def _handshaking(self, endpoint):
+        pending = [c for c in self.conns.values() if not c.ready]
+        for conn in pending:
+            if conn.match == endpoint:
+                return conn
+        return pending[0] if pending else None
+
+    def _emit(self, name, peer):
+        self.events.append({"event": name, "peer": peer})
+
+    def take_events(self):
+        self.drain()
+        events, self.events = self.events, []
+        return events
+
+    # --- closing -----------------------------------------------------------
+
+    def close(self, linger=None):
+        """Closes the socket (with its own linger unless one is given) and its monitor."""
+        if self.monitor is not None:
+            try:
+                self.sock.disable_monitor()
+            except zmq.ZMQError:
+                pass
+            self.monitor.close(linger=0)
+            self.monitor = None
+        if not self.sock.closed:
+            self.sock.close(linger=linger)
+
+
+class Adapter:
+    def __init__(self):
+        self.ctx = zmq.Context()
+        self.handles = {}
+        self.counter = 0
+        self.last_poke = 0.0
+        self.partial = []         # stdin chunks of a line not yet complete
+        self.lines = collections.deque()   # complete lines not yet answered
+        self.eof = False
+
+    # --- serving while waiting -----------------------------------------------
+
+    def serve(self, deadline, item, flag):
+        """Keeps every socket served (monitors drained, sockets poked every
+        SERVE_EVERY) until `item` (a zmq socket or a file descriptor) is ready for
+        `flag`, or the deadline passes (None: no deadline).  True if it became ready."""
+        poller = zmq.Poller()
+        poller.register(item, flag)
+        monitors = [h.monitor for h in self.handles.values() if h.monitor is not None]
+        for m in monitors:
+            if m is not item:
+                poller.register(m, zmq.POLLIN)
+        while True:
+            wait = SERVE_EVERY
+            if deadline is not None:
+                wait = min(wait, max(0.0, deadline - time.monotonic()))
+            try:
+                ready = dict(poller.poll(int(wait * 1000 + 0.999)))
+            except zmq.ZMQError as e:
+                if e.errno == zmq.EINTR:
+                    continue
+                raise
+            self.pump(monitors_ready=any(m in ready for m in monitors))
+            if ready.get(item, 0) & (flag | zmq.POLLERR):
+                return True         # POLLERR: zmq_poll's word for a hung-up fd
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+
+    def pump(self, monitors_ready=True):
+        if monitors_ready:
+            for h in list(self.handles.values()):
+                h.drain()
+        now = time.monotonic()
+        if now - self.last_poke >= SERVE_EVERY:
+            self.last_poke = now
+            for h in list(self.handles.values()):
+                h.poke()
+            for h in list(self.handles.values()):
+                h.drain()
+
+    def readline(self):
+        """The next line of stdin (bytes, without its newline), or None at its end."""
+        fd = sys.stdin.fileno()
+        while not self.lines:
+            if self.eof:
+                data, self.partial = b"".join(self.partial), []
+                return data if data else None
+            self.serve(None, fd, zmq.POLLIN)
+            chunk = os.read(fd, READ_CHUNK)
+            if not chunk:
+                self.eof = True
+                continue
+            parts = chunk.split(b"\n")
+            self.partial.append(parts[0])
+            if len(parts) > 1:
+                self.lines.append(b"".join(self.partial))
+                self.lines.extend(parts[1:-1])
+                self.partial = [parts[-1]] if parts[-1] else []
+        return self.lines.popleft()
+
+    # --- ops -------------------------------------------------------------------
+
+    def handle_of(self, req):
+        name = field(req, "socket", str)
+        h = self.handles.get(name)
+        if h is None:
+            raise BadRequest("no socket %r" % name)
+        return h
+
+    def op_open(self, req):
+        type_name = field(req, "type", str)
+        options = req.get("options") or {}
+        if not isinstance(options, dict):
+            raise BadRequest("field 'options' must be an object")
+        if type_name not in SOCKET_TYPES:
+            raise Unsupported("socket type %r" % type_name)
+        for key in options:
+            if key not in OPTIONS:
+                raise Unsupported("option %r" % key)
+        self.counter += 1
+        name = "s%d" % self.counter
+        self.handles[name] = Handle(self.ctx, name, type_name, options)
+        log("%s: open %s %s" % (name, type_name, json.dumps(options)))
+        return {"socket": name}
+
+    def op_bind(self, req):
+        h = self.handle_of(req)
+        endpoint = field(req, "endpoint", str)
+        check_endpoint(endpoint)
+        h.sock.bind(endpoint)
+        bound = h.sock.getsockopt_string(zmq.LAST_ENDPOINT)
+        log("%s: bound %s" % (h.name, bound))
+        return {"endpoint": bound}
+
+    def op_connect(self, req):
+        h = self.handle_of(req)
+        endpoint = field(req, "endpoint", str)
+        check_endpoint(endpoint)
+        h.sock.connect(endpoint)
+        log("%s: connecting to %s" % (h.name, endpoint))
+        return {}
+
+    def op_send(self, req):
+        h = self.handle_of(req)
+        frames = field(req, "frames", list)
+        if not frames:
+            raise BadRequest("a message has at least one frame")
+        frames = [unhex(f, "a frame") for f in frames]
+        deadline = deadline_of(req)
+        while True:
+            try:
+                h.sock.send_multipart(frames, zmq.NOBLOCK)
+                return {}
+            except zmq.Again:
+                pass
+            if deadline is not None and time.monotonic() >= deadline:
+                return {"ok": False, "error": "timeout"}
+            self.serve(deadline, h.sock, zmq.POLLOUT)
+
+    def op_recv(self, req):
+        h = self.handle_of(req)
+        deadline = deadline_of(req)
+        while True:
+            try:
+                frames = h.sock.recv_multipart(zmq.NOBLOCK)
+                return {"frames": [f.hex() for f in frames]}
+            except zmq.Again:
+                pass
+            if deadline is not None and time.monotonic() >= deadline:
+                return {"ok": False, "error": "timeout"}
+            self.serve(deadline, h.sock, zmq.POLLIN)
+
+    def op_subscribe(self, req):
+        h = self.handle_of(req)
+        h.subscription(unhex(field(req, "topic", str), "topic"), True)
+        return {}
+
+    def op_unsubscribe(self, req):
+        h = self.handle_of(req)
+        h.subscription(unhex(field(req, "topic", str), "topic"), False)
+        return {}
+
+    def op_events(self, req):
+        return {"events": self.handle_of(req).take_events()}
+
+    def op_close(self, req):
+        h = self.handle_of(req)
+        del self.handles[h.name]
+        h.close()
+        log("%s: closed" % h.name)
+        return {}
+
+    def op_quit(self, req):
+        return {}
+
+    # --- the loop --------------------------------------------------------------
+
+    def run(self):
+        write_line(hello())
+        while True:
+            line = self.readline()
+            if line is None:
+                log("end of input")
+                return 0
+            line = line.strip()
+            if not line:
+                continue
+            reply, status = self.answer(line)
+            write_line(reply)
+            if status is not None:
+                return status
+
+    def answer(self, line):
+        """(reply, exit status or None to go on) for one request line."""
+        try:
+            req = json.loads(line)
+        except ValueError as e:
+            return {"id": None, "ok": False, "error": "bad request: not JSON: %s" % e}, None
+        if not isinstance(req, dict):
+            return {"id": None, "ok": False, "error": "bad request: not a JSON object"}, None
+        rid = req.get("id")
+        if "id" not in req:
+            return {"id": None, "ok": False, "error": "bad request: no id"}, None
+        op = req.get("op")
+        if not isinstance(op, str):
+            return {"id": rid, "ok": False, "error": "bad request: no op"}, None
+        handler = getattr(self, "op_" + op, None) if op.isidentifier() else None
+        if handler is None:
+            log("unsupported op %r: exiting 127" % op)
+            return {"id": rid, "ok": False, "error": "unsupported"}, 127
+        if op not in ("send", "recv"):
+            log("request %s %s" % (rid, op))
+        try:
+            body = handler(req)
+        except Unsupported as e:
+            log("unsupported: %s: exiting 127" % e)
+            return {"id": rid, "ok": False, "error": "unsupported"}, 127
+        except BadRequest as e:
+            log("request %s: bad request: %s" % (rid, e))
+            return {"id": rid, "ok": False, "error": "bad request: %s" % e}, None
+        except zmq.ZMQError as e:
+            log("request %s %s: %s" % (rid, op, e))
+            return {"id": rid, "ok": False, "error": str(e)}, None
+        except Exception as e:                      # a bug here: say so, carry on
+            log("request %s %s: internal error:\n%s" % (rid, op, traceback.format_exc()))
+            return {"id": rid, "ok": False, "error": "internal error: %r" % e}, None
+        reply = {"id": rid, "ok": True}
+        reply.update(body)
+        if not reply["ok"]:
+            log("request %s %s: %s" % (rid, op, reply.get("error")))
+        return reply, (0 if op == "quit" else None)
+
+    def shutdown(self):
+        for h in list(self.handles.values()):
+            try:
+                h.close(linger=0)
+            except zmq.ZMQError as e:
+                log("%s: close: %s" % (h.name, e))
+        self.handles.clear()
+        term = threading.Thread(target=self.ctx.term, daemon=True)
+        term.start()
+        term.join(TERM_GRACE)
+        if term.is_alive():
+            log("zmq_ctx_term still waiting after %.1f s (a socket closed with linger):"
+                " exiting anyway" % TERM_GRACE)
+
+
+def main():
+    adapter = Adapter()
+    status = 0
+    try:
+        status = adapter.run()
+    except BrokenPipeError:
+        log("stdout closed")
+    if status == 0:
+        adapter.shutdown()
+    log("exit %d" % status)
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(status)
+
+
+if __name__ == "__main__":
+    main()
