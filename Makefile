@@ -65,7 +65,7 @@ OBJ_CORE   := $(call core_objs,$(BUILD)/obj)
 ASAN_CORE  := $(call core_objs,$(BUILD)/asan)
 
 .PHONY: all help deps check conformance unit unit-asan vectors vectors-check vectors-lint \
-        spec-lint trace python-tests interop-tests cli-tests fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
+        spec-lint trace python-tests interop-tests cli-tests mutation fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
         fuzz-dicts-lint \
         fuzz-seeds docs clean ragel-version
 
@@ -74,7 +74,8 @@ all: deps $(BUILD)/bin/zwire $(BUILD)/bin/zw-vector-runner $(BUILD)/bin/test-cod
 
 help:
 	@echo "make                 build the codecs, zwire, the vector runner, the tests"
-	@echo "make conformance     build, run every vector through both codecs, print the verdicts"
+	@echo "make conformance     build; vectors through both codecs; the suite against zwire and libzmq; the matrix"
+	@echo "make mutation        the suite against each deliberate fault of the reference peer"
 	@echo "make check           every test: C (plain and ASan+UBSan), Python, lints, vectors, fuzz"
 	@echo "make vectors-check   vectors through the C and the Python codec, in many chunkings"
 	@echo "make vectors-lint    schema and semantic lint of vectors/"
@@ -277,10 +278,26 @@ check: all
 	$(PYTHON) tools/trace.py --quiet --json $(REPORTS)/trace.json
 	@echo "make check: all passed"
 
+# The suite against the reference peer (no FAIL allowed under rfc-strict) and
+# against libzmq (its known deviations in conformance/baselines/), then the matrix.
+SUITE := cd conformance && $(PYTHON) -m zwire_conformance -q
+LIBZMQ_BASELINE := baselines/libzmq-4.3.4.json
+
 conformance: all
 	@mkdir -p $(REPORTS)
 	$(MAKE) --no-print-directory vectors-check
-	@$(PYTHON) tools/conformance_summary.py --vectors $(REPORTS)/vectors.json
+	$(SUITE) --implementation zwire > /dev/null; s=$$?; \
+	  [ $$s -eq 0 ] || { echo "conformance: the reference peer has FAIL or harness errors (exit $$s)"; \
+	                      cat $(CURDIR)/$(REPORTS)/zwire/summary.md; exit 1; }
+	$(SUITE) --implementation libzmq --baseline $(LIBZMQ_BASELINE) > /dev/null; s=$$?; \
+	  [ $$s -eq 0 ] || { echo "conformance: libzmq fails cases its baseline does not list (exit $$s)"; \
+	                      cat $(CURDIR)/$(REPORTS)/libzmq/summary.md; exit 1; }
+	@$(PYTHON) tools/conformance_summary.py --vectors $(REPORTS)/vectors.json \
+	    --suite $(REPORTS)/zwire --suite $(REPORTS)/libzmq
+
+# Every deliberate fault of the reference peer must be caught by the suite.
+mutation: $(BUILD)/bin/zwire
+	cd conformance && $(PYTHON) -m zwire_conformance.mutation
 
 # --- documentation ------------------------------------------------------------------------
 DOC_MACHINES := $(MACHINES:%=codec/%) $(PEER_MACHINES:%=reference/core/%)

@@ -4,9 +4,11 @@
 Reads the vector check report (build/reports/vectors.json, written by
 vectors/tools/check.py) and prints, per vector file, how many vectors each
 codec decoded exactly as the file says; writes the same table as Markdown
-next to the JSON report.  The conformance suite proper (cases run against
-implementations through adapters) is not built yet: the table says so
-instead of pretending.  Exit status: 0 if every vector agrees, 1 otherwise.
+next to the JSON report.  With --suite DIR (one per implementation, each
+holding the report.json of a suite run) it also prints the verdict matrix:
+the count of each verdict per implementation, then every case on which the
+implementations do not all pass, with each one's verdict.  Exit status: 0 if
+every vector agrees, 1 otherwise (the suite's own exit status judges the runs).
 """
 
 import argparse
@@ -45,9 +47,46 @@ def render(per_file, codecs):
     return "\n".join(out)
 
 
+SHORT = {"PASS": "pass", "PASS-NONSTRICT": "nonstrict", "FAIL": "FAIL", "INFO": "info",
+         "UNSUPPORTED": "unsup", "SKIPPED": "skip", "HARNESS-ERROR": "HARNESS"}
+
+
+def suite_matrix(directories):
+    """Lines of the implementations x verdicts table and the cases not passed by all."""
+    reports = []
+    for d in directories:
+        try:
+            with open(os.path.join(d, "report.json")) as f:
+                reports.append(json.load(f))
+        except OSError as exc:
+            return ["", "conformance suite: no report in %s (%s)" % (d, exc)]
+    if not reports:
+        return []
+    names = [r["implementation"]["name"] for r in reports]
+    width = max([12] + [len(n) for n in names]) + 2
+    lines = ["", "zwire verdicts — conformance suite (%d cases per implementation)"
+             % max(len(r["cases"]) for r in reports), "",
+             "%-16s" % "verdict" + "".join(n.rjust(width) for n in names)]
+    for verdict in SHORT:
+        lines.append("%-16s" % verdict + "".join(str(r["counts"][verdict]).rjust(width)
+                                                 for r in reports))
+    verdicts = [{c["id"]: c["verdict"] for c in r["cases"]} for r in reports]
+    ids = sorted(set().union(*verdicts))
+    differing = [i for i in ids if any(v.get(i, "PASS") != "PASS" for v in verdicts)]
+    if differing:
+        lines += ["", "cases not passed by every implementation:",
+                  "%-58s" % "case" + "".join(n.rjust(width) for n in names)]
+        for i in differing:
+            lines.append("%-58s" % i + "".join(SHORT.get(v.get(i, "-"), "-").rjust(width)
+                                               for v in verdicts))
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--vectors", default="build/reports/vectors.json")
+    parser.add_argument("--suite", action="append", default=[], metavar="DIR",
+                        help="a suite run's report directory (repeatable)")
     args = parser.parse_args()
     try:
         with open(args.vectors) as f:
@@ -60,10 +99,7 @@ def main():
         (report["checked"], report["agree"], report["disagree"]),
         "",
         render(table(report), report["codecs"]),
-        "",
-        "Not yet run: the conformance suite against implementations (reference peer, libzmq)",
-        "through adapters; it arrives with the reference peer and the suite (issues #3, #4).",
-    ])
+    ] + suite_matrix(args.suite))
     print(text)
     md = os.path.join(os.path.dirname(os.path.abspath(args.vectors)), "vectors.md")
     with open(md, "w") as f:
