@@ -295,8 +295,6 @@ run_sending (zw_socket *socket, const peer_options *o)
     return ZW_EXIT_OK;
 }
 
-int zw_peer_control (zw_ctx *ctx, zw_socket *socket);   /* peer_control.c */
-
 int
 zw_cli_peer (int argc, char **argv)
 {
@@ -314,12 +312,7 @@ zw_cli_peer (int argc, char **argv)
     int status = ZW_EXIT_USAGE;
     if (socket) {
         if (o.mode == MODE_CONTROL) {
-            json_t *ready = json_pack ("{s:s, s:O}", "event", "ready", "endpoints", bound);
-            char *line = json_dumps (ready, JSON_COMPACT);
-            printf ("%s\n", line);
-            fflush (stdout);
-            free (line);
-            json_decref (ready);
+            zw_control_reply (json_pack ("{s:s, s:O}", "event", "ready", "endpoints", bound));
             status = zw_peer_control (ctx, socket);
         }
         else

@@ -21,6 +21,8 @@ typedef struct {
 static const subcommand subcommands[] = {
     { "decode", "decode one direction of a ZMTP byte stream, line by line", zw_cli_decode },
     { "peer", "open a socket of any type, bind or connect it, send, receive, echo", zw_cli_peer },
+    { "adapter", "the reference stack behind the conformance suite's adapter contract",
+      zw_cli_adapter },
 };
 
 #define SUBCOMMAND_COUNT (sizeof subcommands / sizeof subcommands[0])

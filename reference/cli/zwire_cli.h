@@ -8,7 +8,9 @@
 
     The helpers below are small and allocation-free: option parsing
     (cli_args.c), hex text in and out (cli_hex.c), and a JSON-lines writer
-    (cli_json.c).  `zwire peer --control` reads JSON with jansson.  */
+    (cli_json.c).  The two modes that take JSON-line requests on stdin,
+    `zwire peer --control` and `zwire adapter`, share cli_control.c, which
+    reads and writes JSON with jansson.  */
 
 #ifndef ZW_CLI_H
 #define ZW_CLI_H
@@ -16,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <jansson.h>
+#include "zwire.h"
 
 #define ZW_CLI_VERSION "0.1.0"
 
@@ -30,6 +34,10 @@ enum {
 
 int zw_cli_decode (int argc, char **argv);      /* decode.c */
 int zw_cli_peer (int argc, char **argv);        /* peer.c, peer_control.c */
+int zw_cli_adapter (int argc, char **argv);     /* adapter.c */
+
+/* peer --control: obeys JSON-line commands for one socket (peer_control.c). */
+int zw_peer_control (zw_ctx *ctx, zw_socket *socket);
 
 /* --- options (cli_args.c) -------------------------------------------------- */
 
@@ -76,5 +84,46 @@ void zw_json_hex (zw_json *j, const char *key, const uint8_t *data, size_t len);
 void zw_json_uint (zw_json *j, const char *key, uint64_t value);
 void zw_json_bool (zw_json *j, const char *key, int value);
 void zw_json_raw (zw_json *j, const char *key, const char *literal);  /* a number, null */
+
+/* --- JSON-line requests and replies (cli_control.c) ------------------------------ */
+
+/* Writes answer as one line on stdout, flushes, and releases answer. */
+void zw_control_reply (json_t *answer);
+
+/* {"ok": true} and {"ok": false, "error": why}, to add members to. */
+json_t *zw_control_ok (void);
+json_t *zw_control_failed (const char *why);
+
+/* The error text of a failed zw_send / zw_recv: "timeout" for EAGAIN. */
+const char *zw_control_error_text (int error);
+
+/*  Hex text (blanks and '#' comments allowed, as zw_hex_decode_text) to
+    octets, malloc'd, *size their count; NULL if it is not hex.  */
+uint8_t *zw_control_unhex (const char *text, size_t *size);
+
+/* Octets as a JSON string of lower-case hex, or NULL (out of memory). */
+json_t *zw_control_hex (const uint8_t *data, size_t size);
+
+/* A JSON list of hex strings as a message; NULL if frames is not a non-empty such list. */
+zw_msg *zw_control_message (json_t *frames);
+
+/* A message's frames as a JSON list of hex strings. */
+json_t *zw_control_frames (const zw_msg *msg);
+
+/*  Standard input as lines.  Start from a zero-filled zw_control_input;
+    zw_control_next_line waits for the next non-empty line (without its
+    newline) while serving the connections of the sockets given (count
+    may be 0), and returns it, valid until the next call; NULL at the end
+    of input.  A last line without a newline still counts.  */
+typedef struct {
+    char *data;
+    size_t len, capacity;
+    size_t start;                   /* where the unread lines begin */
+    size_t scanned;                 /* no newline in [start, scanned) */
+    int ended;                      /* stdin is at its end (or unreadable) */
+} zw_control_input;
+
+const char *zw_control_next_line (zw_control_input *in, zw_socket *const *sockets, size_t count);
+void zw_control_input_free (zw_control_input *in);
 
 #endif

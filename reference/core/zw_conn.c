@@ -9,7 +9,13 @@
     I/O or timer callback (or by zw_conn_close), never from inside a
     pattern's call, so a pattern may walk its pipes and send on each without
     one vanishing under it.  A write error leaves the connection for its
-    next read to close.  */
+    next read to close.
+
+    Events for the socket's monitor (zw_socket_set_monitor) come from the
+    same places: ACCEPTED or CONNECTED when the connection starts its
+    engine, READY when it becomes a pipe, and at destroy () DISCONNECTED
+    or, for one never attached, HANDSHAKE_FAILED.  A connect that never
+    connected is quiet: no event, as no log line.  */
 
 #include <errno.h>
 #include <stdio.h>
@@ -38,6 +44,7 @@ on_ready (void *user, const zw_peer_info *peer)
     conn->attached = 1;
     if (conn->connecter)
         zw_connecter_succeeded (conn->connecter);
+    zw_socket_notify (conn->socket, ZW_EVENT_READY, conn->peer);
     return 0;
 }
 
@@ -183,6 +190,7 @@ finish_connect (zw_conn *conn)
         zw_engine_close (&conn->engine, "connect failed");
         return;
     }
+    zw_socket_notify (conn->socket, ZW_EVENT_CONNECTED, conn->peer);
     start_engine (conn);
 }
 
@@ -255,6 +263,8 @@ destroy (zw_conn *conn)
         socket->stats.closed++;
         if (zw_engine_violation (&conn->engine))
             socket->stats.errors++;
+        zw_socket_notify (socket, conn->attached ? ZW_EVENT_DISCONNECTED
+                                                 : ZW_EVENT_HANDSHAKE_FAILED, conn->peer);
     }
     if (conn->attached)
         zw_socket_detach (socket, conn);
@@ -311,8 +321,10 @@ zw_conn_new (zw_socket *socket, int fd, const char *peer, zw_connecter *connecte
     socket->conns = conn;
     if (connecting)
         zw_conn_rewatch (conn);
-    else
+    else {
+        zw_socket_notify (socket, connecter ? ZW_EVENT_CONNECTED : ZW_EVENT_ACCEPTED, conn->peer);
         start_engine (conn);
+    }
     settle (conn);
     return conn;
 }

@@ -372,6 +372,22 @@ zw_socket_stats (const zw_socket *socket, zw_stats *stats)
         stats->connections += !conn->connecting;
 }
 
+/* --- monitor ------------------------------------------------------------------------------------ */
+
+void
+zw_socket_set_monitor (zw_socket *socket, zw_monitor_fn *fn, void *arg)
+{
+    socket->monitor = fn;
+    socket->monitor_arg = arg;
+}
+
+void
+zw_socket_notify (zw_socket *socket, zw_event event, const char *peer)
+{
+    if (socket->monitor)
+        socket->monitor (socket->monitor_arg, event, peer);
+}
+
 /* --- close ------------------------------------------------------------------------------------------ */
 
 static int

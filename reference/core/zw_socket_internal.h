@@ -118,6 +118,8 @@ struct zw_socket {
     size_t next_out, next_in;       /* round-robin positions (lb, fq) */
     char last_endpoint[ZW_ENDPOINT_TEXT_MAX];
     zw_stats stats;
+    zw_monitor_fn *monitor;         /* zw_socket_set_monitor, or NULL */
+    void *monitor_arg;
     int closing;
     /* pattern state */
     zw_subscriptions subscriptions; /* SUB, XSUB: ours; XPUB: everyone's, counted */
@@ -211,6 +213,9 @@ void zw_socket_detach (zw_socket *socket, zw_conn *conn);
 /* A connecter's connection is gone; retry 0 after the peer's ERROR (zmtp31.error.fatal). */
 void zw_connecter_lost (zw_connecter *connecter, int retry);
 void zw_connecter_succeeded (zw_connecter *connecter);
+
+/* Tells the socket's monitor, if any, about one of its connections. */
+void zw_socket_notify (zw_socket *socket, zw_event event, const char *peer);
 
 /* SUB, XSUB: one subscription more (subscribe 1) or less. */
 void zw_socket_subscribe (zw_socket *socket, int subscribe, const uint8_t *topic, size_t size);

@@ -209,6 +209,34 @@ typedef struct {
 
 void zw_socket_stats (const zw_socket *socket, zw_stats *stats);
 
+/*  Connection events, for monitoring and tests.  Each connection starts
+    ACCEPTED (it came in on a bound endpoint) or CONNECTED (a zw_connect
+    attempt reached its peer), then becomes READY when its handshake is
+    over and the socket takes it as a peer, or ends HANDSHAKE_FAILED when
+    it is closed before that (a refused Socket-Type, a protocol violation,
+    the handshake timeout, the peer leaving, the socket refusing it).  A
+    READY connection ends DISCONNECTED, for whatever reason, including
+    zw_close.  Connect attempts that never reach a peer report nothing:
+    they are retried quietly.  */
+typedef enum {
+    ZW_EVENT_ACCEPTED = 0,
+    ZW_EVENT_CONNECTED = 1,
+    ZW_EVENT_READY = 2,
+    ZW_EVENT_HANDSHAKE_FAILED = 3,
+    ZW_EVENT_DISCONNECTED = 4
+} zw_event;
+
+typedef void (zw_monitor_fn) (void *arg, zw_event event, const char *peer);
+
+/*  Calls fn (arg, event, peer) for each connection event of the socket
+    from now on; fn NULL stops.  peer names the connection as the logs do:
+    the remote address ("127.0.0.1:50312") when accepted, the endpoint
+    given to zw_connect when connected.  fn runs inside the loop (any
+    blocking call, zw_close, zw_ctx_destroy): it must not call into the
+    context, only note the event and return, and arg must stay valid
+    until the socket is closed.  */
+void zw_socket_set_monitor (zw_socket *socket, zw_monitor_fn *fn, void *arg);
+
 #ifdef __cplusplus
 }
 #endif

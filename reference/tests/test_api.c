@@ -287,6 +287,97 @@ test_poll (void)
     zw_ctx_destroy (ctx);
 }
 
+/* --- the monitor ------------------------------------------------------------------------ */
+
+typedef struct {
+    zw_event events[16];
+    char first_peer[256];
+    int count;
+} event_log;
+
+static void
+record_event (void *arg, zw_event event, const char *peer)
+{
+    event_log *log = arg;
+    if (log->count == 0)
+        snprintf (log->first_peer, sizeof log->first_peer, "%s", peer);
+    if (log->count < 16)
+        log->events[log->count++] = event;
+}
+
+/* 1 if the log starts with the count events given. */
+static int
+log_starts (const event_log *log, int count, const zw_event *expected)
+{
+    if (log->count < count)
+        return 0;
+    for (int i = 0; i < count; i++)
+        if (log->events[i] != expected[i])
+            return 0;
+    return 1;
+}
+
+static void
+wait_for_events (zw_ctx *ctx, const event_log *log, int count)
+{
+    for (int turns = 0; turns < 500 && log->count < count; turns++)
+        zw_ctx_run (ctx, 10);
+}
+
+/*  zw_socket_set_monitor: each connection reports its start (accepted or
+    connected), its handshake's end and its close; a close after the
+    handshake is a disconnect, one before it (a Socket-Type refused,
+    zmtp31.socket-type.check) a failed handshake.  */
+static void
+test_monitor (void)
+{
+    zw_ctx *ctx = zw_ctx_new ();
+    zw_ctx_set_log (ctx, quiet, NULL);
+    event_log pull_log = { 0 }, push_log = { 0 };
+    zw_socket *pull = bound (ctx, ZW_PULL, "tcp://127.0.0.1:0");
+    zw_socket *push = zw_socket_new (ctx, ZW_PUSH);
+    zw_socket_set_monitor (pull, record_event, &pull_log);
+    zw_socket_set_monitor (push, record_event, &push_log);
+    char endpoint[256];
+    snprintf (endpoint, sizeof endpoint, "%s", zw_socket_last_endpoint (pull));
+    zw_connect (push, endpoint);
+    wait_for_events (ctx, &pull_log, 2);
+    wait_for_events (ctx, &push_log, 2);
+    CHECK (pull_log.count == 2 && log_starts (&pull_log, 2, (zw_event[]) { ZW_EVENT_ACCEPTED,
+                                                                        ZW_EVENT_READY }));
+    CHECK (push_log.count == 2 && log_starts (&push_log, 2, (zw_event[]) { ZW_EVENT_CONNECTED,
+                                                                        ZW_EVENT_READY }));
+    CHECK (strcmp (push_log.first_peer, endpoint) == 0);
+    CHECK (strncmp (pull_log.first_peer, "127.0.0.1:", 10) == 0);
+    zw_close (push);                    /* reported from inside zw_close */
+    CHECK (push_log.count == 3 && push_log.events[2] == ZW_EVENT_DISCONNECTED);
+    wait_for_events (ctx, &pull_log, 3);
+    CHECK (pull_log.count == 3 && pull_log.events[2] == ZW_EVENT_DISCONNECTED);
+
+    /* PUSH may not talk to PUB: both sides refuse the other's READY */
+    event_log pub_log = { 0 }, wrong_log = { 0 };
+    zw_socket *pub = bound (ctx, ZW_PUB, "tcp://127.0.0.1:0");
+    zw_socket *wrong = zw_socket_new (ctx, ZW_PUSH);
+    zw_socket_set_monitor (pub, record_event, &pub_log);
+    zw_socket_set_monitor (wrong, record_event, &wrong_log);
+    zw_socket_set_int (wrong, ZW_OPT_RECONNECT_IVL, -1);
+    zw_connect (wrong, zw_socket_last_endpoint (pub));
+    wait_for_events (ctx, &pub_log, 2);
+    wait_for_events (ctx, &wrong_log, 2);
+    zw_event refused_in[] = { ZW_EVENT_ACCEPTED, ZW_EVENT_HANDSHAKE_FAILED };
+    zw_event refused_out[] = { ZW_EVENT_CONNECTED, ZW_EVENT_HANDSHAKE_FAILED };
+    CHECK (pub_log.count == 2 && log_starts (&pub_log, 2, refused_in));
+    CHECK (wrong_log.count == 2 && log_starts (&wrong_log, 2, refused_out));
+
+    /* a monitor removed hears nothing more */
+    zw_socket_set_monitor (pub, NULL, NULL);
+    zw_socket *sub = zw_socket_new (ctx, ZW_SUB);
+    zw_connect (sub, zw_socket_last_endpoint (pub));
+    wait_for_peers (ctx, pub, 1);
+    CHECK (pub_log.count == 2);
+    zw_ctx_destroy (ctx);
+}
+
 /* The error contract: misuse is EINVAL / ENOTSUP, never a crash. */
 static void
 test_errors (void)
@@ -319,6 +410,7 @@ main (void)
     test_pub_sub ();
     test_round_robin_and_fair_queue ();
     test_poll ();
+    test_monitor ();
     test_errors ();
     printf ("test-api: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

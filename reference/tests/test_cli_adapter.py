@@ -1,0 +1,375 @@
+"""`zwire adapter`: the reference stack behind the conformance suite's
+adapter contract (conformance/ADAPTER.md), driven line by line as the suite
+drives it, with libzmq (pyzmq) on the other side of the wire.
+
+Checks the hello, the unsupported-then-exit-127 rule, every op, the
+connection events, several sockets in one adapter, malformed requests, the
+ways out (quit, end of input) and a 16 MiB frame both ways.  Runs the binary
+named by ZWIRE (default build/bin/zwire); under an ASan build every adapter
+must also exit cleanly (LeakSanitizer runs at exit)."""
+
+import json
+import os
+import pathlib
+import select
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+import zmq
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ZWIRE = os.environ.get("ZWIRE", str(ROOT / "build" / "bin" / "zwire"))
+WAIT_MS = 5000
+SANITIZER_MARKERS = ("LeakSanitizer", "AddressSanitizer", "runtime error")
+
+ALL_TYPES = {"PAIR", "PUB", "SUB", "XPUB", "XSUB", "REQ", "REP", "DEALER", "ROUTER",
+             "PUSH", "PULL"}
+ALL_OPTIONS = {"identity", "subscribe", "heartbeatIvl", "heartbeatTimeout", "heartbeatTtl",
+               "handshakeIvl", "maxMsgSize", "routerHandover", "reconnectIvl", "linger",
+               "zmtpMinor"}
+
+
+class Adapter:
+    """One `zwire adapter` process; every read has a deadline, so no test hangs."""
+
+    def __init__(self):
+        self.stderr = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([ZWIRE, "adapter"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=self.stderr)
+        self.pending = b""
+        self.last_id = 0
+        self.hello = self.read(10)
+
+    def log(self):
+        self.stderr.seek(0)
+        return self.stderr.read().decode(errors="replace")
+
+    def read(self, seconds):
+        deadline = time.monotonic() + seconds
+        fd = self.proc.stdout.fileno()
+        chunks = [self.pending]
+        while b"\n" not in chunks[-1]:     # look at each chunk once: lines run to 32 MiB
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise AssertionError("no line from the adapter in time; stderr:\n" + self.log())
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                raise AssertionError("the adapter closed stdout; stderr:\n" + self.log())
+            chunks.append(chunk)
+        line, self.pending = b"".join(chunks).split(b"\n", 1)
+        return json.loads(line)
+
+    def write(self, text):
+        self.proc.stdin.write(text.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def request(self, op, **fields):
+        self.last_id += 1
+        self.write(json.dumps(dict(id=self.last_id, op=op, **fields)))
+        reply = self.read(10 + fields.get("timeout", 0) / 1000)
+        assert reply["id"] == self.last_id
+        return reply
+
+    def ok(self, op, **fields):
+        reply = self.request(op, **fields)
+        assert reply["ok"] is True, reply
+        return reply
+
+    def open(self, type, **options):
+        return self.ok("open", type=type, options=options)["socket"]
+
+    def bind(self, handle, endpoint="tcp://127.0.0.1:0"):
+        return self.ok("bind", socket=handle, endpoint=endpoint)["endpoint"]
+
+    def events_until(self, handle, count, seconds=5):
+        """The socket's events, gathered over calls, until there are count of them."""
+        got = []
+        deadline = time.monotonic() + seconds
+        while len(got) < count and time.monotonic() < deadline:
+            got += self.ok("events", socket=handle)["events"]
+            if len(got) < count:
+                time.sleep(0.02)
+        return got
+
+    def wait(self, seconds=10):
+        try:
+            return self.proc.wait(seconds)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise AssertionError("the adapter did not exit; stderr:\n" + self.log())
+
+    def end_input(self):
+        self.proc.stdin.close()
+        return self.wait()
+
+    def finish(self):
+        """End of input must close everything and exit 0, sanitizers quiet."""
+        if self.proc.poll() is None:
+            assert self.end_input() == 0, self.log()
+        log = self.log()
+        assert not any(marker in log for marker in SANITIZER_MARKERS), log
+        self.stderr.close()
+
+
+@pytest.fixture
+def adapter():
+    a = Adapter()
+    yield a
+    a.finish()
+
+
+@pytest.fixture
+def ctx():
+    context = zmq.Context()
+    yield context
+    context.destroy(linger=0)
+
+
+def names(events):
+    return [e["event"] for e in events]
+
+
+# --- the hello and the ways out -------------------------------------------------------------
+
+def test_hello_says_what_the_adapter_can_do(adapter):
+    hello = adapter.hello
+    version = subprocess.run([ZWIRE, "--version"], capture_output=True, text=True).stdout.split()[1]
+    assert hello["zwireAdapter"] == 1
+    assert hello["implementation"] == {"name": "zwire", "version": version}
+    caps = hello["capabilities"]
+    assert caps["zmtp"] == ["3.0", "3.1"]
+    assert caps["mechanisms"] == ["NULL"]
+    assert set(caps["socketTypes"]) == ALL_TYPES and len(caps["socketTypes"]) == 11
+    assert caps["roles"] == ["bind", "connect"]
+    assert caps["transports"] == ["tcp", "ipc"]
+    assert caps["heartbeat"] is True
+    assert set(caps["options"]) == ALL_OPTIONS
+
+
+def test_help_points_to_the_contract():
+    r = subprocess.run([ZWIRE, "adapter", "--help"], capture_output=True, text=True)
+    assert r.returncode == 0 and "conformance/ADAPTER.md" in r.stdout
+    r = subprocess.run([ZWIRE, "adapter", "--nope"], capture_output=True, text=True)
+    assert r.returncode == 3 and "--nope" in r.stderr
+
+
+@pytest.mark.parametrize("request_", [
+    {"op": "frobnicate"},
+    {"op": "open", "type": "STREAM"},
+    {"op": "open", "type": "PAIR", "options": {"curveServer": True}},
+])
+def test_the_unknown_is_unsupported_then_exit_127(adapter, request_):
+    adapter.open("PAIR")            # something to close on the way out
+    adapter.write(json.dumps(dict(id=7, **request_)))
+    assert adapter.read(10) == {"id": 7, "ok": False, "error": "unsupported"}
+    assert adapter.wait() == 127
+
+
+def test_quit_replies_then_exits_0(adapter):
+    s = adapter.open("PUSH")
+    adapter.ok("connect", socket=s, endpoint="tcp://127.0.0.1:1")   # nobody there: retried
+    assert adapter.request("quit") == {"id": adapter.last_id, "ok": True}
+    assert adapter.wait() == 0
+
+
+def test_end_of_input_exits_0_with_sockets_open(adapter, ctx):
+    s = adapter.open("PULL")
+    endpoint = adapter.bind(s)
+    push = ctx.socket(zmq.PUSH)
+    push.connect(endpoint)
+    push.send(b"queued, never read")
+    adapter.events_until(s, 2)
+    assert adapter.end_input() == 0
+
+
+def test_malformed_requests_get_an_error_and_the_adapter_goes_on(adapter):
+    adapter.write("this is not JSON")
+    reply = adapter.read(10)
+    assert reply["id"] is None and reply["ok"] is False
+    adapter.write("[1, 2]")
+    assert adapter.read(10)["ok"] is False
+    adapter.write('{"op": "open", "type": "PAIR"}')          # no id
+    assert adapter.read(10)["ok"] is False
+    for op, fields in [("open", {}),                         # no type
+                       ("bind", {"endpoint": "tcp://127.0.0.1:0"}),   # no socket
+                       ("bind", {"socket": "s99", "endpoint": "tcp://127.0.0.1:0"}),
+                       ("open", {"type": "PAIR", "options": {"zmtpMinor": 7}}),
+                       ("open", {"type": "PAIR", "options": {"identity": "zz"}})]:
+        reply = adapter.request(op, **fields)
+        assert reply["ok"] is False and reply["error"] != "unsupported", (op, fields, reply)
+    s = adapter.open("PAIR")
+    for op, fields in [("bind", {"socket": s}),
+                       ("bind", {"socket": s, "endpoint": "udp://127.0.0.1:1"}),
+                       ("send", {"socket": s, "frames": ["00"]}),        # no timeout
+                       ("send", {"socket": s, "frames": [], "timeout": 0}),
+                       ("send", {"socket": s, "frames": ["xyz"], "timeout": 0}),
+                       ("recv", {"socket": s}),
+                       ("subscribe", {"socket": s, "topic": "61"})]:     # not a SUB
+        reply = adapter.request(op, **fields)
+        assert reply["ok"] is False and reply["error"] != "unsupported", (op, fields, reply)
+    assert adapter.bind(s).startswith("tcp://127.0.0.1:")
+
+
+# --- messages ----------------------------------------------------------------------------------
+
+def test_bound_socket_talks_with_libzmq_both_ways(adapter, ctx):
+    """Multipart messages pass whole, empty frames included (zmtp31.socket.atomic)."""
+    s = adapter.open("PAIR", linger=0)
+    endpoint = adapter.bind(s)
+    assert endpoint.startswith("tcp://127.0.0.1:") and not endpoint.endswith(":0")
+    pair = ctx.socket(zmq.PAIR)
+    pair.connect(endpoint)
+    pair.send_multipart([b"a", b"", b"\x00\xff"])
+    reply = adapter.ok("recv", socket=s, timeout=WAIT_MS)
+    assert reply["frames"] == ["61", "", "00ff"]
+    adapter.ok("send", socket=s, frames=["", "6869"], timeout=WAIT_MS)
+    assert pair.poll(WAIT_MS)
+    assert pair.recv_multipart() == [b"", b"hi"]
+
+
+def test_connecting_socket_reaches_a_libzmq_router_with_its_identity(adapter, ctx):
+    router = ctx.socket(zmq.ROUTER)
+    port = router.bind_to_random_port("tcp://127.0.0.1")
+    s = adapter.open("DEALER", identity="6431")
+    adapter.ok("connect", socket=s, endpoint="tcp://127.0.0.1:%d" % port)
+    adapter.ok("send", socket=s, frames=["71"], timeout=WAIT_MS)
+    assert router.poll(WAIT_MS)
+    assert router.recv_multipart() == [b"d1", b"q"]
+    router.send_multipart([b"d1", b"a"])
+    assert adapter.ok("recv", socket=s, timeout=WAIT_MS)["frames"] == ["61"]
+
+
+def test_ipc_endpoints(adapter, ctx, tmp_path):
+    s = adapter.open("PULL")
+    endpoint = adapter.bind(s, "ipc://%s/a.sock" % tmp_path)
+    assert endpoint == "ipc://%s/a.sock" % tmp_path
+    push = ctx.socket(zmq.PUSH)
+    push.connect(endpoint)
+    push.send(b"x")
+    assert adapter.ok("recv", socket=s, timeout=WAIT_MS)["frames"] == ["78"]
+
+
+def test_timeouts_are_kept(adapter):
+    pull = adapter.open("PULL")
+    push = adapter.open("PUSH")
+    for op, s, fields in [("recv", pull, {}), ("send", push, {"frames": ["00"]})]:
+        for timeout in (0, 200):
+            started = time.monotonic()
+            reply = adapter.request(op, socket=s, timeout=timeout, **fields)
+            took = time.monotonic() - started
+            assert reply == {"id": adapter.last_id, "ok": False, "error": "timeout"}
+            assert timeout / 1000 - 0.01 <= took < timeout / 1000 + 1.5
+
+
+def test_two_sockets_of_one_adapter_talk(adapter):
+    rep = adapter.open("REP")
+    req = adapter.open("REQ")
+    assert rep != req
+    adapter.ok("connect", socket=req, endpoint=adapter.bind(rep))
+    adapter.ok("send", socket=req, frames=["3f"], timeout=WAIT_MS)
+    assert adapter.ok("recv", socket=rep, timeout=WAIT_MS)["frames"] == ["3f"]
+    adapter.ok("send", socket=rep, frames=["21"], timeout=WAIT_MS)
+    assert adapter.ok("recv", socket=req, timeout=WAIT_MS)["frames"] == ["21"]
+    adapter.ok("close", socket=req)
+    reply = adapter.request("send", socket=req, frames=["3f"], timeout=0)
+    assert reply["ok"] is False                             # closed: the handle is gone
+    assert names(adapter.events_until(rep, 3)) == ["accepted", "ready", "disconnected"]
+
+
+def test_subscriptions_by_option_and_by_op(adapter, ctx):
+    pub = ctx.socket(zmq.PUB)
+    port = pub.bind_to_random_port("tcp://127.0.0.1")
+    s = adapter.open("SUB", subscribe=["6162"])
+    adapter.ok("connect", socket=s, endpoint="tcp://127.0.0.1:%d" % port)
+
+    def published(topic, seconds=5):
+        """Publishes topic until it comes through (a subscription takes a moment)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            pub.send(topic)
+            reply = adapter.request("recv", socket=s, timeout=50)
+            if reply["ok"]:
+                return reply["frames"]
+        return None
+
+    assert published(b"abc") == ["616263"]
+    adapter.ok("subscribe", socket=s, topic="78")
+    assert published(b"xy") == ["7879"]
+    adapter.ok("unsubscribe", socket=s, topic="6162")
+    time.sleep(0.1)
+    pub.send(b"abd")
+    pub.send(b"xz")
+    assert adapter.ok("recv", socket=s, timeout=WAIT_MS)["frames"] == ["787a"]
+
+
+def test_every_option_is_taken(adapter):
+    s = adapter.open("ROUTER", identity="72", heartbeatIvl=100, heartbeatTimeout=300,
+                     heartbeatTtl=1000, handshakeIvl=2000, maxMsgSize=1024,
+                     routerHandover=True, reconnectIvl=50, linger=0, zmtpMinor=0)
+    assert adapter.bind(s)
+    sub = adapter.open("XSUB", subscribe=["", "61"])
+    assert sub != s
+
+
+def test_a_16_mib_frame_both_ways(adapter, ctx):
+    big = bytes(range(256)) * (16 * 4096)
+    s = adapter.open("PAIR")
+    pair = ctx.socket(zmq.PAIR)
+    pair.connect(adapter.bind(s))
+    pair.send_multipart([big, b""])
+    assert adapter.ok("recv", socket=s, timeout=WAIT_MS)["frames"] == [big.hex(), ""]
+    adapter.ok("send", socket=s, frames=[big.hex()], timeout=WAIT_MS)
+    assert pair.poll(WAIT_MS * 2)
+    assert pair.recv() == big
+
+
+# --- events ------------------------------------------------------------------------------------------
+
+def test_events_of_an_accepted_connection(adapter, ctx):
+    s = adapter.open("PULL")
+    endpoint = adapter.bind(s)
+    assert adapter.ok("events", socket=s)["events"] == []
+    push = ctx.socket(zmq.PUSH)
+    push.connect(endpoint)
+    events = adapter.events_until(s, 2)
+    assert names(events) == ["accepted", "ready"]
+    assert events[0]["peer"].startswith("127.0.0.1:")
+    push.close(linger=0)
+    assert names(adapter.events_until(s, 1)) == ["disconnected"]
+    assert adapter.ok("events", socket=s)["events"] == []       # each event is told once
+
+
+def test_events_of_a_connection_made(adapter, ctx):
+    pull = ctx.socket(zmq.PULL)
+    port = pull.bind_to_random_port("tcp://127.0.0.1")
+    endpoint = "tcp://127.0.0.1:%d" % port
+    s = adapter.open("PUSH")
+    adapter.ok("connect", socket=s, endpoint=endpoint)
+    events = adapter.events_until(s, 2)
+    assert names(events) == ["connected", "ready"]
+    assert events[0]["peer"] == endpoint
+
+
+def test_a_connect_that_never_connects_tells_nothing(adapter):
+    # A port held but not listening: every connect is refused, and no other
+    # process (nor a TCP self-connect) can answer on it meanwhile.
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        s = adapter.open("PUSH", reconnectIvl=20)
+        adapter.ok("connect", socket=s, endpoint="tcp://127.0.0.1:%d" % held.getsockname()[1])
+        time.sleep(0.2)                                         # a few refused attempts
+        assert adapter.ok("events", socket=s)["events"] == []
+
+
+def test_a_refused_socket_type_is_a_failed_handshake(adapter, ctx):
+    """PUSH may not talk to PUB (zmtp31.socket-type.check)."""
+    s = adapter.open("PUB")
+    endpoint = adapter.bind(s)
+    push = ctx.socket(zmq.PUSH)
+    push.connect(endpoint)
+    events = adapter.events_until(s, 2)
+    assert names(events[:2]) == ["accepted", "handshake-failed"]
+    assert "ready" not in names(events)
