@@ -57,7 +57,9 @@ class Adapter:
 
     def _read_line(self, seconds, what):
         deadline = self.clock.deadline(seconds)
-        while b"\n" not in self._buffer:
+        scanned = 0             # octets of the buffer already known to hold no newline
+        while b"\n" not in self._buffer[scanned:]:
+            scanned = len(self._buffer)
             left = deadline - time.monotonic()
             if left <= 0:
                 raise AdapterError("no answer from the adapter within %.1f s (waiting for %s)"
