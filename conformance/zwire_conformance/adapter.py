@@ -40,7 +40,7 @@ class Adapter:
                                          env=env)
         except OSError as e:
             raise AdapterError("cannot start the adapter %r: %s" % (command, e))
-        self._buffer = b""
+        self._buffer = bytearray()
         self._next_id = 1
         self.hello = self._read_line(10.0, "its hello")
         if self.hello.get("zwireAdapter") != CONTRACT_VERSION:
@@ -73,7 +73,9 @@ class Adapter:
                 raise AdapterError("the adapter exited with status %d (waiting for %s)"
                                    % (status, what), status)
             self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
+        end = self._buffer.index(b"\n")
+        line = bytes(self._buffer[:end])
+        del self._buffer[:end + 1]
         try:
             return json.loads(line)
         except ValueError:
