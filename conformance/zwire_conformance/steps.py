@@ -33,3 +33,19 @@ def refused(conn, seconds=2.0):
     """True if the implementation closed the connection without sending READY."""
     closed = conn.wait_closed(seconds)
     return closed and their_ready(conn) is None
+
+
+_barriers = [0]
+
+
+def settle(conn, seconds=2.0):
+    """A barrier: sends PING with a fresh context and waits for its PONG (or the close).
+    Once it is in, the implementation has dealt with everything we sent before the PING
+    (our READY, subscriptions, messages).  True unless the implementation closed; a peer
+    that does not answer PING only costs the wait."""
+    _barriers[0] += 1
+    context = b"settle-%d" % _barriers[0]
+    conn.send(wire.ping(0, context), "PING (barrier)")
+    conn.wait(lambda: any(n == "PONG" and c.get("context") == context.hex()
+                          for n, c in conn.inbound.commands()), seconds)
+    return not conn.closed_by_peer

@@ -1,0 +1,290 @@
+"""Connection metadata (23/ZMTP and 37/ZMTP §NULL READY, §connection metadata, §Socket-Type,
+§Identity): what the implementation's READY carries, what it makes of ours when ours is
+odd or malformed, and which socket types it agrees to talk to.
+
+The compatibility table (digest §4.7, §5.2) drives 121 generated cases, one per
+(implementation type, announced type), in the binds role only: the check is the same
+whichever side connects, and 121 more would only double the time.  A legal pair passes
+once the implementation's READY is in and a PING barrier has come back (it accepted ours);
+an illegal one once the connection is closed, ERROR first if the implementation sends one.
+"""
+
+from .. import wire
+from ..case import Alt, case
+from ..steps import handshake, property_of, settle, their_ready
+from ..verdict import PASS_NONSTRICT
+
+TYPES = ("PAIR", "PUB", "SUB", "XPUB", "XSUB", "REQ", "REP", "DEALER", "ROUTER", "PUSH", "PULL")
+
+LEGAL = {
+    "PAIR": {"PAIR"},
+    "PUB": {"SUB", "XSUB"}, "XPUB": {"SUB", "XSUB"},
+    "SUB": {"PUB", "XPUB"}, "XSUB": {"PUB", "XPUB"},
+    "REQ": {"REP", "ROUTER"}, "REP": {"REQ", "DEALER"},
+    "DEALER": {"REP", "DEALER", "ROUTER"}, "ROUTER": {"REQ", "DEALER", "ROUTER"},
+    "PUSH": {"PULL"}, "PULL": {"PUSH"},
+}
+
+# One legal partner per type, for cases that only need the handshake to go through.
+PARTNER = {"PAIR": "PAIR", "PUB": "SUB", "XPUB": "SUB", "SUB": "PUB", "XSUB": "PUB",
+           "REQ": "REP", "REP": "REQ", "DEALER": "ROUTER", "ROUTER": "DEALER",
+           "PUSH": "PULL", "PULL": "PUSH"}
+
+NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+")
+
+TYPE = "PULL"       # the implementation's socket where any type would do
+PEER = "PUSH"
+
+
+def ready_with(properties):
+    """READY from (name, value) pairs, names and values as given."""
+    return wire.command(b"READY", b"".join(wire.prop(n, v) for n, v in properties))
+
+
+def accepts(t, handle, conn, what):
+    """After our handshake: True once the implementation answered READY, took a PING
+    barrier and delivered a message we sent it (a PULL on the implementation's side)."""
+    conn.wait_command("READY", 3.0)
+    if not settle(conn):
+        t.note("%s: the implementation closed the connection" % what)
+        return False
+    conn.send(wire.frame(b"after-ready"), "a message")
+    got = t.recv(handle)
+    t.note("%s: %s" % (what, "delivered" if got == [b"after-ready"] else "got %r" % (got,)))
+    return got == [b"after-ready"]
+
+
+# --- the implementation's READY ---------------------------------------------------------------
+
+def own_ready_case(socket_type):
+    @case("zmtp.metadata.ready.%s" % socket_type, "metadata",
+          "A %s announces Socket-Type %s, exactly, in a well-formed READY"
+          % (socket_type, socket_type),
+          ["zmtp31.metadata.socket-type", "zmtp31.socket-type.values", "zmtp31.metadata.name",
+           "zmtp31.metadata.value-size"])
+    def _(t):
+        handle, conn = t.link(socket_type)
+        handshake(conn, PARTNER[socket_type])
+        props = their_ready(conn)
+        t.expect("zmtp31.metadata.name",
+                 props is not None and all(0 < len(n) < 256 and set(n) <= NAME_CHARS
+                                           for n in props),
+                 "READY arrives and its property names are 1..255 name characters (got %s)"
+                 % (sorted(props) if props is not None else "no READY"))
+        t.expect("zmtp31.metadata.value-size", props is not None and not conn.inbound.error,
+                 "every property value size is within 0..2^31-1 and matches its value")
+        value = property_of(props, "Socket-Type")
+        t.expect("zmtp31.metadata.socket-type", value is not None,
+                 "READY has a Socket-Type property")
+        t.expect("zmtp31.socket-type.values", value == socket_type.encode(),
+                 "its value is %r, exactly (got %r)" % (socket_type, value))
+
+
+for _type in TYPES:
+    own_ready_case(_type)
+
+
+# Identity values: with a zero octet inside, the full 255 octets, a single octet.
+IDENTITIES = {"REQ": b"req\x00\xff\x01",
+              "DEALER": bytes((i * 37 + 1) % 256 or 1 for i in range(255)),
+              "ROUTER": b"R"}
+
+
+def own_identity_case(socket_type):
+    identity = IDENTITIES[socket_type]
+
+    @case("zmtp.metadata.identity.%s" % socket_type, "metadata",
+          "A %s given an identity of %d octets announces it, octet for octet, in READY"
+          % (socket_type, len(identity)),
+          ["zmtp31.metadata.identity", "zmtp31.identity.length"],
+          needs={"options": ["identity"]})
+    def _(t):
+        handle, conn = t.link(socket_type, identity=identity.hex())
+        handshake(conn, "ROUTER")
+        value = property_of(their_ready(conn), "Identity")
+        t.expect("zmtp31.metadata.identity", value == identity,
+                 "READY has Identity %s (got %s)"
+                 % (identity.hex(), value.hex() if value is not None else "none"))
+        t.expect("zmtp31.identity.length", value is None or len(value) <= 255,
+                 "the Identity is at most 255 octets")
+
+
+for _type in IDENTITIES:
+    own_identity_case(_type)
+
+
+# --- property names ---------------------------------------------------------------------------
+
+@case("zmtp.metadata.name-case.socket-type-lower", "metadata",
+      "A READY whose property is spelt 'socket-type' is accepted",
+      ["zmtp31.metadata.case-insensitive"])
+def _(t):
+    handle, conn = t.link(TYPE)
+    conn.send(wire.greeting() + ready_with([(b"socket-type", PEER.encode())]),
+              "READY with 'socket-type' in lower case")
+    t.expect("zmtp31.metadata.case-insensitive", accepts(t, handle, conn, "'socket-type' PUSH"),
+             "the handshake completes and a message is delivered")
+
+
+@case("zmtp.metadata.name-case.socket-type-checked", "metadata",
+      "'SOCKET-TYPE' is the Socket-Type: an illegal type under that spelling is refused too",
+      ["zmtp31.metadata.case-insensitive", "zmtp31.socket-type.check"], roles=("binds",))
+def _(t):
+    handle, conn = t.link(TYPE)
+    endpoint = "tcp://%s:%d" % conn.sock.getpeername()
+    conn.send(wire.greeting() + ready_with([(b"Socket-Type", TYPE.encode())]),
+              "READY, Socket-Type PULL (illegal for a PULL)")
+    checks = conn.wait_closed(1.0)
+    t.expect("zmtp31.socket-type.check", checks, "a peer announcing PULL to a PULL is refused")
+    if not checks:
+        t.note("the implementation does not check socket types: no spelling to compare")
+        return
+    second = t.another_connection(handle, endpoint)
+    second.send(wire.greeting() + ready_with([(b"SOCKET-TYPE", TYPE.encode())]),
+                "READY, SOCKET-TYPE PULL")
+    t.expect("zmtp31.metadata.case-insensitive", second.wait_closed(1.0),
+             "refused under 'SOCKET-TYPE' as under 'Socket-Type'")
+
+
+@case("zmtp.metadata.name-case.identity", "metadata",
+      "A ROUTER routes by a property spelt 'IDENTITY'",
+      ["zmtp31.metadata.case-insensitive"], roles=("binds",))
+def _(t):
+    handle, conn = t.link("ROUTER")
+    conn.send(wire.greeting() + ready_with([(b"Socket-Type", b"DEALER"),
+                                            (b"IDENTITY", b"peer-up")]),
+              "READY with 'IDENTITY' peer-up")
+    conn.wait_command("READY", 3.0)
+    got = None
+    if settle(conn):
+        conn.send(wire.frame(b"hello"), "a message")
+        got = t.recv(handle)
+    t.expect("zmtp31.metadata.case-insensitive", got == [b"peer-up", b"hello"],
+             "the message comes with routing id 'peer-up' (got %r)" % (got,))
+
+
+# --- our READY: odd, malformed ----------------------------------------------------------------
+
+def closes_on(slug, title, clause, metadata, what):
+    @case(slug, "metadata", title, [clause])
+    def _(t):
+        handle, conn = t.link(TYPE)
+        conn.send(wire.greeting() + wire.command(b"READY", metadata), "READY with " + what)
+        closed = conn.wait_closed(2.0)
+        t.expect(clause, closed, "closes the connection: " + what)
+        t.note("ERROR before the close: %r" % (conn.error_command,))
+
+
+PUSH_TYPE = wire.prop(b"Socket-Type", PEER.encode())
+closes_on("zmtp.metadata.malformed.empty-name", "A property name of length 0 is refused",
+          "zmtp31.metadata.name", PUSH_TYPE + b"\x00" + bytes(4), "an empty property name")
+closes_on("zmtp.metadata.malformed.name-octet", "A property name with a space is refused",
+          "zmtp31.metadata.name", PUSH_TYPE + wire.prop(b"X Bad", b"v"),
+          "property name 'X Bad'")
+closes_on("zmtp.metadata.malformed.value-size-2g",
+          "A property value size of 2^31 is refused (the READY cannot hold it either)",
+          "zmtp31.metadata.value-size", PUSH_TYPE + b"\x05X-Big\x80\x00\x00\x00x",
+          "value size 0x80000000")
+closes_on("zmtp.metadata.malformed.value-cut",
+          "A property value cut short by the end of READY is refused",
+          "zmtp31.metadata.value-size", b"\x0bSocket-Type\x00\x00\x00\x04PUS",
+          "Socket-Type value size 4, 3 octets left")
+
+
+@case("zmtp.metadata.other-properties", "metadata",
+      "Properties the implementation does not know are tolerated",
+      ["zmtp31.metadata.other-properties"])
+def _(t):
+    handle, conn = t.link(TYPE)
+    conn.send(wire.greeting() + ready_with([(b"X-Custom", b"hello"), (b"Socket-Type", b"PUSH"),
+                                            (b"Platform", b"raw-suite"),
+                                            (b"X-Binary", bytes(range(256)))]),
+              "READY with X-Custom, Platform and a 256-octet X-Binary around Socket-Type")
+    t.expect("zmtp31.metadata.other-properties", accepts(t, handle, conn, "unknown properties"),
+             "the handshake completes and a message is delivered")
+
+
+@case("zmtp.metadata.empty-value", "metadata", "A property with an empty value is valid",
+      ["zmtp31.metadata.value-size"])
+def _(t):
+    handle, conn = t.link(TYPE)
+    conn.send(wire.greeting() + ready_with([(b"Socket-Type", b"PUSH"), (b"X-Empty", b"")]),
+              "READY with X-Empty of 0 octets")
+    t.expect("zmtp31.metadata.value-size", accepts(t, handle, conn, "an empty value"),
+             "the handshake completes and a message is delivered")
+
+
+@case("zmtp.metadata.no-socket-type", "metadata",
+      "A READY without Socket-Type cannot be checked: refused (or, leniently, accepted)",
+      ["zmtp31.socket-type.check"])
+def _(t):
+    handle, conn = t.link(TYPE)
+    conn.send(wire.greeting() + ready_with([(b"X-Custom", b"no type")]),
+              "READY without Socket-Type")
+    conn.wait_command("READY", 2.0)
+    closed = not settle(conn)
+    t.note("the implementation %s (ERROR: %r)" % ("closed" if closed else "accepted it",
+                                                 conn.error_command))
+    t.expect("zmtp31.socket-type.check", closed,
+             "a peer of no stated type is not a legal partner: the connection is closed")
+
+
+# --- Identity from the suite, to a ROUTER -----------------------------------------------------
+
+def odd_identity(slug, title, clause, identity, what):
+    @case(slug, "metadata", title, [clause], roles=("binds",))
+    def _(t):
+        handle, conn = t.link("ROUTER")
+        conn.send(wire.greeting() + wire.ready("DEALER", identity), "READY with " + what)
+        conn.wait_command("READY", 2.0)
+        refused = not settle(conn)
+        if refused:
+            t.note("refused (ERROR %r)" % (conn.error_command,))
+        else:
+            conn.send(wire.frame(b"hello"), "a message")
+            got = t.recv(handle)
+            t.note("accepted; the message came with routing id %s"
+                   % (got[0].hex() if got else None))
+        t.expect(clause, refused, "the connection is closed: " + what,
+                 [Alt(not refused, PASS_NONSTRICT,
+                      "accepted (the rule binds the sender; a ROUTER may be lenient)")])
+
+
+odd_identity("zmtp.metadata.identity-256", "An Identity of 256 octets is refused",
+             "zmtp31.identity.length", bytes(range(1, 256)) + b"\x01", "a 256-octet Identity")
+odd_identity("zmtp.metadata.identity-leading-zero", "An Identity starting with 0x00 is refused",
+             "zmtp31.identity.no-leading-zero", b"\x00peer", "Identity 00 'peer'")
+
+
+# --- socket-type compatibility, every pair ----------------------------------------------------
+
+def pair_case(ours, theirs):
+    legal = theirs in LEGAL[ours]
+
+    @case("zmtp.metadata.socket-type.%s-vs-%s" % (ours, theirs), "metadata",
+          "%s meets a peer announcing %s: %s" % (ours, theirs, "legal, the handshake completes"
+                                                 if legal else "illegal, refused"),
+          ["zmtp31.socket-type.check", "zmtp31.null.server-ready-reply"] if legal else
+          ["zmtp31.socket-type.check", "zmtp31.socket-type.error-then-close"],
+          roles=("binds",))
+    def _(t):
+        handle, conn = t.link(ours)
+        conn.send(wire.greeting() + wire.ready(theirs), "greeting + READY (%s)" % theirs)
+        if legal:
+            ready = conn.wait_command("READY", 3.0)
+            still_open = settle(conn)
+            t.expect("zmtp31.null.server-ready-reply", ready and still_open,
+                     "READY arrives and the connection stays open")
+            t.expect("zmtp31.socket-type.check", still_open, "%s is accepted" % theirs)
+            return
+        closed = conn.wait_closed(1.0)
+        error = conn.error_command
+        t.expect("zmtp31.socket-type.check", closed, "the connection is closed")
+        t.expect("zmtp31.socket-type.error-then-close", closed and error is not None,
+                 "ERROR, then the close (ERROR %r)" % (error,),
+                 [Alt(closed and error is None, PASS_NONSTRICT, "closes without ERROR")])
+
+
+for _ours in TYPES:
+    for _theirs in TYPES:
+        pair_case(_ours, _theirs)
