@@ -1,3 +1,10 @@
 """The cases, one module per area; importing this package registers them all."""
 
 from . import greeting  # noqa: F401
+from . import framing  # noqa: F401
+from . import metadata  # noqa: F401
+from . import commands  # noqa: F401
+from . import heartbeat  # noqa: F401
+from . import sockets  # noqa: F401
+from . import robustness  # noqa: F401
+from . import subscriptions  # noqa: F401

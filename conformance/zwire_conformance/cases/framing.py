@@ -1,0 +1,317 @@
+"""Framing (23/ZMTP and 37/ZMTP §framing, §messages): the frames the implementation
+sends, and what it does with ours: reserved flag bits, MORE on a command, long sizes
+(out of range, or long for a short body), frames over its maximum size, multipart
+messages, empty frames, and messages that arrive in many pieces.  PULL receives (the
+suite plays PUSH); PUSH sends (the suite plays PULL).
+"""
+
+import struct
+
+from .. import wire
+from ..case import Alt, ImplementationSilent, case
+from ..steps import handshake
+from ..verdict import PASS
+
+MORE, LONG, COMMAND, RESERVED = 0x01, 0x02, 0x04, 0xF8
+
+
+def receiver(t, **options):
+    """The implementation's PULL after a NULL handshake with the suite as PUSH."""
+    handle, conn = t.link("PULL", **options)
+    if not handshake(conn, "PUSH"):
+        raise ImplementationSilent("the PULL socket sent no READY")
+    return handle, conn
+
+
+def sender(t, **options):
+    """The implementation's PUSH after a NULL handshake with the suite as PULL."""
+    handle, conn = t.link("PUSH", **options)
+    if not handshake(conn, "PULL"):
+        raise ImplementationSilent("the PUSH socket sent no READY")
+    return handle, conn
+
+
+def data_frames(conn):
+    return [f for f in conn.inbound.frames() if not f.flags & COMMAND]
+
+
+def refused_frame(t, handle, conn, octets, what):
+    """Sends octets then a good message; (closed, what was delivered first)."""
+    conn.send(octets + wire.frame(b"after"), what + ", then a message 'after'")
+    closed = conn.wait_closed(1.0)
+    return closed, t.recv(handle, 0.2 if closed else 1.0)
+
+
+# --- what the implementation sends ---------------------------------------------------
+
+@case("zmtp.framing.sent-multipart", "framing",
+      "A 3-part message goes out as MORE, MORE, final frames with clean flags",
+      ["zmtp31.frame.flags-reserved", "zmtp31.frame.message-atomic", "zmtp31.frame.long-size"])
+def _(t):
+    handle, conn = sender(t)
+    parts = [b"", b"s" * 255, b"L" * 256]
+    t.send(handle, parts)
+    conn.wait_messages(1, 2.0)
+    frames = data_frames(conn)
+    t.expect("zmtp31.frame.flags-reserved",
+             frames and all(not f.flags & RESERVED for f in conn.inbound.frames()),
+             "flag bits 3..7 are zero in every frame (flags %s)"
+             % [hex(f.flags) for f in conn.inbound.frames()])
+    t.expect("zmtp31.frame.message-atomic",
+             conn.inbound.messages() == [parts]
+             and [f.flags & MORE for f in frames] == [MORE, MORE, 0],
+             "one message of 3 frames, MORE on all but the last (got %d frames, MORE %s)"
+             % (len(frames), [f.flags & MORE for f in frames]))
+    last = frames[-1] if frames else None
+    t.expect("zmtp31.frame.long-size", last is not None and last.flags & LONG and last.size == 256,
+             "the 256-octet frame has LONG and an 8-octet size of 256")
+    if any(f.flags & LONG and f.size <= 255 for f in frames):
+        t.note("a body of 255 octets or less was sent with a long size (valid, not canonical)")
+
+
+@case("zmtp.framing.sent-commands", "framing",
+      "READY and PONG go out as single command frames with short sizes",
+      ["zmtp31.frame.command-no-more", "zmtp31.command.short-size"])
+def _(t):
+    handle, conn = receiver(t)
+    conn.send(wire.ping(0, b"sz"), "PING, context 'sz'")
+    conn.wait_command("PONG", 2.0)
+    commands = [f for f in conn.inbound.frames() if f.flags & COMMAND]
+    names = [f.command.get("name") if f.command else "?" for f in commands]
+    t.expect("zmtp31.frame.command-no-more", len(commands) >= 2
+             and all(not f.flags & MORE for f in commands),
+             "READY and PONG arrived, none with MORE (commands %s, flags %s)"
+             % (names, [hex(f.flags) for f in commands]))
+    t.expect("zmtp31.command.short-size", commands and all(f.flags == 0x04 for f in commands),
+             "commands of 255 octets or less are sent with flags 0x04 (flags %s)"
+             % [hex(f.flags) for f in commands])
+
+
+@case("zmtp.framing.sent-long-command", "framing",
+      "A READY over 255 octets (a 255-octet Identity) goes out with a long size",
+      ["zmtp31.command.long-size", "zmtp31.frame.command-no-more"])
+def _(t):
+    identity = bytes(range(1, 256))
+    handle, conn = t.link("DEALER", identity=identity.hex())
+    conn.send(wire.greeting() + wire.ready("ROUTER"), "greeting + READY (ROUTER)")
+    conn.wait_command("READY", 3.0)
+    ready = [f for f in conn.inbound.frames() if f.flags & COMMAND and f.command
+             and f.command.get("name") == "READY"]
+    size = ready[0].size if ready else None
+    t.expect("zmtp31.command.long-size", bool(ready) and size > 255 and ready[0].flags == 0x06,
+             "the %s-octet READY has flags 0x06 (got %s)"
+             % (size, hex(ready[0].flags) if ready else "no READY"))
+    t.expect("zmtp31.frame.command-no-more", bool(ready) and not ready[0].flags & MORE,
+             "READY has no MORE")
+
+
+@case("zmtp.framing.sent-large", "framing",
+      "A 1 MiB message goes out as one LONG frame of the exact size",
+      ["zmtp31.frame.long-size", "zmtp31.frame.message-atomic"])
+def _(t):
+    handle, conn = sender(t)
+    body = bytes(range(256)) * 4096
+    t.send(handle, [body], 3.0)
+    conn.wait_messages(1, 3.0)
+    frames = data_frames(conn)
+    t.expect("zmtp31.frame.long-size", len(frames) == 1 and frames[0].flags == LONG
+             and frames[0].size == len(body),
+             "one frame, flags 0x02, size %d (got %s)"
+             % (len(body), [(hex(f.flags), f.size) for f in frames]))
+    t.expect("zmtp31.frame.message-atomic", conn.inbound.messages() == [[body]],
+             "the body arrives intact")
+
+
+@case("zmtp.framing.sent-empty-frames", "framing",
+      "Empty frames go out as frames of size 0: [''] and ['', '']",
+      ["zmtp31.frame.message-atomic"])
+def _(t):
+    handle, conn = sender(t)
+    t.send(handle, [b""])
+    t.send(handle, [b"", b""])
+    conn.wait_messages(2, 2.0)
+    frames = data_frames(conn)
+    t.expect("zmtp31.frame.message-atomic", [(f.flags & ~LONG, f.size) for f in frames]
+             == [(0, 0), (MORE, 0), (0, 0)],
+             "frames (flags, size) (0, 0), (MORE, 0), (0, 0) (got %s)"
+             % [(hex(f.flags), f.size) for f in frames])
+    t.expect("zmtp31.frame.message-atomic", conn.inbound.messages() == [[b""], [b"", b""]],
+             "two messages, of one and two empty frames")
+
+
+# --- what it does with our frames ------------------------------------------------------
+
+LIBZMQ_FLAGS = ("libzmq reads only MORE, LONG and COMMAND and ignores bits 3..7 "
+                "(src/v2_decoder.cpp, flags_ready)")
+
+
+@case("zmtp.framing.reserved-flag-message", "framing",
+      "A message frame with reserved flag bit 3 (0x08) is refused: the connection closes",
+      ["zmtp31.frame.flags-reserved"])
+def _(t):
+    handle, conn = receiver(t)
+    closed, got = refused_frame(t, handle, conn, wire.frame(b"bad", flags_extra=0x08),
+                                "flags 0x08, body 'bad'")
+    t.expect("zmtp31.frame.flags-reserved", closed and got is None,
+             "closes and delivers nothing (closed: %s, delivered: %r)" % (closed, got),
+             [Alt(not closed and got == [b"bad"], PASS, LIBZMQ_FLAGS,
+                  profiles=["libzmq-compatible"])])
+
+
+@case("zmtp.framing.reserved-flag-command", "framing",
+      "A PING with reserved flag bit 7 (0x84) is refused: no PONG, the connection closes",
+      ["zmtp31.frame.flags-reserved"])
+def _(t):
+    handle, conn = receiver(t)
+    octets = wire.ping(0, b"r7")
+    conn.send(bytes([octets[0] | 0x80]) + octets[1:], "PING with flags 0x84")
+    closed = conn.wait_closed(1.0)
+    pong = any(n == "PONG" for n, _ in conn.inbound.commands())
+    t.expect("zmtp31.frame.flags-reserved", closed and not pong,
+             "closes without answering (closed: %s, PONG: %s)" % (closed, pong),
+             [Alt(pong and not closed, PASS, LIBZMQ_FLAGS, profiles=["libzmq-compatible"])])
+
+
+@case("zmtp.framing.command-with-more", "framing",
+      "A command frame with MORE (flags 0x05) is refused: the connection closes",
+      ["zmtp31.frame.command-no-more"])
+def _(t):
+    handle, conn = receiver(t)
+    octets = wire.ping(0, b"m")
+    conn.send(bytes([octets[0] | MORE]) + octets[1:], "PING with flags 0x05")
+    closed = conn.wait_closed(1.0)
+    pong = any(n == "PONG" for n, _ in conn.inbound.commands())
+    t.expect("zmtp31.frame.command-no-more", closed and not pong,
+             "closes without answering (closed: %s, PONG: %s)" % (closed, pong))
+
+
+@case("zmtp.framing.long-size-top-bit", "framing",
+      "A long size with its top bit set (2^63 + 5) is refused: the connection closes",
+      ["zmtp31.frame.long-size"])
+def _(t):
+    handle, conn = receiver(t)
+    octets = bytes([LONG]) + struct.pack(">Q", (1 << 63) | 5) + b"hello"
+    closed, got = refused_frame(t, handle, conn, octets, "long size 2^63 + 5, body 'hello'")
+    t.expect("zmtp31.frame.long-size", closed and got is None,
+             "closes and delivers nothing (closed: %s, delivered: %r)" % (closed, got))
+
+
+@case("zmtp.framing.long-size-short-body", "framing",
+      "Long sizes for short bodies are valid: the message is delivered",
+      ["zmtp31.frame.long-size"])
+def _(t):
+    handle, conn = receiver(t)
+    conn.send(wire.frame(b"ab", more=True, long=True) + wire.frame(b"", more=True, long=True)
+              + wire.frame(b"c"), "'ab' and '' with long sizes, then 'c' with a short one")
+    got = t.recv(handle)
+    t.expect("zmtp31.frame.long-size", got == [b"ab", b"", b"c"],
+             "delivered as ['ab', '', 'c'] (got %r)" % got)
+
+
+@case("zmtp.framing.over-max-size", "framing",
+      "With maxMsgSize 64, a 100-octet frame: the implementation may close (expected)",
+      ["zmtp31.frame.size-limit"])
+def _(t):
+    handle, conn = receiver(t, maxMsgSize=64)
+    closed, got = refused_frame(t, handle, conn, wire.frame(b"x" * 100), "a 100-octet frame")
+    t.expect("zmtp31.frame.size-limit", closed and got is None,
+             "closes without delivering it (closed: %s, delivered: %s)"
+             % (closed, None if got is None else [len(f) for f in got]))
+
+
+@case("zmtp.framing.huge-size-announced", "framing",
+      "With maxMsgSize 1024, a header announcing 2^40 octets is refused before any body",
+      ["zmtp31.frame.size-limit"])
+def _(t):
+    handle, conn = receiver(t, maxMsgSize=1024)
+    conn.send(bytes([LONG]) + struct.pack(">Q", 1 << 40), "a frame header of size 2^40, no body")
+    t.expect("zmtp31.frame.size-limit", conn.wait_closed(1.0),
+             "closes at the header, without waiting for the body")
+
+
+@case("zmtp.framing.at-max-size", "framing",
+      "With maxMsgSize 64, a 64-octet message is delivered and a 65-octet one is not",
+      ["zmtp31.frame.size-limit"])
+def _(t):
+    handle, conn = receiver(t, maxMsgSize=64)
+    conn.send(wire.frame(b"m" * 64), "a 64-octet message")
+    got = t.recv(handle)
+    t.expect("zmtp31.frame.size-limit", got == [b"m" * 64],
+             "the message at the limit is delivered (got %s)"
+             % (None if got is None else [len(f) for f in got]))
+    closed, over = refused_frame(t, handle, conn, wire.frame(b"o" * 65), "a 65-octet message")
+    t.expect("zmtp31.frame.size-limit", closed and over is None,
+             "the one over the limit is refused by closing (closed: %s, delivered: %s)"
+             % (closed, over is not None))
+
+
+@case("zmtp.framing.multipart-whole", "framing",
+      "A 3-part message and the one after it are delivered whole, in order",
+      ["zmtp31.frame.message-atomic", "zmtp31.socket.atomic"])
+def _(t):
+    handle, conn = receiver(t)
+    conn.send(wire.frame(b"one", more=True) + wire.frame(b"", more=True) + wire.frame(b"three")
+              + wire.frame(b"next"), "['one', '', 'three'] then ['next']")
+    first, second = t.recv(handle), t.recv(handle)
+    t.expect("zmtp31.frame.message-atomic", first == [b"one", b"", b"three"],
+             "the 3 parts come as one message (got %r)" % first)
+    t.expect("zmtp31.socket.atomic", second == [b"next"],
+             "the next message comes on its own (got %r)" % second)
+
+
+@case("zmtp.framing.partial-not-delivered", "framing",
+      "The first parts of a message are held back until its last frame arrives",
+      ["zmtp31.frame.message-atomic", "zmtp31.socket.atomic"])
+def _(t):
+    handle, conn = receiver(t)
+    conn.send(wire.frame(b"p1", more=True) + wire.frame(b"p2", more=True), "'p1', 'p2' with MORE")
+    early = t.recv(handle, 0.3)
+    t.expect("zmtp31.socket.atomic", early is None,
+             "nothing is delivered before the last frame (got %r)" % early)
+    conn.send(wire.frame(b"p3"), "the last part 'p3'")
+    got = t.recv(handle)
+    t.expect("zmtp31.frame.message-atomic", got == [b"p1", b"p2", b"p3"],
+             "the whole message then (got %r)" % got)
+
+
+@case("zmtp.framing.empty-frames", "framing",
+      "Messages of empty frames are delivered as they are: [''] and ['', 'x', '']",
+      ["zmtp31.frame.short-size", "zmtp31.frame.message-atomic"])
+def _(t):
+    handle, conn = receiver(t)
+    conn.send(wire.frame(b"") + wire.frame(b"", more=True) + wire.frame(b"x", more=True)
+              + wire.frame(b""), "[''] then ['', 'x', '']")
+    first, second = t.recv(handle), t.recv(handle)
+    t.expect("zmtp31.frame.short-size", first == [b""], "[''] is delivered (got %r)" % first)
+    t.expect("zmtp31.frame.message-atomic", second == [b"", b"x", b""],
+             "['', 'x', ''] is delivered (got %r)" % second)
+
+
+@case("zmtp.framing.one-octet-writes", "framing",
+      "A message whose frame headers arrive one octet per write is delivered whole",
+      ["zmtp31.frame.long-size", "zmtp31.frame.message-atomic"])
+def _(t):
+    handle, conn = receiver(t)
+    data = wire.frame(b"abc", more=True, long=True) + wire.frame(b"de")
+    conn.send_chunks([data[i:i + 1] for i in range(len(data))], "one octet per write")
+    got = t.recv(handle)
+    t.expect("zmtp31.frame.message-atomic", got == [b"abc", b"de"],
+             "delivered as ['abc', 'de'] (got %r)" % got)
+
+
+@case("zmtp.framing.large-message-chunks", "framing",
+      "A 1 MiB two-part message written in uneven pieces is delivered intact",
+      ["zmtp31.frame.long-size", "zmtp31.frame.message-atomic"])
+def _(t):
+    handle, conn = receiver(t)
+    head, body = b"h" * 300, bytes(range(251)) * 4178
+    data = wire.frame(head, more=True) + wire.frame(body)
+    cuts, at, step = [], 0, 1
+    while at < len(data):
+        cuts.append(data[at:at + step])
+        at += step
+        step = step * 7 + 3 if step < 100000 else 1
+    conn.send_chunks(cuts, "%d octets in %d writes" % (len(data), len(cuts)))
+    got = t.recv(handle, 3.0)
+    t.expect("zmtp31.frame.message-atomic", got == [head, body],
+             "delivered whole (got %s)" % (None if got is None else [len(f) for f in got]))

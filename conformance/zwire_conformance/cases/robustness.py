@@ -1,0 +1,245 @@
+"""Robustness: peers that stop half way (in READY, in a frame header, in a message),
+reset, send garbage, write or read slowly, or never finish the handshake.  What is
+checked is the protocol's promise around them: nothing partial is delivered
+(zmtp31.frame.message-atomic), a broken connection is a temporary condition and the
+implementation goes on serving (a bound socket takes the next connection,
+zmtp31.error.close-temporary; a connecting one reconnects, zmtp31.error.reconnect), a
+connecting PULL keeps what it has received whole (30/PIPELINE), and a handshake that
+never ends is closed, without ERROR.  A PULL socket receives, a PUSH socket sends.
+"""
+
+import socket
+import struct
+
+from .. import wire
+from ..case import ImplementationSilent, case
+from ..steps import handshake, their_ready
+
+TYPE = "PULL"
+PEER = "PUSH"
+
+
+def ready_link(t, socket_type=TYPE, peer=PEER, **options):
+    handle, conn = t.link(socket_type, reconnectIvl=50, **options)
+    if not handshake(conn, peer):
+        raise ImplementationSilent("the %s socket sent no READY" % socket_type)
+    return handle, conn
+
+
+def endpoint_of(conn):
+    return "tcp://%s:%d" % conn.sock.getpeername()[:2]
+
+
+def next_connection(t, handle, endpoint):
+    """The next connection to the implementation: one the suite makes to the bound socket
+    (binds), or the implementation's reconnection to the suite's listener (connects)."""
+    if t.role == "binds":
+        return t.another_connection(handle, endpoint)
+    conn = t.listeners[0].accept(2.0)
+    if conn is not None:
+        t.connections.append(conn)
+    return conn
+
+
+def served_after(t, handle, endpoint, what, partial=False):
+    """The next connection (binds: the suite's second one, zmtp31.error.close-temporary;
+    connects: the implementation's reconnection, zmtp31.error.reconnect) completes a
+    handshake, and its message 'after' is the first the implementation delivers; after a
+    message cut short (partial), none of that one came first (zmtp31.frame.message-atomic)."""
+    conn = next_connection(t, handle, endpoint)
+    ok = conn is not None and handshake(conn, PEER)
+    if t.role == "binds":
+        going_on = "zmtp31.error.close-temporary"
+        how = "a second connection completes its handshake"
+    else:
+        going_on = "zmtp31.error.reconnect"
+        how = "it reconnects (reconnectIvl 50 ms) and completes the handshake"
+    t.expect(going_on, ok, "after %s, %s" % (what, how))
+    if ok:
+        conn.send(wire.frame(b"after"), "a message 'after'")
+    got = t.recv(handle, 2.0 if ok else 0.2)
+    t.expect("zmtp31.frame.message-atomic" if partial else going_on, got == [b"after"],
+             "the first message delivered is 'after'%s (got %r)"
+             % (", nothing of the one cut short" if partial else "", got))
+
+
+def cut(t, octets, what, handshaken=True, partial=True, reset=False):
+    """Sends octets, closes (or resets), then checks the implementation goes on."""
+    if handshaken:
+        handle, conn = ready_link(t)
+    else:
+        handle, conn = t.link(TYPE, reconnectIvl=50)
+    endpoint = endpoint_of(conn)
+    conn.send(octets, what)
+    if reset:
+        conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    conn.close()
+    served_after(t, handle, endpoint, what, partial)
+
+
+# --- cut short ----------------------------------------------------------------------------
+
+@case("zmtp.robustness.cut-in-ready", "robustness",
+      "A peer that stops half way through READY and closes: the implementation goes on",
+      ["zmtp31.error.close-temporary", "zmtp31.error.reconnect"])
+def _(t):
+    ready = wire.ready(PEER)
+    cut(t, wire.greeting() + ready[:len(ready) // 2], "a greeting and half a READY",
+        handshaken=False, partial=False)
+
+
+@case("zmtp.robustness.cut-in-size", "robustness",
+      "A peer that stops inside a long frame size and closes: the implementation goes on",
+      ["zmtp31.error.close-temporary", "zmtp31.frame.message-atomic", "zmtp31.error.reconnect"])
+def _(t):
+    cut(t, bytes([0x02]) + struct.pack(">Q", 5)[:3], "the flags and 3 octets of a long size")
+
+
+@case("zmtp.robustness.dropped-mid-message", "robustness",
+      "A connection closed inside a multipart message delivers none of it",
+      ["zmtp31.frame.message-atomic", "zmtp31.error.close-temporary", "zmtp31.error.reconnect"])
+def _(t):
+    cut(t, wire.frame(b"part1", more=True) + wire.frame(b"part2-of-20-octets")[:8],
+        "'part1' with MORE and half of the last part")
+
+
+@case("zmtp.robustness.reset-mid-message", "robustness",
+      "A connection reset (RST) inside a multipart message delivers none of it",
+      ["zmtp31.frame.message-atomic", "zmtp31.error.close-temporary", "zmtp31.error.reconnect"])
+def _(t):
+    cut(t, wire.frame(b"part1", more=True) + wire.frame(b"p2", more=True),
+        "'part1' and 'p2' with MORE, then a reset", reset=True)
+
+
+@case("zmtp.robustness.queue-kept-after-close", "robustness",
+      "A connecting PULL keeps what it received whole when the peer closes (30/PIPELINE: "
+      "its queue outlives the connection)",
+      ["zmtp31.socket.pipeline-semantics"], roles=("connects",))
+def _(t):
+    handle, conn = ready_link(t)
+    conn.send(wire.frame(b"last", more=True) + wire.frame(b"words"), "['last', 'words']")
+    conn.close()
+    got = t.recv(handle)
+    t.expect("zmtp31.socket.pipeline-semantics", got == [b"last", b"words"],
+             "the message received before the close is still delivered (got %r)" % got)
+
+
+@case("zmtp.robustness.close-before-greeting", "robustness",
+      "A peer that connects and closes without a word costs nothing: the next is served",
+      ["zmtp31.error.close-temporary"], roles=("binds",))
+def _(t):
+    handle = t.socket(TYPE)
+    endpoint = t.bind(handle)
+    first = t.another_connection(handle, endpoint)
+    first.close()
+    served_after(t, handle, endpoint, "a silent connection")
+
+
+# --- garbage --------------------------------------------------------------------------------
+
+@case("zmtp.robustness.garbage-after-handshake", "robustness",
+      "An HTTP request after the handshake is refused by closing; the next peer is served",
+      ["zmtp31.frame.flags-reserved", "zmtp31.error.close-temporary"], roles=("binds",))
+def _(t):
+    handle, conn = ready_link(t)
+    endpoint = endpoint_of(conn)
+    conn.send(b"GET / HTTP/1.1\r\nHost: zwire\r\n\r\n", "an HTTP request ('G' = flags 0x47)")
+    t.expect("zmtp31.frame.flags-reserved", conn.wait_closed(1.0),
+             "closes: 0x47 has reserved flag bits set")
+    served_after(t, handle, endpoint, "the garbage")
+
+
+@case("zmtp.robustness.bad-peer-isolated", "robustness",
+      "A peer refused for garbage does not disturb another peer's message in progress",
+      ["zmtp31.frame.message-atomic"], roles=("binds",))
+def _(t):
+    handle, good = ready_link(t)
+    endpoint = endpoint_of(good)
+    good.send(wire.frame(b"first", more=True), "'first' with MORE")
+    bad = t.another_connection(handle, endpoint)
+    handshake(bad, PEER)
+    bad.send(b"\xff" * 16, "16 octets of 0xFF")
+    bad.wait_closed(1.0)
+    good.send(wire.frame(b"second"), "the last part 'second'")
+    got = t.recv(handle)
+    t.expect("zmtp31.frame.message-atomic", got == [b"first", b"second"],
+             "the first peer's message is delivered whole (got %r)" % got)
+
+
+# --- slow peers -----------------------------------------------------------------------------
+
+@case("zmtp.robustness.slow-writer", "robustness",
+      "A peer that writes its whole session one octet at a time is served",
+      ["zmtp31.frame.message-atomic"])
+def _(t):
+    handle, conn = t.link(TYPE)
+    data = (wire.greeting() + wire.ready(PEER) + wire.frame(b"slow", more=True)
+            + wire.frame(b"ly"))
+    conn.send_chunks([data[i:i + 1] for i in range(len(data))], "one octet per write")
+    got = t.recv(handle)
+    t.expect("zmtp31.frame.message-atomic", got == [b"slow", b"ly"],
+             "the message is delivered whole (got %r)" % got)
+
+
+@case("zmtp.robustness.slow-reader", "robustness",
+      "Messages queued while the peer does not read arrive whole and in order",
+      ["zmtp31.socket.in-order", "zmtp31.frame.message-atomic"])
+def _(t):
+    handle, conn = ready_link(t, "PUSH", "PULL")
+    bodies = [bytes([i]) * 262144 for i in range(8)]
+    taken = sum(t.send(handle, [b"#%d" % i, body], 3.0) for i, body in enumerate(bodies))
+    conn.wait_messages(taken, 5.0)
+    got = conn.inbound.messages()
+    t.expect("zmtp31.frame.message-atomic", taken == 8 and len(got) == 8
+             and all(len(m) == 2 for m in got),
+             "8 two-part messages of 256 KiB taken and received whole (taken %d, got %d)"
+             % (taken, len(got)))
+    t.expect("zmtp31.socket.in-order", got == [[b"#%d" % i, b] for i, b in enumerate(bodies)],
+             "in the order sent")
+
+
+# --- handshakes that never end ------------------------------------------------------------
+
+@case("zmtp.robustness.handshake-timeout-silent", "robustness",
+      "With handshakeIvl 200 ms, a peer that says nothing is closed, without ERROR",
+      ["zmtp31.error.close-other"])
+def _(t):
+    handle, conn = t.link(TYPE, handshakeIvl=200)
+    closed = conn.wait_closed(1.5)
+    t.expect("zmtp31.error.close-other", closed and conn.error_command is None,
+             "closes within 1.5 s, without ERROR (closed: %s)" % closed)
+
+
+@case("zmtp.robustness.handshake-timeout-no-ready", "robustness",
+      "With handshakeIvl 200 ms, a peer that sends its greeting but no READY is closed",
+      ["zmtp31.error.close-other"])
+def _(t):
+    handle, conn = t.link(TYPE, handshakeIvl=200)
+    conn.send(wire.greeting(), "our greeting, never a READY")
+    closed = conn.wait_closed(1.5)
+    t.expect("zmtp31.error.close-other", closed and conn.error_command is None,
+             "closes within 1.5 s, without ERROR (closed: %s)" % closed)
+    if their_ready(conn) is not None:
+        t.note("the implementation had sent its READY before closing")
+
+
+# --- reconnecting ---------------------------------------------------------------------------
+
+@case("zmtp.robustness.reconnect-after-close", "robustness",
+      "When the suite closes a working connection, the implementation reconnects and "
+      "sends on the new one",
+      ["zmtp31.error.close-temporary", "zmtp31.error.reconnect", "zmtp31.socket.reconnect"],
+      roles=("connects",))
+def _(t):
+    handle, conn = ready_link(t, "PUSH", "PULL")
+    conn.close()
+    again = next_connection(t, handle, None)
+    t.expect("zmtp31.error.reconnect", again is not None,
+             "connects again within 2 s (reconnectIvl 50 ms)")
+    ok = again is not None and handshake(again, "PULL")
+    t.expect("zmtp31.socket.reconnect", ok, "the new connection completes its handshake")
+    if ok:
+        t.send(handle, [b"again"])
+        again.wait_messages(1, 2.0)
+    t.expect("zmtp31.error.close-temporary", ok and again.inbound.messages() == [[b"again"]],
+             "a message sent after the close goes out on the new connection")
