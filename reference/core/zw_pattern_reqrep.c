@@ -57,12 +57,14 @@ req_recv (zw_socket *socket)
         errno = ZW_EFSM;
         return NULL;
     }
-    zw_msg *msg = socket->partner ? zw_msgq_pop (&socket->partner->in) : NULL;
+    zw_msg *msg = socket->partner ? zw_msgq_pop (&socket->partner->in)
+                                  : zw_msgq_pop (&socket->leftover);  /* its pipe is gone */
     if (!msg) {
         errno = EAGAIN;
         return NULL;
     }
-    zw_conn_rewatch (socket->partner);      /* below rcvhwm again: read on */
+    if (socket->partner)
+        zw_conn_rewatch (socket->partner);  /* below rcvhwm again: read on */
     socket->awaiting_reply = 0;
     socket->partner = NULL;
     return msg;
@@ -84,7 +86,8 @@ req_can_send (zw_socket *socket)
 static int
 req_can_recv (zw_socket *socket)
 {
-    return socket->awaiting_reply && socket->partner && socket->partner->in.count > 0;
+    return socket->awaiting_reply && (socket->partner ? socket->partner->in.count > 0
+                                                      : socket->leftover.count > 0);
 }
 
 const zw_pattern zw_pattern_req = {

@@ -81,7 +81,7 @@ router_recv (zw_socket *socket)
         errno = EAGAIN;
         return NULL;
     }
-    if (!zw_fault_on (ZW_FAULT_ROUTER_NO_IDENTITY)
+    if (from && !zw_fault_on (ZW_FAULT_ROUTER_NO_IDENTITY)     /* a left one has it already */
     &&  zw_msg_prepend (msg, from->routing_id, from->routing_id_size)) {
         zw_msg_destroy (msg);
         return NULL;

@@ -95,6 +95,12 @@ zw_pipes_any_writable (zw_socket *socket)
 zw_msg *
 zw_pipes_fair_recv (zw_socket *socket, zw_conn **from)
 {
+    zw_msg *left = zw_msgq_pop (&socket->leftover);     /* from pipes gone: oldest first */
+    if (left) {
+        if (from)
+            *from = NULL;
+        return left;
+    }
     for (size_t tried = 0; tried < socket->pipe_count; tried++) {
         zw_conn *pipe = socket->pipes[socket->next_in++ % socket->pipe_count];
         zw_msg *msg = zw_msgq_pop (&pipe->in);
@@ -111,6 +117,8 @@ zw_pipes_fair_recv (zw_socket *socket, zw_conn **from)
 int
 zw_pipes_have_input (const zw_socket *socket)
 {
+    if (socket->leftover.count)
+        return 1;
     for (size_t i = 0; i < socket->pipe_count; i++)
         if (socket->pipes[i]->in.count)
             return 1;

@@ -174,10 +174,23 @@ zw_socket_attach (zw_socket *socket, zw_conn *conn)
     return 0;
 }
 
+/*  A pipe leaves.  The whole messages it had received stay the
+    application's: a connection that ends loses nothing already delivered
+    to us (30/PIPELINE: the queue outlives the connection).  A ROUTER's get
+    their identity frame now, while it is known.  */
 void
 zw_socket_detach (zw_socket *socket, zw_conn *conn)
 {
     socket->pattern->detach (socket, conn);
+    zw_msg *msg;
+    while ((msg = zw_msgq_pop (&conn->in))) {
+        if (socket->type == ZW_ROUTER
+        &&  zw_msg_prepend (msg, conn->routing_id, conn->routing_id_size)) {
+            zw_socket_drop (socket, msg);
+            continue;
+        }
+        zw_msgq_push (&socket->leftover, msg);
+    }
     for (size_t i = 0; i < socket->pipe_count; i++)
         if (socket->pipes[i] == conn) {
             memmove (socket->pipes + i, socket->pipes + i + 1,
@@ -456,6 +469,7 @@ zw_close (zw_socket *socket)
         socket->next->prev = socket->prev;
     zw_subscriptions_clear (&socket->subscriptions);
     zw_msgq_clear (&socket->pending);
+    zw_msgq_clear (&socket->leftover);
     zw_msg_destroy (socket->envelope);
     free (socket->options.properties);
     free (socket->pipes);

@@ -121,6 +121,7 @@ struct zw_socket {
     zw_monitor_fn *monitor;         /* zw_socket_set_monitor, or NULL */
     void *monitor_arg;
     int closing;
+    zw_msgq leftover;               /* whole messages of pipes now gone, still the application's */
     /* pattern state */
     zw_subscriptions subscriptions; /* SUB, XSUB: ours; XPUB: everyone's, counted */
     zw_msgq pending;                /* XPUB: subscription messages for the application */
@@ -159,7 +160,8 @@ void zw_pipe_queue_in (zw_conn *pipe, zw_msg *msg);
 zw_conn *zw_pipes_next_writable (zw_socket *socket);
 
 /*  The next message queued by any pipe, taking pipes in turn (fair
-    queueing); *from is its pipe.  NULL if none.  */
+    queueing); *from is its pipe, or NULL for a message left by a pipe
+    that is gone (those come first).  NULL if none.  */
 zw_msg *zw_pipes_fair_recv (zw_socket *socket, zw_conn **from);
 
 /* 1 if some pipe has a message queued. */
