@@ -65,7 +65,7 @@ OBJ_CORE   := $(call core_objs,$(BUILD)/obj)
 ASAN_CORE  := $(call core_objs,$(BUILD)/asan)
 
 .PHONY: all help deps check conformance unit unit-asan vectors vectors-check vectors-lint \
-        spec-lint trace python-tests interop-tests cli-tests mutation fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
+        spec-lint trace python-tests interop-tests cli-tests mutation conformance-suite fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
         fuzz-dicts-lint \
         fuzz-seeds docs clean ragel-version
 
@@ -272,8 +272,8 @@ fuzz-afl: $(BUILD)/fuzz/afl/$(TARGET) fuzz-seeds
 # --- the two commands of the README ----------------------------------------------------
 check: all
 	$(MAKE) --no-print-directory spec-lint vectors-lint fuzz-dicts-lint unit unit-asan python-tests \
-	    vectors-check vectors-check-asan cli-tests interop-tests docs fuzz-replay fuzz-afl-build \
-	    fuzz-smoke
+	    vectors-check vectors-check-asan cli-tests interop-tests conformance-suite docs fuzz-replay \
+	    fuzz-afl-build fuzz-smoke
 	@mkdir -p $(REPORTS)
 	$(PYTHON) tools/trace.py --quiet --json $(REPORTS)/trace.json
 	@echo "make check: all passed"
@@ -283,15 +283,20 @@ check: all
 SUITE := cd conformance && $(PYTHON) -m zwire_conformance -q
 LIBZMQ_BASELINE := baselines/libzmq-4.3.4.json
 
-conformance: all
+conformance-suite: $(BUILD)/bin/zwire
 	@mkdir -p $(REPORTS)
-	$(MAKE) --no-print-directory vectors-check
 	$(SUITE) --implementation zwire > /dev/null; s=$$?; \
 	  [ $$s -eq 0 ] || { echo "conformance: the reference peer has FAIL or harness errors (exit $$s)"; \
 	                      cat $(CURDIR)/$(REPORTS)/zwire/summary.md; exit 1; }
 	$(SUITE) --implementation libzmq --baseline $(LIBZMQ_BASELINE) > /dev/null; s=$$?; \
 	  [ $$s -eq 0 ] || { echo "conformance: libzmq fails cases its baseline does not list (exit $$s)"; \
 	                      cat $(CURDIR)/$(REPORTS)/libzmq/summary.md; exit 1; }
+	cd conformance && $(PYTHON) -m zwire_conformance.results $(CURDIR)/$(REPORTS)/libzmq/report.json \
+	    $(LIBZMQ_BASELINE) $(CURDIR)/$(REPORTS)/libzmq/results.md
+
+conformance: all
+	@mkdir -p $(REPORTS)
+	$(MAKE) --no-print-directory vectors-check conformance-suite
 	@$(PYTHON) tools/conformance_summary.py --vectors $(REPORTS)/vectors.json \
 	    --suite $(REPORTS)/zwire --suite $(REPORTS)/libzmq
 

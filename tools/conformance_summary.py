@@ -74,12 +74,34 @@ def suite_matrix(directories):
     ids = sorted(set().union(*verdicts))
     differing = [i for i in ids if any(v.get(i, "PASS") != "PASS" for v in verdicts)]
     if differing:
-        lines += ["", "cases not passed by every implementation:",
+        lines += ["", "cases not passed by every implementation (a family of cases with the same"
+                  " verdicts is one row):",
                   "%-58s" % "case" + "".join(n.rjust(width) for n in names)]
-        for i in differing:
-            lines.append("%-58s" % i + "".join(SHORT.get(v.get(i, "-"), "-").rjust(width)
-                                               for v in verdicts))
+        for label, row in grouped(differing, verdicts):
+            lines.append("%-58s" % label + "".join(SHORT.get(v, "-").rjust(width) for v in row))
     return lines
+
+
+def grouped(ids, verdicts):
+    """(label, verdicts) rows: consecutive cases of one family (one slug in both roles, or
+    the members of one group such as the 121 socket-type pairs) with the same verdicts
+    everywhere collapse into one row."""
+    rows = []
+    for case_id in ids:
+        row = tuple(v.get(case_id, "-") for v in verdicts)
+        slug = case_id.split("@")[0]
+        # zmtp.<area>.<group>.<member> collapses by group; a plain slug only by role
+        family = slug.rsplit(".", 1)[0] if slug.count(".") >= 3 else slug
+        if rows and rows[-1][0] == family and rows[-1][1] == row:
+            rows[-1][2].append(case_id)
+        else:
+            rows.append([family, row, [case_id]])
+    def label(family, ids_):
+        if len(ids_) == 1:
+            return ids_[0]
+        return ("%s@* (%d cases)" if family == ids_[0].split("@")[0]
+                else "%s.* (%d cases)") % (family, len(ids_))
+    return [(label(family, ids_), row) for family, row, ids_ in rows]
 
 
 def main():
