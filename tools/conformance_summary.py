@@ -51,6 +51,41 @@ SHORT = {"PASS": "pass", "PASS-NONSTRICT": "nonstrict", "FAIL": "FAIL", "INFO": 
          "UNSUPPORTED": "unsup", "SKIPPED": "skip", "HARNESS-ERROR": "HARNESS"}
 
 
+COLOURS = {"PASS": "#7c7", "PASS-NONSTRICT": "#cd7", "INFO": "#9cf", "FAIL": "#e77",
+           "UNSUPPORTED": "#ccc", "SKIPPED": "#eee", "HARNESS-ERROR": "#c7c"}
+
+
+def write_html_matrix(reports, directories, path):
+    """build/reports/matrix.html: implementations x cases, a cell per verdict, each
+    linking to that implementation's page of the case."""
+    import html
+    names = [r["implementation"]["name"] for r in reports]
+    verdicts = [{c["id"]: c for c in r["cases"]} for r in reports]
+    ids = sorted(set().union(*verdicts))
+    head = "".join("<th>%s</th>" % html.escape(n) for n in names)
+    rows = []
+    for case_id in ids:
+        cells = []
+        for d, v in zip(directories, verdicts):
+            case_ = v.get(case_id)
+            if case_ is None:
+                cells.append("<td>-</td>")
+                continue
+            page = os.path.relpath(os.path.join(d, "cases", case_id.replace("@", "-at-") + ".html"),
+                                   os.path.dirname(path))
+            cells.append("<td style='background:%s'><a href='%s'>%s</a></td>"
+                         % (COLOURS[case_["verdict"]], html.escape(page), case_["verdict"]))
+        title = next(v[case_id]["title"] for v in verdicts if case_id in v)
+        rows.append("<tr><td><code>%s</code></td><td>%s</td>%s</tr>"
+                    % (html.escape(case_id), html.escape(title), "".join(cells)))
+    with open(path, "w") as f:
+        f.write("<!doctype html><html><head><meta charset='utf-8'><title>zwire conformance matrix"
+                "</title><style>body{font-family:sans-serif}td,th{border:1px solid #ccc;"
+                "padding:2px 6px}table{border-collapse:collapse}</style></head><body>"
+                "<h1>zwire conformance: implementations x cases</h1><table><tr><th>case</th>"
+                "<th>what</th>%s</tr>%s</table></body></html>\n" % (head, "\n".join(rows)))
+
+
 def suite_matrix(directories):
     """Lines of the implementations x verdicts table and the cases not passed by all."""
     reports = []
@@ -62,6 +97,8 @@ def suite_matrix(directories):
             return ["", "conformance suite: no report in %s (%s)" % (d, exc)]
     if not reports:
         return []
+    matrix_html = os.path.join(os.path.dirname(os.path.abspath(directories[0])), "matrix.html")
+    write_html_matrix(reports, directories, matrix_html)
     names = [r["implementation"]["name"] for r in reports]
     width = max([12] + [len(n) for n in names]) + 2
     lines = ["", "zwire verdicts — conformance suite (%d cases per implementation)"
@@ -79,6 +116,7 @@ def suite_matrix(directories):
                   "%-58s" % "case" + "".join(n.rjust(width) for n in names)]
         for label, row in grouped(differing, verdicts):
             lines.append("%-58s" % label + "".join(SHORT.get(v, "-").rjust(width) for v in row))
+    lines += ["", "matrix: %s" % matrix_html]
     return lines
 
 
