@@ -8,3 +8,5 @@ from . import heartbeat  # noqa: F401
 from . import sockets  # noqa: F401
 from . import robustness  # noqa: F401
 from . import subscriptions  # noqa: F401
+from . import handshake  # noqa: F401
+from . import zmtp30  # noqa: F401

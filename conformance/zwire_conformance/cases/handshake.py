@@ -1,0 +1,495 @@
+"""The NULL handshake and what 37/ZMTP asks of a connection around it: who plays client and
+server, in which order the two READY commands go, the metadata they carry (a Resource
+among them), the greeting of a peer that sends all 64 octets at once, a socket that binds
+and connects alike and connects before anything listens, and what the wire shows once the
+handshake is over (plain framing, command names in clear).
+
+Roles.  With NULL the binding side is the server and the connecting side the client; the
+client sends READY and waits for the server's, which answers it.  To see the order, the
+suite holds its own READY back: as the server (the implementation connects) until the
+implementation's READY is in; as the client (the implementation binds) for half a second.
+A server that sends READY before it has read the client's keeps the outcome the clause
+asks for (the client gets the server's READY once its own is accepted, and is never kept
+waiting) but not the order its wording ("answers") implies; libzmq 4.3 and the 3.0
+handshake do it.  The case scores that as a lenient alternative: PASS under
+libzmq-compatible, PASS-NONSTRICT under rfc-strict (see server-ready-reply below).
+"""
+
+import random
+import socket
+import time
+
+from .. import wire
+from ..case import Alt, HarnessError, ImplementationSilent, case
+from ..steps import handshake, property_of, settle, their_ready
+from ..verdict import PASS, PASS_NONSTRICT
+
+TYPE = "PULL"
+PEER = "PUSH"
+
+ALPHA = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+RESOURCE_CHARS = ALPHA | frozenset(b"0123456789$-_@.&+")
+
+
+def msg(*frames):
+    """One message's octets: every frame but the last with MORE."""
+    return b"".join(wire.frame(f, more=i < len(frames) - 1) for i, f in enumerate(frames))
+
+
+def endpoint_of(conn):
+    return "tcp://%s:%d" % conn.sock.getpeername()[:2]
+
+
+def link_as(t, role, socket_type, **options):
+    """t.link in a role of the case's choosing (for a case that plays both itself)."""
+    saved = t.role
+    t.role = role
+    try:
+        return t.link(socket_type, **options)
+    finally:
+        t.role = saved
+
+
+def data_frames(conn):
+    return [f for f in conn.inbound.frames() if not f.flags & 0x04]
+
+
+# --- roles and the order of READY ---------------------------------------------------------------
+
+@case("zmtp.handshake.client-ready-first", "handshake",
+      "Connecting, the implementation is the NULL client: READY without waiting for ours, "
+      "then no message until ours is in",
+      ["zmtp31.null.client-ready-first", "zmtp31.null.roles"], roles=("connects",))
+def _(t):
+    handle, conn = t.link("PUSH")
+    conn.send(wire.greeting(), "our greeting; our READY is held back")
+    first = conn.wait_command("READY", 2.0) and not conn.closed_by_peer
+    t.expect("zmtp31.null.client-ready-first", first,
+             "its READY arrives while ours is held back (closed: %s)" % (conn.closed_by_peer,))
+    taken = t.send(handle, [b"early"], 0.3)
+    conn.wait(lambda: conn.inbound.messages(), 0.3)
+    early = conn.inbound.messages()
+    t.note("the application's send before our READY was %s" % ("taken" if taken else "not taken"))
+    t.expect("zmtp31.null.client-ready-first", first and not early and not conn.closed_by_peer,
+             "then it waits for the server's READY: no message before ours (got %r)" % (early,))
+    conn.send(wire.ready("PULL"), "our READY, as the server")
+    if not taken:
+        t.send(handle, [b"early"])
+    conn.wait_messages(1, 2.0)
+    got = conn.inbound.messages()
+    t.expect("zmtp31.null.roles", first and got == [[b"early"]],
+             "the connecting side plays the client: READY first, ours taken as the server's, "
+             "then the message (got %r)" % (got,))
+
+
+@case("zmtp.handshake.server-ready-reply", "handshake",
+      "Bound, the implementation is the NULL server: our READY as the client's is answered "
+      "by its READY",
+      ["zmtp31.null.server-ready-reply", "zmtp31.null.roles"], roles=("binds",))
+def _(t):
+    """The suite, as the client, sends its greeting and holds READY back for 0.5 s, then
+    sends it.  Met: the implementation's READY comes after ours and the connection stays up.
+
+    A READY sent before ours was read is no "answer" in the strict sense: it cannot depend
+    on whether our READY is acceptable.  But the clause's outcome holds (our acceptable
+    READY meets the server's READY, which we, the client, were waiting for; an unacceptable
+    one would still be refused, with ERROR and the close), nothing in 37/ZMTP forbids the
+    server to speak first, the client is never kept waiting, and libzmq 4.3 does this in
+    both roles (rfc-digest section 5.1, item 4).  So it is a lenient alternative: PASS under
+    libzmq-compatible, PASS-NONSTRICT under rfc-strict.  The roles expectation does not
+    depend on it: the binding side took our READY as the client's and the connection went
+    on to carry messages."""
+    handle, conn = t.link(TYPE)
+    conn.send(wire.greeting(), "our greeting; our READY is held back 0.5 s")
+    conn.wait_command("READY", 0.5)
+    early = their_ready(conn) is not None
+    t.note("the implementation sent its READY %s"
+           % ("before ours (without waiting for the client)" if early else "only after ours"))
+    conn.send(wire.ready(PEER), "our READY, as the client")
+    answered = conn.wait_command("READY", 2.0)
+    up = settle(conn)
+    t.expect("zmtp31.null.server-ready-reply", answered and up and not early,
+             "its READY answers ours and the connection stays up (READY: %s, before ours: %s, "
+             "up: %s)" % (answered, early, up),
+             [Alt(answered and up and early, PASS,
+                  "READY sent before ours was read: the client still gets it (libzmq 4.3)",
+                  profiles=["libzmq-compatible"]),
+              Alt(answered and up and early, PASS_NONSTRICT,
+                  "READY sent before ours was read: the client gets it, but not as an answer")])
+    got = None
+    if up:
+        conn.send(wire.frame(b"hello"), "a message")
+        got = t.recv(handle)
+    t.expect("zmtp31.null.roles", answered and got == [b"hello"],
+             "the binding side plays the server: our READY is taken as the client's and our "
+             "message is delivered (got %r)" % (got,))
+
+
+# --- metadata -----------------------------------------------------------------------------------
+
+@case("zmtp.handshake.metadata-exchange", "handshake",
+      "READY carries metadata both ways: the implementation's has properties, and a ROUTER "
+      "routes by the Identity in ours",
+      ["zmtp31.metadata.exchange"])
+def _(t):
+    handle, conn = t.link("ROUTER")
+    extra = wire.prop(b"X-Suite", b"conformance") + wire.prop(b"Platform", b"raw")
+    ready = handshake(conn, "DEALER", identity=b"suite-peer", extra=extra)
+    props = their_ready(conn)
+    t.expect("zmtp31.metadata.exchange", ready and bool(props),
+             "its READY carries metadata, as name-value properties (got %s)"
+             % (sorted(props) if props is not None else "no READY"),
+             [Alt(ready and props == {}, PASS_NONSTRICT,
+                  "READY carries no property: the way is there, but nothing of its metadata "
+                  "to see (sending Socket-Type is only a SHOULD)")])
+    got = None
+    if ready and settle(conn):
+        conn.send(wire.frame(b"hello"), "a message")
+        got = t.recv(handle)
+    t.expect("zmtp31.metadata.exchange", got == [b"suite-peer", b"hello"],
+             "ours reached it: our message comes with the Identity we announced, among other "
+             "properties, as its routing id (got %r)" % (got,))
+    back = None
+    if got:
+        t.send(handle, [b"suite-peer", b"back"])
+        conn.wait_messages(1, 2.0)
+        back = conn.inbound.messages()
+    t.expect("zmtp31.metadata.exchange", back == [[b"back"]],
+             "and a reply addressed to that Identity reaches us (got %r)" % (back,))
+
+
+# Resource values of the grammar: one name, a path, every character class it allows.
+RESOURCES = (b"system/name-service/test", b"a", b"$-_@.&+/AZaz09/x")
+
+
+@case("zmtp.handshake.resource-accepted", "handshake",
+      "A server accepts a Resource it knows nothing of: one name, a path, every allowed "
+      "character",
+      ["zmtp31.resource.accept-all"], roles=("binds",))
+def _(t):
+    handle, conn = t.link(TYPE)
+    endpoint = endpoint_of(conn)
+    for i, resource in enumerate(RESOURCES):
+        if i:
+            conn = t.another_connection(handle, endpoint)
+        conn.send(wire.greeting() + wire.ready(PEER, extra=wire.prop(b"Resource", resource)),
+                  "greeting + READY (PUSH, Resource %r)" % resource)
+        ready = conn.wait_command("READY", 3.0)
+        got = None
+        if ready and settle(conn):
+            conn.send(wire.frame(b"via-%d" % i), "a message")
+            got = t.recv(handle)
+        t.expect("zmtp31.resource.accept-all", got == [b"via-%d" % i],
+                 "Resource %r: READY comes back and a message is delivered (got %r)"
+                 % (resource, got))
+
+
+@case("zmtp.handshake.resource-grammar", "handshake",
+      "Any Resource in the implementation's READY is names of ALPHA DIGIT $ - _ @ . & + "
+      "separated by '/'",
+      ["zmtp31.resource.grammar"], roles=("connects",))
+def _(t):
+    """The rule binds the sender, so the case looks at what the implementation sends.  It
+    asks the implementation to connect to an endpoint with a path (the RFC's example), which
+    a peer that implements Resource turns into one; one that does not refuses the endpoint
+    and connects plainly.  A READY without Resource keeps the rule (noted)."""
+    handle = t.socket(TYPE)
+    listener = wire.RawListener(t.clock, t.transcript)
+    t.listeners.append(listener)
+    path = "system/name-service/test"
+    reply = t.adapter.request("connect", socket=handle, endpoint=listener.endpoint + "/" + path)
+    with_path = bool(reply.get("ok"))
+    if not with_path:
+        t.note("an endpoint with a path was refused (%s): connecting plainly" % reply.get("error"))
+        t.connect(handle, listener.endpoint)
+    conn = listener.accept(3.0)
+    if conn is None:
+        raise ImplementationSilent("the implementation did not connect")
+    t.connections.append(conn)
+    handshake(conn, PEER)
+    props = their_ready(conn)
+    if props is None:
+        raise ImplementationSilent("the implementation sent no READY")
+    value = property_of(props, "Resource")
+    names = value.split(b"/") if value is not None else []
+    t.note("its READY %s" % ("has Resource %r" % value if value is not None
+                             else "has no Resource: the rule has nothing to bind"))
+    t.expect("zmtp31.resource.grammar",
+             value is None or all(n and set(n) <= RESOURCE_CHARS for n in names),
+             "no Resource, or one or more non-empty names of ALPHA DIGIT $ - _ @ . & + "
+             "separated by '/' (got %r)" % (value,))
+
+
+# --- sockets: bind and connect, connect before the endpoint exists ------------------------------
+
+def exchange(t, socket_type, handle, conn):
+    """One message each way the type allows, after the handshake; (ok, what happened)."""
+    partner = PARTNERS[socket_type]
+    if not handshake(conn, partner) or not settle(conn):
+        return False, "no handshake"
+    if socket_type in ("PUSH", "PUB", "XPUB", "DEALER", "PAIR", "REQ"):
+        if socket_type in ("PUB", "XPUB"):
+            conn.send(wire.command(b"SUBSCRIBE", b""), "SUBSCRIBE ''")
+            settle(conn)
+            if socket_type == "XPUB" and t.recv(handle) != [b"\x01"]:
+                return False, "XPUB did not hand over the subscription"
+        t.send(handle, [b"out"])
+        conn.wait_messages(1)
+        sent = conn.inbound.messages()
+        want = [[b"", b"out"]] if socket_type == "REQ" else [[b"out"]]
+        if sent != want:
+            return False, "sent %r" % (sent,)
+        if socket_type in ("PUSH", "PUB", "XPUB"):
+            return True, "sent %r" % (sent,)
+    if socket_type in ("SUB", "XSUB"):
+        if socket_type == "SUB":
+            t.subscribe(handle, b"")
+        else:
+            t.send(handle, [b"\x01"])
+        conn.wait_command("SUBSCRIBE")
+        settle(conn)
+    inbound = {"REQ": msg(b"", b"in"), "REP": msg(b"", b"in"), "ROUTER": msg(b"in")}
+    conn.send(inbound.get(socket_type, msg(b"in")), "a message 'in'")
+    got = t.recv(handle)
+    want = [b"in"]
+    if socket_type == "ROUTER":
+        ok = got is not None and len(got) == 2 and got[1] == b"in"
+        if ok:
+            t.send(handle, [got[0], b"back"])
+    else:
+        ok = got == want
+        if ok and socket_type == "REP":
+            t.send(handle, [b"back"])
+    if not ok:
+        return False, "delivered %r" % (got,)
+    if socket_type in ("ROUTER", "REP"):
+        conn.wait_messages(1)
+        back = conn.inbound.messages()
+        want_back = [[b"", b"back"]] if socket_type == "REP" else [[b"back"]]
+        if back != want_back:
+            return False, "replied %r" % (back,)
+    return True, "exchanged"
+
+
+PARTNERS = {"PAIR": "PAIR", "PUB": "SUB", "XPUB": "SUB", "SUB": "PUB", "XSUB": "PUB",
+            "REQ": "REP", "REP": "REQ", "DEALER": "ROUTER", "ROUTER": "DEALER",
+            "PUSH": "PULL", "PULL": "PUSH"}
+
+
+def bind_and_connect_case(socket_type):
+    @case("zmtp.handshake.bind-and-connect.%s" % socket_type, "handshake",
+          "A %s works bound and connecting: a handshake and a message exchange each way"
+          % socket_type,
+          ["zmtp31.socket.bind-and-connect"], roles=None,
+          needs={"socketTypes": [socket_type]})
+    def _(t):
+        roles = t.adapter.capabilities.get("roles", ["bind", "connect"])
+        if "bind" not in roles or "connect" not in roles:
+            t.unsupported("the adapter does not declare both roles")
+        for role in ("binds", "connects"):
+            handle, conn = link_as(t, role, socket_type)
+            conn.label = "conn%d" % len(t.connections)     # the listener's count restarts
+            ok, what = exchange(t, socket_type, handle, conn)
+            t.expect("zmtp31.socket.bind-and-connect", ok,
+                     "%s, when the implementation %s: %s"
+                     % (socket_type, "binds" if role == "binds" else "connects", what))
+
+
+for _type in PARTNERS:
+    bind_and_connect_case(_type)
+
+
+def unused_port():
+    """A free port below the ephemeral range, where nothing listens: connecting to it is
+    refused, and no outgoing connection can take it as its own port (a connection from an
+    ephemeral port to itself would succeed: the TCP self-connect)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    for _ in range(50):
+        port = random.randrange(10000, max(low, 10001))
+        probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            probe.bind(("127.0.0.1", port))     # bound, never listening
+            return port
+        except OSError:
+            continue
+        finally:
+            probe.close()
+    raise HarnessError("no free port below %d" % low)
+
+
+class PortListener(wire.RawListener):
+    """A RawListener on a port chosen beforehand."""
+
+    def __init__(self, clock, transcript, port):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port))
+        self.sock.listen(16)
+        self.clock = clock
+        self.transcript = transcript
+        self.accepted = 0
+        self.endpoint = "tcp://127.0.0.1:%d" % port
+
+
+@case("zmtp.handshake.async-connect", "handshake",
+      "Connecting to a port where nothing listens yet succeeds at once; the connection is "
+      "made when a listener appears",
+      ["zmtp31.socket.async-connect"], roles=("connects",))
+def _(t):
+    handle = t.socket("PUSH", reconnectIvl=50)
+    port = unused_port()
+    endpoint = "tcp://127.0.0.1:%d" % port
+    started = time.monotonic()
+    reply = t.adapter.request("connect", socket=handle, endpoint=endpoint)
+    took = time.monotonic() - started
+    t.expect("zmtp31.socket.async-connect", bool(reply.get("ok")),
+             "connect to %s, where nothing listens, succeeds (%s, %.0f ms)"
+             % (endpoint, "ok" if reply.get("ok") else reply.get("error"), took * 1000))
+    time.sleep(0.3 * t.clock.multiplier)    # a few refused attempts (reconnectIvl 50 ms)
+    listener = PortListener(t.clock, t.transcript, port)
+    t.listeners.append(listener)
+    conn = listener.accept(3.0)
+    if conn is not None:
+        t.connections.append(conn)
+    t.expect("zmtp31.socket.async-connect", conn is not None,
+             "once a listener is there, the implementation connects within 3 s")
+    ok = conn is not None and handshake(conn, "PULL")
+    if ok:
+        t.send(handle, [b"late"])
+        conn.wait_messages(1)
+    got = conn.inbound.messages() if conn is not None else None
+    t.expect("zmtp31.socket.async-connect", ok and got == [[b"late"]],
+             "the handshake completes and a message goes through (got %r)" % (got,))
+
+
+# --- what the wire shows: plain framing, command names in clear ---------------------------------
+
+SENT = [b"", b"short", bytes(range(256)) * 2, b"end"]
+
+
+@case("zmtp.handshake.clear-text-framing", "handshake",
+      "On a NULL connection messages travel in the plain framing, unchanged, both ways",
+      ["zmtp31.wire.clear-text-framing"])
+def _(t):
+    """Four frames (empty, short, 512 octets, short) each way: what the implementation
+    sends decodes as ordinary data frames, MORE on all but the last, the bodies exactly the
+    application's octets and nothing around them; what we send in that framing is
+    delivered as it was."""
+    handle, conn = t.link("PAIR")
+    if not handshake(conn, "PAIR"):
+        raise ImplementationSilent("the PAIR socket sent no READY")
+    settle(conn)
+    t.send(handle, SENT)
+    conn.wait_messages(1)
+    frames = data_frames(conn)
+    seen = [(f.flags, bytes(f.body)) for f in frames]
+    plain = (len(frames) == len(SENT)
+             and all(f.flags & ~0x02 == (0x01 if i < len(SENT) - 1 else 0x00)
+                     for i, f in enumerate(frames))
+             and [bytes(f.body) for f in frames] == SENT
+             and all(f.size == len(f.body) for f in frames))
+    t.expect("zmtp31.wire.clear-text-framing", plain,
+             "4 data frames: flags MORE (and LONG for 512 octets) then none, bodies as sent "
+             "(got flags %s, sizes %s)" % ([hex(f) for f, _ in seen], [len(b) for _, b in seen]))
+    conn.send(msg(*SENT), "the same four frames, plain framing")
+    got = t.recv(handle)
+    t.expect("zmtp31.wire.clear-text-framing", got == SENT,
+             "our plainly framed message is delivered frame for frame (got %s)"
+             % ([len(b) for b in got] if got else got,))
+
+
+@case("zmtp.handshake.command-names-in-clear", "handshake",
+      "Every command the implementation sends (READY, SUBSCRIBE, CANCEL, PONG, PING, ERROR) "
+      "has its name in clear, in printable ALPHA",
+      ["zmtp31.wire.command-names-visible"])
+def _(t):
+    """A SUB is made to send what it can: READY, SUBSCRIBE and CANCEL (the application
+    subscribes, then unsubscribes), PONG (our PING), PING (heartbeatIvl 100 ms, when the
+    adapter offers it) and, in the binds role, ERROR (a second peer announcing SUB)."""
+    options = {}
+    if t.adapter.capabilities.get("heartbeat") and "heartbeatIvl" in \
+            t.adapter.capabilities.get("options", []):
+        options["heartbeatIvl"] = 100
+    handle, conn = t.link("SUB", **options)
+    if not handshake(conn, "PUB"):
+        raise ImplementationSilent("the SUB socket sent no READY")
+    t.subscribe(handle, b"news")
+    conn.wait_command("SUBSCRIBE")
+    t.subscribe(handle, b"news", subscribe=False)
+    conn.wait_command("CANCEL")
+    conn.send(wire.ping(0, b"names"), "PING 'names'")
+    conn.wait_command("PONG")
+    if options:
+        conn.wait_command("PING", 1.0)
+    conns = [conn]
+    if t.role == "binds":
+        other = t.another_connection(handle, endpoint_of(conn))
+        other.send(wire.greeting() + wire.ready("SUB"), "greeting + READY (SUB against SUB)")
+        other.wait_closed(2.0)
+        conns.append(other)
+    seen, bad = [], []
+    for c in conns:
+        for f in c.inbound.frames():
+            if not f.flags & 0x04:
+                continue
+            body = bytes(f.body)
+            name = body[1:1 + body[0]] if body else b""
+            seen.append(name.decode("latin-1"))
+            if not (body and body[0] and len(body) > body[0] and set(name) <= ALPHA):
+                bad.append(body[:16].hex())
+    t.note("commands seen: %s" % ", ".join(sorted(set(seen))))
+    t.expect("zmtp31.wire.command-names-visible", len(seen) >= 4 and not bad,
+             "%d commands, every name 1..255 ALPHA octets in clear (%s)"
+             % (len(seen), "bad: %s" % bad if bad else ", ".join(seen)))
+
+
+# --- a peer that sends its whole greeting at once -----------------------------------------------
+
+@case("zmtp.handshake.full-greeting-at-once", "handshake",
+      "A peer that sends all 64 greeting octets at once gets 64 back and completes the "
+      "handshake",
+      ["zmtp31.version.full-greeting-strict"])
+def _(t):
+    handle, conn = t.link(TYPE)
+    conn.wait(lambda: len(conn.inbound.data) >= 64, 0.3)
+    first = len(conn.inbound.data)
+    t.expect("zmtp31.version.full-greeting-strict", first >= 64,
+             "a non-detecting peer sends all 64 octets before reading ours (sent %d)" % first,
+             [Alt(first in (10, 11), PASS,
+                  "a detecting peer first sends 10 or 11 octets: the rule is not its own")])
+    conn.send(wire.greeting(), "all 64 octets of our greeting in one write")
+    whole = conn.wait(lambda: len(conn.inbound.data) >= 64, 2.0)
+    t.expect("zmtp31.version.full-greeting-strict", whole and conn.inbound.greeting is not None,
+             "64 greeting octets come back, as a strict peer expects")
+    conn.send(wire.ready(PEER), "READY (PUSH)")
+    ready = conn.wait_command("READY", 3.0) and settle(conn)
+    got = None
+    if ready:
+        conn.send(wire.frame(b"strict"), "a message")
+        got = t.recv(handle)
+    t.expect("zmtp31.version.full-greeting-strict", got == [b"strict"],
+             "the handshake completes and a message is delivered (got %r)" % (got,))
+
+
+@case("zmtp.handshake.greeting-64-before-ready", "handshake",
+      "The implementation reads all 64 octets of our greeting before READY: 63 are not "
+      "enough",
+      ["zmtp31.version.full-greeting-strict"])
+def _(t):
+    """The other half of the strict rule: a 3.x greeting is 64 octets and the implementation
+    expects them all, whether it sent its own at once or detected our version first: with
+    63 octets in, it has no greeting to answer with READY."""
+    handle, conn = t.link(TYPE)
+    greeting = wire.greeting()
+    conn.send(greeting[:63], "63 octets of our greeting")
+    early = conn.wait_command("READY", 0.5)
+    t.expect("zmtp31.version.full-greeting-strict", not early and not conn.closed_by_peer,
+             "no READY while the 64th octet is missing (READY: %s, closed: %s)"
+             % (early, conn.closed_by_peer))
+    conn.send(greeting[63:] + wire.ready(PEER), "the 64th octet, then READY (PUSH)")
+    t.expect("zmtp31.version.full-greeting-strict", conn.wait_command("READY", 3.0),
+             "READY follows once the greeting is whole")
