@@ -148,7 +148,7 @@ def case_page(r):
             "<h2>Clauses</h2><table>%s</table><h2>Expectations</h2><table><tr><th>clause</th>"
             "<th>expected</th><th>outcome</th><th>verdict</th></tr>%s</table>"
             "<h2>How the connections ended</h2><pre>%s</pre>"
-            "<h2>What the implementation sent, decoded</h2><pre>%s</pre>"
+            "<h2>Both directions, decoded frame by frame</h2><pre>%s</pre>"
             "<h2>Transcript (-> suite to implementation, <- back)</h2><pre>%s</pre>"
             "<h2>Replay</h2><pre>%s</pre><h2>Adapter log</h2><pre>%s</pre>"
             % (html.escape(r["id"]), html.escape(r["title"]), COLOURS[r["verdict"]], r["verdict"],

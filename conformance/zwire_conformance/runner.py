@@ -10,6 +10,7 @@ import traceback
 from . import verdict as V
 from .adapter import Adapter, AdapterError, Unsupported
 from .case import CaseRun, HarnessError, ImplementationSilent
+from .wire import InboundStream
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -117,8 +118,16 @@ def run_case(case_, adapter_command, registry, profile, clock, baseline):
 
 
 def _decoded(conn):
-    """What the implementation sent on one connection, decoded frame by frame."""
-    inbound = conn.inbound
-    return {"conn": conn.label, "greeting": inbound.greeting, "detected": inbound.detected,
-            "frames": [f.as_report() for f in inbound.frames(complete_only=False)],
-            "error": inbound.error}
+    """Both directions of one connection, decoded frame by frame: what the implementation
+    sent (decoded as it arrived) and what the suite sent (decoded now, from its octets,
+    with the same codec: a case that sends malformed octets shows where they break)."""
+    ours = InboundStream()
+    ours.push(bytes(conn.sent))
+    return {"conn": conn.label, "fromImplementation": _stream_report(conn.inbound),
+            "fromSuite": _stream_report(ours)}
+
+
+def _stream_report(stream):
+    return {"greeting": stream.greeting, "detected": stream.detected,
+            "frames": [f.as_report() for f in stream.frames(complete_only=False)],
+            "error": stream.error}
