@@ -89,19 +89,22 @@ def main(argv=None):
         if not caught:
             mutated = run_suite(directory, name, None, args.timeout_multiplier)
             caught, scope = killers(clean, mutated), "the whole suite"
+        by_fail = any(k["after"] == "FAIL" for k in caught)
         results.append({"fault": name, "breaks": clause, "caught": bool(caught),
-                        "scope": scope, "killedBy": caught})
-        print("mutation: %-26s %s by %d case(s) of %s" % (
-            name, "caught" if caught else "NOT CAUGHT", len(caught), scope))
+                        "caughtByFail": by_fail, "scope": scope, "killedBy": caught})
+        print("mutation: %-26s %s by %d case(s) of %s%s" % (
+            name, "caught" if caught else "NOT CAUGHT", len(caught), scope,
+            "" if by_fail or not caught else " (PASS-NONSTRICT under --strict: the clause is a SHOULD)"))
     score = sum(r["caught"] for r in results)
     out = {"format": "zwire-mutation", "version": 1, "faults": len(results), "caught": score,
+           "caughtByFail": sum(r["caughtByFail"] for r in results),
            "faultFreeFails": clean_fails, "results": results}
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")
-    print("mutation: %d/%d faults caught; fault-free peer: %d FAIL; report %s"
-          % (score, len(results), len(clean_fails), args.out))
+    print("mutation: %d/%d faults caught (%d by a FAIL); fault-free peer: %d FAIL; report %s"
+          % (score, len(results), out["caughtByFail"], len(clean_fails), args.out))
     return 0 if score == len(results) and not clean_fails else 1
 
 
