@@ -65,7 +65,7 @@ OBJ_CORE   := $(call core_objs,$(BUILD)/obj)
 ASAN_CORE  := $(call core_objs,$(BUILD)/asan)
 
 .PHONY: all help deps check conformance unit unit-asan vectors vectors-check vectors-lint \
-        spec-lint trace python-tests interop-tests cli-tests mutation conformance-suite fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
+        spec-lint trace python-tests interop-tests cli-tests mutation conformance-suite bench-codec fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
         fuzz-dicts-lint \
         fuzz-seeds docs clean ragel-version
 
@@ -299,6 +299,12 @@ conformance: all
 	$(MAKE) --no-print-directory vectors-check conformance-suite
 	@$(PYTHON) tools/conformance_summary.py --vectors $(REPORTS)/vectors.json \
 	    --suite $(REPORTS)/zwire --suite $(REPORTS)/libzmq
+
+# --- benchmarks (never part of make check: timings are reported, not asserted) ---
+bench-codec: $(BUILD)/bin/zwire
+	@mkdir -p $(REPORTS)
+	$(BUILD)/bin/zwire bench codec --json > $(REPORTS)/bench-codec.jsonl
+	$(BUILD)/bin/zwire bench codec
 
 # Every deliberate fault of the reference peer must be caught by the suite.
 mutation: $(BUILD)/bin/zwire

@@ -21,6 +21,7 @@ typedef struct {
 static const subcommand subcommands[] = {
     { "decode", "decode one direction of a ZMTP byte stream, line by line", zw_cli_decode },
     { "peer", "open a socket of any type, bind or connect it, send, receive, echo", zw_cli_peer },
+    { "bench", "measure the codecs against memcpy (zwire bench codec)", zw_cli_bench },
     { "adapter", "the reference stack behind the conformance suite's adapter contract",
       zw_cli_adapter },
 };

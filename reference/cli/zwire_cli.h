@@ -34,6 +34,7 @@ enum {
 
 int zw_cli_decode (int argc, char **argv);      /* decode.c */
 int zw_cli_peer (int argc, char **argv);        /* peer.c, peer_control.c */
+int zw_cli_bench (int argc, char **argv);       /* bench.c */
 int zw_cli_adapter (int argc, char **argv);     /* adapter.c */
 
 /* peer --control: obeys JSON-line commands for one socket (peer_control.c). */
