@@ -65,7 +65,7 @@ OBJ_CORE   := $(call core_objs,$(BUILD)/obj)
 ASAN_CORE  := $(call core_objs,$(BUILD)/asan)
 
 .PHONY: all help deps check conformance unit unit-asan vectors vectors-check vectors-lint \
-        spec-lint trace python-tests interop-tests cli-tests mutation conformance-suite bench-codec fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
+        spec-lint trace python-tests interop-tests cli-tests mutation conformance-suite bench bench-codec fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
         fuzz-dicts-lint \
         fuzz-seeds docs clean ragel-version
 
@@ -76,6 +76,7 @@ help:
 	@echo "make                 build the codecs, zwire, the vector runner, the tests"
 	@echo "make conformance     build; vectors through both codecs; the suite against zwire and libzmq; the matrix"
 	@echo "make mutation        the suite against each deliberate fault of the reference peer"
+	@echo "make bench           codec and messaging benchmarks against memcpy, libzmq and raw sockets"
 	@echo "make check           every test: C (plain and ASan+UBSan), Python, lints, vectors, fuzz"
 	@echo "make vectors-check   vectors through the C and the Python codec, in many chunkings"
 	@echo "make vectors-lint    schema and semantic lint of vectors/"
@@ -301,6 +302,10 @@ conformance: all
 	    --suite $(REPORTS)/zwire --suite $(REPORTS)/libzmq
 
 # --- benchmarks (never part of make check: timings are reported, not asserted) ---
+# make bench: the codec against memcpy, then messaging against libzmq and the raw
+# socket limit (reference/bench/README.md); build/reports/bench-*.json.
+bench: bench-codec bench-messaging
+
 bench-codec: $(BUILD)/bin/zwire
 	@mkdir -p $(REPORTS)
 	$(BUILD)/bin/zwire bench codec --json > $(REPORTS)/bench-codec.jsonl
@@ -330,3 +335,4 @@ docs: ragel-version
 
 clean:
 	rm -rf $(BUILD)
+include reference/bench/Makefile.inc

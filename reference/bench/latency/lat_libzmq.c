@@ -1,0 +1,131 @@
+/*  lat_libzmq.c — request-reply round-trip latency of libzmq (4.3), the
+    yardstick for lat_zwire.c.
+
+      lat-libzmq --transport tcp|ipc --size N --count M [--warmup W]
+                 [--role both | --only rep|req --endpoint EP ...]   (bench_opts.h)
+
+    The same set-up as lat_zwire.c: two processes (fork, bench_pair.h),
+    each with its own context (so its own I/O thread); a REP in the child
+    binds and echoes each request (zmq_msg_recv, then zmq_msg_send of the
+    same message: no copy); a REQ in the parent connects, makes W untimed
+    round trips, then M timed ones, each from zmq_send (which copies the
+    payload, as zw_msg_add does) to the return of zmq_msg_recv with the
+    reply.  The requester prints the percentiles (bench_report.h).  */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+#include "bench_opts.h"
+#include "bench_pair.h"
+#include "bench_report.h"
+
+static void *
+open_socket (void **ctx, int type)
+{
+    *ctx = zmq_ctx_new ();
+    if (!*ctx) {
+        fprintf (stderr, "zmq_ctx_new: %s\n", zmq_strerror (errno));
+        return NULL;
+    }
+    void *socket = zmq_socket (*ctx, type);
+    int linger = -1;
+    if (!socket || zmq_setsockopt (socket, ZMQ_LINGER, &linger, sizeof linger)) {
+        fprintf (stderr, "zmq_socket: %s\n", zmq_strerror (errno));
+        if (socket)
+            zmq_close (socket);
+        zmq_ctx_term (*ctx);
+        return NULL;
+    }
+    return socket;
+}
+
+static void
+close_socket (void *ctx, void *socket)
+{
+    zmq_close (socket);
+    zmq_ctx_term (ctx);
+}
+
+static int
+replier (const bench_opts *opts, const char *endpoint, int endpoint_fd)
+{
+    void *ctx;
+    void *socket = open_socket (&ctx, ZMQ_REP);
+    if (!socket)
+        return 1;
+    char bound[256];
+    size_t bound_size = sizeof bound;
+    if (zmq_bind (socket, endpoint)
+    ||  zmq_getsockopt (socket, ZMQ_LAST_ENDPOINT, bound, &bound_size)) {
+        fprintf (stderr, "zmq_bind %s: %s\n", endpoint, zmq_strerror (errno));
+        close_socket (ctx, socket);
+        return 1;
+    }
+    bench_announce (opts, endpoint_fd, bound);
+    zmq_msg_t msg;
+    zmq_msg_init (&msg);
+    int rc = 0;
+    for (uint64_t i = 0; rc == 0 && i < opts->warmup + opts->count; i++)
+        if (zmq_msg_recv (&msg, socket, 0) < 0 || zmq_msg_send (&msg, socket, 0) < 0) {
+            fprintf (stderr, "replier: %s\n", zmq_strerror (errno));
+            rc = 1;
+        }
+    zmq_msg_close (&msg);
+    close_socket (ctx, socket);
+    bench_forget_endpoint (bound);
+    return rc;
+}
+
+static int
+requester (const bench_opts *opts, const char *endpoint)
+{
+    void *ctx;
+    void *socket = open_socket (&ctx, ZMQ_REQ);
+    if (!socket)
+        return 1;
+    uint8_t *payload = malloc (opts->size ? opts->size : 1);
+    uint64_t *samples = malloc (opts->count * sizeof *samples);
+    if (!payload || !samples || zmq_connect (socket, endpoint)) {
+        fprintf (stderr, "zmq_connect %s: %s\n", endpoint, zmq_strerror (errno));
+        free (payload);
+        free (samples);
+        close_socket (ctx, socket);
+        return 1;
+    }
+    memset (payload, 'z', opts->size);
+    zmq_msg_t msg;
+    zmq_msg_init (&msg);
+    int rc = 0;
+    for (uint64_t i = 0; rc == 0 && i < opts->warmup + opts->count; i++) {
+        uint64_t start = bench_now_ns ();
+        if (zmq_send (socket, payload, opts->size, 0) < 0 || zmq_msg_recv (&msg, socket, 0) < 0) {
+            fprintf (stderr, "requester: %s\n", zmq_strerror (errno));
+            rc = 1;
+            break;
+        }
+        uint64_t end = bench_now_ns ();
+        if (zmq_msg_size (&msg) != opts->size || zmq_msg_more (&msg)) {
+            fprintf (stderr, "%s: a reply of the wrong shape arrived\n", opts->program);
+            rc = 1;
+        }
+        if (i >= opts->warmup)
+            samples[i - opts->warmup] = end - start;
+    }
+    zmq_msg_close (&msg);
+    if (rc == 0)
+        bench_report_latency (opts, "libzmq", samples, (size_t) opts->count);
+    free (payload);
+    free (samples);
+    close_socket (ctx, socket);
+    return rc;
+}
+
+int
+main (int argc, char **argv)
+{
+    bench_opts opts;
+    bench_opts_parse (&opts, BENCH_KIND_LATENCY, argc, argv);
+    return bench_run (&opts, replier, requester);
+}

@@ -1,0 +1,142 @@
+/*  tp_libzmq.c — message throughput of libzmq (4.3), the yardstick for zwire.
+
+      tp-libzmq --pattern push-pull|dealer-dealer --transport tcp|ipc --size N --count M
+                [--role both | --only recv|send --endpoint EP ...]   (bench_opts.h)
+
+    The same set-up as tp_zwire.c so that the figures compare: two
+    processes (fork, bench_pair.h), not two threads of one context; each
+    process has its own context and so libzmq's usual threads (the
+    application's and one I/O thread).  The receiver (PULL or DEALER)
+    binds in the child, the sender (PUSH or DEALER) connects from the
+    parent.  The sender sends from its own buffer with zmq_send (libzmq
+    copies the payload into a message, as zw_msg_add does); the receiver
+    takes each message with zmq_msg_recv (no copy, as zw_recv), checks its
+    size and closes it.  High-water marks --hwm on both sides, linger
+    without limit on the sender, which moreover closes only once the
+    receiver has finished (bench_await_server): over ipc libzmq 4.3 may
+    drop the tail of a queue at close despite its linger
+    (zeromq/libzmq#4660).  */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+#include "bench_opts.h"
+#include "bench_pair.h"
+#include "bench_report.h"
+
+static void *
+open_socket (const bench_opts *opts, void **ctx, int sending)
+{
+    *ctx = zmq_ctx_new ();
+    if (!*ctx) {
+        fprintf (stderr, "zmq_ctx_new: %s\n", zmq_strerror (errno));
+        return NULL;
+    }
+    int dealer = strcmp (opts->pattern, "dealer-dealer") == 0;
+    void *socket = zmq_socket (*ctx, dealer ? ZMQ_DEALER : sending ? ZMQ_PUSH : ZMQ_PULL);
+    int hwm = opts->hwm, linger = sending ? -1 : 0;
+    if (!socket
+    ||  zmq_setsockopt (socket, ZMQ_SNDHWM, &hwm, sizeof hwm)
+    ||  zmq_setsockopt (socket, ZMQ_RCVHWM, &hwm, sizeof hwm)
+    ||  zmq_setsockopt (socket, ZMQ_LINGER, &linger, sizeof linger)) {
+        fprintf (stderr, "zmq_socket: %s\n", zmq_strerror (errno));
+        if (socket)
+            zmq_close (socket);
+        zmq_ctx_term (*ctx);
+        return NULL;
+    }
+    return socket;
+}
+
+static void
+close_socket (void *ctx, void *socket)
+{
+    zmq_close (socket);
+    zmq_ctx_term (ctx);
+}
+
+static int
+receive_one (const bench_opts *opts, void *socket, zmq_msg_t *msg)
+{
+    if (zmq_msg_recv (msg, socket, 0) < 0) {
+        fprintf (stderr, "zmq_msg_recv: %s\n", zmq_strerror (errno));
+        return -1;
+    }
+    if (zmq_msg_size (msg) != opts->size || zmq_msg_more (msg)) {
+        fprintf (stderr, "%s: a message of the wrong shape arrived\n", opts->program);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+receiver (const bench_opts *opts, const char *endpoint, int endpoint_fd)
+{
+    void *ctx;
+    void *socket = open_socket (opts, &ctx, 0);
+    if (!socket)
+        return 1;
+    char bound[256];
+    size_t bound_size = sizeof bound;
+    if (zmq_bind (socket, endpoint)
+    ||  zmq_getsockopt (socket, ZMQ_LAST_ENDPOINT, bound, &bound_size)) {
+        fprintf (stderr, "zmq_bind %s: %s\n", endpoint, zmq_strerror (errno));
+        close_socket (ctx, socket);
+        return 1;
+    }
+    bench_announce (opts, endpoint_fd, bound);
+    zmq_msg_t msg;
+    zmq_msg_init (&msg);
+    int rc = receive_one (opts, socket, &msg);
+    uint64_t start = bench_now_ns ();
+    for (uint64_t i = 1; rc == 0 && i < opts->count; i++)
+        rc = receive_one (opts, socket, &msg);
+    uint64_t elapsed = bench_now_ns () - start;
+    zmq_msg_close (&msg);
+    if (rc == 0) {
+        char label[64];
+        bench_report_throughput (opts, bench_impl_label (opts, "libzmq", label, sizeof label),
+                                 opts->pattern, (double) (opts->count - 1), elapsed);
+    }
+    close_socket (ctx, socket);
+    bench_forget_endpoint (bound);
+    return rc ? 1 : 0;
+}
+
+static int
+sender (const bench_opts *opts, const char *endpoint)
+{
+    void *ctx;
+    void *socket = open_socket (opts, &ctx, 1);
+    if (!socket)
+        return 1;
+    uint8_t *payload = malloc (opts->size ? opts->size : 1);
+    if (!payload || zmq_connect (socket, endpoint)) {
+        fprintf (stderr, "zmq_connect %s: %s\n", endpoint, payload ? zmq_strerror (errno) : "no memory");
+        free (payload);
+        close_socket (ctx, socket);
+        return 1;
+    }
+    memset (payload, 'z', opts->size);
+    int rc = 0;
+    for (uint64_t i = 0; rc == 0 && i < opts->count; i++)
+        if (zmq_send (socket, payload, opts->size, 0) < 0) {
+            fprintf (stderr, "zmq_send: %s\n", zmq_strerror (errno));
+            rc = 1;
+        }
+    free (payload);
+    if (rc == 0)
+        bench_await_server ();      /* libzmq's linger may lose the tail over ipc */
+    close_socket (ctx, socket);
+    return rc;
+}
+
+int
+main (int argc, char **argv)
+{
+    bench_opts opts;
+    bench_opts_parse (&opts, BENCH_KIND_THROUGHPUT, argc, argv);
+    return bench_run (&opts, receiver, sender);
+}
