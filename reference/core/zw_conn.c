@@ -90,7 +90,13 @@ zw_conn_rewatch (zw_conn *conn)
             events |= ZW_IO_WRITE;
     }
     if (events != conn->watching) {
-        zw_loop_watch (conn->socket->ctx->loop, conn->fd, events, on_io, conn);
+        /* Nothing to wait for (reading paused at rcvhwm, nothing to write): leave the
+           loop altogether, or a hung-up fd would wake it every turn (EPOLLHUP is
+           reported whatever is asked). */
+        if (events == 0)
+            zw_loop_unwatch (conn->socket->ctx->loop, conn->fd);
+        else
+            zw_loop_watch (conn->socket->ctx->loop, conn->fd, events, on_io, conn);
         conn->watching = events;
     }
 }

@@ -347,13 +347,15 @@ zw_send (zw_socket *socket, zw_msg *msg, int timeout_ms)
         return -1;
     }
     uint64_t deadline = zw_loop_now () + (uint64_t) (timeout_ms > 0 ? timeout_ms : 0);
+    int turned = 0;             /* the loop ran at least once (so timeout 0 sees what came) */
     for (;;) {
         if (socket->pattern->send (socket, msg) == 0)
             return 0;
         int left = remaining (deadline, timeout_ms);
-        if (errno != EAGAIN || left == 0)
+        if (errno != EAGAIN || (left == 0 && turned))
             return -1;
-        zw_loop_run_once (socket->ctx->loop, left);
+        zw_loop_run_once (socket->ctx->loop, left);     /* timeout 0: one turn, no wait */
+        turned = 1;
     }
 }
 
@@ -365,13 +367,15 @@ zw_recv (zw_socket *socket, zw_msg **msg, int timeout_ms)
         return -1;
     }
     uint64_t deadline = zw_loop_now () + (uint64_t) (timeout_ms > 0 ? timeout_ms : 0);
+    int turned = 0;             /* the loop ran at least once (so timeout 0 sees what came) */
     for (;;) {
         if ((*msg = socket->pattern->recv (socket)))
             return 0;
         int left = remaining (deadline, timeout_ms);
-        if (errno != EAGAIN || left == 0)
+        if (errno != EAGAIN || (left == 0 && turned))
             return -1;
-        zw_loop_run_once (socket->ctx->loop, left);
+        zw_loop_run_once (socket->ctx->loop, left);     /* timeout 0: one turn, no wait */
+        turned = 1;
     }
 }
 

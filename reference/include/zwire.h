@@ -24,7 +24,8 @@
     is closed as the RFC requires, the reason is logged (zw_ctx_set_log)
     and counted (zw_socket_stats), and the socket keeps serving others.
 
-    Timeouts are in milliseconds: 0 means do not wait, -1 wait forever.  */
+    Timeouts are in milliseconds: 0 means do not wait (one turn of the loop
+    still takes in what has already arrived), -1 wait forever.  */
 
 #ifndef ZWIRE_H
 #define ZWIRE_H
