@@ -20,39 +20,13 @@
 #include "bench_opts.h"
 #include "bench_pair.h"
 #include "bench_report.h"
-
-static void *
-open_socket (void **ctx, int type)
-{
-    *ctx = zmq_ctx_new ();
-    if (!*ctx) {
-        fprintf (stderr, "zmq_ctx_new: %s\n", zmq_strerror (errno));
-        return NULL;
-    }
-    void *socket = zmq_socket (*ctx, type);
-    int linger = -1;
-    if (!socket || zmq_setsockopt (socket, ZMQ_LINGER, &linger, sizeof linger)) {
-        fprintf (stderr, "zmq_socket: %s\n", zmq_strerror (errno));
-        if (socket)
-            zmq_close (socket);
-        zmq_ctx_term (*ctx);
-        return NULL;
-    }
-    return socket;
-}
-
-static void
-close_socket (void *ctx, void *socket)
-{
-    zmq_close (socket);
-    zmq_ctx_term (ctx);
-}
+#include "bench_zmq.h"
 
 static int
 replier (const bench_opts *opts, const char *endpoint, int endpoint_fd)
 {
     void *ctx;
-    void *socket = open_socket (&ctx, ZMQ_REP);
+    void *socket = bench_zmq_open (&ctx, ZMQ_REP, -1, -1);
     if (!socket)
         return 1;
     char bound[256];
@@ -60,7 +34,7 @@ replier (const bench_opts *opts, const char *endpoint, int endpoint_fd)
     if (zmq_bind (socket, endpoint)
     ||  zmq_getsockopt (socket, ZMQ_LAST_ENDPOINT, bound, &bound_size)) {
         fprintf (stderr, "zmq_bind %s: %s\n", endpoint, zmq_strerror (errno));
-        close_socket (ctx, socket);
+        bench_zmq_close (ctx, socket);
         return 1;
     }
     bench_announce (opts, endpoint_fd, bound);
@@ -73,7 +47,7 @@ replier (const bench_opts *opts, const char *endpoint, int endpoint_fd)
             rc = 1;
         }
     zmq_msg_close (&msg);
-    close_socket (ctx, socket);
+    bench_zmq_close (ctx, socket);
     bench_forget_endpoint (bound);
     return rc;
 }
@@ -82,7 +56,7 @@ static int
 requester (const bench_opts *opts, const char *endpoint)
 {
     void *ctx;
-    void *socket = open_socket (&ctx, ZMQ_REQ);
+    void *socket = bench_zmq_open (&ctx, ZMQ_REQ, -1, -1);
     if (!socket)
         return 1;
     uint8_t *payload = malloc (opts->size ? opts->size : 1);
@@ -91,7 +65,7 @@ requester (const bench_opts *opts, const char *endpoint)
         fprintf (stderr, "zmq_connect %s: %s\n", endpoint, zmq_strerror (errno));
         free (payload);
         free (samples);
-        close_socket (ctx, socket);
+        bench_zmq_close (ctx, socket);
         return 1;
     }
     memset (payload, 'z', opts->size);
@@ -118,7 +92,7 @@ requester (const bench_opts *opts, const char *endpoint)
         bench_report_latency (opts, "libzmq", samples, (size_t) opts->count);
     free (payload);
     free (samples);
-    close_socket (ctx, socket);
+    bench_zmq_close (ctx, socket);
     return rc;
 }
 

@@ -83,9 +83,8 @@ default_endpoint (const bench_opts *opts, char *buf, size_t cap)
         snprintf (buf, cap, "tcp://127.0.0.1:*");
 }
 
-/* One line from fd (without its newline); 0 on success, -1 at EOF before it. */
-static int
-read_line (int fd, char *buf, size_t cap)
+int
+bench_read_line (int fd, char *buf, size_t cap)
 {
     size_t len = 0;
     while (len + 1 < cap) {
@@ -142,7 +141,7 @@ run_both (const bench_opts *opts, bench_server_fn *server, bench_client_fn *clie
     close (done[1]);
     server_done_fd = done[0];
     char endpoint[BENCH_ENDPOINT_MAX];
-    int rc = read_line (fds[0], endpoint, sizeof endpoint);
+    int rc = bench_read_line (fds[0], endpoint, sizeof endpoint);
     close (fds[0]);
     if (rc == 0) {
         alarm ((unsigned) opts->timeout_s);

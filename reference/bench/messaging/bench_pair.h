@@ -59,4 +59,8 @@ void bench_announce (const bench_opts *opts, int fd, const char *endpoint);
     nothing for tcp.  */
 void bench_forget_endpoint (const char *endpoint);
 
+/*  One line from fd (without its newline), read an octet at a time so nothing
+    after it is taken from the pipe; 0 on success, -1 at EOF before it.  */
+int bench_read_line (int fd, char *buf, size_t cap);
+
 #endif

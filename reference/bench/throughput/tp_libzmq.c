@@ -25,36 +25,15 @@
 #include "bench_opts.h"
 #include "bench_pair.h"
 #include "bench_report.h"
+#include "bench_zmq.h"
 
+/* The pattern's socket for one side: DEALER, or PUSH to send and PULL to receive. */
 static void *
 open_socket (const bench_opts *opts, void **ctx, int sending)
 {
-    *ctx = zmq_ctx_new ();
-    if (!*ctx) {
-        fprintf (stderr, "zmq_ctx_new: %s\n", zmq_strerror (errno));
-        return NULL;
-    }
     int dealer = strcmp (opts->pattern, "dealer-dealer") == 0;
-    void *socket = zmq_socket (*ctx, dealer ? ZMQ_DEALER : sending ? ZMQ_PUSH : ZMQ_PULL);
-    int hwm = opts->hwm, linger = sending ? -1 : 0;
-    if (!socket
-    ||  zmq_setsockopt (socket, ZMQ_SNDHWM, &hwm, sizeof hwm)
-    ||  zmq_setsockopt (socket, ZMQ_RCVHWM, &hwm, sizeof hwm)
-    ||  zmq_setsockopt (socket, ZMQ_LINGER, &linger, sizeof linger)) {
-        fprintf (stderr, "zmq_socket: %s\n", zmq_strerror (errno));
-        if (socket)
-            zmq_close (socket);
-        zmq_ctx_term (*ctx);
-        return NULL;
-    }
-    return socket;
-}
-
-static void
-close_socket (void *ctx, void *socket)
-{
-    zmq_close (socket);
-    zmq_ctx_term (ctx);
+    return bench_zmq_open (ctx, dealer ? ZMQ_DEALER : sending ? ZMQ_PUSH : ZMQ_PULL, opts->hwm,
+                           sending ? -1 : 0);
 }
 
 static int
@@ -83,7 +62,7 @@ receiver (const bench_opts *opts, const char *endpoint, int endpoint_fd)
     if (zmq_bind (socket, endpoint)
     ||  zmq_getsockopt (socket, ZMQ_LAST_ENDPOINT, bound, &bound_size)) {
         fprintf (stderr, "zmq_bind %s: %s\n", endpoint, zmq_strerror (errno));
-        close_socket (ctx, socket);
+        bench_zmq_close (ctx, socket);
         return 1;
     }
     bench_announce (opts, endpoint_fd, bound);
@@ -100,7 +79,7 @@ receiver (const bench_opts *opts, const char *endpoint, int endpoint_fd)
         bench_report_throughput (opts, bench_impl_label (opts, "libzmq", label, sizeof label),
                                  opts->pattern, (double) (opts->count - 1), elapsed);
     }
-    close_socket (ctx, socket);
+    bench_zmq_close (ctx, socket);
     bench_forget_endpoint (bound);
     return rc ? 1 : 0;
 }
@@ -116,7 +95,7 @@ sender (const bench_opts *opts, const char *endpoint)
     if (!payload || zmq_connect (socket, endpoint)) {
         fprintf (stderr, "zmq_connect %s: %s\n", endpoint, payload ? zmq_strerror (errno) : "no memory");
         free (payload);
-        close_socket (ctx, socket);
+        bench_zmq_close (ctx, socket);
         return 1;
     }
     memset (payload, 'z', opts->size);
@@ -129,7 +108,7 @@ sender (const bench_opts *opts, const char *endpoint)
     free (payload);
     if (rc == 0)
         bench_await_server ();      /* libzmq's linger may lose the tail over ipc */
-    close_socket (ctx, socket);
+    bench_zmq_close (ctx, socket);
     return rc;
 }
 

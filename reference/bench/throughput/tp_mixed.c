@@ -28,6 +28,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "bench_pair.h"
 
 #define MAX_ARGS 64
 
@@ -73,25 +74,6 @@ spawn (char **argv)
     if (pid < 0)
         perror ("fork");
     return pid;
-}
-
-static int
-read_line (int fd, char *buf, size_t cap)
-{
-    size_t len = 0;
-    while (len + 1 < cap) {
-        ssize_t n = read (fd, buf + len, 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        if (buf[len] == '\n') {
-            buf[len] = 0;
-            return 0;
-        }
-        len++;
-    }
-    return -1;
 }
 
 static int
@@ -165,7 +147,7 @@ main (int argc, char **argv)
     if (receiver_pid < 0)
         return 1;
     char endpoint[256];
-    int ok = read_line (endpoint_pipe[0], endpoint, sizeof endpoint) == 0;
+    int ok = bench_read_line (endpoint_pipe[0], endpoint, sizeof endpoint) == 0;
     close (endpoint_pipe[0]);
     if (!ok) {
         fprintf (stderr, "tp-mixed: %s did not bind\n", program);
