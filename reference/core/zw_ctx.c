@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "zw_socket_internal.h"
+#include "zw_fault.h"
 
 static void
 log_to_stderr (void *arg, const char *line)
@@ -28,6 +29,7 @@ zw_ctx_new (void)
         return NULL;
     }
     ctx->log = log_to_stderr;
+    zw_fault_init ();               /* deliberate faults, for mutation testing only */
     return ctx;
 }
 

@@ -7,7 +7,7 @@
 
 static const struct {
     const char *name;
-    const char *breaks;             /* the clause the fault breaks */
+    const char *breaks;             /* the clause the fault breaks (read by make mutation) */
 } faults[ZW_FAULT_COUNT] = {
     [ZW_FAULT_BAD_SIGNATURE]          = { "bad-signature", "zmtp31.greeting.signature" },
     [ZW_FAULT_WRONG_MAJOR]            = { "wrong-major", "zmtp31.greeting.version-major" },
@@ -31,39 +31,18 @@ static const struct {
     [ZW_FAULT_MESSAGE_BEFORE_READY_ACCEPTED] = { "message-before-ready", "zmtp31.handshake.commands-first" },
 };
 
-static unsigned long active;
-static int parsed;
+unsigned long zw_fault_mask;
 
-/* ZWIRE_FAULT is a comma-separated list of names; unknown names are ignored. */
-static void
-parse_environment (void)
+/* Unknown names are ignored. */
+void
+zw_fault_init (void)
 {
     const char *list = getenv ("ZWIRE_FAULT");
-    parsed = 1;
+    zw_fault_mask = 0;
     for (int f = 0; list && f < ZW_FAULT_COUNT; f++) {
         size_t n = strlen (faults[f].name);
         for (const char *at = strstr (list, faults[f].name); at; at = strstr (at + 1, faults[f].name))
             if ((at == list || at[-1] == ',') && (at[n] == 0 || at[n] == ','))
-                active |= 1ul << f;
+                zw_fault_mask |= 1ul << f;
     }
-}
-
-int
-zw_fault_on (zw_fault fault)
-{
-    if (!parsed)
-        parse_environment ();
-    return (active >> fault) & 1;
-}
-
-const char *
-zw_fault_name (int fault)
-{
-    return fault >= 0 && fault < ZW_FAULT_COUNT ? faults[fault].name : NULL;
-}
-
-const char *
-zw_fault_clause (int fault)
-{
-    return fault >= 0 && fault < ZW_FAULT_COUNT ? faults[fault].breaks : NULL;
 }

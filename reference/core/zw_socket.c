@@ -232,23 +232,21 @@ parse_endpoint (zw_socket *socket, const char *text, int for_bind, zw_endpoint *
 int
 zw_bind (zw_socket *socket, const char *endpoint)
 {
+    zw_endpoint parsed;
+    if (parse_endpoint (socket, endpoint, 1, &parsed) < 0)
+        return -1;
+    int fd = zw_endpoint_listen (&parsed, 128, socket->last_endpoint,
+                                 sizeof socket->last_endpoint);
+    if (fd < 0)
+        return -1;
     zw_listener *listener = calloc (1, sizeof *listener);
     if (!listener) {
+        zw_endpoint_close_listener (&parsed, fd);
         errno = ENOMEM;
         return -1;
     }
-    if (parse_endpoint (socket, endpoint, 1, &listener->endpoint) < 0) {
-        free (listener);
-        return -1;
-    }
-    listener->fd = zw_endpoint_listen (&listener->endpoint, 128, socket->last_endpoint,
-                                       sizeof socket->last_endpoint);
-    if (listener->fd < 0) {
-        int error = errno;
-        free (listener);
-        errno = error;
-        return -1;
-    }
+    listener->endpoint = parsed;
+    listener->fd = fd;
     listener->socket = socket;
     listener->next = socket->listeners;
     socket->listeners = listener;
@@ -309,15 +307,15 @@ zw_connecter_succeeded (zw_connecter *connecter)
 int
 zw_connect (zw_socket *socket, const char *endpoint)
 {
+    zw_endpoint parsed;
+    if (parse_endpoint (socket, endpoint, 0, &parsed) < 0)
+        return -1;
     zw_connecter *connecter = calloc (1, sizeof *connecter);
     if (!connecter) {
         errno = ENOMEM;
         return -1;
     }
-    if (parse_endpoint (socket, endpoint, 0, &connecter->endpoint) < 0) {
-        free (connecter);
-        return -1;
-    }
+    connecter->endpoint = parsed;
     connecter->socket = socket;
     connecter->backoff = socket->options.reconnect_ivl > 0 ? (uint64_t) socket->options.reconnect_ivl : 0;
     zw_timer_init (&connecter->retry, on_retry, connecter);
