@@ -7,10 +7,9 @@
 
     `make mutation` runs the suite once per fault and checks that each one
     turns at least one case worse than on the fault-free peer.  The names
-    and what each breaks are in zw_fault.c.  Reading the environment once,
-    at the first query, keeps the faults out of every hot path but a bit
-    test: zw_ctx_new reads the environment (zw_fault_init), and the checks on
-    the send and receive paths are an inline bit test.  */
+    and what each breaks are in zw_fault.c, whose table `make mutation`
+    reads.  zw_ctx_new reads the environment once (zw_fault_init); the checks
+    on the send and receive paths are an inline bit test.  */
 
 #ifndef ZW_FAULT_H
 #define ZW_FAULT_H
