@@ -115,7 +115,8 @@ refill (zw_conn *conn)
     }
 }
 
-/* Writes what the engine has queued, as far as the socket takes it. */
+/*  Writes what the engine has queued, as far as the socket takes it.  One
+    write a batch: the engine gathers the frames of many messages.  */
 void
 zw_conn_write (zw_conn *conn)
 {
@@ -134,6 +135,26 @@ zw_conn_write (zw_conn *conn)
         zw_engine_output_done (&conn->engine, (size_t) n);
     }
     zw_conn_rewatch (conn);
+}
+
+void
+zw_conn_send_soon (zw_conn *conn)
+{
+    if (conn->connecting)
+        return;
+    refill (conn);
+    size_t pending;
+    zw_engine_output (&conn->engine, &pending);
+    if (pending >= (size_t) conn->socket->options.sndbatch)
+        zw_conn_write (conn);
+    else
+        zw_loop_defer (conn->socket->ctx->loop, &conn->flush);
+}
+
+static void
+flush_deferred (void *arg)
+{
+    zw_conn_write (arg);
 }
 
 static void
@@ -275,6 +296,7 @@ destroy (zw_conn *conn)
     if (conn->attached)
         zw_socket_detach (socket, conn);
     zw_loop_timer_stop (socket->ctx->loop, &conn->timer);
+    zw_loop_cancel (socket->ctx->loop, &conn->flush);
     zw_loop_unwatch (socket->ctx->loop, conn->fd);
     close (conn->fd);
     unlink_conn (conn);
@@ -321,6 +343,7 @@ zw_conn_new (zw_socket *socket, int fd, const char *peer, zw_connecter *connecte
     conn->connecter = connecter;
     conn->connecting = connecting;
     zw_timer_init (&conn->timer, on_timer, conn);
+    zw_deferred_init (&conn->flush, flush_deferred, conn);
     conn->next = socket->conns;
     if (socket->conns)
         socket->conns->prev = conn;

@@ -46,6 +46,8 @@ struct zw_loop {
     size_t heap_len;
     size_t heap_cap;
     uint64_t next_seq;
+    zw_deferred *deferred_head, *deferred_tail;
+    uint64_t turn;              /* counts runs of the deferred calls */
 };
 
 uint64_t
@@ -382,9 +384,66 @@ wait_ms (const zw_loop *loop, int timeout_ms)
     return (int) until;
 }
 
+/* ---- deferred calls ---- */
+
+void
+zw_deferred_init (zw_deferred *deferred, zw_deferred_fn *fn, void *arg)
+{
+    *deferred = (zw_deferred) { .fn = fn, .arg = arg };
+}
+
+void
+zw_loop_defer (zw_loop *loop, zw_deferred *deferred)
+{
+    if (deferred->queued)
+        return;
+    deferred->queued = 1;
+    deferred->turn = loop->turn;
+    deferred->next = NULL;
+    deferred->prev = loop->deferred_tail;
+    if (loop->deferred_tail)
+        loop->deferred_tail->next = deferred;
+    else
+        loop->deferred_head = deferred;
+    loop->deferred_tail = deferred;
+}
+
+void
+zw_loop_cancel (zw_loop *loop, zw_deferred *deferred)
+{
+    if (!deferred->queued)
+        return;
+    if (deferred->prev)
+        deferred->prev->next = deferred->next;
+    else
+        loop->deferred_head = deferred->next;
+    if (deferred->next)
+        deferred->next->prev = deferred->prev;
+    else
+        loop->deferred_tail = deferred->prev;
+    deferred->queued = 0;
+    deferred->prev = deferred->next = NULL;
+}
+
+/*  Runs what was queued before it started: a call queued while they run
+    (one queueing itself again, say) carries this turn's number and waits
+    for the next, so the run always ends; the queue is in arrival order,
+    so the first such call ends it.  */
+void
+zw_loop_run_deferred (zw_loop *loop)
+{
+    uint64_t turn = ++loop->turn;
+    while (loop->deferred_head && loop->deferred_head->turn < turn) {
+        zw_deferred *deferred = loop->deferred_head;
+        zw_loop_cancel (loop, deferred);
+        deferred->fn (deferred->arg);
+    }
+}
+
 int
 zw_loop_run_once (zw_loop *loop, int timeout_ms)
 {
+    zw_loop_run_deferred (loop);
     struct epoll_event events[EVENTS_PER_TURN];
     int count = epoll_wait (loop->epoll_fd, events, EVENTS_PER_TURN, wait_ms (loop, timeout_ms));
     if (count < 0)

@@ -15,6 +15,11 @@
     - Timers are intrusive (the caller owns the zw_timer, the loop only
       points at it): stop a timer before freeing the memory it lives in.
       A timer fires once per start; its callback may start it again.
+    - Deferred calls (zw_loop_defer) are intrusive like timers: one runs
+      once, at the start of the loop's next turn, before it waits; cancel
+      it before freeing the memory it lives in.  They let work that many
+      calls would each repeat (a write to a socket, say) be done once for
+      all of them.
     - Callbacks may watch, unwatch, start and stop anything, including
       their own fd or timer.  */
 
@@ -40,6 +45,16 @@ typedef struct zw_timer {
     zw_timer_fn *fn;
     void *arg;
 } zw_timer;
+
+typedef void (zw_deferred_fn) (void *arg);
+
+typedef struct zw_deferred {
+    struct zw_deferred *prev, *next;    /* the loop's list while queued */
+    int queued;
+    uint64_t turn;                      /* the loop's turn when it was queued */
+    zw_deferred_fn *fn;
+    void *arg;
+} zw_deferred;
 
 /* A new loop, or NULL (errno set) if epoll or memory is not available. */
 zw_loop *zw_loop_new (void);
@@ -67,10 +82,25 @@ void zw_loop_timer_stop (zw_loop *loop, zw_timer *timer);
 /* 1 if the timer is armed. */
 int zw_timer_active (const zw_timer *timer);
 
+/* Prepares a deferred call (not queued).  Must be called once before any defer. */
+void zw_deferred_init (zw_deferred *deferred, zw_deferred_fn *fn, void *arg);
+
+/*  Queues a deferred call to run at the start of the next turn, before the
+    loop waits; no-op if it is already queued.  One made while the deferred
+    calls run waits for the turn after (so a turn always ends).  */
+void zw_loop_defer (zw_loop *loop, zw_deferred *deferred);
+
+/* Takes a deferred call off the queue; no-op if it is not queued. */
+void zw_loop_cancel (zw_loop *loop, zw_deferred *deferred);
+
+/* Runs the deferred calls queued now (what a turn does first). */
+void zw_loop_run_deferred (zw_loop *loop);
+
 /* Milliseconds of CLOCK_MONOTONIC. */
 uint64_t zw_loop_now (void);
 
-/*  Waits at most timeout_ms (-1: no limit; 0: do not wait) for fd events
+/*  Runs the deferred calls, then waits at most timeout_ms (-1: no limit;
+    0: do not wait) for fd events
     or the next timer, then dispatches every ready event and every expired
     timer once.  Returns the number of callbacks made (0 on a timeout), or
     -1 with errno (EINTR is returned as 0).  */

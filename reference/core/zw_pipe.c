@@ -56,7 +56,7 @@ void
 zw_pipe_send (zw_conn *pipe, zw_msg *msg)
 {
     zw_msgq_push (&pipe->out, msg);
-    zw_conn_write (pipe);
+    zw_conn_send_soon (pipe);
 }
 
 void

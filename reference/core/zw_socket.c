@@ -26,6 +26,7 @@ static const zw_pattern *const patterns[] = {
 static const zw_socket_options default_options = {
     .sndhwm = 1000, .rcvhwm = 1000, .linger = 1000, .reconnect_ivl = 100,
     .reconnect_ivl_max = 0, .handshake_ivl = 30000, .maxmsgsize = -1, .zmtp_minor = 1,
+    .sndbatch = 8192,
 };
 
 zw_socket *
@@ -70,6 +71,7 @@ int_option (zw_socket_options *o, zw_option option)
     case ZW_OPT_MAXMSGSIZE:         return &o->maxmsgsize;
     case ZW_OPT_ZMTP_MINOR:         return &o->zmtp_minor;
     case ZW_OPT_ROUTER_HANDOVER:    return &o->router_handover;
+    case ZW_OPT_SNDBATCH:           return &o->sndbatch;
     default:                        return NULL;
     }
 }
@@ -414,18 +416,42 @@ all_flushed (const zw_socket *socket)
     return 1;
 }
 
+/*  Runs the loop until every peer's queue is written or timeout_ms passes
+    (-1: no limit; 0: one turn); 0 when written.  */
+static int
+drain (zw_socket *socket, int timeout_ms)
+{
+    uint64_t deadline = zw_loop_now () + (uint64_t) (timeout_ms > 0 ? timeout_ms : 0);
+    int turned = 0;
+    while (!all_flushed (socket)) {
+        int left = remaining (deadline, timeout_ms);
+        if (left == 0 && turned)
+            return -1;
+        zw_loop_run_once (socket->ctx->loop, left);
+        turned = 1;
+    }
+    return 0;
+}
+
+int
+zw_flush (zw_socket *socket, int timeout_ms)
+{
+    if (!socket) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (drain (socket, timeout_ms) == 0)
+        return 0;
+    errno = EAGAIN;
+    return -1;
+}
+
 /* Lets queued messages go out for up to the linger time. */
 static void
 linger (zw_socket *socket)
 {
-    int64_t linger = socket->options.linger;
-    uint64_t deadline = zw_loop_now () + (uint64_t) (linger > 0 ? linger : 0);
-    while (linger != 0 && !all_flushed (socket)) {
-        int left = remaining (deadline, (int) linger);
-        if (left == 0)
-            break;
-        zw_loop_run_once (socket->ctx->loop, left);
-    }
+    if (socket->options.linger != 0)
+        drain (socket, (int) socket->options.linger);
 }
 
 static void

@@ -45,6 +45,7 @@ struct zw_conn {
     int quiet;                      /* a connect that never connected: not logged as a close */
     zw_engine engine;
     zw_timer timer;                 /* the engine's next deadline */
+    zw_deferred flush;              /* output to write when the loop next turns */
     unsigned watching;              /* ZW_IO_* bits asked of the loop */
     int attached;                   /* a pipe of the pattern */
     zw_msgq in, out;
@@ -97,7 +98,7 @@ extern const zw_pattern zw_pattern_pair, zw_pattern_pub, zw_pattern_xpub, zw_pat
 typedef struct {
     int64_t sndhwm, rcvhwm, linger, reconnect_ivl, reconnect_ivl_max;
     int64_t heartbeat_ivl, heartbeat_timeout, heartbeat_ttl, handshake_ivl, maxmsgsize;
-    int64_t zmtp_minor, router_handover;
+    int64_t zmtp_minor, router_handover, sndbatch;
     uint8_t identity[ZW_ZMTP_IDENTITY_MAX];
     size_t identity_size;
     uint8_t *properties;            /* application properties, packed as metadata */
@@ -202,6 +203,11 @@ void zw_conn_close (zw_conn *conn, const char *reason);
 /* Writes what is queued; asks the loop for what the connection waits on. */
 void zw_conn_write (zw_conn *conn);
 void zw_conn_rewatch (zw_conn *conn);
+
+/*  New messages are queued: written now if a batch (ZW_OPT_SNDBATCH) is
+    waiting, else when the loop next turns, so that a run of small messages
+    leaves in one write.  */
+void zw_conn_send_soon (zw_conn *conn);
 
 /* 1 when everything queued on the connection has been written. */
 int zw_conn_flushed (const zw_conn *conn);

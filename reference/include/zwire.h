@@ -140,6 +140,9 @@ typedef enum {
     ZW_OPT_MAXMSGSIZE = 10,     /* int: largest incoming message, octets; -1 = no limit */
     ZW_OPT_ZMTP_MINOR = 11,     /* int: 1 (3.1, default) or 0 (announce and speak 3.0) */
     ZW_OPT_ROUTER_HANDOVER = 12,/* int 0/1: a new peer with an identity in use takes it over */
+    ZW_OPT_SNDBATCH = 13,       /* int: octets a connection gathers before it writes (8192);
+                                   what is less waits for the loop's next turn (zw_flush).
+                                   0 = write at every zw_send */
     ZW_OPT_IDENTITY = 20,       /* bytes (1..255, not starting 0x00): Identity in READY */
     ZW_OPT_SUBSCRIBE = 21,      /* bytes: SUB, XSUB: add a subscription (counted) */
     ZW_OPT_UNSUBSCRIBE = 22     /* bytes: SUB, XSUB: cancel one subscription */
@@ -177,6 +180,14 @@ const char *zw_socket_last_endpoint (const zw_socket *socket);
     at its high-water mark); PUB and ROUTER never block (they drop).
     On failure msg still belongs to the caller.  */
 int zw_send (zw_socket *socket, zw_msg *msg, int timeout_ms);
+
+/*  Writes what the socket has queued for its peers, waiting up to
+    timeout_ms for them to take it; 0 once all of it is with the operating
+    system, else -1 with EAGAIN.  zw_send writes at once only when a batch
+    (ZW_OPT_SNDBATCH) has gathered: the rest goes out when the loop next
+    turns (in any blocking call: zw_recv, zw_poll, a zw_send that waits,
+    zw_close), or here, before a program stops calling zwire for a while.  */
+int zw_flush (zw_socket *socket, int timeout_ms);
 
 /*  Receives a message into *msg (the caller frees it with zw_msg_destroy),
     waiting up to timeout_ms.  ROUTER prepends the peer's identity frame;
