@@ -339,6 +339,38 @@ remaining (uint64_t deadline, int timeout_ms)
     return now >= deadline ? 0 : (int) (deadline - now);
 }
 
+/*  What a blocking call tries: 0 when done, else -1 with errno (EAGAIN:
+    not yet, try again after a turn of the loop).  */
+typedef int (attempt_fn) (zw_socket *socket, void *arg);
+
+/*  Tries, turning the loop between tries, until done, a real error, or
+    timeout_ms passes (0: one turn, so that what has already arrived is
+    seen; -1: no limit).  The clock is read only once a try has failed:
+    a call that succeeds at once costs no system call.  */
+static int
+retry (zw_socket *socket, attempt_fn *attempt, void *arg, int timeout_ms)
+{
+    uint64_t deadline = 0;
+    for (int turned = 0;; turned = 1) {
+        if (attempt (socket, arg) == 0)
+            return 0;
+        if (errno != EAGAIN)
+            return -1;
+        if (!turned)
+            deadline = zw_loop_now () + (uint64_t) (timeout_ms > 0 ? timeout_ms : 0);
+        int left = remaining (deadline, timeout_ms);
+        if (left == 0 && turned)
+            return -1;
+        zw_loop_run_once (socket->ctx->loop, left);
+    }
+}
+
+static int
+try_send (zw_socket *socket, void *msg)
+{
+    return socket->pattern->send (socket, msg);
+}
+
 int
 zw_send (zw_socket *socket, zw_msg *msg, int timeout_ms)
 {
@@ -346,17 +378,14 @@ zw_send (zw_socket *socket, zw_msg *msg, int timeout_ms)
         errno = EINVAL;
         return -1;
     }
-    uint64_t deadline = zw_loop_now () + (uint64_t) (timeout_ms > 0 ? timeout_ms : 0);
-    int turned = 0;             /* the loop ran at least once (so timeout 0 sees what came) */
-    for (;;) {
-        if (socket->pattern->send (socket, msg) == 0)
-            return 0;
-        int left = remaining (deadline, timeout_ms);
-        if (errno != EAGAIN || (left == 0 && turned))
-            return -1;
-        zw_loop_run_once (socket->ctx->loop, left);     /* timeout 0: one turn, no wait */
-        turned = 1;
-    }
+    return retry (socket, try_send, msg, timeout_ms);
+}
+
+static int
+try_recv (zw_socket *socket, void *out)
+{
+    zw_msg **msg = out;
+    return (*msg = socket->pattern->recv (socket)) ? 0 : -1;
 }
 
 int
@@ -366,17 +395,7 @@ zw_recv (zw_socket *socket, zw_msg **msg, int timeout_ms)
         errno = EINVAL;
         return -1;
     }
-    uint64_t deadline = zw_loop_now () + (uint64_t) (timeout_ms > 0 ? timeout_ms : 0);
-    int turned = 0;             /* the loop ran at least once (so timeout 0 sees what came) */
-    for (;;) {
-        if ((*msg = socket->pattern->recv (socket)))
-            return 0;
-        int left = remaining (deadline, timeout_ms);
-        if (errno != EAGAIN || (left == 0 && turned))
-            return -1;
-        zw_loop_run_once (socket->ctx->loop, left);     /* timeout 0: one turn, no wait */
-        turned = 1;
-    }
+    return retry (socket, try_recv, msg, timeout_ms);
 }
 
 void
@@ -416,21 +435,14 @@ all_flushed (const zw_socket *socket)
     return 1;
 }
 
-/*  Runs the loop until every peer's queue is written or timeout_ms passes
-    (-1: no limit; 0: one turn); 0 when written.  */
 static int
-drain (zw_socket *socket, int timeout_ms)
+try_drain (zw_socket *socket, void *arg)
 {
-    uint64_t deadline = zw_loop_now () + (uint64_t) (timeout_ms > 0 ? timeout_ms : 0);
-    int turned = 0;
-    while (!all_flushed (socket)) {
-        int left = remaining (deadline, timeout_ms);
-        if (left == 0 && turned)
-            return -1;
-        zw_loop_run_once (socket->ctx->loop, left);
-        turned = 1;
-    }
-    return 0;
+    (void) arg;
+    if (all_flushed (socket))
+        return 0;
+    errno = EAGAIN;
+    return -1;
 }
 
 int
@@ -440,10 +452,7 @@ zw_flush (zw_socket *socket, int timeout_ms)
         errno = EINVAL;
         return -1;
     }
-    if (drain (socket, timeout_ms) == 0)
-        return 0;
-    errno = EAGAIN;
-    return -1;
+    return retry (socket, try_drain, NULL, timeout_ms);
 }
 
 /* Lets queued messages go out for up to the linger time. */
@@ -451,7 +460,7 @@ static void
 linger (zw_socket *socket)
 {
     if (socket->options.linger != 0)
-        drain (socket, (int) socket->options.linger);
+        retry (socket, try_drain, NULL, (int) socket->options.linger);
 }
 
 static void
