@@ -28,6 +28,7 @@
 #define READ_CHUNK 65536
 #define READS_PER_EVENT 16
 #define ENGINE_OUTPUT_LOW 262144        /* refill the engine below this */
+#define READ_IN_PLACE_MIN 8192          /* a frame body this long is read where it goes */
 
 static void settle (zw_conn *conn);
 static void on_io (zw_loop *loop, int fd, unsigned events, void *arg);
@@ -157,6 +158,9 @@ flush_deferred (void *arg)
     zw_conn_write (arg);
 }
 
+/*  Reads go to a chunk on the stack, whence the engine copies frames into
+    their messages; but the rest of a large frame body is read straight
+    into its message, and so copied once only, by the kernel.  */
 static void
 read_some (zw_conn *conn)
 {
@@ -164,9 +168,15 @@ read_some (zw_conn *conn)
     for (int reads = 0; reads < READS_PER_EVENT; reads++) {
         if (zw_engine_closed (&conn->engine) || reading_paused (conn))
             return;
-        ssize_t n = read (conn->fd, chunk, sizeof chunk);
+        size_t room;
+        uint8_t *into = zw_engine_input_space (&conn->engine, &room);
+        if (!into || room < READ_IN_PLACE_MIN) {
+            into = chunk;
+            room = sizeof chunk;
+        }
+        ssize_t n = read (conn->fd, into, room);
         if (n > 0)
-            zw_engine_push (&conn->engine, chunk, (size_t) n, zw_loop_now ());
+            zw_engine_push (&conn->engine, into, (size_t) n, zw_loop_now ());
         else if (n == 0)
             zw_engine_eof (&conn->engine);
         else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)

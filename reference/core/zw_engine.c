@@ -19,10 +19,16 @@
 #include <string.h>
 #include "zw_engine.h"
 #include "zw_fault.h"
+#include "zw_msg_internal.h"
 
 #define NO_DEADLINE UINT64_MAX
 #define PARTIAL_GREETING 11         /* signature + major version */
 #define KEPT_VALUE_MAX 256          /* Socket-Type and Identity: one over the limit */
+/*  A data frame up to this size gets its place in the message when its
+    header arrives, and its octets are written there once.  A larger one
+    grows with what arrives: a peer cannot make us reserve more than this
+    by announcing a size it never sends.  */
+#define FRAME_PLACED_MAX (8u << 20)
 
 static void step (zw_engine *engine, int event);
 
@@ -471,6 +477,28 @@ command_event (zw_engine *engine, const zw_zmtp_command *cmd)
 
 /* --- frames ------------------------------------------------------------------------ */
 
+/*  A data frame begins: up to FRAME_PLACED_MAX its octets get their place
+    in the message now; a larger one is gathered in engine->frame.  */
+static int
+place_frame (zw_engine *engine, uint64_t size)
+{
+    engine->frame_size = size;
+    engine->frame_filled = 0;
+    engine->frame_data = NULL;
+    buffer_clear (&engine->frame);
+    if (size > FRAME_PLACED_MAX)
+        return 0;
+    if (!engine->message && !(engine->message = zw_msg_new ()))
+        goto no_memory;
+    engine->frame_data = zw_msg_add_space (engine->message, (size_t) size);
+    if (size && !engine->frame_data)
+        goto no_memory;
+    return 0;
+no_memory:
+    close_for (engine, "out of memory for a message", ZW_SEV_CLOSE);
+    return 1;
+}
+
 static int
 frame_header (void *user, const zw_zmtp_frame_header *header)
 {
@@ -497,9 +525,7 @@ frame_header (void *user, const zw_zmtp_frame_header *header)
                    "zmtp31.frame.size-limit", "message over the maximum size");
         return 1;
     }
-    engine->frame_size = header->size;
-    buffer_clear (&engine->frame);
-    return 0;
+    return place_frame (engine, header->size);
 }
 
 static int
@@ -513,6 +539,13 @@ frame_body (void *user, const uint8_t *data, size_t len)
             codec_violation (engine, error);
         return error != NULL;
     }
+    if (engine->frame_data) {
+        uint8_t *place = engine->frame_data + engine->frame_filled;
+        if (place != data)              /* not read in place (zw_engine_input_space) */
+            memcpy (place, data, len);
+        engine->frame_filled += len;
+        return 0;
+    }
     if (buffer_append (&engine->frame, data, len)) {
         close_for (engine, "out of memory for a message", ZW_SEV_CLOSE);
         return 1;
@@ -520,17 +553,20 @@ frame_body (void *user, const uint8_t *data, size_t len)
     return 0;
 }
 
-/* Moves the received frame into the message; the message takes the buffer. */
+/*  The data frame is whole.  A placed one is in the message already; a
+    gathered one joins it, its buffer handed over without a copy.  */
 static int
 add_frame (zw_engine *engine)
 {
+    if (engine->frame_data || engine->frame_size == 0) {
+        engine->frame_data = NULL;
+        return 0;
+    }
     if (!engine->message && !(engine->message = zw_msg_new ()))
         return -1;
-    zw_msg *msg = engine->message;
-    size_t size = buffer_length (&engine->frame);
-    if (zw_msg_add (msg, engine->frame.data + engine->frame.start, size))
+    if (zw_msg_add_owned (engine->message, engine->frame.data, buffer_length (&engine->frame)))
         return -1;
-    buffer_clear (&engine->frame);
+    memset (&engine->frame, 0, sizeof engine->frame);    /* the message has the buffer now */
     return 0;
 }
 
@@ -768,6 +804,17 @@ zw_engine_send_subscription (zw_engine *engine, int subscribe, const uint8_t *to
     if (queue_frame_header (engine, 0, 0, size + 1) || queue (engine, &prefix, 1))
         return -1;
     return queue (engine, topic, size);
+}
+
+uint8_t *
+zw_engine_input_space (zw_engine *engine, size_t *len)
+{
+    if (!engine->frame_data || zw_session_closed (&engine->session)) {
+        *len = 0;
+        return NULL;
+    }
+    *len = (size_t) (engine->frame_size - engine->frame_filled);
+    return *len ? engine->frame_data + engine->frame_filled : NULL;
 }
 
 const uint8_t *

@@ -89,8 +89,9 @@ typedef struct {
     int in_command;                 /* the current frame is a command */
     zw_engine_buffer part;          /* a command's variable part (topic, ...) */
     zw_msg *message;                /* the message being received */
-    zw_engine_buffer frame;         /* the data frame being received */
-    uint64_t frame_size;
+    zw_engine_buffer frame;         /* a data frame too large to place at once */
+    uint8_t *frame_data;            /* where the data frame's octets go, in the message */
+    uint64_t frame_size, frame_filled;
     char property[256];             /* READY: the property being read */
     zw_engine_buffer value;         /* ... and its value, when we keep it */
     int saw_socket_type;
@@ -118,6 +119,12 @@ void zw_engine_fini (zw_engine *engine);
 
 /* Feeds octets read from the peer at time now (ms). */
 void zw_engine_push (zw_engine *engine, const uint8_t *data, size_t len, uint64_t now);
+
+/*  Where the rest of the data frame being received will go, and how many
+    octets that is (*len), or NULL when no such frame is in progress.  A
+    reader may read straight into it, up to *len octets, and push them from
+    there: the body is then not copied (push recognises its own place).  */
+uint8_t *zw_engine_input_space (zw_engine *engine, size_t *len);
 
 /* The peer closed its side. */
 void zw_engine_eof (zw_engine *engine);

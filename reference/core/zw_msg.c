@@ -2,64 +2,124 @@
 
     A message travels whole (zmtp31.socket.atomic): the engine builds one
     frame by frame and hands it over only when its last frame is in, and
-    a socket queues and sends it as one unit.  */
+    a socket queues and sends it as one unit.
+
+    Storage.  Messages are made and freed for every one sent or received,
+    so the common small one costs a single allocation: its first frame's
+    slot and up to ZW_MSG_INLINE octets of frame data live inside the
+    zw_msg itself; only more frames or larger ones allocate.  A frame's
+    data is freed unless it points into that inline area.  */
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "zwire.h"
+#include "zw_msg_internal.h"
 
 zw_msg *
 zw_msg_new (void)
 {
-    zw_msg *msg = calloc (1, sizeof *msg);
-    if (!msg)
+    zw_msg *msg = malloc (sizeof *msg);
+    if (!msg) {
         errno = ENOMEM;
+        return NULL;
+    }
+    /* Only the header: inline_data is written before it is read. */
+    msg->frames = &msg->first;
+    msg->count = 0;
+    msg->capacity = 1;
+    msg->total = 0;
+    msg->next = NULL;
+    msg->inline_used = 0;
     return msg;
 }
 
+static int
+is_inline (const zw_msg *msg, const uint8_t *data)
+{
+    return data >= msg->inline_data && data < msg->inline_data + ZW_MSG_INLINE;
+}
+
+/* Room for count frame slots; the first slots move out of the message when it grows. */
 static int
 reserve (zw_msg *msg, size_t count)
 {
     if (count <= msg->capacity)
         return 0;
-    size_t capacity = msg->capacity ? msg->capacity * 2 : 4;
+    size_t capacity = msg->capacity < 4 ? 4 : msg->capacity * 2;
     while (capacity < count)
         capacity *= 2;
-    zw_frame *frames = realloc (msg->frames, capacity * sizeof *frames);
+    zw_frame *frames = msg->frames == &msg->first
+                     ? malloc (capacity * sizeof *frames)
+                     : realloc (msg->frames, capacity * sizeof *frames);
     if (!frames) {
         errno = ENOMEM;
         return -1;
     }
+    if (msg->frames == &msg->first)
+        frames[0] = msg->first;
     msg->frames = frames;
     msg->capacity = capacity;
     return 0;
 }
 
-/* A frame holding a copy of data; the empty frame holds no buffer. */
-static int
-frame_copy (zw_frame *frame, const void *data, size_t size)
+/* Storage for size octets of frame data: inline while there is room. */
+static uint8_t *
+frame_storage (zw_msg *msg, size_t size)
 {
-    frame->size = size;
-    frame->data = NULL;
     if (size == 0)
-        return 0;
-    frame->data = malloc (size);
-    if (!frame->data) {
-        errno = ENOMEM;
-        return -1;
+        return NULL;
+    if (size <= ZW_MSG_INLINE - msg->inline_used) {
+        uint8_t *data = msg->inline_data + msg->inline_used;
+        msg->inline_used += size;
+        return data;
     }
-    memcpy (frame->data, data, size);
+    uint8_t *data = malloc (size);
+    if (!data)
+        errno = ENOMEM;
+    return data;
+}
+
+static void
+frame_free (zw_msg *msg, zw_frame *frame)
+{
+    if (frame->data && !is_inline (msg, frame->data))
+        free (frame->data);
+}
+
+uint8_t *
+zw_msg_add_space (zw_msg *msg, size_t size)
+{
+    if (reserve (msg, msg->count + 1))
+        return NULL;
+    uint8_t *data = frame_storage (msg, size);
+    if (size && !data)
+        return NULL;
+    msg->frames[msg->count++] = (zw_frame) { data, size };
+    msg->total += size;
+    return data;
+}
+
+int
+zw_msg_add_owned (zw_msg *msg, uint8_t *data, size_t size)
+{
+    if (reserve (msg, msg->count + 1))
+        return -1;
+    msg->frames[msg->count++] = (zw_frame) { size ? data : NULL, size };
+    if (!size)
+        free (data);
+    msg->total += size;
     return 0;
 }
 
 int
 zw_msg_add (zw_msg *msg, const void *data, size_t size)
 {
-    if (reserve (msg, msg->count + 1) || frame_copy (&msg->frames[msg->count], data, size))
+    uint8_t *space = zw_msg_add_space (msg, size);
+    if (size && !space)
         return -1;
-    msg->count++;
-    msg->total += size;
+    if (size)
+        memcpy (space, data, size);
     return 0;
 }
 
@@ -72,13 +132,11 @@ zw_msg_add_str (zw_msg *msg, const char *text)
 int
 zw_msg_prepend (zw_msg *msg, const void *data, size_t size)
 {
-    zw_frame frame;
-    if (reserve (msg, msg->count + 1) || frame_copy (&frame, data, size))
+    if (zw_msg_add (msg, data, size))
         return -1;
-    memmove (msg->frames + 1, msg->frames, msg->count * sizeof *msg->frames);
+    zw_frame frame = msg->frames[msg->count - 1];
+    memmove (msg->frames + 1, msg->frames, (msg->count - 1) * sizeof *msg->frames);
     msg->frames[0] = frame;
-    msg->count++;
-    msg->total += size;
     return 0;
 }
 
@@ -88,7 +146,7 @@ zw_msg_drop_first (zw_msg *msg)
     if (msg->count == 0)
         return;
     msg->total -= msg->frames[0].size;
-    free (msg->frames[0].data);
+    frame_free (msg, &msg->frames[0]);
     msg->count--;
     memmove (msg->frames, msg->frames + 1, msg->count * sizeof *msg->frames);
 }
@@ -111,7 +169,8 @@ zw_msg_destroy (zw_msg *msg)
     if (!msg)
         return;
     for (size_t i = 0; i < msg->count; i++)
-        free (msg->frames[i].data);
-    free (msg->frames);
+        frame_free (msg, &msg->frames[i]);
+    if (msg->frames != &msg->first)
+        free (msg->frames);
     free (msg);
 }

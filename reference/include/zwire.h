@@ -53,17 +53,26 @@ typedef enum {
 /* --- messages ---------------------------------------------------------------- */
 
 /*  A message is an ordered list of frames (parts), sent and received
-    whole (zmtp31.socket.atomic).  Frames own their octets.  */
+    whole (zmtp31.socket.atomic).  The message owns its frames' octets:
+    read and write them in place, but do not free or reallocate them.  */
 typedef struct {
     uint8_t *data;              /* NULL when size is 0 */
     size_t size;
 } zw_frame;
+
+/* Octets of small frames a message keeps inside itself (no allocation of their own). */
+#define ZW_MSG_INLINE 64
 
 typedef struct zw_msg {
     zw_frame *frames;
     size_t count, capacity;
     uint64_t total;             /* sum of the frame sizes */
     struct zw_msg *next;        /* for queues; not part of the message */
+    /* Storage, not part of the API: so that a one-frame message of up to
+       ZW_MSG_INLINE octets is one allocation in all.  */
+    zw_frame first;             /* frames points here until a second frame comes */
+    size_t inline_used;
+    uint8_t inline_data[ZW_MSG_INLINE];
 } zw_msg;
 
 /* A new empty message, or NULL (ENOMEM). */
