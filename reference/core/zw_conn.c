@@ -29,6 +29,7 @@
 #define READS_PER_EVENT 16
 #define ENGINE_OUTPUT_LOW 262144        /* refill the engine below this */
 #define READ_IN_PLACE_MIN 8192          /* a frame body this long is read where it goes */
+#define WRITE_PIECES 64                 /* iovec entries in one gathered write */
 
 static void settle (zw_conn *conn);
 static void on_io (zw_loop *loop, int fd, unsigned events, void *arg);
@@ -79,15 +80,13 @@ reading_paused (const zw_conn *conn)
 void
 zw_conn_rewatch (zw_conn *conn)
 {
-    size_t pending;
     unsigned events = 0;
     if (conn->connecting)
         events = ZW_IO_WRITE;
     else {
-        zw_engine_output (&conn->engine, &pending);
         if (!reading_paused (conn) && !zw_engine_closed (&conn->engine))
             events |= ZW_IO_READ;
-        if (pending)
+        if (zw_engine_output_pending (&conn->engine))
             events |= ZW_IO_WRITE;
     }
     if (events != conn->watching) {
@@ -106,14 +105,9 @@ zw_conn_rewatch (zw_conn *conn)
 static void
 refill (zw_conn *conn)
 {
-    size_t pending;
-    zw_engine_output (&conn->engine, &pending);
-    while (pending < ENGINE_OUTPUT_LOW && conn->out.count && zw_engine_active (&conn->engine)) {
-        zw_msg *msg = zw_msgq_pop (&conn->out);
-        zw_engine_send (&conn->engine, msg);
-        zw_msg_destroy (msg);
-        zw_engine_output (&conn->engine, &pending);
-    }
+    while (zw_engine_output_pending (&conn->engine) < ENGINE_OUTPUT_LOW && conn->out.count
+       &&  zw_engine_active (&conn->engine))
+        zw_engine_send (&conn->engine, zw_msgq_pop (&conn->out));
 }
 
 /*  Writes what the engine has queued, as far as the socket takes it.  One
@@ -125,12 +119,13 @@ zw_conn_write (zw_conn *conn)
         return;
     for (;;) {
         refill (conn);
-        size_t len;
-        const uint8_t *data = zw_engine_output (&conn->engine, &len);
-        if (len == 0)
+        struct iovec iov[WRITE_PIECES];
+        struct msghdr gathered = { .msg_iov = iov };
+        gathered.msg_iovlen = (size_t) zw_engine_output_iov (&conn->engine, iov, WRITE_PIECES);
+        if (gathered.msg_iovlen == 0)
             break;
-        /* send, not write: a peer gone away is an error value, not SIGPIPE */
-        ssize_t n = send (conn->fd, data, len, MSG_NOSIGNAL);
+        /* sendmsg, not writev: a peer gone away is an error value, not SIGPIPE */
+        ssize_t n = sendmsg (conn->fd, &gathered, MSG_NOSIGNAL);
         if (n <= 0)
             break;                  /* EAGAIN: wait for writable; errors: the read side closes */
         zw_engine_output_done (&conn->engine, (size_t) n);
@@ -144,9 +139,7 @@ zw_conn_send_soon (zw_conn *conn)
     if (conn->connecting)
         return;
     refill (conn);
-    size_t pending;
-    zw_engine_output (&conn->engine, &pending);
-    if (pending >= (size_t) conn->socket->options.sndbatch)
+    if (zw_engine_output_pending (&conn->engine) >= (size_t) conn->socket->options.sndbatch)
         zw_conn_write (conn);
     else
         zw_loop_defer (conn->socket->ctx->loop, &conn->flush);
@@ -371,11 +364,9 @@ zw_conn_new (zw_socket *socket, int fd, const char *peer, zw_connecter *connecte
 int
 zw_conn_flushed (const zw_conn *conn)
 {
-    size_t pending;
     if (conn->connecting)
         return 1;
-    zw_engine_output (&conn->engine, &pending);
-    return pending == 0 && conn->out.count == 0;
+    return zw_engine_output_pending (&conn->engine) == 0 && conn->out.count == 0;
 }
 
 void

@@ -29,62 +29,10 @@
     grows with what arrives: a peer cannot make us reserve more than this
     by announcing a size it never sends.  */
 #define FRAME_PLACED_MAX (8u << 20)
+/* A body this large is lent to the output, not copied into it. */
+#define SEND_LENT_MIN 16384
 
 static void step (zw_engine *engine, int event);
-
-/* --- buffers ------------------------------------------------------------------ */
-
-static int
-buffer_reserve (zw_engine_buffer *b, size_t more)
-{
-    if (b->start > 0 && b->end + more > b->capacity) {
-        memmove (b->data, b->data + b->start, b->end - b->start);
-        b->end -= b->start;
-        b->start = 0;
-    }
-    if (b->end + more <= b->capacity)
-        return 0;
-    size_t capacity = b->capacity ? b->capacity : 256;
-    while (capacity < b->end + more)
-        capacity *= 2;
-    uint8_t *data = realloc (b->data, capacity);
-    if (!data)
-        return -1;
-    b->data = data;
-    b->capacity = capacity;
-    return 0;
-}
-
-static int
-buffer_append (zw_engine_buffer *b, const void *data, size_t len)
-{
-    if (len == 0)
-        return 0;
-    if (buffer_reserve (b, len))
-        return -1;
-    memcpy (b->data + b->end, data, len);
-    b->end += len;
-    return 0;
-}
-
-static size_t
-buffer_length (const zw_engine_buffer *b)
-{
-    return b->end - b->start;
-}
-
-static void
-buffer_clear (zw_engine_buffer *b)
-{
-    b->start = b->end = 0;
-}
-
-static void
-buffer_free (zw_engine_buffer *b)
-{
-    free (b->data);
-    memset (b, 0, sizeof *b);
-}
 
 /* --- closing ------------------------------------------------------------------ */
 
@@ -118,7 +66,7 @@ close_for (zw_engine *engine, const char *reason, int event)
 static int
 queue (zw_engine *engine, const void *data, size_t len)
 {
-    return buffer_append (&engine->out, data, len);
+    return zw_output_copy (&engine->out, data, len);
 }
 
 static int
@@ -299,7 +247,7 @@ pass_subscription (zw_engine *engine, int subscribe)
     if (engine->callbacks && engine->callbacks->on_subscription)
         engine->callbacks->on_subscription (engine->user, subscribe,
                                             engine->part.data + engine->part.start,
-                                            buffer_length (&engine->part));
+                                            zw_buffer_length (&engine->part));
 }
 
 /*  Why an event was refused, when the event itself does not say: in the
@@ -351,7 +299,7 @@ property_name (void *user, const char *name, size_t size)
     zw_engine *engine = user;
     memcpy (engine->property, name, size);
     engine->property[size] = 0;
-    buffer_clear (&engine->value);
+    zw_buffer_clear (&engine->value);
     return 0;
 }
 
@@ -368,8 +316,8 @@ property_value (void *user, const uint8_t *data, size_t len)
     zw_engine *engine = user;
     if (!is_property (engine, "Socket-Type") && !is_property (engine, "Identity"))
         return 0;
-    size_t room = KEPT_VALUE_MAX - buffer_length (&engine->value);
-    return buffer_append (&engine->value, data, len < room ? len : room);
+    size_t room = KEPT_VALUE_MAX - zw_buffer_length (&engine->value);
+    return zw_buffer_append (&engine->value, data, len < room ? len : room);
 }
 
 /*  Keeps what the handshake decides on: the Socket-Type (names are
@@ -378,8 +326,8 @@ static int
 property_end (void *user)
 {
     zw_engine *engine = user;
-    const zw_engine_buffer *v = &engine->value;
-    size_t size = buffer_length (v);
+    const zw_buffer *v = &engine->value;
+    size_t size = zw_buffer_length (v);
     if (is_property (engine, "Socket-Type")) {
         char name[16] = "";
         if (size < sizeof name)
@@ -435,7 +383,7 @@ command_part (void *user, zw_zmtp_part part, const uint8_t *data, size_t len)
 {
     zw_engine *engine = user;
     (void) part;
-    return buffer_append (&engine->part, data, len) ? 1 : 0;
+    return zw_buffer_append (&engine->part, data, len) ? 1 : 0;
 }
 
 static const zw_zmtp_command_callbacks command_callbacks = {
@@ -485,7 +433,7 @@ place_frame (zw_engine *engine, uint64_t size)
     engine->frame_size = size;
     engine->frame_filled = 0;
     engine->frame_data = NULL;
-    buffer_clear (&engine->frame);
+    zw_buffer_clear (&engine->frame);
     if (size > FRAME_PLACED_MAX)
         return 0;
     if (!engine->message && !(engine->message = zw_msg_new ()))
@@ -506,7 +454,7 @@ frame_header (void *user, const zw_zmtp_frame_header *header)
     uint64_t header_size = header->flags & ZW_ZMTP_FLAG_LONG ? 9 : 2;
     if (header->flags & ZW_ZMTP_FLAG_COMMAND && engine->frames.framing == ZW_ZMTP_FRAMING_V3) {
         engine->in_command = 1;
-        buffer_clear (&engine->part);
+        zw_buffer_clear (&engine->part);
         zw_zmtp_command_init (&engine->command, ZW_MECHANISM_NULL, header->offset + header_size,
                               header->size, &command_callbacks, engine);
         return 0;
@@ -546,7 +494,7 @@ frame_body (void *user, const uint8_t *data, size_t len)
         engine->frame_filled += len;
         return 0;
     }
-    if (buffer_append (&engine->frame, data, len)) {
+    if (zw_buffer_append (&engine->frame, data, len)) {
         close_for (engine, "out of memory for a message", ZW_SEV_CLOSE);
         return 1;
     }
@@ -564,7 +512,7 @@ add_frame (zw_engine *engine)
     }
     if (!engine->message && !(engine->message = zw_msg_new ()))
         return -1;
-    if (zw_msg_add_owned (engine->message, engine->frame.data, buffer_length (&engine->frame)))
+    if (zw_msg_add_owned (engine->message, engine->frame.data, zw_buffer_length (&engine->frame)))
         return -1;
     memset (&engine->frame, 0, sizeof engine->frame);    /* the message has the buffer now */
     return 0;
@@ -679,10 +627,10 @@ zw_engine_init (zw_engine *engine, const zw_engine_options *options,
 void
 zw_engine_fini (zw_engine *engine)
 {
-    buffer_free (&engine->out);
-    buffer_free (&engine->part);
-    buffer_free (&engine->frame);
-    buffer_free (&engine->value);
+    zw_output_free (&engine->out);
+    zw_buffer_free (&engine->part);
+    zw_buffer_free (&engine->frame);
+    zw_buffer_free (&engine->value);
     zw_msg_destroy (engine->message);
     engine->message = NULL;
 }
@@ -767,22 +715,31 @@ zw_engine_deadline (const zw_engine *engine)
     return when;
 }
 
+/*  Frame headers and small bodies are copied into the output; a large
+    body is lent to it, and the message held until it is written.  */
 int
-zw_engine_send (zw_engine *engine, const zw_msg *msg)
+zw_engine_send (zw_engine *engine, zw_msg *msg)
 {
     if (!zw_session_active (&engine->session)) {
         errno = EAGAIN;
         return -1;
     }
-    for (size_t i = 0; i < msg->count; i++) {
+    int lent = 0, failed = 0;
+    for (size_t i = 0; i < msg->count && !failed; i++) {
         const zw_frame *frame = &msg->frames[i];
         int more = i + 1 < msg->count || zw_fault_on (ZW_FAULT_MORE_ON_LAST_FRAME);
-        if (queue_frame_header (engine, more, 0, frame->size)
-        ||  queue (engine, frame->data, frame->size)) {
-            errno = ENOMEM;
-            return -1;
-        }
+        int lend = frame->size >= SEND_LENT_MIN;
+        failed = queue_frame_header (engine, more, 0, frame->size)
+              || (lend ? zw_output_borrow (&engine->out, frame->data, frame->size)
+                       : queue (engine, frame->data, frame->size));
+        lent |= lend && !failed;
     }
+    if (lent)
+        zw_output_hold (&engine->out, msg);
+    else
+        zw_msg_destroy (msg);
+    if (failed)     /* the stream holds part of a message: it cannot go on */
+        close_for (engine, "out of memory for a message", ZW_SEV_CLOSE);
     return 0;
 }
 
@@ -820,16 +777,31 @@ zw_engine_input_space (zw_engine *engine, size_t *len)
 const uint8_t *
 zw_engine_output (const zw_engine *engine, size_t *len)
 {
-    *len = buffer_length (&engine->out);
-    return engine->out.data + engine->out.start;
+    struct iovec first;
+    if (zw_output_iov (&engine->out, &first, 1) == 0) {
+        *len = 0;
+        return NULL;
+    }
+    *len = first.iov_len;
+    return first.iov_base;
+}
+
+size_t
+zw_engine_output_pending (const zw_engine *engine)
+{
+    return zw_output_pending (&engine->out);
+}
+
+int
+zw_engine_output_iov (const zw_engine *engine, struct iovec *iov, int max)
+{
+    return zw_output_iov (&engine->out, iov, max);
 }
 
 void
 zw_engine_output_done (zw_engine *engine, size_t n)
 {
-    engine->out.start += n;
-    if (engine->out.start == engine->out.end)
-        buffer_clear (&engine->out);
+    zw_output_done (&engine->out, n);
 }
 
 int

@@ -13,8 +13,8 @@
     Invariants between calls:
     - input: every octet given to zw_engine_push is consumed, unless the
       engine is closed (then the rest is ignored);
-    - output: zw_engine_output returns the octets still to write, in order;
-      the owner reports what it wrote with zw_engine_output_done;
+    - output: zw_engine_output_iov returns the octets still to write, in
+      order; the owner reports what it wrote with zw_engine_output_done;
     - time: zw_engine_deadline says when zw_engine_tick must next be
       called (UINT64_MAX: no timer);
     - callbacks run from inside push and tick; they must not free the
@@ -25,7 +25,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "zw_buffer.h"
 #include "zw_error.h"
+#include "zw_output.h"
 #include "zw_session.h"
 #include "zmtp_greeting.h"
 #include "zmtp_frame.h"
@@ -67,11 +69,6 @@ typedef struct {
 } zw_engine_callbacks;
 
 typedef struct {
-    uint8_t *data;
-    size_t start, end, capacity;
-} zw_engine_buffer;
-
-typedef struct {
     zw_engine_options options;
     const zw_engine_callbacks *callbacks;
     void *user;
@@ -87,16 +84,16 @@ typedef struct {
     zw_zmtp_frame_ctx frames;
     zw_zmtp_command_ctx command;
     int in_command;                 /* the current frame is a command */
-    zw_engine_buffer part;          /* a command's variable part (topic, ...) */
+    zw_buffer part;                 /* a command's variable part (topic, ...) */
     zw_msg *message;                /* the message being received */
-    zw_engine_buffer frame;         /* a data frame too large to place at once */
+    zw_buffer frame;                /* a data frame too large to place at once */
     uint8_t *frame_data;            /* where the data frame's octets go, in the message */
     uint64_t frame_size, frame_filled;
     char property[256];             /* READY: the property being read */
-    zw_engine_buffer value;         /* ... and its value, when we keep it */
+    zw_buffer value;                /* ... and its value, when we keep it */
     int saw_socket_type;
     /* sending */
-    zw_engine_buffer out;
+    zw_output out;
     uint8_t ping_context[ZW_ZMTP_PING_CONTEXT_MAX];
     uint8_t ping_context_size;
     /* time */
@@ -138,9 +135,11 @@ void zw_engine_tick (zw_engine *engine, uint64_t now);
 /* When zw_engine_tick must run next; UINT64_MAX when no timer is set. */
 uint64_t zw_engine_deadline (const zw_engine *engine);
 
-/*  Queues a message (copied) once the connection is up.  Returns 0, or -1
-    if it is not up (EAGAIN) or memory ran out.  */
-int zw_engine_send (zw_engine *engine, const zw_msg *msg);
+/*  Queues a message once the connection is up, and takes it (it is freed
+    once queued, or once the large bodies it lends are written).  Returns
+    0, or -1 with EAGAIN if the connection is not up (msg is still the
+    caller's).  Memory running out half-way closes the connection.  */
+int zw_engine_send (zw_engine *engine, zw_msg *msg);
 
 /*  Queues a subscription (subscribe = 1) or cancellation in the form the
     peer speaks: SUBSCRIBE / CANCEL commands for 3.1
@@ -149,8 +148,15 @@ int zw_engine_send (zw_engine *engine, const zw_msg *msg);
 int zw_engine_send_subscription (zw_engine *engine, int subscribe, const uint8_t *topic,
                                  size_t size);
 
-/* The octets waiting to be written (*len of them). */
+/*  The next octets waiting to be written, as one contiguous run (*len of
+    them; a lent body is a run of its own), or NULL with *len 0.  */
 const uint8_t *zw_engine_output (const zw_engine *engine, size_t *len);
+
+/* How many octets wait to be written in all. */
+size_t zw_engine_output_pending (const zw_engine *engine);
+
+/* The octets waiting, in order, as up to max pieces for one gathered write. */
+int zw_engine_output_iov (const zw_engine *engine, struct iovec *iov, int max);
 
 /* n octets of the output were written. */
 void zw_engine_output_done (zw_engine *engine, size_t n);

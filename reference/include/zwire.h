@@ -71,6 +71,7 @@ typedef struct zw_msg {
     /* Storage, not part of the API: so that a one-frame message of up to
        ZW_MSG_INLINE octets is one allocation in all.  */
     zw_frame first;             /* frames points here until a second frame comes */
+    uint64_t written_at;        /* a connection's output lends its bodies until then */
     size_t inline_used;
     uint8_t inline_data[ZW_MSG_INLINE];
 } zw_msg;
