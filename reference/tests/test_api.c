@@ -400,6 +400,82 @@ test_errors (void)
     zw_ctx_destroy (ctx);
 }
 
+/*  Messages keep small frames inside themselves and larger ones apart;
+    adding, prepending, dropping and copying give the same frames either
+    way (ASan checks that each is freed once).  */
+static void
+test_message_storage (void)
+{
+    char big[ZW_MSG_INLINE + 1];
+    memset (big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    zw_msg *msg = message ("small", big);
+    CHECK (zw_msg_add (msg, NULL, 0) == 0 && zw_msg_add_str (msg, "tail") == 0);
+    CHECK (zw_msg_prepend (msg, "head", 4) == 0);
+    CHECK (msg->count == 5 && frame_is (msg, 0, "head") && frame_is (msg, 1, "small")
+           && frame_is (msg, 2, big) && msg->frames[3].size == 0 && frame_is (msg, 4, "tail"));
+    zw_msg *copy = zw_msg_dup (msg);
+    zw_msg_drop_first (msg);
+    zw_msg_drop_first (msg);
+    CHECK (msg->count == 3 && frame_is (msg, 0, big) && frame_is (msg, 2, "tail")
+           && msg->total == strlen (big) + 4);
+    CHECK (copy && copy->count == 5 && frame_is (copy, 2, big) && frame_is (copy, 4, "tail"));
+    zw_msg_destroy (msg);
+    zw_msg_destroy (copy);
+}
+
+static uint64_t
+peers_of (const zw_socket *socket)
+{
+    zw_stats stats;
+    zw_socket_stats (socket, &stats);
+    return stats.peers;
+}
+
+/*  Write batching (ZW_OPT_SNDBATCH, zw_flush).  Two contexts, so that the
+    sender's loop turns only when the test says: a small message waits in
+    the sender until its loop turns (zw_flush), a batch's worth and any
+    message with batching off are written inside zw_send itself.  */
+static void
+test_send_batching (void)
+{
+    zw_ctx *sending = zw_ctx_new (), *receiving = zw_ctx_new ();
+    zw_ctx_set_log (sending, quiet, NULL);
+    zw_ctx_set_log (receiving, quiet, NULL);
+    zw_socket *pull = bound (receiving, ZW_PULL, "tcp://127.0.0.1:0");
+    zw_socket *push = zw_socket_new (sending, ZW_PUSH);
+    CHECK (pull && push && zw_connect (push, zw_socket_last_endpoint (pull)) == 0);
+    for (int i = 0; i < 1000 && (peers_of (push) == 0 || peers_of (pull) == 0); i++) {
+        zw_ctx_run (sending, 1);
+        zw_ctx_run (receiving, 1);
+    }
+    CHECK (peers_of (push) == 1 && peers_of (pull) == 1);
+    zw_msg *got = NULL;
+
+    CHECK (zw_send (push, message ("small", NULL), 0) == 0);
+    CHECK (zw_recv (pull, &got, 200) < 0 && errno == EAGAIN);     /* still in the sender */
+    CHECK (zw_flush (push, WAIT) == 0);
+    CHECK (zw_recv (pull, &got, WAIT) == 0 && frame_is (got, 0, "small"));
+    zw_msg_destroy (got);
+
+    char batch[9000];
+    memset (batch, 'b', sizeof batch);
+    batch[sizeof batch - 1] = 0;
+    CHECK (zw_send (push, message (batch, NULL), 0) == 0);         /* over 8192: written now */
+    CHECK (zw_recv (pull, &got, WAIT) == 0 && frame_is (got, 0, batch));
+    zw_msg_destroy (got);
+
+    CHECK (zw_socket_set_int (push, ZW_OPT_SNDBATCH, 0) == 0);
+    CHECK (zw_send (push, message ("at once", NULL), 0) == 0);
+    CHECK (zw_recv (pull, &got, WAIT) == 0 && frame_is (got, 0, "at once"));
+    zw_msg_destroy (got);
+
+    CHECK (zw_socket_set_int (push, ZW_OPT_SNDBATCH, -1) < 0 && errno == EINVAL);
+    CHECK (zw_flush (NULL, 0) < 0 && errno == EINVAL);
+    zw_ctx_destroy (sending);
+    zw_ctx_destroy (receiving);
+}
+
 int
 main (void)
 {
@@ -412,6 +488,8 @@ main (void)
     test_poll ();
     test_monitor ();
     test_errors ();
+    test_message_storage ();
+    test_send_batching ();
     printf ("test-api: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

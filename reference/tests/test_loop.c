@@ -2,8 +2,10 @@
     deadline order (ties in arming order), a stopped timer never fires, a
     timer re-armed from its own callback waits for the next turn, events
     fetched for an fd that a callback unwatched or re-watched in the same
-    turn are dropped, errors and hang-ups arrive as ZW_IO_ERROR, and a turn
-    with nothing to do returns 0 after its timeout.  Uses pipes and socket
+    turn are dropped, errors and hang-ups arrive as ZW_IO_ERROR, a turn
+    with nothing to do returns 0 after its timeout, and deferred calls run
+    once each, in order, before the turn waits (one queued meanwhile
+    waits for the next turn; a cancelled one never runs).  Uses pipes and socket
     pairs only.  Prints "N passed, N failed".  */
 
 /* pipe2: a Linux call; the build may define this already. */
@@ -497,6 +499,70 @@ test_growth (void)
     zw_loop_destroy (loop);
 }
 
+/* ---- deferred calls ---- */
+
+struct deferred_case {
+    zw_loop *loop;
+    zw_deferred a, b, c;
+    char order[16];
+    size_t count;
+    int requeue;                /* a queues itself again this many times */
+};
+
+static void
+deferred_ran (void *arg, char label)
+{
+    struct deferred_case *t = arg;
+    if (t->count + 1 < sizeof t->order)
+        t->order[t->count++] = label;
+}
+
+static void
+run_a (void *arg)
+{
+    struct deferred_case *t = arg;
+    deferred_ran (t, 'a');
+    zw_loop_cancel (t->loop, &t->c);            /* still queued behind a: never runs */
+    if (t->requeue-- > 0)
+        zw_loop_defer (t->loop, &t->a);
+}
+
+static void
+run_b (void *arg)
+{
+    deferred_ran (arg, 'b');
+}
+
+static void
+run_c (void *arg)
+{
+    deferred_ran (arg, 'c');
+}
+
+static void
+test_deferred_calls (void)
+{
+    struct deferred_case t = { .loop = zw_loop_new (), .requeue = 1 };
+    zw_deferred_init (&t.a, run_a, &t);
+    zw_deferred_init (&t.b, run_b, &t);
+    zw_deferred_init (&t.c, run_c, &t);
+    zw_loop_defer (t.loop, &t.a);
+    zw_loop_defer (t.loop, &t.b);
+    zw_loop_defer (t.loop, &t.a);               /* already queued: no second run */
+    zw_loop_defer (t.loop, &t.c);
+    CHECK (zw_loop_run_once (t.loop, 0) == 0);  /* deferred calls are not counted as events */
+    CHECK (strcmp (t.order, "ab") == 0);
+    zw_loop_run_once (t.loop, 0);               /* a queued itself again: this turn */
+    CHECK (strcmp (t.order, "aba") == 0);
+    zw_loop_run_once (t.loop, 0);
+    CHECK (strcmp (t.order, "aba") == 0);
+    zw_loop_defer (t.loop, &t.b);
+    zw_loop_cancel (t.loop, &t.b);
+    zw_loop_run_once (t.loop, 0);
+    CHECK (strcmp (t.order, "aba") == 0 && !t.b.queued);
+    zw_loop_destroy (t.loop);
+}
+
 int
 main (void)
 {
@@ -513,6 +579,7 @@ main (void)
     test_stale_events_skipped ();
     test_unwatch_self ();
     test_growth ();
+    test_deferred_calls ();
     printf ("test-loop: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
