@@ -302,9 +302,14 @@ conformance: all
 	    --suite $(REPORTS)/zwire --suite $(REPORTS)/libzmq
 
 # --- benchmarks (never part of make check: timings are reported, not asserted) ---
-# make bench: the codec against memcpy, then messaging against libzmq and the raw
-# socket limit (reference/bench/README.md); build/reports/bench-*.json.
-bench: bench-codec bench-messaging
+# make bench: the codec against memcpy, messaging against libzmq and the raw socket
+# limit, scale against libzmq, the targets judged (reference/bench/README.md);
+# build/reports/bench.json and bench.md.  BENCH_FLAGS=--quick: a one-run smoke test.
+BENCH_FLAGS ?=
+bench: deps $(BUILD)/bin/zwire bench-messaging-build
+	@mkdir -p $(REPORTS)
+	ulimit -n $$(ulimit -Hn) && $(PYTHON) reference/bench/bench_all.py --zwire $(BUILD)/bin/zwire \
+	    --bin-dir $(BUILD)/bench --out $(REPORTS)/bench.json --table $(REPORTS)/bench.md $(BENCH_FLAGS)
 
 bench-codec: $(BUILD)/bin/zwire
 	@mkdir -p $(REPORTS)

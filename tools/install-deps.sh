@@ -7,10 +7,11 @@
 set -eu
 
 # What the build, the tests, the fuzzers and `make docs` use today:
-# python3-zmq is libzmq (through pyzmq), the other side of the interop tests.
-# Later parts add theirs (libsodium-dev, libsqlite3-dev, libzmq3-dev,
-# python3-nacl) when their code arrives.
-ALL="make gcc clang ragel libjansson-dev
+# python3-zmq is libzmq (through pyzmq), the other side of the interop tests;
+# libzmq3-dev is libzmq for the C baselines of `make bench`.
+# Later parts add theirs (libsodium-dev, libsqlite3-dev, python3-nacl) when
+# their code arrives.
+ALL="make gcc clang ragel libjansson-dev libzmq3-dev
 python3 python3-pytest python3-jsonschema python3-zmq
 libfuzzer-14-dev libclang-rt-14-dev afl++ graphviz"
 

@@ -1,0 +1,322 @@
+#!/usr/bin/python3
+"""bench_all.py — `make bench`: every benchmark of zwire in one run, one report.
+
+Runs, in order, on this machine and in this one run:
+
+  codec       `zwire bench codec --json`: ZMTP frames decoded and encoded from
+              memory, against memcpy of the same octets (the memory limit)
+  messaging   run_bench.py: throughput (PUSH-PULL, DEALER-DEALER) and REQ-REP
+              latency, zwire against libzmq, the mixed pairs, and a raw stream
+              socket (the transport limit)
+  scale       scale-zwire and scale-libzmq: memory per idle connection and PUB
+              fan-out to 1 000 and 10 000 subscribers
+
+then judges the targets of the performance issue against the figures (each
+a ratio between figures of this same run, except the codec's frame rate,
+an absolute floor) and writes:
+
+  build/reports/bench.json   every figure, the ratios, the targets, the host
+  build/reports/bench.md     the readable tables (also printed)
+
+Each figure is the median of several runs, with min and max. A failed run
+is reported, not fatal; the exit status is 1 if any part failed, 0 otherwise
+(a target missed is a finding, not a failure).
+
+Only the standard library; runs under Debian's /usr/bin/python3.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import run_bench  # noqa: E402  (the messaging driver: its host info and formatting)
+
+SCALE_PEERS = [1000, 10000]
+SCALE_IMPLS = ["zwire", "libzmq"]
+
+
+def run_json_lines(argv, timeout):
+    """Runs a program; returns (its JSON lines, None) or (None, why)."""
+    try:
+        done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              timeout=timeout, check=False)
+    except (subprocess.TimeoutExpired, OSError) as error:
+        return None, str(error)
+    if done.returncode != 0:
+        err = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        return None, "exit %d: %s" % (done.returncode, err[-1] if err else "no output")
+    lines = [line for line in done.stdout.decode("utf-8", "replace").splitlines()
+             if line.startswith("{")]
+    try:
+        return [json.loads(line) for line in lines], None
+    except ValueError as error:
+        return None, "not JSON: %s" % error
+
+
+# --- the parts ---------------------------------------------------------------------------
+
+def run_codec(args, failures):
+    argv = [args.zwire, "bench", "codec", "--json"] + (["--quick"] if args.quick else [])
+    progress(args, "codec")
+    lines, why = run_json_lines(argv, 600)
+    if lines is None:
+        failures.append({"part": "codec", "why": why})
+        return []
+    return lines
+
+
+def run_messaging(args, failures):
+    out = os.path.join(os.path.dirname(args.out), "bench-messaging.json")
+    argv = [sys.executable, os.path.join(HERE, "run_bench.py"), "--bin-dir", args.bin_dir,
+            "--out", out] + (["--quick"] if args.quick else []) + \
+           (["--no-progress"] if args.no_progress else [])
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, check=False)
+    if not os.path.exists(out):
+        failures.append({"part": "messaging", "why": "run_bench.py exit %d" % done.returncode})
+        return None
+    with open(out) as f:
+        report = json.load(f)
+    for failure in report.get("failures", []):
+        failures.append(dict(failure, part="messaging"))
+    return report
+
+
+def run_scale(args, failures):
+    entries = []
+    repeat = 1 if args.quick else args.scale_repeat
+    for peers in args.scale_peers:
+        for impl in SCALE_IMPLS:
+            runs = []
+            for i in range(repeat):
+                progress(args, "scale %s %d peers, run %d/%d" % (impl, peers, i + 1, repeat))
+                argv = [os.path.join(args.bin_dir, "scale-" + impl), "--peers", str(peers)]
+                if args.quick:
+                    argv += ["--count", "100"]
+                lines, why = run_json_lines(argv, 600)
+                if lines is None:
+                    failures.append({"part": "scale", "run": " ".join(argv[1:]), "why": why})
+                    continue
+                runs.append(lines[-1])
+            if runs:
+                entry = {"impl": impl, "peers": peers, "runs": runs}
+                for key in ("bytes_per_conn", "deliveries_per_s"):
+                    entry[key] = run_bench.summary([r[key] for r in runs])
+                entries.append(entry)
+    return entries
+
+
+def progress(args, text):
+    if not args.no_progress:
+        sys.stderr.write("\r\033[K%s" % text)
+        sys.stderr.flush()
+
+
+# --- the targets ---------------------------------------------------------------------------
+
+def codec_figure(codec, op, size, key):
+    for line in codec:
+        if line["op"] == op and line["frameSize"] == size and line["chunk"] == 0:
+            return line[key]
+    return None
+
+
+def target(name, wanted, measured, met, detail=""):
+    return {"target": name, "wanted": wanted, "measured": measured,
+            "met": None if measured is None else bool(met), "detail": detail}
+
+
+def worst(rows, key, pick=min):
+    """The worst ratio among rows and where it is."""
+    rated = [r for r in rows if r.get(key) is not None]
+    if not rated:
+        return None, ""
+    row = pick(rated, key=lambda r: r[key])
+    where = " ".join(str(row[k]) for k in ("pattern", "transport", "size") if k in row)
+    return row[key], where
+
+
+def judge(codec, messaging, scale):
+    targets = []
+    rate = codec_figure(codec, "decode", 8, "framesPerSecond")
+    targets.append(target("codec: decode of 8-octet frames", ">= 100M frames/s",
+                          rate, rate is not None and rate >= 100e6, "one core, whole buffer"))
+    vs = codec_figure(codec, "decode", 1048576, "vsMemcpy")
+    targets.append(target("codec: decode of 1 MiB frames", ">= 0.90x memcpy", vs,
+                          vs is not None and vs >= 0.9, "whole buffer"))
+    if messaging:
+        rows = messaging["ratios"]["throughput"]
+        low, where = worst(rows, "zwire/libzmq")
+        targets.append(target("throughput zwire/libzmq, every size", ">= 1.00x", low,
+                              low is not None and low >= 1.0, "lowest: " + where))
+        big = [r for r in rows if r["size"] >= 65536]
+        low, where = worst(big, "zwire/raw")
+        targets.append(target("throughput zwire/raw, 64 KiB and above", ">= 0.80x", low,
+                              low is not None and low >= 0.8, "lowest: " + where))
+        lat = messaging["ratios"]["latency"]
+        for key in ("p50 zwire/libzmq", "p99 zwire/libzmq"):
+            high, where = worst(lat, key, pick=max)
+            targets.append(target("latency %s, every size" % key, "<= 1.00x", high,
+                                  high is not None and high <= 1.0, "highest: " + where))
+    for peers in sorted({e["peers"] for e in scale}):
+        mine = [e for e in scale if e["peers"] == peers]
+        z = next((e for e in mine if e["impl"] == "zwire"), None)
+        l = next((e for e in mine if e["impl"] == "libzmq"), None)
+        if z and l:
+            r = run_bench.ratio(z["bytes_per_conn"]["median"], l["bytes_per_conn"]["median"])
+            targets.append(target("memory per idle connection zwire/libzmq, %d peers" % peers,
+                                  "<= 1.00x", r, r is not None and r <= 1.0,
+                                  "%.0f vs %.0f octets" % (z["bytes_per_conn"]["median"],
+                                                           l["bytes_per_conn"]["median"])))
+    return targets
+
+
+# --- the tables ------------------------------------------------------------------------------
+
+def table(head, rows):
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(out) + "\n"
+
+
+def codec_table(codec):
+    rows = []
+    for line in codec:
+        chunk = "whole" if line["chunk"] == 0 else "%d-octet chunks" % line["chunk"]
+        rows.append([line["op"], line["frameSize"], chunk,
+                     run_bench.human(line["framesPerSecond"]),
+                     "%.2f" % line["gbPerSecond"], run_bench.fmt_ratio(line["vsMemcpy"])])
+    return table(["op", "frame octets", "input", "frames/s (median)", "GB/s", "vs memcpy"], rows)
+
+
+def throughput_table(messaging):
+    rows = []
+    for r in messaging["ratios"]["throughput"]:
+        def mb(impl, pattern=r["pattern"]):
+            e = run_bench.find(messaging["throughput"], impl=impl, pattern=pattern,
+                               transport=r["transport"], size=r["size"])
+            return run_bench.cell(e, "mb_per_s", True) if e else "-"
+        raw = run_bench.find(messaging["throughput"], impl="raw", transport=r["transport"],
+                             size=r["size"])
+        rows.append([r["pattern"], r["transport"], r["size"], mb("zwire"), mb("libzmq"),
+                     run_bench.cell(raw, "mb_per_s", True) if raw else "-",
+                     run_bench.fmt_ratio(r["zwire/libzmq"]), run_bench.fmt_ratio(r["zwire/raw"]),
+                     run_bench.fmt_ratio(r["zwire->libzmq/libzmq"]),
+                     run_bench.fmt_ratio(r["libzmq->zwire/libzmq"])])
+    return table(["pattern", "transport", "size", "zwire MB/s", "libzmq MB/s", "raw MB/s",
+                  "zwire/libzmq", "zwire/raw", "zwire->libzmq /libzmq",
+                  "libzmq->zwire /libzmq"], rows)
+
+
+def latency_table(messaging):
+    rows = []
+    for r in messaging["ratios"]["latency"]:
+        def us(impl, key):
+            e = run_bench.find(messaging["latency"], impl=impl, transport=r["transport"],
+                               size=r["size"])
+            return "%.1f" % e[key]["median"] if e else "-"
+        rows.append([r["transport"], r["size"], us("zwire", "p50_us"), us("libzmq", "p50_us"),
+                     us("zwire", "p99_us"), us("libzmq", "p99_us"),
+                     run_bench.fmt_ratio(r["p50 zwire/libzmq"]),
+                     run_bench.fmt_ratio(r["p99 zwire/libzmq"])])
+    return table(["transport", "size", "zwire p50 µs", "libzmq p50 µs", "zwire p99 µs",
+                  "libzmq p99 µs", "p50 zwire/libzmq", "p99 zwire/libzmq"], rows)
+
+
+def scale_table(scale):
+    rows = []
+    for e in scale:
+        rows.append([e["impl"], e["peers"], "%.0f" % e["bytes_per_conn"]["median"],
+                     run_bench.human(e["deliveries_per_s"]["median"])])
+    return table(["impl", "peers", "octets per idle connection", "fan-out deliveries/s"], rows)
+
+
+def targets_table(targets):
+    rows = []
+    for t in targets:
+        measured = t["measured"]
+        shown = "-" if measured is None else (run_bench.human(measured) if measured > 1000
+                                              else "%.2f" % measured)
+        verdict = {True: "met", False: "NOT met", None: "not measured"}[t["met"]]
+        rows.append([t["target"], t["wanted"], shown, verdict, t["detail"]])
+    return table(["target", "wanted", "measured", "verdict", "where"], rows)
+
+
+def markdown(report):
+    host = report["host"]
+    parts = ["# zwire benchmarks (%s)\n" % report["started"],
+             "Host: %s, %s CPUs, %s; libzmq %s. Every figure: the median of the runs; "
+             "ratios between medians of this run.\n" % (
+                 host.get("cpu", host.get("machine", "?")), host.get("nproc", "?"),
+                 "Linux " + host.get("kernel", "?"),
+                 host.get("libzmq", "?")),
+             "## Targets\n", targets_table(report["targets"])]
+    if report["codec"]:
+        parts += ["## Codec\n", codec_table(report["codec"])]
+    if report["messaging"]:
+        parts += ["## Throughput (MB/s of payload, median ± half the min-max spread)\n",
+                  throughput_table(report["messaging"]),
+                  "## Latency (REQ-REP round trip)\n", latency_table(report["messaging"])]
+    if report["scale"]:
+        parts += ["## Scale (PUB to many SUB, tcp)\n", scale_table(report["scale"])]
+    if report["failures"]:
+        parts += ["## Failures\n"] + ["- %s\n" % json.dumps(f) for f in report["failures"]]
+    return "\n".join(parts)
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--zwire", default="build/bin/zwire", help="the zwire program")
+    p.add_argument("--bin-dir", default="build/bench", help="where the benchmark programs are")
+    p.add_argument("--out", default="build/reports/bench.json", help="the JSON report")
+    p.add_argument("--table", default="build/reports/bench.md", help="the tables, Markdown")
+    p.add_argument("--quick", action="store_true", help="one short run of everything (a smoke test)")
+    p.add_argument("--skip", nargs="+", default=[], choices=["codec", "messaging", "scale"])
+    p.add_argument("--scale-peers", nargs="+", type=int, default=SCALE_PEERS)
+    p.add_argument("--scale-repeat", type=int, default=3, help="runs per scale figure")
+    p.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
+    return p.parse_args(argv)
+
+
+def main(argv):
+    args = parse_args(argv)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    failures = []
+    codec = [] if "codec" in args.skip else run_codec(args, failures)
+    messaging = None if "messaging" in args.skip else run_messaging(args, failures)
+    scale = [] if "scale" in args.skip else run_scale(args, failures)
+    if not args.no_progress:
+        sys.stderr.write("\r\033[K")
+    report = {
+        "bench": "all",
+        "started": started.isoformat(timespec="seconds"),
+        "seconds": round((datetime.datetime.now(datetime.timezone.utc) - started)
+                         .total_seconds(), 1),
+        "host": run_bench.host_info(),
+        "quick": args.quick,
+        "targets": judge(codec, messaging, scale),
+        "codec": codec,
+        "messaging": messaging,
+        "scale": scale,
+        "failures": failures,
+    }
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w") as f:
+        json.dump(report, f, indent=1)
+        f.write("\n")
+    text = markdown(report)
+    with open(args.table, "w") as f:
+        f.write(text)
+    sys.stdout.write(text)
+    sys.stdout.write("\nreport: %s, %s (%.0f s)\n" % (args.out, args.table, report["seconds"]))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
