@@ -174,9 +174,9 @@ pub_wait (void *arg, int fd, int timeout_ms)
 static void *
 sub_open (const scale_opts *opts)
 {
-    zmq_side *side = open_side (opts, ZMQ_SUB);
-    if (side && zmq_setsockopt (side->socket, ZMQ_SUBSCRIBE, "", 0)) {
-        fprintf (stderr, "zmq_setsockopt ZMQ_SUBSCRIBE: %s\n", zmq_strerror (errno));
+    zmq_side *side = open_side (opts, ZMQ_XSUB);
+    if (side && zmq_send (side->socket, "\x01", 1, 0) != 1) {
+        fprintf (stderr, "zmq_send (subscribe): %s\n", zmq_strerror (errno));
         close_side (side);
         return NULL;
     }

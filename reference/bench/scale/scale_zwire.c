@@ -129,9 +129,12 @@ pub_wait (void *arg, int fd, int timeout_ms)
 static void *
 sub_open (const scale_opts *opts)
 {
-    zwire_side *side = open_side (opts, ZW_SUB);
-    if (side && zw_socket_set_bytes (side->socket, ZW_OPT_SUBSCRIBE, "", 0)) {
-        perror ("zw_socket_set_bytes");
+    zwire_side *side = open_side (opts, ZW_XSUB);
+    zw_msg *subscribe = side ? zw_msg_new () : NULL;
+    if (side && (!subscribe || zw_msg_add (subscribe, "\x01", 1)
+                 || zw_send (side->socket, subscribe, 0))) {
+        perror ("zw_send (subscribe)");
+        zw_msg_destroy (subscribe);
         close_side (side);
         return NULL;
     }
