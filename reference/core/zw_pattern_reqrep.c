@@ -57,14 +57,12 @@ req_recv (zw_socket *socket)
         errno = ZW_EFSM;
         return NULL;
     }
-    zw_msg *msg = socket->partner ? zw_msgq_pop (&socket->partner->in)
+    zw_msg *msg = socket->partner ? zw_pipe_take_in (socket->partner)
                                   : zw_msgq_pop (&socket->leftover);  /* its pipe is gone */
     if (!msg) {
         errno = EAGAIN;
         return NULL;
     }
-    if (socket->partner)
-        zw_conn_rewatch (socket->partner);  /* below rcvhwm again: read on */
     socket->awaiting_reply = 0;
     socket->partner = NULL;
     return msg;

@@ -5,7 +5,13 @@
     queueing takes pipes with input in turn, so no peer is starved and none
     is favoured (zmtp31.socket.reqrep-semantics, zmtp31.socket.pipeline-semantics).
     Messages queue whole and in order (zmtp31.socket.atomic,
-    zmtp31.socket.in-order).  */
+    zmtp31.socket.in-order).
+
+    Fair queueing costs O(1) a message however many pipes there are: the
+    pipes with input wait in a ring (ready_head .. ready_tail); a receive
+    takes one message from the first and sends it to the back if it has
+    more.  A pipe emptied otherwise (REQ takes from its partner) leaves
+    the ring when it reaches the front.  */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -65,11 +71,85 @@ zw_pipe_flush (zw_conn *pipe)
     zw_conn_write (pipe);
 }
 
+/* --- the ring of pipes with input ----------------------------------------------- */
+
+static void
+ready_append (zw_socket *socket, zw_conn *pipe)
+{
+    pipe->ready_next = NULL;
+    pipe->ready_listed = 1;
+    if (socket->ready_tail)
+        socket->ready_tail->ready_next = pipe;
+    else
+        socket->ready_head = pipe;
+    socket->ready_tail = pipe;
+}
+
+static zw_conn *
+ready_pop (zw_socket *socket)
+{
+    zw_conn *pipe = socket->ready_head;
+    socket->ready_head = pipe->ready_next;
+    if (!socket->ready_head)
+        socket->ready_tail = NULL;
+    pipe->ready_next = NULL;
+    pipe->ready_listed = 0;
+    return pipe;
+}
+
+/* The first pipe of the ring that really has input (empty ones leave it), or NULL. */
+static zw_conn *
+ready_first (zw_socket *socket)
+{
+    while (socket->ready_head && socket->ready_head->in.count == 0)
+        ready_pop (socket);
+    return socket->ready_head;
+}
+
+/* A pipe that leaves leaves the ring too: O(pipes with input), once per pipe. */
+static void
+ready_remove (zw_socket *socket, zw_conn *pipe)
+{
+    zw_conn **link = &socket->ready_head, *prev = NULL;
+    while (*link && *link != pipe) {
+        prev = *link;
+        link = &(*link)->ready_next;
+    }
+    if (!*link)
+        return;
+    *link = pipe->ready_next;
+    if (socket->ready_tail == pipe)
+        socket->ready_tail = prev;
+    pipe->ready_next = NULL;
+    pipe->ready_listed = 0;
+}
+
 void
 zw_pipe_queue_in (zw_conn *pipe, zw_msg *msg)
 {
     zw_msgq_push (&pipe->in, msg);
+    if (!pipe->ready_listed)
+        ready_append (pipe->socket, pipe);
     zw_conn_rewatch (pipe);                 /* at rcvhwm, stop reading */
+}
+
+zw_msg *
+zw_pipe_take_in (zw_conn *pipe)
+{
+    zw_msg *msg = zw_msgq_pop (&pipe->in);
+    if (msg)
+        zw_conn_rewatch (pipe);             /* below rcvhwm again: read on */
+    return msg;
+}
+
+void
+zw_pipe_unqueue_all (zw_conn *pipe, zw_msgq *into)
+{
+    if (pipe->ready_listed)
+        ready_remove (pipe->socket, pipe);
+    zw_msg *msg;
+    while ((msg = zw_msgq_pop (&pipe->in)))
+        zw_msgq_push (into, msg);
 }
 
 zw_conn *
@@ -101,28 +181,21 @@ zw_pipes_fair_recv (zw_socket *socket, zw_conn **from)
             *from = NULL;
         return left;
     }
-    for (size_t tried = 0; tried < socket->pipe_count; tried++) {
-        zw_conn *pipe = socket->pipes[socket->next_in++ % socket->pipe_count];
-        zw_msg *msg = zw_msgq_pop (&pipe->in);
-        if (msg) {
-            if (from)
-                *from = pipe;
-            zw_conn_rewatch (pipe);         /* below rcvhwm again: read on */
-            return msg;
-        }
-    }
-    return NULL;
+    if (!ready_first (socket))
+        return NULL;
+    zw_conn *pipe = ready_pop (socket);
+    zw_msg *msg = zw_pipe_take_in (pipe);
+    if (pipe->in.count)
+        ready_append (socket, pipe);        /* its turn again after the others' */
+    if (from)
+        *from = pipe;
+    return msg;
 }
 
 int
-zw_pipes_have_input (const zw_socket *socket)
+zw_pipes_have_input (zw_socket *socket)
 {
-    if (socket->leftover.count)
-        return 1;
-    for (size_t i = 0; i < socket->pipe_count; i++)
-        if (socket->pipes[i]->in.count)
-            return 1;
-    return 0;
+    return socket->leftover.count || ready_first (socket);
 }
 
 void

@@ -184,8 +184,10 @@ void
 zw_socket_detach (zw_socket *socket, zw_conn *conn)
 {
     socket->pattern->detach (socket, conn);
+    zw_msgq left = { 0 };
+    zw_pipe_unqueue_all (conn, &left);
     zw_msg *msg;
-    while ((msg = zw_msgq_pop (&conn->in))) {
+    while ((msg = zw_msgq_pop (&left))) {
         if (socket->type == ZW_ROUTER
         &&  zw_msg_prepend (msg, conn->routing_id, conn->routing_id_size)) {
             zw_socket_drop (socket, msg);

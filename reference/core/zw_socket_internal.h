@@ -49,6 +49,8 @@ struct zw_conn {
     unsigned watching;              /* ZW_IO_* bits asked of the loop */
     int attached;                   /* a pipe of the pattern */
     zw_msgq in, out;
+    zw_conn *ready_next;            /* the socket's pipes with input, while listed */
+    int ready_listed;
     zw_subscriptions subscriptions; /* PUB, XPUB: what this peer asked for */
     uint8_t routing_id[ZW_ZMTP_IDENTITY_MAX];  /* ROUTER */
     size_t routing_id_size;
@@ -116,7 +118,8 @@ struct zw_socket {
     zw_conn *conns;
     zw_conn **pipes;                /* attached connections, in attach order */
     size_t pipe_count, pipe_capacity;
-    size_t next_out, next_in;       /* round-robin positions (lb, fq) */
+    size_t next_out;                /* round-robin position (load balancing) */
+    zw_conn *ready_head, *ready_tail;   /* pipes with input, in turn (fair queueing) */
     char last_endpoint[ZW_ENDPOINT_TEXT_MAX];
     zw_stats stats;
     zw_monitor_fn *monitor;         /* zw_socket_set_monitor, or NULL */
@@ -157,6 +160,12 @@ void zw_pipe_flush (zw_conn *pipe);
 /* Queues msg for the application; pauses reading at rcvhwm.  Takes msg. */
 void zw_pipe_queue_in (zw_conn *pipe, zw_msg *msg);
 
+/* The pipe's oldest message for the application, or NULL; reading resumes below rcvhwm. */
+zw_msg *zw_pipe_take_in (zw_conn *pipe);
+
+/* Everything the pipe had for the application, in order, for a pipe that leaves. */
+void zw_pipe_unqueue_all (zw_conn *pipe, zw_msgq *into);
+
 /* The next writable pipe in round-robin order, or NULL (zmtp31.socket.reqrep-semantics). */
 zw_conn *zw_pipes_next_writable (zw_socket *socket);
 
@@ -165,8 +174,8 @@ zw_conn *zw_pipes_next_writable (zw_socket *socket);
     that is gone (those come first).  NULL if none.  */
 zw_msg *zw_pipes_fair_recv (zw_socket *socket, zw_conn **from);
 
-/* 1 if some pipe has a message queued. */
-int zw_pipes_have_input (const zw_socket *socket);
+/* 1 if some pipe has a message queued, or one that is gone left one. */
+int zw_pipes_have_input (zw_socket *socket);
 
 /* 1 if some pipe is writable. */
 int zw_pipes_any_writable (zw_socket *socket);

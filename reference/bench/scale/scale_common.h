@@ -11,8 +11,9 @@
     The run, in two processes made by fork before either touches its stack:
 
       server (parent)                       client (child)
-      one PUB socket, bound                 one SUB socket, subscribed to ""
-      RSS before  -- "E endpoint" -->       connects N times to the endpoint
+      one PUB socket, bound                 one XSUB socket, subscribed to ""
+      RSS before  -- "E endpoint" -->       connects N times to the endpoint,
+                                            at most 64 handshakes in progress
       waits: N handshakes over, then
       --settle ms more; RSS after
       probe 0, 1, ... every 20 ms           counts the copies of each probe
@@ -23,10 +24,22 @@
                                             2 s of silence after "P")
       closes; prints the JSON line          exits on end-of-file
 
-    The client is a separate process so that the server's RSS is its own.
-    --client names the implementation of that process (by default the
-    program's own); the other one is run as the sibling program
-    scale-<impl> (--only client, --down-fd, --up-fd: the pipe ends).
+    The client is a separate process so that the server's RSS is its own:
+    bytes_per_conn does not depend on the client's implementation.
+    --client names that implementation (by default the program's own);
+    the other one is run as the sibling program scale-<impl> (--only
+    client, --down-fd, --up-fd: the pipe ends), so that the fan-out of
+    either publisher can be measured against the same subscribers.
+
+    Why XSUB: libzmq 4.3 ignores a second zmq_connect of a SUB (or DEALER,
+    PUB, REQ) socket to an endpoint it is already connected to, and an
+    XSUB has no such rule; the client subscribes by sending "\x01" before
+    it connects, and each new connection is told.  Both implementations
+    use the same client shape (one XSUB, N connections).
+    Why the window of 64 connections in progress: a burst of thousands of
+    connects overflows the listen backlog (128 for zwire, 100 for libzmq)
+    and TCP retries a dropped SYN after 1, 3, 7, 15 s: connect_s would
+    measure the kernel's back-off.
 
     The result, one line on stdout (kB are 1024 octets):
       {"bench":"scale","impl":I,"client":C,"transport":T,"peers":N,
@@ -34,13 +47,22 @@
        "client_rss_before_kb":e,"client_rss_after_kb":f,"client_bytes_per_conn":g,
        "size":S,"count":M,"hwm":H,"deliveries":D,"dropped":X,"publish_s":p,
        "seconds":s,"deliveries_per_s":r}
-    bytes_per_conn = (c - b) * 1024 / N, the server's growth with N idle,
-    handshaken connections; the client's the same for its side (read when
-    every peer had a probe).  deliveries_per_s = D / s where s runs from
-    just before the first publish to the last delivery in the client
-    (CLOCK_MONOTONIC, one clock for both processes); X = N * M - D;
-    publish_s is how long the publisher took to hand the M messages to
-    its stack.  */
+    connect_s runs from the endpoint's announcement to the N-th handshake
+    at the server.  bytes_per_conn = (c - b) * 1024 / N, the server's
+    growth with N idle, handshaken connections (read --settle ms after the
+    last handshake, before any message was published); the client's the
+    same for its side (read when every peer had a probe).
+
+    Fan-out: deliveries_per_s = D / s, where s runs from just before the
+    first publish (in the server) to the last delivery (in the client),
+    both on CLOCK_MONOTONIC, which the two processes share: the time the
+    whole system takes to get M messages to N subscribers, whoever is the
+    bottleneck, measured alike for both stacks (and, with --client, with
+    the same subscribers for both publishers).  publish_s is how long the
+    publisher took to hand the M messages to its stack.  A PUB drops at
+    its high-water mark, so --hwm is 0 (no limit) by default and nothing
+    should be lost; whatever is, X = N * M - D, is reported and not timed
+    (the client stops after 2 s without a delivery).  */
 
 #ifndef SCALE_COMMON_H
 #define SCALE_COMMON_H
@@ -89,6 +111,7 @@ typedef struct {
     /* A SUB socket subscribed to everything (RCVHWM opts->hwm), not connected yet. */
     void *(*sub_open) (const scale_opts *opts);
     int (*sub_connect) (void *sub, const char *endpoint, size_t times);
+    size_t (*sub_peers) (void *sub);                    /* handshakes over, now */
     int (*sub_wait) (void *sub, int fd, int timeout_ms);
     /* Takes every message ready now, without waiting, into the tally. */
     int (*sub_drain) (void *sub, scale_tally *tally);

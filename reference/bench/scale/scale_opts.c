@@ -16,28 +16,29 @@
 #define SCALE_FD_MARGIN 64
 
 static void
-usage (FILE *out, const char *program)
+usage (FILE *out, const char *program, int verbose)
 {
     fprintf (out,
              "usage: %s [--peers N] [--transport tcp|ipc] [--size N] [--count M] [--hwm N]\n"
-             "       [--client zwire|libzmq] [--settle MS] [--timeout S]\n"
-             "  --peers N      subscriber connections to the one publisher (1000)\n"
-             "  --transport T  tcp (loopback) or ipc (tcp)\n"
-             "  --size N       octets per published message (16)\n"
-             "  --count M      messages published (1000000 / N, at least 1)\n"
-             "  --hwm N        SNDHWM and RCVHWM, 0 = no limit (0: nothing is dropped)\n"
-             "  --client I     implementation of the subscriber process (the program's own)\n"
-             "  --settle MS    idle time after the last handshake, before RSS is read (200)\n"
-             "  --timeout S    watchdog: a process still running after S seconds dies (60)\n"
-             "One JSON line on stdout; see reference/bench/README.md.\n",
-             program);
+             "       [--client zwire|libzmq] [--settle MS] [--timeout S]\n", program);
+    if (verbose)
+        fprintf (out,
+                 "  --peers N      subscriber connections to the one publisher (1000)\n"
+                 "  --transport T  tcp (loopback) or ipc (tcp)\n"
+                 "  --size N       octets per published message (16)\n"
+                 "  --count M      messages published (1000000 / N, at least 1)\n"
+                 "  --hwm N        SNDHWM and RCVHWM, 0 = no limit (0: nothing is dropped)\n"
+                 "  --client I     implementation of the subscriber process (the program's own)\n"
+                 "  --settle MS    idle time after the last handshake, before RSS is read (200)\n"
+                 "  --timeout S    watchdog: a process still running after S seconds dies (60)\n"
+                 "One JSON line on stdout; see reference/bench/README.md.\n");
 }
 
 static void
 fail (const char *program, const char *what, const char *value)
 {
     fprintf (stderr, "%s: %s%s%s\n", program, what, value ? ": " : "", value ? value : "");
-    usage (stderr, program);
+    usage (stderr, program, 0);
     exit (2);
 }
 
@@ -124,7 +125,7 @@ scale_opts_parse (scale_opts *opts, const char *self, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp (arg, "--help") == 0 || strcmp (arg, "-h") == 0) {
-            usage (stdout, program);
+            usage (stdout, program, 1);
             exit (0);
         }
         if (strncmp (arg, "--", 2) != 0)

@@ -7,18 +7,19 @@
                   [--hwm N] [--client zwire|libzmq] [--settle MS] [--timeout S]
 
     The server process has one context with one PUB socket, bound; the
-    client process one context with one SUB socket that connects N times
-    to it (zwire, like libzmq, makes a connection per zw_connect, even to
-    the same endpoint), so each side has N connections and one socket.
-    The context is single-threaded and its loop runs only inside the
-    blocking calls: whenever a side waits (for the other process, for
-    messages, for time to pass) it waits in zw_poll, with its socket in
-    the items so that the loop serves the connections meanwhile.  The
-    publisher hands each message over with zw_send and the loop writes
-    the queued copies when it next turns, in the zw_poll that waits for
-    the client's report.  The handshakes are counted with
-    zw_socket_stats (peers).  Both sockets linger 0: the end of the run
-    is reached only when the client has everything.  */
+    client process one context with one XSUB socket that connects N times
+    to it (a connection per zw_connect, even to the same endpoint; XSUB
+    rather than SUB for libzmq's sake, see scale_common.h), so each side
+    has N connections and one socket.  The context is single-threaded and
+    its loop runs only inside the blocking calls: whenever a side waits
+    (for the other process, for messages, for time to pass) it waits in
+    zw_poll, with its socket in the items so that the loop serves the
+    connections meanwhile.  The publisher hands each message over with
+    zw_send; what a connection has not written yet (less than a batch,
+    ZW_OPT_SNDBATCH) goes out when the loop next turns, in the zw_poll
+    that waits for the client's report.  Handshakes are counted with
+    zw_socket_stats (peers) on both sides.  Both sockets linger 0: the
+    run ends only once the client has everything.  */
 
 #include <errno.h>
 #include <stdio.h>
@@ -79,6 +80,16 @@ wait_fd (zwire_side *side, short want, int fd, int timeout_ms)
     return items[1].revents & ZW_POLLIN ? 1 : 0;
 }
 
+/* Connections of the socket whose handshake is over (either side). */
+static size_t
+side_peers (void *arg)
+{
+    zwire_side *side = arg;
+    zw_stats stats;
+    zw_socket_stats (side->socket, &stats);
+    return (size_t) stats.peers;
+}
+
 /* --- the publisher ----------------------------------------------------------------- */
 
 static void *
@@ -94,15 +105,6 @@ pub_open (const scale_opts *opts, const char *endpoint, char *bound, size_t cap)
     }
     snprintf (bound, cap, "%s", zw_socket_last_endpoint (side->socket));
     return side;
-}
-
-static size_t
-pub_peers (void *arg)
-{
-    zwire_side *side = arg;
-    zw_stats stats;
-    zw_socket_stats (side->socket, &stats);
-    return (size_t) stats.peers;
 }
 
 static int
@@ -176,8 +178,8 @@ sub_drain (void *arg, scale_tally *tally)
 }
 
 static const scale_impl zwire_impl = {
-    "zwire", pub_open, pub_peers, pub_send, pub_wait, close_side,
-    sub_open, sub_connect, sub_wait, sub_drain, close_side,
+    "zwire", pub_open, side_peers, pub_send, pub_wait, close_side,
+    sub_open, sub_connect, side_peers, sub_wait, sub_drain, close_side,
 };
 
 int
