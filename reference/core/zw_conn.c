@@ -139,16 +139,20 @@ zw_conn_send_soon (zw_conn *conn)
     if (conn->connecting)
         return;
     refill (conn);
-    if (zw_engine_output_pending (&conn->engine) >= (size_t) conn->socket->options.sndbatch)
+    if (zw_engine_output_pending (&conn->engine) >= (size_t) conn->socket->options.sndbatch
+    &&  !zw_engine_closed (&conn->engine))
         zw_conn_write (conn);
-    else
+    else    /* a batch to gather, or an engine closed in refill (out of memory) to free */
         zw_loop_defer (conn->socket->ctx->loop, &conn->flush);
 }
 
+/* The loop turns: write what gathered, and free the connection if it closed. */
 static void
 flush_deferred (void *arg)
 {
-    zw_conn_write (arg);
+    zw_conn *conn = arg;
+    zw_conn_write (conn);
+    settle (conn);
 }
 
 /*  Reads go to a chunk on the stack, whence the engine copies frames into
