@@ -214,18 +214,22 @@ def throughput_table(messaging):
 
 
 def latency_table(messaging):
+    """p50 / p99 of each pair; a mixed pair names its requester first (zwire->libzmq: zwire REQ)."""
+    impls = ["zwire", "libzmq", "zwire->libzmq", "libzmq->zwire"]
     rows = []
     for r in messaging["ratios"]["latency"]:
-        def us(impl, key):
+        row = [r["transport"], r["size"]]
+        for impl in impls:
             e = run_bench.find(messaging["latency"], impl=impl, transport=r["transport"],
                                size=r["size"])
-            return "%.1f" % e[key]["median"] if e else "-"
-        rows.append([r["transport"], r["size"], us("zwire", "p50_us"), us("libzmq", "p50_us"),
-                     us("zwire", "p99_us"), us("libzmq", "p99_us"),
-                     run_bench.fmt_ratio(r["p50 zwire/libzmq"]),
-                     run_bench.fmt_ratio(r["p99 zwire/libzmq"])])
-    return table(["transport", "size", "zwire p50 µs", "libzmq p50 µs", "zwire p99 µs",
-                  "libzmq p99 µs", "p50 zwire/libzmq", "p99 zwire/libzmq"], rows)
+            row.append("%.1f / %.1f" % (e["p50_us"]["median"], e["p99_us"]["median"])
+                       if e else "-")
+        for impl in ("zwire", "zwire->libzmq", "libzmq->zwire"):
+            row.append(" / ".join(run_bench.fmt_ratio(r.get("%s %s/libzmq" % (q, impl)))
+                                  for q in ("p50", "p99")))
+        rows.append(row)
+    return table(["transport", "size"] + ["%s p50 / p99 µs" % i for i in impls]
+                 + ["zwire/libzmq", "zwire->libzmq /libzmq", "libzmq->zwire /libzmq"], rows)
 
 
 def scale_table(scale):

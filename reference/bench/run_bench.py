@@ -10,7 +10,9 @@ build/bench/ by reference/bench/Makefile.inc) over every combination:
               and raw (tp-raw: a plain stream socket, the physical limit,
               measured once per transport and size, whatever the pattern)
   latency     REQ-REP round trips, transports tcp, ipc; sizes 1, 1024, 65536;
-              impls zwire, libzmq
+              impls zwire, libzmq, zwire->libzmq, libzmq->zwire (lat-mixed;
+              the requester first: "zwire->libzmq" is a zwire REQ and a
+              libzmq REP)
 
 Each figure is measured --repeat times (default 5) and reported as its
 median, min and max; the ratios (zwire/libzmq, zwire/raw, each mixed pair
@@ -45,7 +47,7 @@ TRANSPORTS = ["tcp", "ipc"]
 SIZES = [1, 16, 256, 4096, 65536, 1048576]
 IMPLS = ["zwire", "libzmq", "zwire->libzmq", "libzmq->zwire", "raw"]
 LATENCY_SIZES = [1, 1024, 65536]
-LATENCY_IMPLS = ["zwire", "libzmq"]
+LATENCY_IMPLS = ["zwire", "libzmq", "zwire->libzmq", "libzmq->zwire"]
 
 # First guesses, before calibration: at most MSG_BUDGET messages and
 # BYTE_BUDGET payload octets per run (raw: RAW_BYTES octets), never fewer
@@ -71,6 +73,10 @@ def command(bin_dir, bench, impl, pattern, transport, size, count, timeout):
     common = ["--transport", transport, "--size", str(size), "--count", str(count),
               "--timeout", str(timeout)]
     if bench == "latency":
+        if "->" in impl:
+            requester, replier = impl.split("->")
+            return [os.path.join(bin_dir, "lat-mixed"), "--requester", requester,
+                    "--replier", replier, "--bin-dir", bin_dir] + common
         return [os.path.join(bin_dir, "lat-" + impl)] + common
     if pattern:                         # raw: no pattern (it streams)
         common += ["--pattern", pattern]
@@ -196,15 +202,20 @@ def throughput_ratios(entries, args):
     return rows
 
 
+# The latency ratios of each impl against libzmq, keyed "p50 <impl>/libzmq" and "p99 ...".
+LATENCY_RATIO_IMPLS = ["zwire", "zwire->libzmq", "libzmq->zwire"]
+
+
 def latency_ratios(entries, args):
     rows = []
     for transport in args.transports:
         for size in args.latency_sizes:
             row = {"transport": transport, "size": size}
             for key in ("p50_us", "p99_us"):
-                row[key.split("_")[0] + " zwire/libzmq"] = ratio(
-                    median_of(entries, key, impl="zwire", transport=transport, size=size),
-                    median_of(entries, key, impl="libzmq", transport=transport, size=size))
+                base = median_of(entries, key, impl="libzmq", transport=transport, size=size)
+                for impl in LATENCY_RATIO_IMPLS:
+                    row["%s %s/libzmq" % (key.split("_")[0], impl)] = ratio(
+                        median_of(entries, key, impl=impl, transport=transport, size=size), base)
             rows.append(row)
     return rows
 
@@ -292,9 +303,12 @@ def print_latency(report, args, out):
     lat = report["latency"]
     if lat:
         out.write("\nLatency: REQ-REP round trip, median of %d run(s) of p50 / p99, "
-                  "microseconds\n\n" % args.repeat)
-        head = ["transport", "size"] + ["%s p50" % i for i in args.latency_impls] + \
-               ["%s p99" % i for i in args.latency_impls] + ["p50 zw/lz", "p99 zw/lz"]
+                  "microseconds (zw: zwire, lz: libzmq; zw->lz: zwire REQ, libzmq REP)\n\n"
+                  % args.repeat)
+        shown = [i for i in LATENCY_RATIO_IMPLS if i in args.latency_impls]
+        head = ["transport", "size"] + ["%s p50" % short(i) for i in args.latency_impls] + \
+               ["%s p99" % short(i) for i in args.latency_impls] + \
+               ["%s %s/lz" % (p, short(i)) for p in ("p50", "p99") for i in shown]
         rows = []
         lr = {(r["transport"], r["size"]): r for r in report["ratios"]["latency"]}
         for transport in args.transports:
@@ -305,10 +319,15 @@ def print_latency(report, args, out):
                         e = find(lat, impl=impl, transport=transport, size=size)
                         row.append("-" if e is None else "%.1f" % e[key]["median"])
                 r = lr.get((transport, size), {})
-                for key in ("p50 zwire/libzmq", "p99 zwire/libzmq"):
+                for key in ("%s %s/libzmq" % (p, i) for p in ("p50", "p99") for i in shown):
                     row.append(fmt_ratio(r.get(key)))
                 rows.append(row)
         write_table(out, head, rows)
+
+
+def short(impl):
+    """zw, lz, zw->lz: an impl's name in a column head."""
+    return impl.replace("zwire", "zw").replace("libzmq", "lz")
 
 
 def write_table(out, head, rows):
@@ -377,7 +396,9 @@ def main(argv):
         needed += ["tp-" + i for i in args.impls if "->" not in i]
         needed += ["tp-zwire", "tp-libzmq", "tp-mixed"] if any("->" in i for i in args.impls) else []
     if args.only != "throughput":
-        needed += ["lat-" + i for i in args.latency_impls]
+        needed += ["lat-" + i for i in args.latency_impls if "->" not in i]
+        needed += ["lat-zwire", "lat-libzmq", "lat-mixed"] \
+            if any("->" in i for i in args.latency_impls) else []
     missing = [n for n in sorted(set(needed)) if not os.access(os.path.join(args.bin_dir, n), os.X_OK)]
     if missing:
         sys.stderr.write("run_bench: missing in %s: %s (make bench-messaging-build)\n"

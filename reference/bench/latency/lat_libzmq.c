@@ -10,7 +10,8 @@
     same message: no copy); a REQ in the parent connects, makes W untimed
     round trips, then M timed ones, each from zmq_send (which copies the
     payload, as zw_msg_add does) to the return of zmq_msg_recv with the
-    reply.  The requester prints the percentiles (bench_report.h).  */
+    reply.  The requester prints the percentiles (bench_report.h).  Either
+    side also runs alone (--only rep|req), against lat-zwire (lat-mixed).  */
 
 #include <errno.h>
 #include <stdio.h>
@@ -88,8 +89,11 @@ requester (const bench_opts *opts, const char *endpoint)
             samples[i - opts->warmup] = end - start;
     }
     zmq_msg_close (&msg);
-    if (rc == 0)
-        bench_report_latency (opts, "libzmq", samples, (size_t) opts->count);
+    if (rc == 0) {
+        char label[64];
+        bench_report_latency (opts, bench_impl_label (opts, "libzmq", label, sizeof label), samples,
+                              (size_t) opts->count);
+    }
     free (payload);
     free (samples);
     bench_zmq_close (ctx, socket);

@@ -9,7 +9,9 @@
     makes W untimed round trips, then M timed ones.  Each timed round trip
     runs from building the request (zw_msg_new, zw_msg_add: the payload
     copy an application makes) to the return of zw_recv with the reply; the
-    requester prints p50, p99, mean, min and max (bench_report.h).  */
+    requester prints p50, p99, mean, min and max (bench_report.h).  With
+    --only rep or --only req (and --peer on the requester) the other side
+    can be lat-libzmq: lat-mixed pairs them so.  */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,8 +111,11 @@ requester (const bench_opts *opts, const char *endpoint)
         if (i >= opts->warmup)
             samples[i - opts->warmup] = end - start;
     }
-    if (rc == 0)
-        bench_report_latency (opts, "zwire", samples, (size_t) opts->count);
+    if (rc == 0) {
+        char label[64];
+        bench_report_latency (opts, bench_impl_label (opts, "zwire", label, sizeof label), samples,
+                              (size_t) opts->count);
+    }
     free (payload);
     free (samples);
     zw_ctx_destroy (ctx);

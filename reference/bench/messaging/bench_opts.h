@@ -1,7 +1,8 @@
 /*  bench_opts.h — the command line every messaging benchmark shares.
 
-    Each program (tp-zwire, tp-libzmq, tp-raw, tp-mixed, lat-zwire,
-    lat-libzmq) takes the same options, so that a driver runs them alike:
+    Each program (tp-zwire, tp-libzmq, tp-raw, lat-zwire, lat-libzmq; the
+    drivers tp-mixed and lat-mixed pass them on) takes the same options,
+    so that a driver runs them alike:
 
       --pattern P        push-pull | dealer-dealer (throughput), req-rep (latency)
       --transport T      tcp | ipc
@@ -17,7 +18,9 @@
                          (the receiver's end of a pipe: it has everything; see
                          bench_await_server)
       --peer IMPL        --only recv: the sender's implementation, so that
-                         the result says "IMPL->self" (a mixed pair)
+                         the result says "IMPL->self"; --only req: the
+                         replier's, so that it says "self->IMPL" (a mixed
+                         pair: the connecting side first, bench_report.h)
       --hwm N            send and receive high-water marks (1000, both libraries' default)
       --warmup N         latency: untimed round trips first (default count / 10, at most 1000)
       --timeout S        the watchdog: a process still running after S seconds dies (120)

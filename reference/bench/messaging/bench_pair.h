@@ -11,7 +11,7 @@
     connects).  With --only recv|rep it runs the server side alone and
     writes the endpoint to --endpoint-fd (or says it on stderr); with
     --only send|req the client side alone, connecting to --endpoint: so a
-    driver can pair two different programs (tp-mixed).
+    driver can pair two different programs (tp-mixed, lat-mixed).
 
     The client must not close before the server has everything: libzmq
     4.3 can drop what is still queued when a sender closes over ipc, its

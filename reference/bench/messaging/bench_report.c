@@ -22,7 +22,10 @@ bench_impl_label (const bench_opts *opts, const char *self, char *buf, size_t ca
 {
     if (!opts->peer || strcmp (opts->peer, self) == 0)
         return self;
-    snprintf (buf, cap, "%s->%s", opts->peer, self);
+    if (opts->role == BENCH_ROLE_CLIENT)
+        snprintf (buf, cap, "%s->%s", self, opts->peer);
+    else
+        snprintf (buf, cap, "%s->%s", opts->peer, self);
     return buf;
 }
 

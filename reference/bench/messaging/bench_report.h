@@ -25,8 +25,10 @@
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t bench_now_ns (void);
 
-/*  The implementation named in the result: self, or "peer->self" when
-    --peer names another one (a mixed pair, the receiver reporting).  */
+/*  The implementation named in the result: self, or, when --peer names
+    another one (a mixed pair), "<connecting side>-><binding side>":
+    "peer->self" from a server (the throughput receiver reporting),
+    "self->peer" from a client (the latency requester reporting).  */
 const char *bench_impl_label (const bench_opts *opts, const char *self, char *buf, size_t cap);
 
 /* timed = messages (or message-equivalents) received in elapsed_ns after the first. */
