@@ -774,18 +774,6 @@ zw_engine_input_space (zw_engine *engine, size_t *len)
     return *len ? engine->frame_data + engine->frame_filled : NULL;
 }
 
-const uint8_t *
-zw_engine_output (const zw_engine *engine, size_t *len)
-{
-    struct iovec first;
-    if (zw_output_iov (&engine->out, &first, 1) == 0) {
-        *len = 0;
-        return NULL;
-    }
-    *len = first.iov_len;
-    return first.iov_base;
-}
-
 size_t
 zw_engine_output_pending (const zw_engine *engine)
 {

@@ -148,10 +148,6 @@ int zw_engine_send (zw_engine *engine, zw_msg *msg);
 int zw_engine_send_subscription (zw_engine *engine, int subscribe, const uint8_t *topic,
                                  size_t size);
 
-/*  The next octets waiting to be written, as one contiguous run (*len of
-    them; a lent body is a run of its own), or NULL with *len 0.  */
-const uint8_t *zw_engine_output (const zw_engine *engine, size_t *len);
-
 /* How many octets wait to be written in all. */
 size_t zw_engine_output_pending (const zw_engine *engine);
 

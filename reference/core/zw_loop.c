@@ -429,8 +429,8 @@ zw_loop_cancel (zw_loop *loop, zw_deferred *deferred)
     (one queueing itself again, say) carries this turn's number and waits
     for the next, so the run always ends; the queue is in arrival order,
     so the first such call ends it.  */
-void
-zw_loop_run_deferred (zw_loop *loop)
+static void
+run_deferred (zw_loop *loop)
 {
     uint64_t turn = ++loop->turn;
     while (loop->deferred_head && loop->deferred_head->turn < turn) {
@@ -443,7 +443,7 @@ zw_loop_run_deferred (zw_loop *loop)
 int
 zw_loop_run_once (zw_loop *loop, int timeout_ms)
 {
-    zw_loop_run_deferred (loop);
+    run_deferred (loop);
     struct epoll_event events[EVENTS_PER_TURN];
     int count = epoll_wait (loop->epoll_fd, events, EVENTS_PER_TURN, wait_ms (loop, timeout_ms));
     if (count < 0)

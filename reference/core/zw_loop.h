@@ -93,9 +93,6 @@ void zw_loop_defer (zw_loop *loop, zw_deferred *deferred);
 /* Takes a deferred call off the queue; no-op if it is not queued. */
 void zw_loop_cancel (zw_loop *loop, zw_deferred *deferred);
 
-/* Runs the deferred calls queued now (what a turn does first). */
-void zw_loop_run_deferred (zw_loop *loop);
-
 /* Milliseconds of CLOCK_MONOTONIC. */
 uint64_t zw_loop_now (void);
 

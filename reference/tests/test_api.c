@@ -402,7 +402,8 @@ test_errors (void)
 
 /*  Messages keep small frames inside themselves and larger ones apart;
     adding, prepending, dropping and copying give the same frames either
-    way (ASan checks that each is freed once).  */
+    way, in order (zmtp31.socket.atomic; ASan checks that each is freed
+    once).  */
 static void
 test_message_storage (void)
 {
@@ -435,7 +436,9 @@ peers_of (const zw_socket *socket)
 /*  Write batching (ZW_OPT_SNDBATCH, zw_flush).  Two contexts, so that the
     sender's loop turns only when the test says: a small message waits in
     the sender until its loop turns (zw_flush), a batch's worth and any
-    message with batching off are written inside zw_send itself.  */
+    message with batching off are written inside zw_send itself; each
+    arrives whole and in order (zmtp31.socket.pipeline-semantics,
+    zmtp31.socket.in-order).  */
 static void
 test_send_batching (void)
 {

@@ -31,14 +31,8 @@ replier (const bench_opts *opts, const char *endpoint, int endpoint_fd)
     if (!socket)
         return 1;
     char bound[256];
-    size_t bound_size = sizeof bound;
-    if (zmq_bind (socket, endpoint)
-    ||  zmq_getsockopt (socket, ZMQ_LAST_ENDPOINT, bound, &bound_size)) {
-        fprintf (stderr, "zmq_bind %s: %s\n", endpoint, zmq_strerror (errno));
-        bench_zmq_close (ctx, socket);
+    if (bench_zmq_bind (opts, ctx, socket, endpoint, endpoint_fd, bound, sizeof bound))
         return 1;
-    }
-    bench_announce (opts, endpoint_fd, bound);
     zmq_msg_t msg;
     zmq_msg_init (&msg);
     int rc = 0;

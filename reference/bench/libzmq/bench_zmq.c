@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <zmq.h>
+#include "bench_pair.h"
 #include "bench_zmq.h"
 
 static int
@@ -38,4 +39,17 @@ bench_zmq_close (void *ctx, void *socket)
 {
     zmq_close (socket);
     zmq_ctx_term (ctx);
+}
+
+int
+bench_zmq_bind (const bench_opts *opts, void *ctx, void *socket, const char *endpoint,
+                int endpoint_fd, char *bound, size_t cap)
+{
+    if (zmq_bind (socket, endpoint) || zmq_getsockopt (socket, ZMQ_LAST_ENDPOINT, bound, &cap)) {
+        fprintf (stderr, "zmq_bind %s: %s\n", endpoint, zmq_strerror (errno));
+        bench_zmq_close (ctx, socket);
+        return -1;
+    }
+    bench_announce (opts, endpoint_fd, bound);
+    return 0;
 }
