@@ -154,7 +154,8 @@ $(BUILD)/bin/test-%: $(BUILD)/obj/reference/tests/test_%.o $(OBJ_CORE) $(OBJ_COD
 $(BUILD)/asan/bin/test-%: $(BUILD)/asan/reference/tests/test_%.o $(ASAN_CORE) $(ASAN_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -o $@
-$(REF_TESTS:%=$(BUILD)/obj/reference/tests/test_%.o) $(REF_TESTS:%=$(BUILD)/asan/reference/tests/test_%.o): $(CORE_H)
+$(REF_TESTS:%=$(BUILD)/obj/reference/tests/test_%.o) $(REF_TESTS:%=$(BUILD)/asan/reference/tests/test_%.o): $(CORE_H) \
+    reference/tests/test_watchdog.h
 
 # --- tests ------------------------------------------------------------------------
 unit: $(BUILD)/bin/test-codec $(REF_TESTS:%=$(BUILD)/bin/test-%)

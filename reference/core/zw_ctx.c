@@ -64,21 +64,80 @@ zw_log (zw_ctx *ctx, const char *format, ...)
     ctx->log (ctx->log_arg, line);
 }
 
-int
-zw_ctx_run (zw_ctx *ctx, int timeout_ms)
+/* --- the one wait of every blocking call -------------------------------------------- */
+
+/* Milliseconds left before deadline (-1: none), for one turn of the loop. */
+static int
+remaining (uint64_t deadline, int timeout_ms)
 {
-    uint64_t deadline = zw_loop_now () + (uint64_t) (timeout_ms > 0 ? timeout_ms : 0);
-    for (;;) {
-        uint64_t now = zw_loop_now ();
-        if (timeout_ms >= 0 && now >= deadline)
+    if (timeout_ms < 0)
+        return -1;
+    uint64_t now = zw_loop_now ();
+    return now >= deadline ? 0 : (int) (deadline - now);
+}
+
+/*  The clock is read only once a try has failed: a call that succeeds at
+    once costs no system call.  Correct because of the loop's contract
+    (zw_loop.h): a turn sleeps only if nothing has happened since the
+    last try, so a try after every turn sees every change.  */
+int
+zw_ctx_wait (zw_ctx *ctx, zw_attempt_fn *attempt, void *arg, int timeout_ms)
+{
+    uint64_t deadline = 0;
+    for (int turned = 0;; turned = 1) {
+        if (attempt (arg) == 0)
             return 0;
-        int wait = timeout_ms < 0 ? -1 : (int) (deadline - now);
-        if (zw_loop_run_once (ctx->loop, wait) < 0)
+        if (errno != EAGAIN)
+            return -1;
+        if (!turned)
+            deadline = zw_loop_now () + (uint64_t) (timeout_ms > 0 ? timeout_ms : 0);
+        int left = remaining (deadline, timeout_ms);
+        if (left == 0 && turned) {
+            errno = EAGAIN;
+            return -1;
+        }
+        if (zw_loop_run_once (ctx->loop, left) < 0)
             return -1;
     }
 }
 
+static int
+never_done (void *arg)
+{
+    (void) arg;
+    errno = EAGAIN;
+    return -1;
+}
+
+int
+zw_ctx_run (zw_ctx *ctx, int timeout_ms)
+{
+    if (!ctx) {
+        errno = EINVAL;
+        return -1;
+    }
+    return zw_ctx_wait (ctx, never_done, NULL, timeout_ms) < 0 && errno != EAGAIN ? -1 : 0;
+}
+
 /* --- poll ------------------------------------------------------------------------ */
+
+/*  What a plain fd's poll revents mean: readable or writable as asked,
+    and an error, a hang-up or a bad fd as ready for whatever was asked
+    (the next read or write will not wait: it reports the condition).  */
+static short
+fd_revents (const zw_pollitem *item)
+{
+    struct pollfd p = { .fd = item->fd, .events = 0 };
+    if (item->events & ZW_POLLIN)  p.events |= POLLIN;
+    if (item->events & ZW_POLLOUT) p.events |= POLLOUT;
+    if (poll (&p, 1, 0) != 1)
+        return 0;
+    short revents = 0;
+    if (p.revents & POLLIN)                       revents |= ZW_POLLIN;
+    if (p.revents & POLLOUT)                      revents |= ZW_POLLOUT;
+    if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) revents |= item->events;
+    return revents & item->events;
+}
 
 /* Fills revents from what each item could do now; returns how many can. */
 static int
@@ -95,84 +154,113 @@ ready_items (zw_pollitem *items, int count)
             if (item->events & ZW_POLLOUT && pattern->can_send (item->socket))
                 item->revents |= ZW_POLLOUT;
         }
-        else {
-            struct pollfd p = { .fd = item->fd, .events = 0 };
-            if (item->events & ZW_POLLIN)  p.events |= POLLIN;
-            if (item->events & ZW_POLLOUT) p.events |= POLLOUT;
-            if (poll (&p, 1, 0) == 1) {
-                if (p.revents & (POLLIN | POLLHUP | POLLERR)) item->revents |= ZW_POLLIN;
-                if (p.revents & POLLOUT)                      item->revents |= ZW_POLLOUT;
-                item->revents &= item->events;
-            }
-        }
+        else
+            item->revents = fd_revents (item);
         ready += item->revents != 0;
     }
     return ready;
 }
 
+/*  The context of the socket items, or NULL if there are none; EINVAL
+    (and NULL) when they belong to several: one wait turns one loop.  */
+static zw_ctx *
+items_ctx (const zw_pollitem *items, int count, int *mixed)
+{
+    zw_ctx *ctx = NULL;
+    *mixed = 0;
+    for (int i = 0; i < count; i++)
+        if (items[i].socket) {
+            if (ctx && items[i].socket->ctx != ctx)
+                *mixed = 1;
+            ctx = items[i].socket->ctx;
+        }
+    return ctx;
+}
+
+/* A plain fd's readiness only has to end the turn: the next try reads it. */
 static void
 fd_ready (zw_loop *loop, int fd, unsigned events, void *arg)
 {
     (void) loop;
     (void) fd;
     (void) events;
-    *(int *) arg = 1;
+    (void) arg;
 }
 
-/* The loop of the first socket item; NULL if there is none. */
-static zw_ctx *
-items_ctx (const zw_pollitem *items, int count)
-{
-    for (int i = 0; i < count; i++)
-        if (items[i].socket)
-            return items[i].socket->ctx;
-    return NULL;
-}
-
-/* Plain fds join the loop for one turn, so that their readiness wakes it. */
+/*  Plain fds join the loop for the wait, so that their readiness wakes it;
+    an fd listed twice is watched once, for everything asked of it.  */
 static void
-watch_fds (zw_loop *loop, zw_pollitem *items, int count, int *woken, int watch)
+watch_fds (zw_loop *loop, const zw_pollitem *items, int count, int watch)
 {
     for (int i = 0; i < count; i++) {
         if (items[i].socket)
             continue;
-        if (!watch)
+        if (!watch) {
             zw_loop_unwatch (loop, items[i].fd);
-        else
-            zw_loop_watch (loop, items[i].fd,
-                           (items[i].events & ZW_POLLIN ? ZW_IO_READ : 0)
-                           | (items[i].events & ZW_POLLOUT ? ZW_IO_WRITE : 0), fd_ready, woken);
+            continue;
+        }
+        unsigned events = 0;
+        for (int j = 0; j < count; j++)
+            if (!items[j].socket && items[j].fd == items[i].fd)
+                events |= (items[j].events & ZW_POLLIN ? ZW_IO_READ : 0u)
+                        | (items[j].events & ZW_POLLOUT ? ZW_IO_WRITE : 0u);
+        /* A bad fd cannot be watched: fd_revents reports it ready at once. */
+        zw_loop_watch (loop, items[i].fd, events, fd_ready, NULL);
     }
+}
+
+typedef struct {
+    zw_pollitem *items;
+    int count;
+    int ready;
+} polling;
+
+static int
+try_poll (void *arg)
+{
+    polling *p = arg;
+    p->ready = ready_items (p->items, p->count);
+    if (p->ready)
+        return 0;
+    errno = EAGAIN;
+    return -1;
+}
+
+/* Only plain fds: plain poll does it. */
+static int
+poll_fds (zw_pollitem *items, int count, int timeout_ms)
+{
+    int ready = ready_items (items, count);
+    if (ready || timeout_ms == 0)
+        return ready;
+    struct pollfd fds[count > 0 ? count : 1];
+    for (int i = 0; i < count; i++)
+        fds[i] = (struct pollfd) { .fd = items[i].fd,
+                                   .events = (short) ((items[i].events & ZW_POLLIN ? POLLIN : 0)
+                                             | (items[i].events & ZW_POLLOUT ? POLLOUT : 0)) };
+    if (poll (fds, (nfds_t) count, timeout_ms) < 0)
+        return errno == EINTR ? 0 : -1;
+    return ready_items (items, count);
 }
 
 int
 zw_poll (zw_pollitem *items, int count, int timeout_ms)
 {
-    zw_ctx *ctx = items_ctx (items, count);
-    if (!ctx) {                     /* only fds: plain poll does it */
-        int ready = ready_items (items, count);
-        if (ready || timeout_ms == 0)
-            return ready;
-        struct pollfd fds[count];
-        for (int i = 0; i < count; i++)
-            fds[i] = (struct pollfd) { .fd = items[i].fd,
-                                       .events = (short) ((items[i].events & ZW_POLLIN ? POLLIN : 0)
-                                                 | (items[i].events & ZW_POLLOUT ? POLLOUT : 0)) };
-        if (poll (fds, (nfds_t) count, timeout_ms) < 0)
-            return errno == EINTR ? 0 : -1;
-        return ready_items (items, count);
+    int mixed;
+    if (count < 0 || (count > 0 && !items)) {
+        errno = EINVAL;
+        return -1;
     }
-    uint64_t deadline = zw_loop_now () + (uint64_t) (timeout_ms > 0 ? timeout_ms : 0);
-    for (;;) {
-        int ready = ready_items (items, count);
-        uint64_t now = zw_loop_now ();
-        if (ready || timeout_ms == 0 || (timeout_ms > 0 && now >= deadline))
-            return ready;
-        int woken = 0;
-        watch_fds (ctx->loop, items, count, &woken, 1);
-        int rc = zw_loop_run_once (ctx->loop, timeout_ms < 0 ? -1 : (int) (deadline - now));
-        watch_fds (ctx->loop, items, count, &woken, 0);
-        if (rc < 0)
-            return -1;
+    zw_ctx *ctx = items_ctx (items, count, &mixed);
+    if (mixed) {
+        errno = EINVAL;
+        return -1;
     }
+    if (!ctx)
+        return poll_fds (items, count, timeout_ms);
+    polling p = { items, count, 0 };
+    watch_fds (ctx->loop, items, count, 1);
+    int rc = zw_ctx_wait (ctx, try_poll, &p, timeout_ms);
+    watch_fds (ctx->loop, items, count, 0);
+    return rc < 0 && errno != EAGAIN ? -1 : p.ready;
 }

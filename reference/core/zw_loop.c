@@ -428,26 +428,36 @@ zw_loop_cancel (zw_loop *loop, zw_deferred *deferred)
 /*  Runs what was queued before it started: a call queued while they run
     (one queueing itself again, say) carries this turn's number and waits
     for the next, so the run always ends; the queue is in arrival order,
-    so the first such call ends it.  */
-static void
+    so the first such call ends it.  Returns how many ran.  */
+static int
 run_deferred (zw_loop *loop)
 {
     uint64_t turn = ++loop->turn;
+    int calls = 0;
     while (loop->deferred_head && loop->deferred_head->turn < turn) {
         zw_deferred *deferred = loop->deferred_head;
         zw_loop_cancel (loop, deferred);
         deferred->fn (deferred->arg);
+        calls++;
     }
+    return calls;
 }
 
+/*  One turn (the contract is in zw_loop.h).  The wait is the only place
+    the loop sleeps, and it sleeps only when this turn has made no
+    callback and none is queued: a deferred call that ran may have made
+    true what the caller waits for (a write that drained the queue a
+    blocked zw_send waits on), and if so nothing else would ever wake the
+    sleep.  Then the turn polls instead, and returns.  */
 int
 zw_loop_run_once (zw_loop *loop, int timeout_ms)
 {
-    run_deferred (loop);
+    int calls = run_deferred (loop);
+    int wait = calls > 0 || loop->deferred_head ? 0 : wait_ms (loop, timeout_ms);
     struct epoll_event events[EVENTS_PER_TURN];
-    int count = epoll_wait (loop->epoll_fd, events, EVENTS_PER_TURN, wait_ms (loop, timeout_ms));
+    int count = epoll_wait (loop->epoll_fd, events, EVENTS_PER_TURN, wait);
     if (count < 0)
-        return errno == EINTR ? 0 : -1;
-    int calls = dispatch_io (loop, events, count);
+        return errno == EINTR ? calls : -1;
+    calls += dispatch_io (loop, events, count);
     return calls + fire_timers (loop, zw_loop_now ());
 }

@@ -1,10 +1,33 @@
-/*  zw_loop.h — the reference peer's one event loop: epoll, fd watchers and
-    millisecond timers, all on the calling thread (no hidden threads).
+/*  zw_loop.h — the reference peer's one event loop: epoll, fd watchers,
+    millisecond timers and deferred calls, all on the calling thread (no
+    hidden threads).
 
     Every socket of a zw_ctx (see zwire.h) shares one loop; the public API
-    runs it from inside blocking calls (zw_recv, zw_send, zw_poll), so all
-    connections keep being served, heartbeats answered and reconnects made,
-    whichever socket the application is waiting on.
+    runs it from inside blocking calls (zw_recv, zw_send, zw_flush,
+    zw_poll, the linger of zw_close, zw_ctx_run), so all connections keep
+    being served, heartbeats answered and reconnects made, whichever
+    socket the application is waiting on.
+
+    Turns, and when the loop sleeps (the contract every blocking call
+    relies on).  A turn, zw_loop_run_once, is: run the deferred calls
+    queued before it; wait; dispatch the fd events that are ready; fire
+    the timers that are due.  Any callback of a turn (deferred, I/O,
+    timer) may change anything: queues fill and drain, connections attach,
+    detach and are freed, sockets' states move.  So:
+    - The wait sleeps (up to the caller's timeout, or the next timer) only
+      when the turn has made no callback yet and no deferred call is
+      queued.  Otherwise it only polls, and the turn returns.
+    - Hence a caller that checked its condition just before the turn and
+      finds it still false after it knows that either some callback ran
+      (check again, and turn again) or nothing at all happened until an
+      fd became ready, a timer fell due, or the timeout passed.  Nothing
+      that changes state happens outside a callback, and every state a
+      caller waits on is left by a callback that either finishes the work
+      or leaves a watch, a timer or a deferred call that will continue it:
+      so no wait sleeps through its own progress (a lost wake-up).
+    - A blocking call therefore loops: try; if not done, one turn; try
+      again (zw_ctx_wait does it for all of them).  It may assume nothing
+      about the state after a turn but what it checks again.
 
     Invariants:
     - A watcher is keyed by its fd; watching an fd again changes its events
@@ -96,11 +119,13 @@ void zw_loop_cancel (zw_loop *loop, zw_deferred *deferred);
 /* Milliseconds of CLOCK_MONOTONIC. */
 uint64_t zw_loop_now (void);
 
-/*  Runs the deferred calls, then waits at most timeout_ms (-1: no limit;
-    0: do not wait) for fd events
-    or the next timer, then dispatches every ready event and every expired
-    timer once.  Returns the number of callbacks made (0 on a timeout), or
-    -1 with errno (EINTR is returned as 0).  */
+/*  One turn: runs the deferred calls, then waits at most timeout_ms (-1:
+    no limit; 0: do not wait) for fd events or the next timer, but only
+    if no deferred call ran and none is queued (else it does not wait at
+    all), then dispatches every ready event and every expired timer once.
+    Returns the number of callbacks made, deferred calls included (0 when
+    the turn slept to its timeout and nothing happened), or -1 with errno
+    (EINTR is not an error: the callbacks made so far are returned).  */
 int zw_loop_run_once (zw_loop *loop, int timeout_ms);
 
 #endif

@@ -331,46 +331,16 @@ zw_connect (zw_socket *socket, const char *endpoint)
 
 /* --- send and receive -------------------------------------------------------------------------- */
 
-/* Milliseconds left before deadline (-1: none), for one turn of the loop. */
-static int
-remaining (uint64_t deadline, int timeout_ms)
-{
-    if (timeout_ms < 0)
-        return -1;
-    uint64_t now = zw_loop_now ();
-    return now >= deadline ? 0 : (int) (deadline - now);
-}
-
-/*  What a blocking call tries: 0 when done, else -1 with errno (EAGAIN:
-    not yet, try again after a turn of the loop).  */
-typedef int (attempt_fn) (zw_socket *socket, void *arg);
-
-/*  Tries, turning the loop between tries, until done, a real error, or
-    timeout_ms passes (0: one turn, so that what has already arrived is
-    seen; -1: no limit).  The clock is read only once a try has failed:
-    a call that succeeds at once costs no system call.  */
-static int
-retry (zw_socket *socket, attempt_fn *attempt, void *arg, int timeout_ms)
-{
-    uint64_t deadline = 0;
-    for (int turned = 0;; turned = 1) {
-        if (attempt (socket, arg) == 0)
-            return 0;
-        if (errno != EAGAIN)
-            return -1;
-        if (!turned)
-            deadline = zw_loop_now () + (uint64_t) (timeout_ms > 0 ? timeout_ms : 0);
-        int left = remaining (deadline, timeout_ms);
-        if (left == 0 && turned)
-            return -1;
-        zw_loop_run_once (socket->ctx->loop, left);
-    }
-}
+typedef struct {
+    zw_socket *socket;
+    zw_msg *msg;
+} sending;
 
 static int
-try_send (zw_socket *socket, void *msg)
+try_send (void *arg)
 {
-    return socket->pattern->send (socket, msg);
+    sending *s = arg;
+    return s->socket->pattern->send (s->socket, s->msg);
 }
 
 int
@@ -380,14 +350,20 @@ zw_send (zw_socket *socket, zw_msg *msg, int timeout_ms)
         errno = EINVAL;
         return -1;
     }
-    return retry (socket, try_send, msg, timeout_ms);
+    sending s = { socket, msg };
+    return zw_ctx_wait (socket->ctx, try_send, &s, timeout_ms);
 }
 
+typedef struct {
+    zw_socket *socket;
+    zw_msg **msg;
+} receiving;
+
 static int
-try_recv (zw_socket *socket, void *out)
+try_recv (void *arg)
 {
-    zw_msg **msg = out;
-    return (*msg = socket->pattern->recv (socket)) ? 0 : -1;
+    receiving *r = arg;
+    return (*r->msg = r->socket->pattern->recv (r->socket)) ? 0 : -1;
 }
 
 int
@@ -397,7 +373,8 @@ zw_recv (zw_socket *socket, zw_msg **msg, int timeout_ms)
         errno = EINVAL;
         return -1;
     }
-    return retry (socket, try_recv, msg, timeout_ms);
+    receiving r = { socket, msg };
+    return zw_ctx_wait (socket->ctx, try_recv, &r, timeout_ms);
 }
 
 void
@@ -438,10 +415,9 @@ all_flushed (const zw_socket *socket)
 }
 
 static int
-try_drain (zw_socket *socket, void *arg)
+try_drain (void *arg)
 {
-    (void) arg;
-    if (all_flushed (socket))
+    if (all_flushed (arg))
         return 0;
     errno = EAGAIN;
     return -1;
@@ -454,7 +430,7 @@ zw_flush (zw_socket *socket, int timeout_ms)
         errno = EINVAL;
         return -1;
     }
-    return retry (socket, try_drain, NULL, timeout_ms);
+    return zw_ctx_wait (socket->ctx, try_drain, socket, timeout_ms);
 }
 
 /* Lets queued messages go out for up to the linger time. */
@@ -462,7 +438,7 @@ static void
 linger (zw_socket *socket)
 {
     if (socket->options.linger != 0)
-        retry (socket, try_drain, NULL, (int) socket->options.linger);
+        zw_ctx_wait (socket->ctx, try_drain, socket, (int) socket->options.linger);
 }
 
 static void

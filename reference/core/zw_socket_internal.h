@@ -142,6 +142,20 @@ struct zw_ctx {
     void *log_arg;
 };
 
+/*  What a blocking call tries: 0 when done, else -1 with errno (EAGAIN:
+    not yet, try again after a turn of the loop).  */
+typedef int (zw_attempt_fn) (void *arg);
+
+/*  The one wait of every blocking call (zw_send, zw_recv, zw_flush, the
+    linger of zw_close, zw_poll, zw_ctx_run): tries, turning the
+    context's loop between tries, until the try succeeds (0), fails for
+    real (-1 with its errno), or timeout_ms has passed (-1, EAGAIN); with
+    timeout 0 it tries, turns the loop once and tries again; -1 waits
+    without limit.  An error of the loop itself is -1 with its errno.
+    Sound because of the loop's contract (zw_loop.h): a turn never
+    sleeps after a callback.  */
+int zw_ctx_wait (zw_ctx *ctx, zw_attempt_fn *attempt, void *arg, int timeout_ms);
+
 /* Logs one line through the context's log function. */
 void zw_log (zw_ctx *ctx, const char *format, ...)
     __attribute__ ((format (printf, 2, 3)));

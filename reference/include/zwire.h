@@ -114,9 +114,10 @@ void zw_ctx_destroy (zw_ctx *ctx);
 typedef void (zw_log_fn) (void *arg, const char *line);
 void zw_ctx_set_log (zw_ctx *ctx, zw_log_fn *fn, void *arg);
 
-/*  Serves every connection of the context for up to timeout_ms (returns
-    earlier only on an error).  Useful to keep a process responsive while
-    it has nothing to send or receive.  */
+/*  Serves every connection of the context for up to timeout_ms (0: one
+    turn of the loop, without waiting; -1: for ever).  Returns 0, or -1
+    with errno on an error of the loop itself (earlier).  Useful to keep a
+    process responsive while it has nothing to send or receive.  */
 int zw_ctx_run (zw_ctx *ctx, int timeout_ms);
 
 /* --- sockets -------------------------------------------------------------------- */
@@ -217,7 +218,10 @@ typedef struct {
 
 /*  Waits up to timeout_ms until one item is ready; returns how many are
     (0 on timeout) with revents filled in, or -1.  A socket is ZW_POLLIN
-    when zw_recv would not wait, ZW_POLLOUT when zw_send would not wait.  */
+    when zw_recv would not wait, ZW_POLLOUT when zw_send would not wait;
+    a plain fd is ready as poll(2) says, and an fd in error, hung up or
+    not open is ready for whatever was asked.  Every socket item must
+    belong to the same context (else EINVAL): its loop runs meanwhile.  */
 int zw_poll (zw_pollitem *items, int count, int timeout_ms);
 
 /* Counters, for tests and monitoring. */

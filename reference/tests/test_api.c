@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "zwire.h"
 #include "zw_socket_internal.h"     /* queued_at () only */
+#include "test_watchdog.h"
 
 static int passed, failed;
 
@@ -433,6 +434,25 @@ peers_of (const zw_socket *socket)
     return stats.peers;
 }
 
+/*  A PUSH in one context connected to a PULL in another, handshake done:
+    each side's loop turns only when the test turns it.  */
+static void
+two_contexts (zw_ctx **sending, zw_socket **push, zw_ctx **receiving, zw_socket **pull)
+{
+    *sending = zw_ctx_new ();
+    *receiving = zw_ctx_new ();
+    zw_ctx_set_log (*sending, quiet, NULL);
+    zw_ctx_set_log (*receiving, quiet, NULL);
+    *pull = bound (*receiving, ZW_PULL, "tcp://127.0.0.1:0");
+    *push = zw_socket_new (*sending, ZW_PUSH);
+    CHECK (*pull && *push && zw_connect (*push, zw_socket_last_endpoint (*pull)) == 0);
+    for (int i = 0; i < 1000 && (peers_of (*push) == 0 || peers_of (*pull) == 0); i++) {
+        zw_ctx_run (*sending, 1);
+        zw_ctx_run (*receiving, 1);
+    }
+    CHECK (peers_of (*push) == 1 && peers_of (*pull) == 1);
+}
+
 /*  Write batching (ZW_OPT_SNDBATCH, zw_flush).  Two contexts, so that the
     sender's loop turns only when the test says: a small message waits in
     the sender until its loop turns (zw_flush), a batch's worth and any
@@ -442,17 +462,9 @@ peers_of (const zw_socket *socket)
 static void
 test_send_batching (void)
 {
-    zw_ctx *sending = zw_ctx_new (), *receiving = zw_ctx_new ();
-    zw_ctx_set_log (sending, quiet, NULL);
-    zw_ctx_set_log (receiving, quiet, NULL);
-    zw_socket *pull = bound (receiving, ZW_PULL, "tcp://127.0.0.1:0");
-    zw_socket *push = zw_socket_new (sending, ZW_PUSH);
-    CHECK (pull && push && zw_connect (push, zw_socket_last_endpoint (pull)) == 0);
-    for (int i = 0; i < 1000 && (peers_of (push) == 0 || peers_of (pull) == 0); i++) {
-        zw_ctx_run (sending, 1);
-        zw_ctx_run (receiving, 1);
-    }
-    CHECK (peers_of (push) == 1 && peers_of (pull) == 1);
+    zw_ctx *sending, *receiving;
+    zw_socket *push, *pull;
+    two_contexts (&sending, &push, &receiving, &pull);
     zw_msg *got = NULL;
 
     CHECK (zw_send (push, message ("small", NULL), 0) == 0);
@@ -479,6 +491,78 @@ test_send_batching (void)
     zw_ctx_destroy (receiving);
 }
 
+/* Takes every message waiting at pull; returns how many came, each checked to be text. */
+static int
+take_all (zw_socket *pull, const char *text)
+{
+    int n = 0;
+    zw_msg *got = NULL;
+    while (zw_recv (pull, &got, 200) == 0) {
+        n += frame_is (got, 0, text);
+        zw_msg_destroy (got);
+    }
+    return n;
+}
+
+/*  Blocking calls wake when what they wait for comes true (the loop's
+    contract, zw_loop.h): each wait below is unbounded, and the receiving
+    context is never run meanwhile, so nothing comes back from the peer
+    to wake a sender that sleeps through its own progress; on a lost
+    wake-up the watchdog fails the test.  Covers zw_flush and the linger
+    of zw_close, each after a message that waits to be written when the
+    loop turns (ZW_OPT_SNDBATCH).  */
+static void
+test_blocking_calls_wake (void)
+{
+    zw_ctx *sending, *receiving;
+    zw_socket *push, *pull;
+    two_contexts (&sending, &push, &receiving, &pull);
+    watchdog_arm ("test_blocking_calls_wake", 20);
+
+    CHECK (zw_send (push, message ("flushed", NULL), 0) == 0);
+    CHECK (zw_flush (push, -1) == 0);
+    CHECK (take_all (pull, "flushed") == 1);
+
+    CHECK (zw_socket_set_int (push, ZW_OPT_LINGER, -1) == 0);
+    CHECK (zw_send (push, message ("lingered", NULL), 0) == 0);
+    zw_close (push);                                /* lingers until written */
+    CHECK (take_all (pull, "lingered") == 1);
+
+    watchdog_disarm ();
+    zw_ctx_destroy (sending);
+    zw_ctx_destroy (receiving);
+}
+
+/*  A timeout of 0 still turns the loop once (zwire.h): an application that
+    polls without waiting, or serves its context in slices of zw_ctx_run
+    (ctx, 0), sees messages arrive.  */
+static void
+test_zero_timeouts_turn_the_loop (void)
+{
+    zw_ctx *ctx = zw_ctx_new ();
+    zw_ctx_set_log (ctx, quiet, NULL);
+    zw_socket *pull = bound (ctx, ZW_PULL, "tcp://127.0.0.1:0");
+    zw_socket *push = zw_socket_new (ctx, ZW_PUSH);
+    CHECK (zw_connect (push, zw_socket_last_endpoint (pull)) == 0);
+    wait_for_peers (ctx, push, 1);
+    zw_pollitem items[1] = { { .socket = pull, .events = ZW_POLLIN } };
+
+    CHECK (zw_send (push, message ("polled", NULL), 0) == 0);
+    int polled = 0;
+    for (int turns = 0; turns < 10000 && polled == 0; turns++)
+        polled = zw_poll (items, 1, 0);
+    CHECK (polled == 1 && items[0].revents == ZW_POLLIN);
+    CHECK (take_all (pull, "polled") == 1);
+
+    CHECK (zw_send (push, message ("served", NULL), 0) == 0);
+    int served = 0;
+    for (int turns = 0; turns < 10000 && served == 0 && queued_at (pull) == 0; turns++)
+        served = zw_ctx_run (ctx, 0);
+    CHECK (served == 0 && queued_at (pull) == 1);
+    CHECK (take_all (pull, "served") == 1);
+    zw_ctx_destroy (ctx);
+}
+
 int
 main (void)
 {
@@ -493,6 +577,8 @@ main (void)
     test_errors ();
     test_message_storage ();
     test_send_batching ();
+    test_blocking_calls_wake ();
+    test_zero_timeouts_turn_the_loop ();
     printf ("test-api: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "zw_loop.h"
+#include "test_watchdog.h"
 
 static int passed, failed;
 
@@ -550,7 +551,7 @@ test_deferred_calls (void)
     zw_loop_defer (t.loop, &t.b);
     zw_loop_defer (t.loop, &t.a);               /* already queued: no second run */
     zw_loop_defer (t.loop, &t.c);
-    CHECK (zw_loop_run_once (t.loop, 0) == 0);  /* deferred calls are not counted as events */
+    CHECK (zw_loop_run_once (t.loop, 0) == 2);  /* deferred calls count as callbacks */
     CHECK (strcmp (t.order, "ab") == 0);
     zw_loop_run_once (t.loop, 0);               /* a queued itself again: this turn */
     CHECK (strcmp (t.order, "aba") == 0);
@@ -560,6 +561,54 @@ test_deferred_calls (void)
     zw_loop_cancel (t.loop, &t.b);
     zw_loop_run_once (t.loop, 0);
     CHECK (strcmp (t.order, "aba") == 0 && !t.b.queued);
+    zw_loop_destroy (t.loop);
+}
+
+/*  A deferred call read and drained the pipe: another queued by an I/O
+    callback, for the next turn.  */
+static void
+read_then_defer (zw_loop *loop, int fd, unsigned events, void *arg)
+{
+    struct deferred_case *t = arg;
+    char c;
+    (void) events;
+    if (read (fd, &c, 1) == 1)
+        deferred_ran (t, 'r');
+    zw_loop_unwatch (loop, fd);
+    zw_loop_defer (loop, &t->b);
+}
+
+/*  The loop never sleeps in a turn that has already made a callback, nor
+    while a deferred call is queued: what the caller of a blocking call
+    waits for may have come true in that callback, and nothing would wake
+    the sleep (the lost wake-up of a zw_send at its high-water mark, whose
+    queue a deferred write drained).  Each wait below is unbounded: on a
+    loop that sleeps, the watchdog fails the test.  */
+static void
+test_no_sleep_after_a_callback (void)
+{
+    struct deferred_case t = { .loop = zw_loop_new (), .requeue = 1 };
+    zw_deferred_init (&t.a, run_a, &t);
+    zw_deferred_init (&t.b, run_b, &t);
+    zw_deferred_init (&t.c, run_c, &t);
+    watchdog_arm ("test_no_sleep_after_a_callback", 10);
+
+    zw_loop_defer (t.loop, &t.b);                       /* queued by the caller */
+    CHECK (zw_loop_run_once (t.loop, -1) == 1 && strcmp (t.order, "b") == 0);
+
+    zw_loop_defer (t.loop, &t.a);                       /* a queues itself again */
+    CHECK (zw_loop_run_once (t.loop, -1) == 1 && strcmp (t.order, "ba") == 0);
+    CHECK (zw_loop_run_once (t.loop, -1) == 1 && strcmp (t.order, "baa") == 0);
+
+    struct pipe_pair p;                                 /* queued by an I/O callback */
+    CHECK (make_pipe (&p) == 0);
+    CHECK (write (p.w, "x", 1) == 1);
+    CHECK (zw_loop_watch (t.loop, p.r, ZW_IO_READ, read_then_defer, &t) == 0);
+    CHECK (zw_loop_run_once (t.loop, -1) == 1 && strcmp (t.order, "baar") == 0);
+    CHECK (zw_loop_run_once (t.loop, -1) == 1 && strcmp (t.order, "baarb") == 0);
+
+    watchdog_disarm ();
+    close_pipe (&p);
     zw_loop_destroy (t.loop);
 }
 
@@ -580,6 +629,7 @@ main (void)
     test_unwatch_self ();
     test_growth ();
     test_deferred_calls ();
+    test_no_sleep_after_a_callback ();
     printf ("test-loop: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
