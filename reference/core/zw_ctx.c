@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include "zw_socket_internal.h"
 #include "zw_fault.h"
+#include "zw_msg_internal.h"
 
 static void
 log_to_stderr (void *arg, const char *line)
@@ -42,6 +43,7 @@ zw_ctx_destroy (zw_ctx *ctx)
         zw_close (ctx->sockets);
     zw_loop_destroy (ctx->loop);
     free (ctx);
+    zw_msg_release_kept ();         /* so a thread done with zwire keeps no memory */
 }
 
 void

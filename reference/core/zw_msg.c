@@ -8,13 +8,88 @@
     so the common small one costs a single allocation: its first frame's
     slot and up to ZW_MSG_INLINE octets of frame data live inside the
     zw_msg itself; only more frames or larger ones allocate.  A frame's
-    data is freed unless it points into that inline area.  */
+    data is freed unless it points into that inline area.
+
+    Recycling of large frame bodies.  A program that streams large
+    messages frees one about as often as it makes the next, and glibc
+    gives the top of its heap back to the kernel once that holds more
+    than about twice the largest block freed so far (its dynamic trim
+    threshold): the next body then faults every page in afresh, and a
+    1 MiB stream falls to a fraction of its speed, more or less often
+    depending on the order of frees.  So a freed body of RECYCLE_MIN
+    octets or more is kept, on the thread that freed it, for the next
+    frame of exactly its size made on that thread: at most RECYCLE_SLOTS
+    bodies and RECYCLE_OCTETS octets, the oldest dropped first.  Exact
+    sizes make it safe without bookkeeping: a kept block is at least as
+    large as the frame it served (a block handed over by the engine may
+    be larger), so at least as large as the next frame of that size.
+    zw_msg_release_kept frees what a thread keeps (zw_ctx_destroy calls
+    it).  */
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "zwire.h"
 #include "zw_msg_internal.h"
+
+#define RECYCLE_MIN (64u << 10)
+#define RECYCLE_SLOTS 8
+#define RECYCLE_OCTETS (16u << 20)
+
+/* The bodies this thread keeps, oldest first. */
+static _Thread_local struct {
+    uint8_t *data[RECYCLE_SLOTS];
+    size_t size[RECYCLE_SLOTS];
+    size_t count, octets;
+} kept;
+
+static void
+drop_oldest_kept (void)
+{
+    free (kept.data[0]);
+    kept.octets -= kept.size[0];
+    kept.count--;
+    memmove (kept.data, kept.data + 1, kept.count * sizeof kept.data[0]);
+    memmove (kept.size, kept.size + 1, kept.count * sizeof kept.size[0]);
+}
+
+/* A kept body of exactly size octets, or NULL. */
+static uint8_t *
+take_kept (size_t size)
+{
+    for (size_t i = kept.count; i-- > 0;)
+        if (kept.size[i] == size) {
+            uint8_t *data = kept.data[i];
+            kept.octets -= size;
+            kept.count--;
+            memmove (kept.data + i, kept.data + i + 1, (kept.count - i) * sizeof kept.data[0]);
+            memmove (kept.size + i, kept.size + i + 1, (kept.count - i) * sizeof kept.size[0]);
+            return data;
+        }
+    return NULL;
+}
+
+/* Keeps a freed body for reuse, or frees it. */
+static void
+keep_or_free (uint8_t *data, size_t size)
+{
+    if (size < RECYCLE_MIN || size > RECYCLE_OCTETS) {
+        free (data);
+        return;
+    }
+    while (kept.count == RECYCLE_SLOTS || kept.octets + size > RECYCLE_OCTETS)
+        drop_oldest_kept ();
+    kept.data[kept.count] = data;
+    kept.size[kept.count++] = size;
+    kept.octets += size;
+}
+
+void
+zw_msg_release_kept (void)
+{
+    while (kept.count)
+        drop_oldest_kept ();
+}
 
 zw_msg *
 zw_msg_new (void)
@@ -74,8 +149,8 @@ frame_storage (zw_msg *msg, size_t size)
         msg->inline_used += size;
         return data;
     }
-    uint8_t *data = malloc (size);
-    if (!data)
+    uint8_t *data = size >= RECYCLE_MIN ? take_kept (size) : NULL;
+    if (!data && !(data = malloc (size)))
         errno = ENOMEM;
     return data;
 }
@@ -84,7 +159,7 @@ static void
 frame_free (zw_msg *msg, zw_frame *frame)
 {
     if (frame->data && !is_inline (msg, frame->data))
-        free (frame->data);
+        keep_or_free (frame->data, frame->size);
 }
 
 uint8_t *

@@ -16,4 +16,8 @@ uint8_t *zw_msg_add_space (zw_msg *msg, size_t size);
     still the caller's.  */
 int zw_msg_add_owned (zw_msg *msg, uint8_t *data, size_t size);
 
+/*  Frees the large frame bodies the calling thread keeps for reuse
+    (zw_msg.c, "Recycling").  */
+void zw_msg_release_kept (void);
+
 #endif

@@ -27,6 +27,7 @@ zw_msgq_push (zw_msgq *q, zw_msg *msg)
         q->head = msg;
     q->tail = msg;
     q->count++;
+    q->octets += msg->total;
 }
 
 zw_msg *
@@ -39,6 +40,7 @@ zw_msgq_pop (zw_msgq *q)
     if (!q->head)
         q->tail = NULL;
     q->count--;
+    q->octets -= msg->total;
     msg->next = NULL;
     return msg;
 }
@@ -51,11 +53,18 @@ zw_msgq_clear (zw_msgq *q)
         zw_msg_destroy (msg);
 }
 
+/*  Both bounds apply, 0 switching either off.  The octets count what the
+    engine holds too: it takes messages from the queue as soon as its
+    output runs short, so the queue alone would stay small while the
+    engine's output grew.  */
 int
 zw_pipe_writable (const zw_conn *pipe)
 {
-    int64_t hwm = pipe->socket->options.sndhwm;
-    return hwm <= 0 || pipe->out.count < (size_t) hwm;
+    const zw_socket_options *o = &pipe->socket->options;
+    if (o->sndhwm > 0 && pipe->out.count >= (uint64_t) o->sndhwm)
+        return 0;
+    uint64_t octets = pipe->out.octets + zw_engine_output_pending (&pipe->engine);
+    return o->sndhwm_octets <= 0 || octets < (uint64_t) o->sndhwm_octets;
 }
 
 void

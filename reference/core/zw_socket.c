@@ -26,7 +26,7 @@ static const zw_pattern *const patterns[] = {
 static const zw_socket_options default_options = {
     .sndhwm = 1000, .rcvhwm = 1000, .linger = 1000, .reconnect_ivl = 100,
     .reconnect_ivl_max = 0, .handshake_ivl = 30000, .maxmsgsize = -1, .zmtp_minor = 1,
-    .sndbatch = 8192,
+    .sndbatch = 8192, .sndhwm_octets = 4 << 20,
 };
 
 zw_socket *
@@ -72,6 +72,7 @@ int_option (zw_socket_options *o, zw_option option)
     case ZW_OPT_ZMTP_MINOR:         return &o->zmtp_minor;
     case ZW_OPT_ROUTER_HANDOVER:    return &o->router_handover;
     case ZW_OPT_SNDBATCH:           return &o->sndbatch;
+    case ZW_OPT_SNDHWM_OCTETS:      return &o->sndhwm_octets;
     default:                        return NULL;
     }
 }

@@ -9,9 +9,12 @@
     incoming ones from them.
 
     Queues and limits: each pipe queues outgoing messages in conn->out
-    until the engine takes them (sndhwm counts them) and incoming ones in
-    conn->in until the application takes them (at rcvhwm the connection
-    stops reading, so TCP pushes back on the peer).  */
+    until the engine takes them, and incoming ones in conn->in until the
+    application takes them (at rcvhwm the connection stops reading, so
+    TCP pushes back on the peer).  Two bounds hold on the way out
+    (zw_pipe_writable): sndhwm counts the messages in conn->out, and
+    sndhwm_octets the octets of conn->out and of the engine's output
+    together, so that large messages cannot pile up by the thousand.  */
 
 #ifndef ZW_SOCKET_INTERNAL_H
 #define ZW_SOCKET_INTERNAL_H
@@ -29,6 +32,7 @@ typedef struct zw_listener zw_listener;
 typedef struct {
     zw_msg *head, *tail;
     size_t count;
+    uint64_t octets;                /* the sum of the messages' sizes (zw_msg.total) */
 } zw_msgq;
 
 void zw_msgq_push (zw_msgq *q, zw_msg *msg);
@@ -100,7 +104,7 @@ extern const zw_pattern zw_pattern_pair, zw_pattern_pub, zw_pattern_xpub, zw_pat
 typedef struct {
     int64_t sndhwm, rcvhwm, linger, reconnect_ivl, reconnect_ivl_max;
     int64_t heartbeat_ivl, heartbeat_timeout, heartbeat_ttl, handshake_ivl, maxmsgsize;
-    int64_t zmtp_minor, router_handover, sndbatch;
+    int64_t zmtp_minor, router_handover, sndbatch, sndhwm_octets;
     uint8_t identity[ZW_ZMTP_IDENTITY_MAX];
     size_t identity_size;
     uint8_t *properties;            /* application properties, packed as metadata */
@@ -162,7 +166,9 @@ void zw_log (zw_ctx *ctx, const char *format, ...)
 
 /* --- pipes, for the patterns (zw_pipe.c) --------------------------------------- */
 
-/* 1 if the pipe can take another outgoing message (below sndhwm). */
+/*  1 if the pipe can take another outgoing message: below sndhwm messages
+    and below sndhwm_octets octets (queued and in the engine's output).
+    A message is taken whatever its size while the pipe is below both.  */
 int zw_pipe_writable (const zw_conn *pipe);
 
 /* Queues msg on the pipe and starts writing; takes msg. */

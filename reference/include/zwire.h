@@ -136,7 +136,18 @@ const char *zw_socket_type_name (zw_socket_type type);
 int zw_socket_type_parse (const char *name);
 
 /*  Options.  Set them before bind and connect: they apply to connections
-    made afterwards (subscriptions apply at once).  */
+    made afterwards (subscriptions apply at once).
+
+    How much one peer may hold on the way out.  Two bounds, both per peer
+    (per connection): ZW_OPT_SNDHWM counts the messages queued for it, and
+    ZW_OPT_SNDHWM_OCTETS counts octets: those of the queued messages plus
+    those already framed for the connection and not yet taken by the
+    operating system.  A peer takes another message while it is below
+    both, whatever that message's size; so what one peer holds is at most
+    SNDHWM_OCTETS plus one message.  At either bound zw_send waits (or,
+    on PUB and ROUTER, drops); small messages meet SNDHWM first, large
+    ones SNDHWM_OCTETS (1000 messages of 1 MiB would otherwise be a
+    gigabyte per peer).  0 switches a bound off.  */
 typedef enum {
     ZW_OPT_SNDHWM = 1,          /* int: outgoing messages queued per peer (1000); 0 = no limit.
                                    PUB and ROUTER drop above it, others block */
@@ -154,6 +165,9 @@ typedef enum {
     ZW_OPT_SNDBATCH = 13,       /* int: octets a connection gathers before it writes (8192);
                                    what is less waits for the loop's next turn (zw_flush).
                                    0 = write at every zw_send */
+    ZW_OPT_SNDHWM_OCTETS = 14,  /* int: outgoing octets held per peer (4 MiB): queued, and
+                                   framed but not yet written; 0 = no limit.  With SNDHWM:
+                                   a peer takes a message while it is below both */
     ZW_OPT_IDENTITY = 20,       /* bytes (1..255, not starting 0x00): Identity in READY */
     ZW_OPT_SUBSCRIBE = 21,      /* bytes: SUB, XSUB: add a subscription (counted) */
     ZW_OPT_UNSUBSCRIBE = 22     /* bytes: SUB, XSUB: cancel one subscription */

@@ -30,17 +30,49 @@ bench_impl_label (const bench_opts *opts, const char *self, char *buf, size_t ca
 }
 
 void
-bench_report_throughput (const bench_opts *opts, const char *impl, const char *pattern,
-                         double timed, uint64_t elapsed_ns)
+bench_timing_start (bench_timing *timing)
 {
-    double seconds = (double) elapsed_ns / 1e9;
-    if (seconds <= 0)
-        seconds = 1e-9;
-    double rate = timed / seconds;
+    *timing = (bench_timing) { .first_ns = bench_now_ns () };
+}
+
+void
+bench_timing_stop (bench_timing *timing, double received)
+{
+    timing->last_ns = bench_now_ns ();
+    timing->timed = received;
+    /* Too short a run for a burst and a steady state of its own: the whole is both. */
+    if (received <= 2 * BENCH_BURST)
+        timing->burst_ns = 0;
+}
+
+static double
+seconds_between (uint64_t from_ns, uint64_t to_ns)
+{
+    double seconds = (double) (to_ns - from_ns) / 1e9;
+    return seconds > 0 ? seconds : 1e-9;
+}
+
+void
+bench_report_throughput (const bench_opts *opts, const char *impl, const char *pattern,
+                         const bench_timing *timing)
+{
+    double total = seconds_between (timing->first_ns, timing->last_ns);
+    int burst = timing->burst_ns != 0;
+    double steady = burst ? seconds_between (timing->burst_ns, timing->last_ns) : total;
+    double rate = (timing->timed - (burst ? timing->burst_timed : 0)) / steady;
+    double octets = (double) opts->size;
     printf ("{\"bench\":\"throughput\",\"impl\":\"%s\",\"pattern\":\"%s\",\"transport\":\"%s\","
-            "\"size\":%zu,\"count\":%llu,\"seconds\":%.6f,\"msgs_per_s\":%.1f,\"mb_per_s\":%.3f}\n",
-            impl, pattern, opts->transport, opts->size, (unsigned long long) opts->count, seconds,
-            rate, rate * (double) opts->size / 1e6);
+            "\"size\":%zu,\"count\":%llu,\"seconds\":%.6f,\"msgs_per_s\":%.1f,\"mb_per_s\":%.3f,"
+            "\"total_seconds\":%.6f",
+            impl, pattern, opts->transport, opts->size, (unsigned long long) opts->count, steady,
+            rate, rate * octets / 1e6, total);
+    if (burst) {
+        double seconds = seconds_between (timing->first_ns, timing->burst_ns);
+        double burst_rate = timing->burst_timed / seconds;
+        printf (",\"burst_seconds\":%.6f,\"burst_msgs_per_s\":%.1f,\"burst_mb_per_s\":%.3f",
+                seconds, burst_rate, burst_rate * octets / 1e6);
+    }
+    printf ("}\n");
     fflush (stdout);
 }
 

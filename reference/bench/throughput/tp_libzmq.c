@@ -63,15 +63,18 @@ receiver (const bench_opts *opts, const char *endpoint, int endpoint_fd)
     zmq_msg_t msg;
     zmq_msg_init (&msg);
     int rc = receive_one (opts, socket, &msg);
-    uint64_t start = bench_now_ns ();
-    for (uint64_t i = 1; rc == 0 && i < opts->count; i++)
+    bench_timing timing;
+    bench_timing_start (&timing);
+    for (uint64_t i = 1; rc == 0 && i < opts->count; i++) {
         rc = receive_one (opts, socket, &msg);
-    uint64_t elapsed = bench_now_ns () - start;
+        bench_timing_mark (&timing, (double) i);
+    }
+    bench_timing_stop (&timing, (double) (opts->count - 1));
     zmq_msg_close (&msg);
     if (rc == 0) {
         char label[64];
         bench_report_throughput (opts, bench_impl_label (opts, "libzmq", label, sizeof label),
-                                 opts->pattern, (double) (opts->count - 1), elapsed);
+                                 opts->pattern, &timing);
     }
     bench_zmq_close (ctx, socket);
     bench_forget_endpoint (bound);

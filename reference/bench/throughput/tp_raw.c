@@ -110,7 +110,9 @@ receiver (const bench_opts *opts, const char *endpoint, int endpoint_fd)
         return 1;
     }
     no_delay (fd, &addr);
-    uint64_t total = opts->count * (uint64_t) opts->size, got = 0, first = 0, start = 0;
+    uint64_t total = opts->count * (uint64_t) opts->size, got = 0, first = 0;
+    bench_timing timing = { 0 };
+    double size = (double) opts->size;
     while (got < total) {
         ssize_t n = read (fd, chunk, CHUNK);
         if (n < 0 && errno == EINTR)
@@ -121,18 +123,18 @@ receiver (const bench_opts *opts, const char *endpoint, int endpoint_fd)
             break;
         }
         if (got == 0) {
-            start = bench_now_ns ();
+            bench_timing_start (&timing);
             first = (uint64_t) n;
         }
         got += (uint64_t) n;
+        bench_timing_mark (&timing, (double) (got - first) / size);
     }
-    uint64_t elapsed = bench_now_ns () - start;
+    bench_timing_stop (&timing, (double) (total - first) / size);
     free (chunk);
     close (fd);
     if (got < total)
         return 1;
-    bench_report_throughput (opts, "raw", "stream", (double) (total - first) / (double) opts->size,
-                             elapsed);
+    bench_report_throughput (opts, "raw", "stream", &timing);
     return 0;
 }
 

@@ -74,14 +74,17 @@ receiver (const bench_opts *opts, const char *endpoint, int endpoint_fd)
     }
     bench_announce (opts, endpoint_fd, zw_socket_last_endpoint (socket));
     int rc = receive_one (opts, socket);
-    uint64_t start = bench_now_ns ();
-    for (uint64_t i = 1; rc == 0 && i < opts->count; i++)
+    bench_timing timing;
+    bench_timing_start (&timing);
+    for (uint64_t i = 1; rc == 0 && i < opts->count; i++) {
         rc = receive_one (opts, socket);
-    uint64_t elapsed = bench_now_ns () - start;
+        bench_timing_mark (&timing, (double) i);
+    }
+    bench_timing_stop (&timing, (double) (opts->count - 1));
     if (rc == 0) {
         char label[64];
         bench_report_throughput (opts, bench_impl_label (opts, "zwire", label, sizeof label),
-                                 opts->pattern, (double) (opts->count - 1), elapsed);
+                                 opts->pattern, &timing);
     }
     bench_forget_endpoint (zw_socket_last_endpoint (socket));
     zw_ctx_destroy (ctx);
