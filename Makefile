@@ -65,7 +65,7 @@ OBJ_CORE   := $(call core_objs,$(BUILD)/obj)
 ASAN_CORE  := $(call core_objs,$(BUILD)/asan)
 
 .PHONY: all help deps check conformance unit unit-asan vectors vectors-check vectors-lint \
-        spec-lint trace python-tests interop-tests cli-tests mutation conformance-suite bench bench-codec fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
+        spec-lint trace python-tests interop-tests cli-tests soak mutation conformance-suite bench bench-codec fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
         fuzz-dicts-lint \
         fuzz-seeds docs clean ragel-version
 
@@ -85,17 +85,20 @@ help:
 	@echo "make fuzz TARGET=x SECONDS=n   libFuzzer run (targets: $(FUZZ_TARGETS))"
 	@echo "make fuzz-afl TARGET=x         AFL++ run"
 	@echo "make interop-tests   the reference peer against libzmq and itself (plain and ASan+UBSan)"
+	@echo "make soak            blocking senders at their high-water mark under stress-ng (SOAK_SECONDS=60)"
 	@echo "make docs            each Ragel machine (codecs, session) beside its clauses: build/docs/index.html"
 	@echo "make clean           remove build/"
 
 deps:
 	@tools/install-deps.sh
 
-ragel-version:
+ragel-version: deps
 	@$(RAGEL) --version | grep -q "version $(RAGEL_MAJOR)\." \
 	  || { echo "zwire needs Ragel $(RAGEL_MAJOR).x"; exit 1; }
 
 # --- code generation ----------------------------------------------------------
+# Every generation and compile step waits for deps (order-only), so that a parallel
+# make on a fresh machine installs ragel and the headers before it needs them.
 $(GEN)/%.c: codec/%.rl codec/%_grammar.rl | ragel-version
 	@mkdir -p $(@D)
 	$(RAGEL) $(RAGEL_FLAGS) -I codec -o $@ $<
@@ -104,16 +107,16 @@ $(GEN)/%.c: reference/core/%.rl reference/core/%_grammar.rl reference/core/zw_se
 	$(RAGEL) $(RAGEL_FLAGS) -I reference/core -o $@ $<
 
 # --- objects --------------------------------------------------------------------
-$(BUILD)/obj/gen/%.o: $(GEN)/%.c $(RL_DEPS)
+$(BUILD)/obj/gen/%.o: $(GEN)/%.c $(RL_DEPS) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(GEN_WARN) -c $< -o $@
-$(BUILD)/obj/%.o: %.c $(RL_DEPS)
+$(BUILD)/obj/%.o: %.c $(RL_DEPS) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
-$(BUILD)/asan/gen/%.o: $(GEN)/%.c $(RL_DEPS)
+$(BUILD)/asan/gen/%.o: $(GEN)/%.c $(RL_DEPS) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $(GEN_WARN) -c $< -o $@
-$(BUILD)/asan/%.o: %.c $(RL_DEPS)
+$(BUILD)/asan/%.o: %.c $(RL_DEPS) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) -c $< -o $@
 
@@ -198,6 +201,15 @@ interop-tests: $(BUILD)/bin/zwire $(BUILD)/asan/bin/zwire
 python-tests:
 	$(PYTHON) -m pytest -q -p no:cacheprovider conformance/tests tools/tests vectors/tools/tests fuzz/tests
 
+# Blocking senders at their high-water mark, zwire -> zwire and zwire -> libzmq, run again
+# and again for SOAK_SECONDS while stress-ng keeps every core busy: any run that does not
+# finish (a lost wake-up) fails it.  It loads the machine: run nothing beside it.
+SOAK_SECONDS ?= 60
+soak: bench-messaging-build
+	@mkdir -p $(REPORTS)
+	$(PYTHON) reference/tests/soak_blocking_send.py --bin-dir $(BUILD)/bench \
+	    --seconds $(SOAK_SECONDS) --report $(REPORTS)/soak.json
+
 fuzz-dicts-lint:
 	$(PYTHON) fuzz/make_dicts.py --check
 
@@ -275,7 +287,7 @@ fuzz-afl: $(BUILD)/fuzz/afl/$(TARGET) fuzz-seeds
 check: all
 	$(MAKE) --no-print-directory spec-lint vectors-lint fuzz-dicts-lint unit unit-asan python-tests \
 	    vectors-check vectors-check-asan cli-tests interop-tests conformance-suite docs fuzz-replay \
-	    fuzz-afl-build fuzz-smoke
+	    fuzz-afl-build fuzz-smoke soak
 	@mkdir -p $(REPORTS)
 	$(PYTHON) tools/trace.py --quiet --json $(REPORTS)/trace.json
 	@echo "make check: all passed"

@@ -19,16 +19,26 @@ median, min and max; the ratios (zwire/libzmq, zwire/raw, each mixed pair
 against libzmq) come from the medians of this same run, so that they
 compare figures taken on the same machine at the same time.
 
-Message counts scale with the size so that one run takes about 0.2 to 1 s:
-a first guess (fewer messages when they are large), then one calibration
-run per combination (not recorded) that rescales the count so that a run
-lasts about --target seconds.  --quick skips the calibration, uses smaller
-counts and one run: a smoke test of the whole set in a minute or two.
+Like with like: every implementation of one comparison (one transport and
+size: zwire, libzmq, the mixed pairs, both patterns; and raw, but that it
+streams at least RAW_MIN_BYTES) runs the same count, so each does the same
+work.  The count is a first guess (fewer
+messages when they are large, never fewer than MIN_COUNT, ten bursts),
+rescaled by calibration runs (not recorded) of zwire and of libzmq so that
+the faster of them lasts about --target seconds.  --quick skips the
+calibration, uses smaller counts and one run: a smoke test in a minute.
+
+Throughput is reported twice (bench_report.h): the steady state (every
+message after the first BENCH_BURST) and, for sizes of 64 KiB and more,
+the burst of the first BENCH_BURST messages, which is what an application
+sending a burst of large messages waits for.
 
 Output: a readable table on stdout, and a JSON report (--out, default
 build/reports/bench-messaging.json) with every run, the summaries, the
 ratios, the host, and any failure (a failed run is reported, not fatal;
-the exit status is 1 if any run failed).
+the exit status is 1 if any run failed).  A run that does not finish is
+killed (its whole process group) after --timeout seconds plus a grace,
+and reported with its command line, to be rerun by hand.
 
 Only the standard library; runs under Debian's /usr/bin/python3.
 """
@@ -38,6 +48,8 @@ import datetime
 import json
 import os
 import platform
+import shlex
+import signal
 import statistics
 import subprocess
 import sys
@@ -50,22 +62,32 @@ LATENCY_SIZES = [1, 1024, 65536]
 LATENCY_IMPLS = ["zwire", "libzmq", "zwire->libzmq", "libzmq->zwire"]
 
 # First guesses, before calibration: at most MSG_BUDGET messages and
-# BYTE_BUDGET payload octets per run (raw: RAW_BYTES octets), never fewer
-# than MIN_COUNT messages.
+# BYTE_BUDGET payload octets per run, never fewer than MIN_COUNT messages
+# (ten bursts of BURST, so that the start is a small part of a run).
 MSG_BUDGET = 200_000
 BYTE_BUDGET = 256 << 20
-RAW_BYTES = 1 << 30
-MIN_COUNT = 64
+BURST = 100                     # BENCH_BURST of bench_report.h
+MIN_COUNT = 10 * BURST
+BURST_MIN_SIZE = 65536          # sizes whose burst is reported
+# raw streams at least this many octets: small sizes' counts would be too short a stream.
+RAW_MIN_BYTES = 64 << 20
 LATENCY_COUNT = 10_000
+LATENCY_MIN_COUNT = 200
 QUICK_DIVISOR = 2
+# The implementations whose calibration sets a comparison's count.
+CALIBRATED = ["zwire", "libzmq"]
+# Seconds a run may overrun its own watchdog (--timeout) before it is killed.
+GRACE = 15
 
 
-def first_count(impl, size, quick):
-    if impl == "raw":
-        count = max(MIN_COUNT, RAW_BYTES // size)
+def first_count(bench, size, quick):
+    if bench == "latency":
+        count = LATENCY_COUNT
+        floor = LATENCY_MIN_COUNT
     else:
         count = max(MIN_COUNT, min(MSG_BUDGET, BYTE_BUDGET // size))
-    return max(MIN_COUNT, count // QUICK_DIVISOR) if quick else count
+        floor = MIN_COUNT
+    return max(floor, count // QUICK_DIVISOR) if quick else count
 
 
 def command(bin_dir, bench, impl, pattern, transport, size, count, timeout):
@@ -87,23 +109,48 @@ def command(bin_dir, bench, impl, pattern, transport, size, count, timeout):
     return [os.path.join(bin_dir, "tp-" + impl)] + common
 
 
-def run_once(argv, timeout):
-    """Runs one benchmark; returns (result dict, None) or (None, why)."""
+def run_program(argv, timeout):
+    """Runs a program in a process group of its own; returns (stdout lines, None),
+    or (None, why) when it failed or had to be killed after timeout seconds (with every
+    process it started: a driver's two sides, say)."""
     try:
-        done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              timeout=timeout + 15, check=False)
-    except subprocess.TimeoutExpired:
-        return None, "timed out"
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True)
     except OSError as error:
         return None, str(error)
-    out = done.stdout.decode("utf-8", "replace").strip().splitlines()
-    if done.returncode != 0 or not out:
-        err = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        return None, "exit %d: %s" % (done.returncode, err[-1] if err else "no output")
     try:
-        return json.loads(out[-1]), None
+        out, err = proc.communicate(timeout=timeout)
+        hung = False
+    except subprocess.TimeoutExpired:
+        hung = True
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)         # what it left behind, or all of it
+    except ProcessLookupError:
+        pass
+    if hung:
+        proc.communicate()
+        return None, "hung: killed after %d s" % timeout
+    lines = out.decode("utf-8", "replace").strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        err = err.decode("utf-8", "replace").strip().splitlines()
+        return None, "exit %d: %s" % (proc.returncode, err[-1] if err else "no output")
+    return lines, None
+
+
+def run_once(argv, timeout):
+    """Runs one benchmark; returns (result dict, None) or (None, why)."""
+    lines, why = run_program(argv, timeout + GRACE)
+    if lines is None:
+        return None, why
+    try:
+        return json.loads(lines[-1]), None
     except ValueError:
-        return None, "not JSON: %r" % out[-1][:200]
+        return None, "not JSON: %r" % lines[-1][:200]
+
+
+def failure(run, count, why, argv):
+    """A failed run as the report keeps it: what, why, and the command to rerun it."""
+    return {"run": run, "count": count, "why": why, "command": shlex.join(argv)}
 
 
 def summary(values):
@@ -121,36 +168,50 @@ class Runner:
             sys.stderr.write("\r\033[K[%d] %s" % (self.done, text))
             sys.stderr.flush()
 
-    def measure(self, bench, impl, pattern, transport, size):
-        """Calibrates the count (unless --quick), then runs --repeat times."""
+    def run(self, label, bench, impl, pattern, transport, size, count):
+        """One run; None (and a failure recorded, with its command line) if it failed."""
+        a = self.args
+        argv = command(a.bin_dir, bench, impl, pattern, transport, size, count, a.timeout)
+        result, why = run_once(argv, a.timeout)
+        if result is None:
+            self.failures.append(failure(label, count, why, argv))
+        return result
+
+    def comparison_count(self, bench, transport, size):
+        """The one count of every implementation of a comparison: the first guess, or
+        (unless --quick) what makes the faster of zwire and libzmq last --target s."""
+        a = self.args
+        first = max(2, int(first_count(bench, size, a.quick) * a.scale))
+        if a.quick:
+            return first
+        floor = MIN_COUNT if bench == "throughput" else LATENCY_MIN_COUNT
+        counts = []
+        for impl in (i for i in CALIBRATED if i in self.impls(bench)):
+            for pattern in (a.patterns if bench == "throughput" else [None]):
+                label = "%s %s %s %s %d (calibration)" % (bench, impl, pattern or "req-rep",
+                                                          transport, size)
+                self.progress(label)
+                result = self.run(label, bench, impl, pattern, transport, size, first)
+                if result is None:
+                    continue
+                seconds = result["total_seconds"] if bench == "throughput" else \
+                    result["mean_us"] * 1e-6 * first
+                counts.append(int(first * a.target / max(seconds, 1e-6)))
+        return max(floor, max(counts)) if counts else first
+
+    def impls(self, bench):
+        return self.args.impls if bench == "throughput" else self.args.latency_impls
+
+    def measure(self, bench, impl, pattern, transport, size, count):
+        """Runs one implementation --repeat times at the comparison's count."""
         a = self.args
         label = "%s %s %s %s %d" % (bench, impl, pattern or "req-rep", transport, size)
-        if bench == "latency":
-            count = max(200, LATENCY_COUNT // (QUICK_DIVISOR if a.quick else 1))
-        else:
-            count = max(2, int(first_count(impl, size, a.quick) * a.scale))
-        if not a.quick:
-            # A calibration run (also a warm-up): rescale the count to last ~target s.
-            self.progress(label + " (calibrating)")
-            result, why = run_once(command(a.bin_dir, bench, impl, pattern, transport, size,
-                                           count, a.timeout), a.timeout)
-            if result is None:
-                self.failures.append({"run": label, "count": count, "why": why})
-                return None
-            seconds = result["seconds"] if bench == "throughput" else \
-                result["mean_us"] * 1e-6 * count
-            if seconds < a.target / 2.5 or seconds > a.target * 2:
-                count = int(count * a.target / max(seconds, 1e-6))
-                count = max(MIN_COUNT if bench == "throughput" else 200, count)
         runs = []
         for i in range(a.repeat):
             self.progress("%s count %d run %d/%d" % (label, count, i + 1, a.repeat))
-            result, why = run_once(command(a.bin_dir, bench, impl, pattern, transport, size,
-                                           count, a.timeout), a.timeout)
-            if result is None:
-                self.failures.append({"run": label, "count": count, "why": why})
-                continue
-            runs.append(result)
+            result = self.run(label, bench, impl, pattern, transport, size, count)
+            if result is not None:
+                runs.append(result)
         self.done += 1
         if not runs:
             return None
@@ -158,18 +219,20 @@ class Runner:
                  "runs": runs}
         if bench == "throughput":
             entry["pattern"] = pattern
-            for key in ("msgs_per_s", "mb_per_s", "seconds"):
-                entry[key] = summary([r[key] for r in runs])
+            keys = ["msgs_per_s", "mb_per_s", "seconds"]
+            if all("burst_mb_per_s" in r for r in runs):
+                keys += ["burst_msgs_per_s", "burst_mb_per_s", "burst_seconds"]
         else:
-            for key in ("p50_us", "p99_us", "mean_us"):
-                entry[key] = summary([r[key] for r in runs])
+            keys = ["p50_us", "p99_us", "mean_us"]
+        for key in keys:
+            entry[key] = summary([r[key] for r in runs])
         return entry
 
 
 def median_of(entries, key, **match):
     for e in entries:
         if all(e.get(k) == v for k, v in match.items()):
-            return e[key]["median"]
+            return e[key]["median"] if key in e else None
     return None
 
 
@@ -178,28 +241,34 @@ def ratio(a, b):
 
 
 def throughput_ratios(entries, args):
+    """Ratios of the steady state; for sizes of BURST_MIN_SIZE and more, of the burst too
+    (the same keys, prefixed "burst ")."""
     rows = []
     for transport in args.transports:
         for pattern in args.patterns:
             for size in args.sizes:
-                m = {impl: median_of(entries, "msgs_per_s", impl=impl, pattern=pattern,
-                                     transport=transport, size=size)
-                     for impl in args.impls if impl != "raw"}
-                zw_mb = median_of(entries, "mb_per_s", impl="zwire", pattern=pattern,
-                                  transport=transport, size=size)
-                raw_mb = median_of(entries, "mb_per_s", impl="raw", transport=transport,
-                                   size=size)
-                rows.append({
-                    "pattern": pattern, "transport": transport, "size": size,
-                    "zwire/libzmq": ratio(m.get("zwire"), m.get("libzmq")),
-                    "zwire/raw": ratio(zw_mb, raw_mb),
-                    "libzmq/raw": ratio(median_of(entries, "mb_per_s", impl="libzmq",
-                                                  pattern=pattern, transport=transport,
-                                                  size=size), raw_mb),
-                    "zwire->libzmq/libzmq": ratio(m.get("zwire->libzmq"), m.get("libzmq")),
-                    "libzmq->zwire/libzmq": ratio(m.get("libzmq->zwire"), m.get("libzmq")),
-                })
+                row = {"pattern": pattern, "transport": transport, "size": size}
+                for prefix in ("", "burst ") if size >= BURST_MIN_SIZE else ("",):
+                    row.update(ratios_of(entries, args, prefix, pattern, transport, size))
+                rows.append(row)
     return rows
+
+
+def ratios_of(entries, args, prefix, pattern, transport, size):
+    key = prefix.replace(" ", "_")
+    m = {impl: median_of(entries, key + "msgs_per_s", impl=impl, pattern=pattern,
+                         transport=transport, size=size)
+         for impl in args.impls if impl != "raw"}
+    mb = {impl: median_of(entries, key + "mb_per_s", impl=impl, pattern=pattern,
+                          transport=transport, size=size) for impl in ("zwire", "libzmq")}
+    raw_mb = median_of(entries, key + "mb_per_s", impl="raw", transport=transport, size=size)
+    return {
+        prefix + "zwire/libzmq": ratio(m.get("zwire"), m.get("libzmq")),
+        prefix + "zwire/raw": ratio(mb["zwire"], raw_mb),
+        prefix + "libzmq/raw": ratio(mb["libzmq"], raw_mb),
+        prefix + "zwire->libzmq/libzmq": ratio(m.get("zwire->libzmq"), m.get("libzmq")),
+        prefix + "libzmq->zwire/libzmq": ratio(m.get("libzmq->zwire"), m.get("libzmq")),
+    }
 
 
 # The latency ratios of each impl against libzmq, keyed "p50 <impl>/libzmq" and "p99 ...".
@@ -251,7 +320,7 @@ def find(entries, **match):
 
 
 def cell(entry, key, with_spread):
-    if entry is None:
+    if entry is None or key not in entry:
         return "-"
     text = human(entry[key]["median"])
     if with_spread and len(entry["runs"]) > 1:
@@ -269,7 +338,8 @@ def print_tables(report, args, out):
     if report["failures"]:
         out.write("\nFAILURES (%d):\n" % len(report["failures"]))
         for f in report["failures"]:
-            out.write("  %s (count %d): %s\n" % (f["run"], f["count"], f["why"]))
+            out.write("  %s (count %d): %s\n    rerun: %s\n"
+                      % (f["run"], f["count"], f["why"], f["command"]))
 
 
 def print_throughput(thr, ratios, args, multi, out):
@@ -279,24 +349,34 @@ def print_throughput(thr, ratios, args, multi, out):
     for transport in args.transports:
         for pattern in args.patterns:
             out.write("\n%s %s\n" % (transport, pattern))
-            head = ["size"] + ["%s msg/s" % i for i in impls] + \
+            head = ["size", "count"] + ["%s msg/s" % i for i in impls] + \
                    ["zwire MB/s", "libzmq MB/s", "raw MB/s", "zw/lz", "zw/raw", "lz/raw"]
             rows = []
             for size in args.sizes:
-                row = [str(size)]
-                for impl in impls:
-                    row.append(cell(find(thr, impl=impl, pattern=pattern, transport=transport,
-                                         size=size), "msgs_per_s", multi))
-                for impl in ("zwire", "libzmq"):
-                    row.append(cell(find(thr, impl=impl, pattern=pattern, transport=transport,
-                                         size=size), "mb_per_s", False))
-                row.append(cell(find(thr, impl="raw", transport=transport, size=size),
-                                "mb_per_s", multi))
-                r = ratios.get((pattern, transport, size), {})
-                for key in ("zwire/libzmq", "zwire/raw", "libzmq/raw"):
-                    row.append(fmt_ratio(r.get(key)))
-                rows.append(row)
+                for prefix in ("", "burst ") if size >= BURST_MIN_SIZE else ("",):
+                    rows.append(throughput_row(thr, ratios, impls, multi, prefix, pattern,
+                                               transport, size))
             write_table(out, head, rows)
+
+
+def throughput_row(thr, ratios, impls, multi, prefix, pattern, transport, size):
+    """One row of a throughput table: the steady state, or (prefix "burst ") the burst."""
+    key = prefix.replace(" ", "_")
+    zwire = find(thr, impl="zwire", pattern=pattern, transport=transport, size=size)
+    row = [("%d" % size) if not prefix else "  burst",
+           str(zwire["count"]) if zwire and not prefix else ""]
+    for impl in impls:
+        row.append(cell(find(thr, impl=impl, pattern=pattern, transport=transport, size=size),
+                        key + "msgs_per_s", multi))
+    for impl in ("zwire", "libzmq"):
+        row.append(cell(find(thr, impl=impl, pattern=pattern, transport=transport, size=size),
+                        key + "mb_per_s", False))
+    row.append(cell(find(thr, impl="raw", transport=transport, size=size), key + "mb_per_s",
+                    multi))
+    r = ratios.get((pattern, transport, size), {})
+    for name in ("zwire/libzmq", "zwire/raw", "libzmq/raw"):
+        row.append(fmt_ratio(r.get(prefix + name)))
+    return row
 
 
 def print_latency(report, args, out):
@@ -411,22 +491,26 @@ def main(argv):
     if args.only != "latency":
         for transport in args.transports:
             for size in args.sizes:
+                count = runner.comparison_count("throughput", transport, size)
                 if "raw" in args.impls:
-                    e = runner.measure("throughput", "raw", None, transport, size)
+                    e = runner.measure("throughput", "raw", None, transport, size,
+                                       max(count, RAW_MIN_BYTES // size))
                     if e:
                         e["pattern"] = "stream"
                         throughput.append(e)
                 for pattern in args.patterns:
                     for impl in args.impls:
                         if impl != "raw":
-                            e = runner.measure("throughput", impl, pattern, transport, size)
+                            e = runner.measure("throughput", impl, pattern, transport, size,
+                                               count)
                             if e:
                                 throughput.append(e)
     if args.only != "throughput":
         for transport in args.transports:
             for size in args.latency_sizes:
+                count = runner.comparison_count("latency", transport, size)
                 for impl in args.latency_impls:
-                    e = runner.measure("latency", impl, None, transport, size)
+                    e = runner.measure("latency", impl, None, transport, size, count)
                     if e:
                         latency.append(e)
     if not args.no_progress:
@@ -440,10 +524,12 @@ def main(argv):
         "config": {"repeat": args.repeat, "quick": args.quick, "target_s": args.target,
                    "scale": args.scale, "patterns": args.patterns, "transports": args.transports,
                    "sizes": args.sizes, "impls": args.impls, "latency_sizes": args.latency_sizes,
-                   "latency_impls": args.latency_impls, "hwm": 1000,
-                   "notes": "two processes per run (fork); receiver-side timing from the first "
-                            "message to the last; MB = 10^6 payload octets; raw = one stream "
-                            "socket, 256 KiB writes, measured once per transport and size"},
+                   "latency_impls": args.latency_impls, "hwm": 1000, "burst": BURST,
+                   "notes": "two processes per run (fork); receiver-side timing: the burst is "
+                            "the first %d messages, the steady state every later one; one "
+                            "count for every implementation of a transport and size; "
+                            "MB = 10^6 payload octets; raw = one stream socket, 256 KiB "
+                            "writes, measured once per transport and size" % BURST},
         "throughput": throughput,
         "latency": latency,
         "ratios": {"throughput": throughput_ratios(throughput, args) if throughput else [],
