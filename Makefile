@@ -260,7 +260,9 @@ fuzz-replay: fuzz-build fuzz-seeds
 	@for t in $(FUZZ_TARGETS); do \
 	    mkdir -p fuzz/corpus/$$t; \
 	    echo "fuzz-replay: $$t"; \
-	    out=$$($(BUILD)/fuzz/libfuzzer/$$t -runs=0 $(BUILD)/fuzz/seeds/$$t fuzz/corpus/$$t 2>&1) \
+	    mkdir -p $(BUILD)/fuzz/work/$$t; \
+	    out=$$($(BUILD)/fuzz/libfuzzer/$$t -runs=0 -artifact_prefix=$(BUILD)/fuzz/work/$$t/ \
+	           $(BUILD)/fuzz/seeds/$$t fuzz/corpus/$$t 2>&1) \
 	      || { echo "$$out" | tail -60; echo "fuzz-replay: $$t FAILED"; exit 1; }; \
 	    echo "$$out" | tail -1; \
 	done
