@@ -289,7 +289,9 @@ fuzz-afl: $(BUILD)/fuzz/afl/$(TARGET) fuzz-seeds
 check: all
 	$(MAKE) --no-print-directory spec-lint vectors-lint fuzz-dicts-lint unit unit-asan python-tests \
 	    vectors-check vectors-check-asan cli-tests interop-tests conformance-suite docs fuzz-replay \
-	    fuzz-afl-build fuzz-smoke soak
+	    fuzz-afl-build fuzz-smoke
+	@# The soak loads every core: alone, after the rest, even under make -j.
+	$(MAKE) --no-print-directory -j1 soak
 	@mkdir -p $(REPORTS)
 	$(PYTHON) tools/trace.py --quiet --json $(REPORTS)/trace.json
 	@echo "make check: all passed"

@@ -120,14 +120,8 @@ def run_program(argv, timeout):
         return None, str(error)
     try:
         out, err = proc.communicate(timeout=timeout)
-        hung = False
     except subprocess.TimeoutExpired:
-        hung = True
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)         # what it left behind, or all of it
-    except ProcessLookupError:
-        pass
-    if hung:
+        os.killpg(proc.pid, signal.SIGKILL)         # not reaped yet: the group is its own
         proc.communicate()
         return None, "hung: killed after %d s" % timeout
     lines = out.decode("utf-8", "replace").strip().splitlines()

@@ -6,10 +6,18 @@
     whole message and subscription goes to the pattern.
 
     Lifetime: a connection is freed only by settle () at the end of its own
-    I/O or timer callback (or by zw_conn_close), never from inside a
-    pattern's call, so a pattern may walk its pipes and send on each without
-    one vanishing under it.  A write error leaves the connection for its
-    next read to close.
+    I/O, timer or deferred callback (or by zw_conn_close), never from
+    inside a pattern's call, so a pattern may walk its pipes and send on
+    each without one vanishing under it.  A write error closes the
+    connection (it is freed when the loop next turns).
+
+    Progress (the connection's half of the loop's contract, zw_loop.h):
+    every call here leaves a connection with work to do either doing it
+    or waiting on something that will continue it: output pending is
+    watched for writability, input below rcvhwm for readability, the
+    engine's deadline is a timer, a batch or a close to settle is a
+    deferred call.  So a blocking call that waits on a connection is
+    always woken by the callback that changes it.
 
     Events for the socket's monitor (zw_socket_set_monitor) come from the
     same places: ACCEPTED or CONNECTED when the connection starts its
@@ -110,8 +118,24 @@ refill (zw_conn *conn)
         zw_engine_send (&conn->engine, zw_msgq_pop (&conn->out));
 }
 
+/*  A write failed for good (the peer reset the connection, say): the
+    connection ends now.  Leaving it to the next read would not do: a
+    connection whose reading is paused at rcvhwm never reads, and its
+    output, stuck, would hold a blocked sender for ever.  */
+static void
+write_failed (zw_conn *conn, int error)
+{
+    if (!zw_engine_closed (&conn->engine))
+        zw_engine_close (&conn->engine, error == EPIPE || error == ECONNRESET
+                                        ? "connection reset by the peer" : "write error");
+}
+
 /*  Writes what the engine has queued, as far as the socket takes it.  One
-    write a batch: the engine gathers the frames of many messages.  */
+    write a batch: the engine gathers the frames of many messages.  A
+    connection found closed at the end (a write error, or memory running
+    out in refill) is freed when the loop next turns: this may run in a
+    pattern's or the application's call, where it must not be freed, and
+    then no I/O or timer callback would settle it.  */
 void
 zw_conn_write (zw_conn *conn)
 {
@@ -126,11 +150,17 @@ zw_conn_write (zw_conn *conn)
             break;
         /* sendmsg, not writev: a peer gone away is an error value, not SIGPIPE */
         ssize_t n = sendmsg (conn->fd, &gathered, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+            write_failed (conn, errno);
         if (n <= 0)
-            break;                  /* EAGAIN: wait for writable; errors: the read side closes */
+            break;                  /* EAGAIN: wait for writable */
         zw_engine_output_done (&conn->engine, (size_t) n);
     }
     zw_conn_rewatch (conn);
+    if (zw_engine_closed (&conn->engine))
+        zw_loop_defer (conn->socket->ctx->loop, &conn->flush);
 }
 
 void
@@ -239,7 +269,8 @@ on_io (zw_loop *loop, int fd, unsigned events, void *arg)
     else {
         if (events & (ZW_IO_READ | ZW_IO_ERROR))
             read_some (conn);
-        if (events & ZW_IO_WRITE)
+        /* An error reaches a connection whose reading is paused only here. */
+        if (events & (ZW_IO_WRITE | ZW_IO_ERROR))
             zw_conn_write (conn);
     }
     settle (conn);

@@ -68,16 +68,6 @@ zw_log (zw_ctx *ctx, const char *format, ...)
 
 /* --- the one wait of every blocking call -------------------------------------------- */
 
-/* Milliseconds left before deadline (-1: none), for one turn of the loop. */
-static int
-remaining (uint64_t deadline, int timeout_ms)
-{
-    if (timeout_ms < 0)
-        return -1;
-    uint64_t now = zw_loop_now ();
-    return now >= deadline ? 0 : (int) (deadline - now);
-}
-
 /*  The clock is read only once a try has failed: a call that succeeds at
     once costs no system call.  Correct because of the loop's contract
     (zw_loop.h): a turn sleeps only if nothing has happened since the
@@ -91,12 +81,16 @@ zw_ctx_wait (zw_ctx *ctx, zw_attempt_fn *attempt, void *arg, int timeout_ms)
             return 0;
         if (errno != EAGAIN)
             return -1;
-        if (!turned)
-            deadline = zw_loop_now () + (uint64_t) (timeout_ms > 0 ? timeout_ms : 0);
-        int left = remaining (deadline, timeout_ms);
-        if (left == 0 && turned) {
-            errno = EAGAIN;
-            return -1;
+        int left = -1;                      /* no limit */
+        if (timeout_ms >= 0) {
+            uint64_t now = zw_loop_now ();
+            if (!turned)
+                deadline = now + (uint64_t) timeout_ms;
+            else if (now >= deadline) {
+                errno = EAGAIN;
+                return -1;
+            }
+            left = (int) (deadline - now);
         }
         if (zw_loop_run_once (ctx->loop, left) < 0)
             return -1;
@@ -123,20 +117,25 @@ zw_ctx_run (zw_ctx *ctx, int timeout_ms)
 
 /* --- poll ------------------------------------------------------------------------ */
 
+/* ZW_POLLIN and ZW_POLLOUT as poll(2)'s bits. */
+static short
+poll_bits (short events)
+{
+    return (short) ((events & ZW_POLLIN ? POLLIN : 0) | (events & ZW_POLLOUT ? POLLOUT : 0));
+}
+
 /*  What a plain fd's poll revents mean: readable or writable as asked,
     and an error, a hang-up or a bad fd as ready for whatever was asked
     (the next read or write will not wait: it reports the condition).  */
 static short
 fd_revents (const zw_pollitem *item)
 {
-    struct pollfd p = { .fd = item->fd, .events = 0 };
-    if (item->events & ZW_POLLIN)  p.events |= POLLIN;
-    if (item->events & ZW_POLLOUT) p.events |= POLLOUT;
+    struct pollfd p = { .fd = item->fd, .events = poll_bits (item->events) };
     if (poll (&p, 1, 0) != 1)
         return 0;
     short revents = 0;
-    if (p.revents & POLLIN)                       revents |= ZW_POLLIN;
-    if (p.revents & POLLOUT)                      revents |= ZW_POLLOUT;
+    if (p.revents & POLLIN)                         revents |= ZW_POLLIN;
+    if (p.revents & POLLOUT)                        revents |= ZW_POLLOUT;
     if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) revents |= item->events;
     return revents & item->events;
 }
@@ -163,8 +162,8 @@ ready_items (zw_pollitem *items, int count)
     return ready;
 }
 
-/*  The context of the socket items, or NULL if there are none; EINVAL
-    (and NULL) when they belong to several: one wait turns one loop.  */
+/*  The context of the socket items, or NULL if there are none; *mixed
+    when they belong to several: one wait turns one loop.  */
 static zw_ctx *
 items_ctx (const zw_pollitem *items, int count, int *mixed)
 {
@@ -189,26 +188,57 @@ fd_ready (zw_loop *loop, int fd, unsigned events, void *arg)
     (void) arg;
 }
 
-/*  Plain fds join the loop for the wait, so that their readiness wakes it;
-    an fd listed twice is watched once, for everything asked of it.  */
+/*  What the loop is to watch item i's fd for: everything asked of that fd
+    by any item, given at its first item only (0 at the others).  */
+static unsigned
+fd_interest (const zw_pollitem *items, int count, int i)
+{
+    for (int j = 0; j < i; j++)
+        if (!items[j].socket && items[j].fd == items[i].fd)
+            return 0;                       /* an earlier item has it */
+    unsigned events = 0;
+    for (int j = i; j < count; j++)
+        if (!items[j].socket && items[j].fd == items[i].fd)
+            events |= (items[j].events & ZW_POLLIN ? ZW_IO_READ : 0u)
+                    | (items[j].events & ZW_POLLOUT ? ZW_IO_WRITE : 0u);
+    return events;
+}
+
+/* Stops watching the plain fds of items [0, upto) that watch_fds watched. */
 static void
-watch_fds (zw_loop *loop, const zw_pollitem *items, int count, int watch)
+unwatch_fds (zw_loop *loop, const zw_pollitem *items, int count, int upto)
+{
+    int saved = errno;
+    for (int i = 0; i < upto; i++)
+        if (!items[i].socket && fd_interest (items, count, i))
+            zw_loop_unwatch (loop, items[i].fd);
+    errno = saved;
+}
+
+/*  Plain fds join the loop for the wait, so that their readiness wakes it.
+    An fd asked for nothing is not watched (a hang-up would end every turn
+    for nothing); one that cannot be watched because it is not open, or
+    is a file that is always ready (EBADF, EPERM), is left out: the first
+    try reports it ready.  Returns 0, or -1 with errno: EINVAL for an fd
+    the context uses itself, else why the loop could not watch one.  */
+static int
+watch_fds (zw_loop *loop, const zw_pollitem *items, int count)
 {
     for (int i = 0; i < count; i++) {
-        if (items[i].socket)
+        unsigned events = items[i].socket ? 0 : fd_interest (items, count, i);
+        if (!events)
             continue;
-        if (!watch) {
-            zw_loop_unwatch (loop, items[i].fd);
-            continue;
+        int refused = zw_loop_watched (loop, items[i].fd);
+        if (refused)
+            errno = EINVAL;
+        else if (zw_loop_watch (loop, items[i].fd, events, fd_ready, NULL) < 0)
+            refused = errno != EBADF && errno != EPERM;
+        if (refused) {
+            unwatch_fds (loop, items, count, i);
+            return -1;
         }
-        unsigned events = 0;
-        for (int j = 0; j < count; j++)
-            if (!items[j].socket && items[j].fd == items[i].fd)
-                events |= (items[j].events & ZW_POLLIN ? ZW_IO_READ : 0u)
-                        | (items[j].events & ZW_POLLOUT ? ZW_IO_WRITE : 0u);
-        /* A bad fd cannot be watched: fd_revents reports it ready at once. */
-        zw_loop_watch (loop, items[i].fd, events, fd_ready, NULL);
     }
+    return 0;
 }
 
 typedef struct {
@@ -228,21 +258,23 @@ try_poll (void *arg)
     return -1;
 }
 
-/* Only plain fds: plain poll does it. */
+/* Only plain fds: plain poll does it (a signal does not end the wait early). */
 static int
 poll_fds (zw_pollitem *items, int count, int timeout_ms)
 {
-    int ready = ready_items (items, count);
-    if (ready || timeout_ms == 0)
-        return ready;
     struct pollfd fds[count > 0 ? count : 1];
     for (int i = 0; i < count; i++)
-        fds[i] = (struct pollfd) { .fd = items[i].fd,
-                                   .events = (short) ((items[i].events & ZW_POLLIN ? POLLIN : 0)
-                                             | (items[i].events & ZW_POLLOUT ? POLLOUT : 0)) };
-    if (poll (fds, (nfds_t) count, timeout_ms) < 0)
-        return errno == EINTR ? 0 : -1;
-    return ready_items (items, count);
+        fds[i] = (struct pollfd) { .fd = items[i].fd, .events = poll_bits (items[i].events) };
+    uint64_t deadline = zw_loop_now () + (uint64_t) (timeout_ms > 0 ? timeout_ms : 0);
+    for (;;) {
+        int ready = ready_items (items, count);
+        uint64_t now = zw_loop_now ();
+        if (ready || (timeout_ms >= 0 && now >= deadline))
+            return ready;
+        int left = timeout_ms < 0 ? -1 : (int) (deadline - now);
+        if (poll (fds, (nfds_t) count, left) < 0 && errno != EINTR)
+            return -1;
+    }
 }
 
 int
@@ -260,9 +292,12 @@ zw_poll (zw_pollitem *items, int count, int timeout_ms)
     }
     if (!ctx)
         return poll_fds (items, count, timeout_ms);
+    if (watch_fds (ctx->loop, items, count) < 0)
+        return -1;
     polling p = { items, count, 0 };
-    watch_fds (ctx->loop, items, count, 1);
     int rc = zw_ctx_wait (ctx, try_poll, &p, timeout_ms);
-    watch_fds (ctx->loop, items, count, 0);
-    return rc < 0 && errno != EAGAIN ? -1 : p.ready;
+    int error = errno;
+    unwatch_fds (ctx->loop, items, count, count);
+    errno = error;
+    return rc < 0 && error != EAGAIN ? -1 : p.ready;
 }

@@ -512,7 +512,13 @@ add_frame (zw_engine *engine)
     }
     if (!engine->message && !(engine->message = zw_msg_new ()))
         return -1;
-    if (zw_msg_add_owned (engine->message, engine->frame.data, zw_buffer_length (&engine->frame)))
+    size_t size = zw_buffer_length (&engine->frame);
+    uint8_t *fitted = realloc (engine->frame.data, size);     /* the message takes its size */
+    if (fitted) {
+        engine->frame.data = fitted;
+        engine->frame.capacity = size;
+    }
+    if (zw_msg_add_owned (engine->message, engine->frame.data, size))
         return -1;
     memset (&engine->frame, 0, sizeof engine->frame);    /* the message has the buffer now */
     return 0;

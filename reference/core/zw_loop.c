@@ -191,6 +191,12 @@ zw_loop_unwatch (zw_loop *loop, int fd)
     loop->watches[fd] = (struct watch) { 0 };
 }
 
+int
+zw_loop_watched (const zw_loop *loop, int fd)
+{
+    return fd >= 0 && (size_t) fd < loop->watch_cap && loop->watches[fd].generation != 0;
+}
+
 /*  The watch an event was fetched for, or NULL when that watch is gone:
     the fd was unwatched, or unwatched and watched again, since.  */
 static struct watch *

@@ -20,11 +20,12 @@
     - Hence a caller that checked its condition just before the turn and
       finds it still false after it knows that either some callback ran
       (check again, and turn again) or nothing at all happened until an
-      fd became ready, a timer fell due, or the timeout passed.  Nothing
-      that changes state happens outside a callback, and every state a
-      caller waits on is left by a callback that either finishes the work
-      or leaves a watch, a timer or a deferred call that will continue it:
-      so no wait sleeps through its own progress (a lost wake-up).
+      fd became ready, a timer fell due, or the timeout passed.  Between
+      the caller's own tries, nothing changes state but a callback; and
+      every callback, like every try, leaves work it has not finished
+      with a watch, a timer or a deferred call that will continue it
+      (zw_conn.c, "Progress"): so no wait sleeps through its own progress
+      (a lost wake-up).
     - A blocking call therefore loops: try; if not done, one turn; try
       again (zw_ctx_wait does it for all of them).  It may assume nothing
       about the state after a turn but what it checks again.
@@ -92,6 +93,9 @@ int zw_loop_watch (zw_loop *loop, int fd, unsigned events, zw_io_fn *fn, void *a
 
 /* Stops watching fd (no-op if it is not watched).  Call before close(fd). */
 void zw_loop_unwatch (zw_loop *loop, int fd);
+
+/* 1 if fd is watched. */
+int zw_loop_watched (const zw_loop *loop, int fd);
 
 /* Prepares a timer (idle).  Must be called once before any start. */
 void zw_timer_init (zw_timer *timer, zw_timer_fn *fn, void *arg);

@@ -21,12 +21,14 @@
     frame of exactly its size made on that thread: at most RECYCLE_SLOTS
     bodies and RECYCLE_OCTETS octets, the oldest dropped first.  Exact
     sizes make it safe without bookkeeping: a kept block is at least as
-    large as the frame it served (a block handed over by the engine may
-    be larger), so at least as large as the next frame of that size.
-    zw_msg_release_kept frees what a thread keeps (zw_ctx_destroy calls
-    it).  */
+    large as the frame it served, so at least as large as the next frame
+    of that size (and as large exactly, but for a block the engine handed
+    over and could not shrink: zw_msg_add_owned).  What a thread keeps is
+    freed by zw_msg_release_kept (zw_ctx_destroy calls it) and when the
+    thread exits (a thread-specific key's destructor).  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "zwire.h"
@@ -41,7 +43,35 @@ static _Thread_local struct {
     uint8_t *data[RECYCLE_SLOTS];
     size_t size[RECYCLE_SLOTS];
     size_t count, octets;
+    int at_exit;                /* the thread's exit will free them */
 } kept;
+
+/* A key whose destructor frees what a thread keeps when it exits. */
+static pthread_key_t kept_key;
+static int kept_key_made;
+static pthread_once_t kept_key_once = PTHREAD_ONCE_INIT;
+
+static void
+release_at_exit (void *unused)
+{
+    (void) unused;
+    zw_msg_release_kept ();
+}
+
+static void
+make_kept_key (void)
+{
+    kept_key_made = pthread_key_create (&kept_key, release_at_exit) == 0;
+}
+
+/* 1 once this thread's exit will free what it keeps (else nothing is kept). */
+static int
+freed_at_exit (void)
+{
+    if (!kept.at_exit && pthread_once (&kept_key_once, make_kept_key) == 0 && kept_key_made)
+        kept.at_exit = pthread_setspecific (kept_key, &kept) == 0;
+    return kept.at_exit;
+}
 
 static void
 drop_oldest_kept (void)
@@ -73,7 +103,7 @@ take_kept (size_t size)
 static void
 keep_or_free (uint8_t *data, size_t size)
 {
-    if (size < RECYCLE_MIN || size > RECYCLE_OCTETS) {
+    if (size < RECYCLE_MIN || size > RECYCLE_OCTETS || !freed_at_exit ()) {
         free (data);
         return;
     }

@@ -12,8 +12,10 @@
 uint8_t *zw_msg_add_space (zw_msg *msg, size_t size);
 
 /*  Appends a frame whose size octets are data, a malloc'd block the
-    message now owns (freed at once when size is 0).  -1: ENOMEM, data
-    still the caller's.  */
+    message now owns (freed at once when size is 0).  The block should be
+    of exactly size octets (realloc it to fit): the recycling of large
+    bodies counts their octets by their frame's size (zw_msg.c).  -1:
+    ENOMEM, data still the caller's.  */
 int zw_msg_add_owned (zw_msg *msg, uint8_t *data, size_t size);
 
 /*  Frees the large frame bodies the calling thread keeps for reuse

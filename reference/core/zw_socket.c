@@ -434,12 +434,14 @@ zw_flush (zw_socket *socket, int timeout_ms)
     return zw_ctx_wait (socket->ctx, try_drain, socket, timeout_ms);
 }
 
-/* Lets queued messages go out for up to the linger time. */
+/*  Lets queued messages go out for up to the linger time.  Whatever is
+    still queued after it (a timeout, an error of the loop) is dropped with
+    its connections: that is what linger means.  */
 static void
 linger (zw_socket *socket)
 {
     if (socket->options.linger != 0)
-        zw_ctx_wait (socket->ctx, try_drain, socket, (int) socket->options.linger);
+        (void) zw_ctx_wait (socket->ctx, try_drain, socket, (int) socket->options.linger);
 }
 
 static void

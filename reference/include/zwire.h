@@ -7,7 +7,9 @@
 
     Model.  A zw_ctx owns one event loop (epoll) and every socket made from
     it.  There are no hidden threads: the loop runs inside the blocking
-    calls (zw_send, zw_recv, zw_poll, zw_close, zw_ctx_run), and while it
+    calls (zw_send, zw_recv, zw_flush, zw_poll, zw_close, zw_ctx_run), and
+    a blocking call wakes as soon as what it waits for is done (it never
+    sleeps through its own progress: see reference/core/zw_loop.h); while it
     runs every connection of every socket of the context is served
     (handshakes, heartbeats, reconnects, queued messages in and out).  A
     context and its sockets belong to one thread at a time.
@@ -135,8 +137,11 @@ const char *zw_socket_type_name (zw_socket_type type);
 /* Parses a type name (any case); returns -1 if it is not one. */
 int zw_socket_type_parse (const char *name);
 
-/*  Options.  Set them before bind and connect: they apply to connections
-    made afterwards (subscriptions apply at once).
+/*  Options.  Those that shape a connection's handshake and engine
+    (IDENTITY, the heartbeats, HANDSHAKE_IVL, MAXMSGSIZE, ZMTP_MINOR,
+    properties) apply to connections made afterwards: set them before
+    bind and connect.  The others (the high-water marks, SNDBATCH, LINGER,
+    the reconnect intervals, ROUTER_HANDOVER, subscriptions) apply at once.
 
     How much one peer may hold on the way out.  Two bounds, both per peer
     (per connection): ZW_OPT_SNDHWM counts the messages queued for it, and
@@ -144,13 +149,14 @@ int zw_socket_type_parse (const char *name);
     those already framed for the connection and not yet taken by the
     operating system.  A peer takes another message while it is below
     both, whatever that message's size; so what one peer holds is at most
-    SNDHWM_OCTETS plus one message.  At either bound zw_send waits (or,
-    on PUB and ROUTER, drops); small messages meet SNDHWM first, large
+    SNDHWM_OCTETS plus one message.  At either bound zw_send waits, or
+    drops the message on sockets that never block (PUB, XPUB, XSUB,
+    ROUTER, and REP's reply); small messages meet SNDHWM first, large
     ones SNDHWM_OCTETS (1000 messages of 1 MiB would otherwise be a
     gigabyte per peer).  0 switches a bound off.  */
 typedef enum {
     ZW_OPT_SNDHWM = 1,          /* int: outgoing messages queued per peer (1000); 0 = no limit.
-                                   PUB and ROUTER drop above it, others block */
+                                   PUB, XPUB, XSUB, ROUTER, REP drop above it, others block */
     ZW_OPT_RCVHWM = 2,          /* int: incoming messages queued per peer (1000); 0 = no limit */
     ZW_OPT_LINGER = 3,          /* int ms: flush time on close (1000); -1 = no limit */
     ZW_OPT_RECONNECT_IVL = 4,   /* int ms: first reconnect delay (100); -1 = never reconnect */
@@ -202,7 +208,8 @@ const char *zw_socket_last_endpoint (const zw_socket *socket);
 
 /*  Sends a message: on success the socket owns msg.  Blocks up to
     timeout_ms while no peer can take it (none connected yet, every one
-    at its high-water mark); PUB and ROUTER never block (they drop).
+    at its high-water marks); PUB, XPUB, XSUB, ROUTER and REP never
+    block (they drop).
     On failure msg still belongs to the caller.  */
 int zw_send (zw_socket *socket, zw_msg *msg, int timeout_ms);
 

@@ -5,12 +5,13 @@
     and the API's error contract.  Prints "N passed, N failed".  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "zwire.h"
-#include "zw_socket_internal.h"     /* queued_at () only */
+#include "zw_socket_internal.h"     /* a look inside: queued_at, held_octets; zw_loop_now */
 #include "test_watchdog.h"
 
 static int passed, failed;
@@ -21,6 +22,19 @@ static int passed, failed;
 } while (0)
 
 #define WAIT 5000                   /* ms: only a bound on a failing test */
+
+/* A deadline WAIT from now, and whether it is still ahead: bounds on loops of zero-wait turns. */
+static uint64_t
+deadline (void)
+{
+    return zw_loop_now () + WAIT;
+}
+
+static int
+before (uint64_t deadline)
+{
+    return zw_loop_now () < deadline;
+}
 
 static zw_msg *
 message (const char *first, const char *second)
@@ -283,8 +297,33 @@ test_poll (void)
     zw_recv (pull, &got, 0);
     zw_msg_destroy (got);
     CHECK (zw_poll (items, 2, WAIT) == 1 && items[1].revents == ZW_POLLIN);
+
+    /* the same fd twice, asked different things: watched once, for both */
+    zw_pollitem twice[3] = {
+        { .socket = pull, .events = ZW_POLLIN }, { .fd = fds[1], .events = ZW_POLLOUT },
+        { .fd = fds[1], .events = ZW_POLLIN }
+    };
+    CHECK (zw_poll (twice, 3, WAIT) == 1 && twice[1].revents == ZW_POLLOUT
+           && twice[2].revents == 0);
+    /* an fd asked for nothing is never ready; a closed one is ready at once */
+    zw_pollitem nothing[2] = { { .socket = pull, .events = ZW_POLLIN }, { .fd = fds[0] } };
+    CHECK (zw_poll (nothing, 2, 20) == 0 && nothing[1].revents == 0);
     close (fds[0]);
     close (fds[1]);
+    zw_pollitem closed[2] = { { .socket = pull, .events = ZW_POLLIN },
+                              { .fd = fds[0], .events = ZW_POLLIN } };
+    CHECK (zw_poll (closed, 2, -1) == 1 && closed[1].revents == ZW_POLLIN);
+    /* an fd of the context's own connections is refused, and the connection is unharmed */
+    zw_pollitem own[2] = { { .socket = pull, .events = ZW_POLLIN },
+                           { .fd = pull->conns->fd, .events = ZW_POLLIN } };
+    CHECK (zw_poll (own, 2, 0) < 0 && errno == EINVAL);
+    CHECK (pass_one (push, pull, "still served"));
+    /* socket items of two contexts: refused */
+    zw_ctx *other = zw_ctx_new ();
+    zw_pollitem mixed[2] = { { .socket = pull, .events = ZW_POLLIN },
+                             { .socket = zw_socket_new (other, ZW_PULL), .events = ZW_POLLIN } };
+    CHECK (zw_poll (mixed, 2, 0) < 0 && errno == EINVAL);
+    zw_ctx_destroy (other);
     zw_ctx_destroy (ctx);
 }
 
@@ -441,7 +480,17 @@ filled (size_t size, uint8_t octet)
     made on this thread (zw_msg.c, "Recycling"), so a stream of large
     messages does not fault fresh pages in for each; the kept body is
     handed out once, holds the new octets, and a frame of another size
-    never gets it.  zw_ctx_destroy lets the kept bodies go.  */
+    never gets it.  zw_ctx_destroy lets the kept bodies go, and so does
+    the exit of a thread that kept some (under ASan, LeakSanitizer would
+    report them otherwise).  */
+static void *
+keep_one_and_exit (void *arg)
+{
+    (void) arg;
+    zw_msg_destroy (filled (1 << 20, 't'));
+    return NULL;
+}
+
 static void
 test_large_bodies_recycled (void)
 {
@@ -460,6 +509,9 @@ test_large_bodies_recycled (void)
     zw_msg_destroy (second);
     zw_msg_destroy (third);
     zw_ctx_destroy (zw_ctx_new ());                     /* frees what is kept (ASan: no leak) */
+    pthread_t thread;
+    CHECK (pthread_create (&thread, NULL, keep_one_and_exit, NULL) == 0
+           && pthread_join (thread, NULL) == 0);
 }
 
 static uint64_t
@@ -568,7 +620,7 @@ test_send_octet_bound (void)
     CHECK (held_octets (push) >= BOUND && held_octets (push) < BOUND + SIZE + 64);
 
     int got = 0, in_order = 1;
-    for (int turns = 0; turns < 100000 && got < sent; turns++) {
+    for (uint64_t end = deadline (); got < sent && before (end);) {
         zw_ctx_run (sending, 0);
         zw_msg *msg = NULL;
         if (zw_recv (pull, &msg, 0) == 0) {
@@ -582,7 +634,7 @@ test_send_octet_bound (void)
 
     CHECK (zw_send (push, filled (2 * BOUND, 'x'), 0) == 0);    /* larger than the bound */
     zw_msg *big = NULL;
-    for (int turns = 0; turns < 100000 && !big; turns++) {
+    for (uint64_t end = deadline (); !big && before (end);) {
         zw_ctx_run (sending, 0);
         zw_recv (pull, &big, 0);
     }
@@ -592,14 +644,19 @@ test_send_octet_bound (void)
     zw_ctx_destroy (receiving);
 }
 
-/* Takes every message waiting at pull; returns how many came, each checked to be text. */
+/*  Takes the expected number of messages at pull (each waited for up to
+    WAIT), then checks none more has come; returns how many were text.  */
 static int
-take_all (zw_socket *pull, const char *text)
+take_all (zw_socket *pull, const char *text, int expected)
 {
     int n = 0;
     zw_msg *got = NULL;
-    while (zw_recv (pull, &got, 200) == 0) {
+    for (int i = 0; i < expected && zw_recv (pull, &got, WAIT) == 0; i++) {
         n += frame_is (got, 0, text);
+        zw_msg_destroy (got);
+    }
+    if (zw_recv (pull, &got, 0) == 0) {
+        n = -1;                                     /* one too many */
         zw_msg_destroy (got);
     }
     return n;
@@ -622,7 +679,7 @@ test_blocking_calls_wake (void)
 
     CHECK (zw_send (push, message ("flushed", NULL), 0) == 0);
     CHECK (zw_flush (push, -1) == 0);
-    CHECK (take_all (pull, "flushed") == 1);
+    CHECK (take_all (pull, "flushed", 1) == 1);
 
     /* zw_send and zw_poll at the octet bound, which a turn's write clears */
     CHECK (zw_socket_set_int (push, ZW_OPT_SNDHWM_OCTETS, 100) == 0);
@@ -636,16 +693,60 @@ test_blocking_calls_wake (void)
     zw_pollitem out = { .socket = push, .events = ZW_POLLOUT };
     CHECK (zw_poll (&out, 1, -1) == 1 && out.revents == ZW_POLLOUT);
     CHECK (zw_flush (push, -1) == 0);
-    CHECK (take_all (pull, "held") == held);
+    CHECK (take_all (pull, "held", held) == held);
 
     CHECK (zw_socket_set_int (push, ZW_OPT_LINGER, -1) == 0);
     CHECK (zw_send (push, message ("lingered", NULL), 0) == 0);
     zw_close (push);                                /* lingers until written */
-    CHECK (take_all (pull, "lingered") == 1);
+    CHECK (take_all (pull, "lingered", 1) == 1);
 
     watchdog_disarm ();
     zw_ctx_destroy (sending);
     zw_ctx_destroy (receiving);
+}
+
+/*  A connection whose reading is paused (the application does not read:
+    RCVHWM) and whose output the peer will never take, because the peer
+    reset the connection: the write error ends it.  (It used to wait for a
+    read that a paused connection never makes, and a sender blocked on it
+    spun on the error for ever.)  */
+static void
+test_write_error_closes_paused_connection (void)
+{
+    zw_ctx *ours = zw_ctx_new (), *theirs = zw_ctx_new ();
+    zw_ctx_set_log (ours, quiet, NULL);
+    zw_ctx_set_log (theirs, quiet, NULL);
+    zw_socket *peer = bound (theirs, ZW_DEALER, "tcp://127.0.0.1:0");
+    zw_socket *dealer = zw_socket_new (ours, ZW_DEALER);
+    CHECK (zw_socket_set_int (dealer, ZW_OPT_RCVHWM, 1) == 0);
+    CHECK (zw_socket_set_int (dealer, ZW_OPT_SNDHWM, 0) == 0);
+    CHECK (zw_socket_set_int (dealer, ZW_OPT_SNDHWM_OCTETS, 0) == 0);
+    CHECK (zw_socket_set_int (peer, ZW_OPT_LINGER, 0) == 0);
+    CHECK (zw_connect (dealer, zw_socket_last_endpoint (peer)) == 0);
+    for (uint64_t end = deadline (); (peers_of (dealer) == 0 || peers_of (peer) == 0)
+                                     && before (end);) {
+        zw_ctx_run (ours, 1);
+        zw_ctx_run (theirs, 1);
+    }
+    for (int i = 0; i < 3; i++)
+        CHECK (zw_send (peer, message ("unread", NULL), 0) == 0);
+    CHECK (zw_flush (peer, WAIT) == 0);
+    for (uint64_t end = deadline (); queued_at (dealer) == 0 && before (end);)
+        zw_ctx_run (ours, 1);
+    CHECK (queued_at (dealer) >= 1);                /* at RCVHWM: reading paused */
+
+    for (int i = 0; i < 400 && held_octets (dealer) < (8u << 20); i++)   /* kernel full */
+        CHECK (zw_send (dealer, filled (256 << 10, 'w'), 0) == 0);
+    CHECK (held_octets (dealer) >= (8u << 20));
+    zw_close (peer);                                /* unread data: the kernel resets */
+    zw_stats stats = { 0 };
+    for (uint64_t end = deadline (); stats.closed == 0 && before (end);) {
+        zw_ctx_run (ours, 10);
+        zw_socket_stats (dealer, &stats);
+    }
+    CHECK (stats.closed == 1 && stats.peers == 0 && held_octets (dealer) == 0);
+    zw_ctx_destroy (ours);
+    zw_ctx_destroy (theirs);
 }
 
 /*  A timeout of 0 still turns the loop once (zwire.h): an application that
@@ -664,17 +765,17 @@ test_zero_timeouts_turn_the_loop (void)
 
     CHECK (zw_send (push, message ("polled", NULL), 0) == 0);
     int polled = 0;
-    for (int turns = 0; turns < 10000 && polled == 0; turns++)
+    for (uint64_t end = deadline (); polled == 0 && before (end);)
         polled = zw_poll (items, 1, 0);
     CHECK (polled == 1 && items[0].revents == ZW_POLLIN);
-    CHECK (take_all (pull, "polled") == 1);
+    CHECK (take_all (pull, "polled", 1) == 1);
 
     CHECK (zw_send (push, message ("served", NULL), 0) == 0);
-    int served = 0;
-    for (int turns = 0; turns < 10000 && served == 0 && queued_at (pull) == 0; turns++)
-        served = zw_ctx_run (ctx, 0);
-    CHECK (served == 0 && queued_at (pull) == 1);
-    CHECK (take_all (pull, "served") == 1);
+    int run_failed = 0;
+    for (uint64_t end = deadline (); !run_failed && queued_at (pull) == 0 && before (end);)
+        run_failed = zw_ctx_run (ctx, 0) != 0;
+    CHECK (!run_failed && queued_at (pull) == 1);
+    CHECK (take_all (pull, "served", 1) == 1);
     zw_ctx_destroy (ctx);
 }
 
@@ -696,6 +797,7 @@ main (void)
     test_blocking_calls_wake ();
     test_send_octet_bound ();
     test_zero_timeouts_turn_the_loop ();
+    test_write_error_closes_paused_connection ();
     printf ("test-api: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
