@@ -81,6 +81,15 @@ quiet (void *arg, const char *line)
     (void) line;
 }
 
+/* A context whose log says nothing (the tests provoke closes on purpose). */
+static zw_ctx *
+quiet_ctx (void)
+{
+    zw_ctx *ctx = zw_ctx_new ();
+    zw_ctx_set_log (ctx, quiet, NULL);
+    return ctx;
+}
+
 /* zmtp31.socket.pair-semantics over tcp port 0, IPv6 and ipc (zmtp31.socket.bind-and-connect). */
 static void
 test_pair_transports (void)
@@ -91,8 +100,7 @@ test_pair_transports (void)
     snprintf (ipc, sizeof ipc, "ipc://%s/pair.sock", dir);
     const char *endpoints[] = { "tcp://127.0.0.1:0", "tcp://[::1]:0", ipc };
     for (size_t i = 0; i < 3; i++) {
-        zw_ctx *ctx = zw_ctx_new ();
-        zw_ctx_set_log (ctx, quiet, NULL);
+        zw_ctx *ctx = quiet_ctx ();
         zw_socket *a = bound (ctx, ZW_PAIR, endpoints[i]);
         if (!a && i == 1) {             /* no IPv6 on this machine */
             zw_ctx_destroy (ctx);
@@ -114,8 +122,7 @@ test_pair_transports (void)
 static void
 test_connect_before_bind (void)
 {
-    zw_ctx *ctx = zw_ctx_new ();
-    zw_ctx_set_log (ctx, quiet, NULL);
+    zw_ctx *ctx = quiet_ctx ();
     zw_socket *probe = bound (ctx, ZW_PULL, "tcp://127.0.0.1:0");
     char endpoint[256];
     snprintf (endpoint, sizeof endpoint, "%s", zw_socket_last_endpoint (probe));
@@ -134,8 +141,7 @@ test_connect_before_bind (void)
 static void
 test_req_rep (void)
 {
-    zw_ctx *ctx = zw_ctx_new ();
-    zw_ctx_set_log (ctx, quiet, NULL);
+    zw_ctx *ctx = quiet_ctx ();
     zw_socket *rep = bound (ctx, ZW_REP, "tcp://127.0.0.1:0");
     zw_socket *req = zw_socket_new (ctx, ZW_REQ);
     zw_connect (req, zw_socket_last_endpoint (rep));
@@ -152,8 +158,7 @@ test_req_rep (void)
 static void
 test_router_identity (void)
 {
-    zw_ctx *ctx = zw_ctx_new ();
-    zw_ctx_set_log (ctx, quiet, NULL);
+    zw_ctx *ctx = quiet_ctx ();
     zw_socket *router = bound (ctx, ZW_ROUTER, "tcp://127.0.0.1:0");
     zw_socket *dealer = zw_socket_new (ctx, ZW_DEALER);
     CHECK (zw_socket_set_bytes (dealer, ZW_OPT_IDENTITY, "\0x", 2) < 0);  /* zmtp31.identity.no-leading-zero */
@@ -179,8 +184,7 @@ test_router_identity (void)
 static void
 test_pub_sub (void)
 {
-    zw_ctx *ctx = zw_ctx_new ();
-    zw_ctx_set_log (ctx, quiet, NULL);
+    zw_ctx *ctx = quiet_ctx ();
     zw_socket *pub = bound (ctx, ZW_PUB, "tcp://127.0.0.1:0");
     zw_socket *sub = zw_socket_new (ctx, ZW_SUB);
     zw_socket_set_bytes (sub, ZW_OPT_SUBSCRIBE, "ab", 2);
@@ -233,8 +237,7 @@ wait_for_peers (zw_ctx *ctx, zw_socket *socket, uint64_t count)
 static void
 test_round_robin_and_fair_queue (void)
 {
-    zw_ctx *ctx = zw_ctx_new ();
-    zw_ctx_set_log (ctx, quiet, NULL);
+    zw_ctx *ctx = quiet_ctx ();
     zw_socket *push = bound (ctx, ZW_PUSH, "tcp://127.0.0.1:0");
     zw_socket *pulls[2] = { zw_socket_new (ctx, ZW_PULL), zw_socket_new (ctx, ZW_PULL) };
     for (int i = 0; i < 2; i++)
@@ -279,8 +282,7 @@ test_round_robin_and_fair_queue (void)
 static void
 test_poll (void)
 {
-    zw_ctx *ctx = zw_ctx_new ();
-    zw_ctx_set_log (ctx, quiet, NULL);
+    zw_ctx *ctx = quiet_ctx ();
     zw_socket *pull = bound (ctx, ZW_PULL, "tcp://127.0.0.1:0");
     zw_socket *push = zw_socket_new (ctx, ZW_PUSH);
     zw_connect (push, zw_socket_last_endpoint (pull));
@@ -371,8 +373,7 @@ wait_for_events (zw_ctx *ctx, const event_log *log, int count)
 static void
 test_monitor (void)
 {
-    zw_ctx *ctx = zw_ctx_new ();
-    zw_ctx_set_log (ctx, quiet, NULL);
+    zw_ctx *ctx = quiet_ctx ();
     event_log pull_log = { 0 }, push_log = { 0 };
     zw_socket *pull = bound (ctx, ZW_PULL, "tcp://127.0.0.1:0");
     zw_socket *push = zw_socket_new (ctx, ZW_PUSH);
@@ -422,8 +423,7 @@ test_monitor (void)
 static void
 test_errors (void)
 {
-    zw_ctx *ctx = zw_ctx_new ();
-    zw_ctx_set_log (ctx, quiet, NULL);
+    zw_ctx *ctx = quiet_ctx ();
     CHECK (zw_socket_new (ctx, (zw_socket_type) 42) == NULL && errno == EINVAL);
     zw_socket *pub = zw_socket_new (ctx, ZW_PUB);
     zw_msg *got = NULL;
@@ -527,10 +527,8 @@ peers_of (const zw_socket *socket)
 static void
 two_contexts (zw_ctx **sending, zw_socket **push, zw_ctx **receiving, zw_socket **pull)
 {
-    *sending = zw_ctx_new ();
-    *receiving = zw_ctx_new ();
-    zw_ctx_set_log (*sending, quiet, NULL);
-    zw_ctx_set_log (*receiving, quiet, NULL);
+    *sending = quiet_ctx ();
+    *receiving = quiet_ctx ();
     *pull = bound (*receiving, ZW_PULL, "tcp://127.0.0.1:0");
     *push = zw_socket_new (*sending, ZW_PUSH);
     CHECK (*pull && *push && zw_connect (*push, zw_socket_last_endpoint (*pull)) == 0);
@@ -713,9 +711,7 @@ test_blocking_calls_wake (void)
 static void
 test_write_error_closes_paused_connection (void)
 {
-    zw_ctx *ours = zw_ctx_new (), *theirs = zw_ctx_new ();
-    zw_ctx_set_log (ours, quiet, NULL);
-    zw_ctx_set_log (theirs, quiet, NULL);
+    zw_ctx *ours = quiet_ctx (), *theirs = quiet_ctx ();
     zw_socket *peer = bound (theirs, ZW_DEALER, "tcp://127.0.0.1:0");
     zw_socket *dealer = zw_socket_new (ours, ZW_DEALER);
     CHECK (zw_socket_set_int (dealer, ZW_OPT_RCVHWM, 1) == 0);
@@ -755,8 +751,7 @@ test_write_error_closes_paused_connection (void)
 static void
 test_zero_timeouts_turn_the_loop (void)
 {
-    zw_ctx *ctx = zw_ctx_new ();
-    zw_ctx_set_log (ctx, quiet, NULL);
+    zw_ctx *ctx = quiet_ctx ();
     zw_socket *pull = bound (ctx, ZW_PULL, "tcp://127.0.0.1:0");
     zw_socket *push = zw_socket_new (ctx, ZW_PUSH);
     CHECK (zw_connect (push, zw_socket_last_endpoint (pull)) == 0);
