@@ -1,8 +1,8 @@
 """Shared reader for the zwire clause registry (spec/*.md) and for clause citations.
 
 The registry is one Markdown file per specification, `spec/<specid>.md`, each holding one
-table with the columns ID, Section, Keyword, Role, Testability, Digest, Statement (see
-spec/README.md). `spec/waivers.md` is a two-column table (ID, Reason); `spec/README.md` and
+table with the columns ID, Section, Keyword, Role, Binds, Testability, Digest, Statement,
+RFC (see spec/README.md). `spec/waivers.md` is a two-column table (ID, Reason); `spec/README.md` and
 `spec/DECISIONS.md` are prose; none of them is a registry file.
 
 Citations are clause IDs written in the rest of the tree: comments in codec/ and reference/,
@@ -25,11 +25,24 @@ SPEC_IDS = ("zmtp10", "zmtp20", "zmtp30", "zmtp31", "null", "plain", "curve", "z
 # Specs with a single area: their IDs may be `<spec>.<slug>` (two segments).
 SHORT_FORM_SPECS = ("z85",)
 
-COLUMNS = ("ID", "Section", "Keyword", "Role", "Testability", "Digest", "Statement")
+COLUMNS = ("ID", "Section", "Keyword", "Role", "Binds", "Testability", "Digest", "Statement",
+           "RFC")
 WAIVER_COLUMNS = ("ID", "Reason")
 
 MUST_CLASS = ("MUST", "MUST NOT", "SHALL", "SHALL NOT")
 KEYWORDS = MUST_CLASS + ("SHOULD", "SHOULD NOT", "MAY")
+
+# Whom a clause binds, which decides what a conformance case may judge by it
+# (spec/README.md, "Who a clause binds"): what a peer sends, what a peer does on receiving
+# something (only where the RFC names that action), or how it behaves otherwise.
+BINDS = ("sender", "receiver", "behaviour")
+
+# A receiver duty exists only where the RFC sentence names the receiver's action: the lint
+# looks for one of these words in the RFC cell of every `receiver` clause.
+RECEIVER_ACTION_RE = re.compile(
+    r"\b(clos\w*|disconnect\w*|reject\w*|ignor\w*|discard\w*|treat\w*|significan\w*|"
+    r"validat\w*|respond\w*|repl(?:y|ies|ied)|accept\w*|drop\w*|deliver\w*|interpret\w*|"
+    r"check\w*|verif\w*|forward\w*|match\w*|send\w*|echo\w*|fatal)\b", re.IGNORECASE)
 
 ROLES = ("peer", "client", "server", "sender", "receiver", "publisher", "subscriber",
          "socket", "mechanism", "encoder", "decoder",
@@ -108,7 +121,7 @@ MANDATORY_WIRE = {
     "zmtp31.command.subscribe": "SHALL",
     "zmtp31.command.cancel": "SHALL",
     "zmtp31.command.ping": "MUST",
-    "zmtp31.command.pong": "MUST",
+    "zmtp31.command.pong": "MUST NOT",
     "zmtp31.command.join": "SHALL",
     "zmtp31.command.leave": "SHALL",
     "zmtp31.compat.pseudo-length": "SHALL",
@@ -290,6 +303,28 @@ def _parse_testability(cell):
     return None, None
 
 
+def rfc_problems(keyword, binds, digest, sentence):
+    """What is wrong with a clause's Binds and RFC cells: the sentence is there, it carries
+    the clause's keyword (a grammar rule carries none), and a receiver duty is one the
+    sentence names."""
+    problems = []
+    if binds not in BINDS:
+        problems.append("unknown binds %r (want one of %s)" % (binds, ", ".join(BINDS)))
+    if not sentence:
+        problems.append("empty RFC cell (the RFC sentence the clause restates, verbatim)")
+        return problems
+    grammar_only = digest == ["ABNF"]
+    words = " ".join(sentence.split()).lower()
+    if not grammar_only and keyword.lower() not in words:
+        problems.append("the RFC sentence does not say %s: the keyword restates another "
+                        "sentence, or drifted" % keyword)
+    if binds == "receiver" and not RECEIVER_ACTION_RE.search(sentence):
+        problems.append("a receiver duty whose RFC sentence names no action of the receiver "
+                        "(close, reject, ignore, treat as ...): bind it to the sender or "
+                        "the behaviour, or quote the sentence that names it")
+    return problems
+
+
 def registry_files(root):
     """Registry files as (spec, absolute path, relative path), in SPEC_IDS order (files
     named after no known spec last, by name)."""
@@ -366,11 +401,14 @@ def load_registry(root):
                 problems.append(Problem(rel, number, "empty Section cell"))
             if not row["Statement"]:
                 problems.append(Problem(rel, number, "empty Statement cell"))
+            binds = row["Binds"]
+            problems.extend(Problem(rel, number, text) for text in
+                            rfc_problems(keyword, binds, digest, row["RFC"]))
             clause = {
                 "id": clause_id, "spec": spec, "file": rel, "line": number,
-                "section": row["Section"], "keyword": keyword, "role": role,
+                "section": row["Section"], "keyword": keyword, "role": role, "binds": binds,
                 "testability": row["Testability"], "kind": kind, "reason": reason,
-                "digest": digest, "statement": row["Statement"],
+                "digest": digest, "statement": row["Statement"], "rfc": row["RFC"],
                 "must_class": keyword in MUST_CLASS,
             }
             seen[clause_id] = clause

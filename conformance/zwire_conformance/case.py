@@ -6,10 +6,25 @@ roles it runs in: `binds` (the implementation binds, the suite connects) and / o
 `connects` (the suite listens, the implementation connects).  Each role is its own case,
 with the id `<slug>@<role>`.
 
-The function receives a CaseRun `t` and states expectations with
-`t.expect(clause, met, what, alternatives=...)`.  An alternative spells out a lenient
-outcome in the case itself, with the verdict it earns and, if only some profiles allow it,
-which ones: `Alt(closed_without_error, PASS_NONSTRICT, "closes without ERROR")`.
+The function receives a CaseRun `t` and works in four kinds of statement:
+
+- `t.require(ok, happened)`: a precondition (a handshake done, a version spoken).  When it
+  does not hold, the case stops there as NOT-EXERCISED with what happened instead; nothing
+  after it is judged.
+- `t.control(ok, what)`: before a case expects a refusal, it shows that the same
+  implementation accepts the well-formed input on the same kind of connection; one that
+  refuses everything is NOT-EXERCISED, never a PASS.
+- `t.hostile(conn, octets, breaks, what)`: sends input that breaks the clauses `breaks`
+  and returns a mark in the transcript (a close counts as an answer to it only if it
+  came after the mark: `conn.closed_since(mark)`).
+- `t.expect(clause, met, what)`: a judgement; a broken one takes its verdict from the
+  clause's keyword.  A clause that binds the sender judges what the implementation sent;
+  the harness refuses it as a judgement of what the implementation did with input that
+  broke that same clause.  For that input, where the RFC names no receiver duty,
+  `t.observe(breaks, what)` reports what happened (INFO).
+
+An `Alt(met, what)` spells out another conforming outcome (a PASS): never a lesser
+verdict, which would override the keyword.
 """
 
 import time
@@ -23,11 +38,24 @@ ROLES = ("binds", "connects")
 
 
 class Alt:
-    """A lenient alternative: if `met`, the expectation gets `verdict` instead of failing
-    (only under `profiles`, when given)."""
+    """Another conforming outcome: if `met`, the expectation is a PASS, by this way."""
 
-    def __init__(self, met, verdict, what, profiles=None):
-        self.met, self.verdict, self.what, self.profiles = bool(met), verdict, what, profiles
+    def __init__(self, met, what):
+        self.met, self.what = bool(met), what
+
+
+# The ZMTP versions an implementation must speak for a case about a version's clauses (any
+# one of them): the suite talks 3.0 to a 3.1 peer too, which steps down to it.
+_SPOKEN_FOR = {"zmtp31": ["3.1"], "zmtp30": ["3.0", "3.1"], "zmtp20": ["2.0"],
+               "zmtp10": ["1.0"]}
+
+
+def spoken_for(clauses):
+    """The versions a case needs, from the newest ZMTP spec its clauses cite (or none)."""
+    for spec in ("zmtp31", "zmtp30", "zmtp20", "zmtp10"):
+        if any(c.startswith(spec + ".") for c in clauses):
+            return _SPOKEN_FOR[spec]
+    return None
 
 
 class Case:
@@ -35,6 +63,8 @@ class Case:
         self.slug, self.role, self.fn = slug, role, fn
         self.id = "%s@%s" % (slug, role) if role else slug
         self.area, self.title, self.clauses, self.needs = area, title, list(clauses), dict(needs)
+        if "zmtp" not in self.needs and spoken_for(self.clauses):
+            self.needs["zmtp"] = spoken_for(self.clauses)
 
 
 def case(slug, area, title, clauses, roles=ROLES, needs=None):
@@ -74,23 +104,76 @@ class CaseRun:
         self.notes = []
         self.connections = []
         self.listeners = []
+        self.broken_by_us = set()       # sender clauses our hostile input broke
+        self.hostile_sent = False
+        self.stopped = False            # a precondition did not hold (NOT-EXERCISED)
+        self.bound = None               # (handle, endpoint, socket type) of a bound socket
 
     # --- expectations -------------------------------------------------------------------
 
-    def expect(self, clause, met, what, alternatives=()):
-        """One expectation on one clause; its verdict follows the clause's keyword."""
-        keyword = self.registry[clause]["keyword"]
-        if met:
-            outcome, via = V.PASS, None
-        else:
-            outcome, via = V.severity(keyword), None
+    def clause(self, clause):
+        if clause not in self.registry:
+            raise HarnessError("the case cites %s, which spec/ does not register" % clause)
+        return self.registry[clause]
+
+    def expect(self, clause, met, what, alternatives=(), own_octets=False):
+        """One judgement on one clause; its verdict follows the clause's keyword.
+        own_octets: the judgement is of octets the implementation sent (the wire checks)."""
+        entry = self.clause(clause)
+        if (entry.get("binds") == "sender" and clause in self.broken_by_us
+                and not own_octets):
+            raise HarnessError("%s binds the sender: it cannot judge what the implementation "
+                               "did with input that broke it (t.observe reports that)" % clause)
+        for alt in alternatives:
+            if not isinstance(alt, Alt):
+                raise HarnessError("an alternative must be Alt(met, what): a conforming "
+                                   "outcome, never a verdict of the case's own")
+        outcome, via = (V.PASS, None) if met else (V.severity(entry["keyword"]), None)
+        if not met:
             for alt in alternatives:
-                if alt.met and (alt.profiles is None or self.profile in alt.profiles):
-                    outcome, via = alt.verdict, alt.what
+                if alt.met:
+                    outcome, via = V.PASS, alt.what
                     break
-        self.expectations.append({"clause": clause, "keyword": keyword, "what": what,
-                                  "met": bool(met), "verdict": outcome, "alternative": via})
-        return bool(met)
+        self.expectations.append({"clause": clause, "keyword": entry["keyword"],
+                                  "binds": entry.get("binds"), "what": what, "met": bool(met),
+                                  "verdict": outcome, "alternative": via})
+        return bool(met) or via is not None
+
+    def observe(self, breaks, what):
+        """Reports what the implementation did with input that broke the sender rule
+        `breaks`, where the RFC names no duty of the receiver: INFO, under every profile."""
+        entry = self.clause(breaks)
+        self.expectations.append({"clause": breaks, "keyword": entry["keyword"],
+                                  "binds": entry.get("binds"), "what": what, "met": None,
+                                  "verdict": V.INFO, "alternative": None, "reported": True})
+
+    def require(self, ok, happened):
+        """A precondition: if not ok, the case stops as NOT-EXERCISED with what happened."""
+        if not ok:
+            raise NotExercised(happened)
+        return True
+
+    def control(self, ok, what):
+        """A refusal case's control: the well-formed input was accepted (else NOT-EXERCISED:
+        an implementation that refuses everything cannot pass a refusal case)."""
+        if not ok:
+            raise NotExercised("the control failed: %s, so its refusal of the hostile input "
+                               "says nothing" % what)
+        self.notes.append("control: %s" % what)
+        return True
+
+    def hostile(self, conn, octets, breaks, what):
+        """Sends input breaking the clauses `breaks` (an ID or a list; [] for input that is
+        hostile only to the implementation's own limits) and returns the Mark just after
+        it (RawConnection.closed_since, answer_since)."""
+        for clause in [breaks] if isinstance(breaks, str) else list(breaks):
+            if self.clause(clause).get("binds") == "sender":
+                self.broken_by_us.add(clause)
+        self.hostile_sent = True
+        conn.pump(0)
+        before = conn.mark()
+        conn.send(octets, what)
+        return wire.Mark(len(self.transcript.entries), before.inbound)
 
     def note(self, text):
         self.notes.append(text)
@@ -148,23 +231,31 @@ class CaseRun:
 
     # --- the suite's raw side ---------------------------------------------------------------
 
-    def link(self, socket_type, **options):
+    def link(self, socket_type, label=None, **options):
         """The implementation's socket of socket_type and one raw connection to it, made in
         this case's role.  Returns (handle, connection)."""
         handle = self.socket(socket_type, **options)
+        label = label or "conn%d" % (len(self.connections) + 1)
         if self.role == "connects":
             listener = wire.RawListener(self.clock, self.transcript)
             self.listeners.append(listener)
             self.connect(handle, listener.endpoint)
             conn = listener.accept(3.0)
             if conn is None:
-                raise ImplementationSilent("the implementation did not connect")
+                raise NotExercised("it did not connect to the suite's listener within 3 s")
+            conn.label = label
         else:
             endpoint = self.bind(handle)
-            conn = wire.connect(endpoint, self.clock, self.transcript,
-                                "conn%d" % (len(self.connections) + 1))
+            self.bound = (handle, endpoint, socket_type)
+            conn = wire.connect(endpoint, self.clock, self.transcript, label)
         self.connections.append(conn)
         return handle, conn
+
+    def control_link(self, socket_type, **options):
+        """A socket of the implementation, linked in this case's role to a raw connection
+        of its own ("control"): where a refusal case first shows that the same kind of
+        connection accepts the well-formed input.  Make it before the case's own link."""
+        return self.link(socket_type, label="control", **options)
 
     def another_connection(self, handle, endpoint=None):
         """A second raw connection to a bound implementation socket (role binds only)."""
@@ -184,5 +275,5 @@ class HarnessError(Exception):
     """The suite itself, not the implementation, went wrong."""
 
 
-class ImplementationSilent(Exception):
-    """The implementation never did what the case needs to start (connect, say)."""
+class NotExercised(Exception):
+    """A precondition of the case did not hold; the message says what happened instead."""

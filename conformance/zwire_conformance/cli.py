@@ -148,6 +148,8 @@ def main(argv=None):
         print("zwire_conformance: %s" % e, file=sys.stderr)
         return 3
     name = args.name or hello.get("implementation", {}).get("name", "implementation")
+    speaks = speaks_line(name, hello.get("capabilities", {}))
+    print(speaks)
     PLUGIN = Plugin(chosen, lambda c: run_case(c, command, registry, args.profile, clock, baseline))
     pytest_args = [os.path.join(os.path.dirname(__file__), "pytest_cases.py"),
                    "-p", "no:cacheprovider", "-q" if args.quiet else "-rfE"]
@@ -160,7 +162,7 @@ def main(argv=None):
             "implementation": dict(hello.get("implementation", {}), name=name),
             "adapter": {"command": command if isinstance(command, str) else " ".join(command),
                         "capabilities": hello.get("capabilities", {})},
-            "profile": args.profile, "strict": args.strict,
+            "speaks": speaks, "profile": args.profile, "strict": args.strict,
             "timeoutMultiplier": args.timeout_multiplier,
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
             "seconds": round(time.time() - started, 1)}
@@ -171,4 +173,18 @@ def main(argv=None):
     print("reports: %s/{report.json,junit.xml,summary.md,index.html}" % directory)
     verdicts = [r["verdict"] for r in results if r not in R.unexpected_fails(results)
                 and r["verdict"] != V.FAIL] + [r["verdict"] for r in R.unexpected_fails(results)]
-    return V.exit_status(verdicts, args.strict)
+    return V.exit_status(verdicts, args.strict,
+                         [r.get("robustness") for r in R.robustness_problems(results)
+                          if (r.get("baseline") or {}).get("robustness") != r["robustness"]])
+
+
+def speaks_line(name, capabilities):
+    """The report's first line about the implementation: the ZMTP versions it speaks, and
+    what that leaves out."""
+    versions = capabilities.get("zmtp", [])
+    line = "%s speaks ZMTP %s" % (name, ", ".join(versions) if versions else "(none declared)")
+    if not set(versions) & {"3.0", "3.1"}:
+        line += ": the ZMTP 3.x cases are UNSUPPORTED"
+    elif "3.1" not in versions:
+        line += ": the ZMTP 3.1 cases are UNSUPPORTED"
+    return line

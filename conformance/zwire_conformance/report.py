@@ -16,7 +16,8 @@ REPORT_FORMAT = "zwire-conformance-report"
 REPORT_VERSION = 1
 
 COLOURS = {V.PASS: "#7c7", V.PASS_NONSTRICT: "#cd7", V.INFO: "#9cf", V.FAIL: "#e77",
-           V.UNSUPPORTED: "#ccc", V.SKIPPED: "#eee", V.HARNESS_ERROR: "#c7c"}
+           V.NOT_EXERCISED: "#eec", V.UNSUPPORTED: "#ccc", V.SKIPPED: "#eee",
+           V.ADAPTER_ERROR: "#c9c", V.HARNESS_ERROR: "#c7c"}
 
 
 def counts(results):
@@ -24,6 +25,20 @@ def counts(results):
     for r in results:
         out[r["verdict"]] += 1
     return out
+
+
+def robustness_counts(results):
+    """How the implementation came out of the cases that sent it hostile input."""
+    out = {r: 0 for r in V.ROBUSTNESS}
+    for r in results:
+        if r.get("robustness") in out:
+            out[r["robustness"]] += 1
+    return out
+
+
+def robustness_problems(results):
+    """Cases after whose hostile input the implementation stopped serving, died or hung."""
+    return [r for r in results if r.get("robustness") not in (None, V.ROBUST_OK)]
 
 
 def unexpected_fails(results):
@@ -34,7 +49,8 @@ def unexpected_fails(results):
 
 def build(results, meta):
     return {"format": REPORT_FORMAT, "version": REPORT_VERSION, **meta,
-            "counts": counts(results), "cases": results}
+            "counts": counts(results), "robustness": robustness_counts(results),
+            "cases": results}
 
 
 def write_all(report, directory):
@@ -53,8 +69,8 @@ def write_junit(report, path):
     c = report["counts"]
     suite = ET.Element("testsuite", name="zwire-conformance %s" % report["implementation"]["name"],
                        tests=str(len(results)), failures=str(c[V.FAIL]),
-                       errors=str(c[V.HARNESS_ERROR]),
-                       skipped=str(c[V.UNSUPPORTED] + c[V.SKIPPED]))
+                       errors=str(c[V.HARNESS_ERROR] + c[V.ADAPTER_ERROR]),
+                       skipped=str(c[V.UNSUPPORTED] + c[V.SKIPPED] + c[V.NOT_EXERCISED]))
     for r in results:
         tc = ET.SubElement(suite, "testcase", classname="zmtp.%s" % r["area"], name=r["id"],
                            time=str(r.get("seconds", 0)))
@@ -64,9 +80,9 @@ def write_junit(report, path):
         ET.SubElement(props, "property", name="verdict", value=r["verdict"])
         if r["verdict"] == V.FAIL:
             ET.SubElement(tc, "failure", message=r["reason"][:500]).text = r["reason"]
-        elif r["verdict"] == V.HARNESS_ERROR:
-            ET.SubElement(tc, "error", message="harness error").text = r["reason"]
-        elif r["verdict"] in (V.UNSUPPORTED, V.SKIPPED):
+        elif r["verdict"] in (V.HARNESS_ERROR, V.ADAPTER_ERROR):
+            ET.SubElement(tc, "error", message=r["verdict"].lower()).text = r["reason"]
+        elif r["verdict"] in (V.UNSUPPORTED, V.SKIPPED, V.NOT_EXERCISED):
             ET.SubElement(tc, "skipped", message=r["reason"] or r["verdict"])
     ET.ElementTree(suite).write(path, encoding="unicode", xml_declaration=True)
 
@@ -78,15 +94,21 @@ def markdown(report):
                                               len(report["cases"])), "",
              "| verdict | cases |", "|---|---|"]
     lines += ["| %s | %d |" % (v, n) for v, n in report["counts"].items() if n]
-    shown = [r for r in report["cases"] if r["verdict"] not in (V.PASS, V.SKIPPED)]
+    robust = report.get("robustness", {})
+    if any(robust.values()):
+        lines += ["", "After hostile input (robustness, not a verdict): "
+                  + ", ".join("%s %d" % (k, n) for k, n in robust.items() if n) + "."]
+    shown = [r for r in report["cases"] if r["verdict"] not in (V.PASS, V.SKIPPED)
+             or r.get("robustness") not in (None, V.ROBUST_OK)]
     if shown:
-        lines += ["", "| case | verdict | why | baseline |", "|---|---|---|---|"]
+        lines += ["", "| case | verdict | robustness | why | baseline |", "|---|---|---|---|---|"]
         for r in shown:
             why = (r["reason"] or "; ".join(e["what"] for e in r["expectations"]
                                             if e["verdict"] == r["verdict"])).replace("|", "/")
             base = (r.get("baseline") or {}).get("reason", "")
-            lines.append("| `%s` | %s | %s | %s |" % (r["id"], r["verdict"], why.split("\n")[0][:200],
-                                                      base.replace("|", "/")))
+            lines.append("| `%s` | %s | %s | %s | %s |"
+                         % (r["id"], r["verdict"], r.get("robustness") or "",
+                            why.split("\n")[0][:200], base.replace("|", "/")))
     return "\n".join(lines) + "\n"
 
 
@@ -98,9 +120,16 @@ def matrix(reports):
     lines = ["%-16s" % "verdict" + "".join("%*s" % (width + 2, n) for n in names)]
     for v in V.VERDICTS:
         lines.append("%-16s" % v + "".join("%*d" % (width + 2, r["counts"][v]) for r in reports))
+    for k in V.ROBUSTNESS:
+        lines.append("%-16s" % ("robust: " + k)[:16]
+                     + "".join("%*d" % (width + 2, r.get("robustness", {}).get(k, 0))
+                               for r in reports))
     for r in reports:
         for case_ in unexpected_fails(r["cases"]):
             lines.append("  FAIL %s: %s" % (r["implementation"]["name"], case_["id"]))
+        for case_ in robustness_problems(r["cases"]):
+            lines.append("  %s %s: %s" % (case_["robustness"].upper(),
+                                          r["implementation"]["name"], case_["id"]))
     return "\n".join(lines)
 
 
@@ -137,7 +166,8 @@ def case_page(r):
                       for c in r["clauses"])
     expectations = "".join("<tr><td><code>%s</code></td><td>%s</td><td>%s</td><td style='background:%s'>%s</td></tr>"
                            % (html.escape(e["clause"]), html.escape(e["what"]),
-                              "met" if e["met"] else html.escape(e["alternative"] or "broken"),
+                              "reported" if e.get("reported") else "met" if e["met"]
+                              else html.escape(e["alternative"] or "broken"),
                               COLOURS[e["verdict"]], e["verdict"])
                            for e in r["expectations"])
     transcript = "\n".join("%8.1f ms %-5s %-3s @%-6d %s %s" % (

@@ -1,5 +1,6 @@
 """Running cases: one fresh adapter per case, the capability gate, the case function,
-the checks every case gets, and the result record (the `cases[]` item of report.json).
+the checks every case gets, the robustness probe after hostile input, and the result
+record (the `cases[]` item of report.json).
 """
 
 import os
@@ -8,8 +9,10 @@ import time
 import traceback
 
 from . import verdict as V
+from . import wire
 from .adapter import Adapter, AdapterError, Unsupported
-from .case import CaseRun, HarnessError, ImplementationSilent
+from .case import CaseRun, HarnessError, NotExercised
+from .steps import handshake
 from .wire import InboundStream
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -29,9 +32,9 @@ def capability_gap(case_, capabilities):
     for socket_type in needs.get("socketTypes", []):
         if socket_type not in capabilities.get("socketTypes", []):
             return "socket type %s" % socket_type
-    for version in needs.get("zmtp", []):
-        if version not in capabilities.get("zmtp", []):
-            return "ZMTP %s" % version
+    versions = needs.get("zmtp")
+    if versions and not set(versions) & set(capabilities.get("zmtp", [])):
+        return "ZMTP %s" % " or ".join(versions)
     for option in needs.get("options", []):
         if option not in capabilities.get("options", []):
             return "option %s" % option
@@ -45,14 +48,76 @@ def capability_gap(case_, capabilities):
 
 
 def _wire_checks(run):
-    """What every case checks: the implementation's octets decode, on every connection."""
+    """What every case checks: the implementation's octets decode, on every connection.
+    They are its own octets, so a sender clause judges them whatever the case sent."""
     for conn in run.connections:
         error = conn.inbound.error
-        if error:
+        if error and conn.inbound.other_version:
+            run.note("%s: its octets do not decode as ZMTP 3.x (%s at offset %d), which is "
+                     "not judged: %s" % (conn.label, error["class"], error["offset"],
+                                         conn.inbound.other_version))
+        elif error:
             clause = error.get("clause") or "zmtp31.frame.flags-reserved"
             if clause in run.registry:
                 run.expect(clause, False, "%s sent malformed octets: %s at offset %d"
-                           % (conn.label, error["class"], error["offset"]))
+                           % (conn.label, error["class"], error["offset"]), own_octets=True)
+
+
+# The socket types a probe can reach on their own socket, and the peer it plays: a
+# second connection "beside" the case's (a PAIR takes one peer only; SUB and XSUB receive
+# only what they subscribed to, XPUB subscriptions: they get a socket of their own).
+_PROBE_PEER = {"PULL": "PUSH", "DEALER": "DEALER", "ROUTER": "DEALER", "REP": "REQ"}
+
+
+def _probe_message(peer):
+    return [b"", b"robustness-probe"] if peer == "REQ" else [b"robustness-probe"]
+
+
+def _probe_serves(run, handle, endpoint, peer):
+    """A new connection to the endpoint completes a handshake as peer and its message
+    reaches the application through the socket handle."""
+    conn = wire.connect(endpoint, run.clock, run.transcript, "probe")
+    run.connections.append(conn)
+    if not handshake(conn, peer):
+        return False
+    for frame in wire_frames(_probe_message(peer)):
+        conn.send(frame, "robustness probe")
+    for _ in range(8):
+        got = run.recv(handle, 2.0)
+        if got is None:
+            return False
+        if got[-1] == b"robustness-probe":
+            return True
+    return False
+
+
+def wire_frames(parts):
+    return [wire.frame(p, more=i < len(parts) - 1) for i, p in enumerate(parts)]
+
+
+def probe_robustness(run):
+    """After hostile input: is the implementation alive, answering its adapter, and still
+    serving a well-behaved connection?  Returns (ROBUST_*, detail)."""
+    if run.adapter.proc.poll() is not None:
+        return V.ROBUST_DIED, "its adapter exited with status %d" % run.adapter.proc.returncode
+    try:
+        if run.bound and run.bound[2] in _PROBE_PEER:
+            handle, endpoint, socket_type = run.bound
+            peer = _PROBE_PEER[socket_type]
+            where = "a second connection to the same %s socket" % socket_type
+        else:
+            handle = run.socket("PULL")
+            endpoint, peer = run.bind(handle), "PUSH"
+            where = "a new PULL socket"
+        if _probe_serves(run, handle, endpoint, peer):
+            return V.ROBUST_OK, "%s completed a handshake and delivered a message" % where
+        return V.ROBUST_STOPPED, "%s got no handshake or no message through" % where
+    except (Unsupported, HarnessError) as e:
+        return None, "no probe: %s" % e
+    except (AdapterError, OSError) as e:
+        if run.adapter.proc.poll() is not None:
+            return V.ROBUST_DIED, "its adapter exited (%s)" % e
+        return V.ROBUST_HUNG, "%s" % e
 
 
 def _ending(conn):
@@ -69,8 +134,11 @@ def run_case(case_, adapter_command, registry, profile, clock, baseline):
     result = {"id": case_.id, "slug": case_.slug, "role": case_.role, "area": case_.area,
               "title": case_.title,
               "clauses": [{"id": c, "keyword": registry[c]["keyword"],
-                           "statement": registry[c]["statement"]} for c in case_.clauses],
+                           "binds": registry[c].get("binds"),
+                           "statement": registry[c]["statement"],
+                           "rfc": registry[c].get("rfc", "")} for c in case_.clauses],
               "verdict": None, "reason": "", "expectations": [], "notes": [],
+              "robustness": None, "robustnessDetail": "",
               "ending": [], "transcript": [], "decoded": [], "adapterLog": ""}
     adapter = run = None
     try:
@@ -79,20 +147,31 @@ def run_case(case_, adapter_command, registry, profile, clock, baseline):
         if gap:
             raise Unsupported("the adapter does not declare %s" % gap)
         run = CaseRun(case_, adapter, registry, profile, clock)
-        case_.fn(run)
+        try:
+            case_.fn(run)
+        except NotExercised as e:
+            result["reason"] = "not exercised: %s" % e
+            run.stopped = True
         _wire_checks(run)
-        result["verdict"] = V.worst(e["verdict"] for e in run.expectations)
-        if not run.expectations:
+        recorded = [e["verdict"] for e in run.expectations]
+        if run.stopped:
+            recorded.append(V.NOT_EXERCISED)
+        elif not run.expectations:
             raise HarnessError("the case stated no expectation")
+        result["verdict"] = V.worst(recorded)
+        if run.hostile_sent:
+            result["robustness"], result["robustnessDetail"] = probe_robustness(run)
     except Unsupported as e:
         result.update(verdict=V.UNSUPPORTED, reason=str(e))
-    except ImplementationSilent as e:
-        result.update(verdict=V.FAIL, reason=str(e))
     except AdapterError as e:
         if e.status == 127:
             result.update(verdict=V.UNSUPPORTED, reason="the adapter exited 127: %s" % e)
         else:
-            result.update(verdict=V.FAIL, reason="the implementation's adapter failed: %s" % e)
+            result.update(verdict=V.ADAPTER_ERROR, reason="the adapter failed: %s" % e)
+            if run is not None and run.hostile_sent:
+                result["robustness"] = V.ROBUST_DIED if adapter.proc.poll() is not None \
+                    else V.ROBUST_HUNG
+                result["robustnessDetail"] = str(e)
     except Exception as e:  # noqa: BLE001 - any other exception is the suite's own bug
         result.update(verdict=V.HARNESS_ERROR,
                       reason="%s: %s\n%s" % (type(e).__name__, e, traceback.format_exc()))
@@ -107,8 +186,8 @@ def run_case(case_, adapter_command, registry, profile, clock, baseline):
         if adapter is not None:
             adapter.quit()
             result["adapterLog"] = adapter.stderr_text()
-    if result["verdict"] == V.FAIL and not result["reason"]:
-        broken = [e for e in result["expectations"] if e["verdict"] == V.FAIL]
+    if result["verdict"] in (V.FAIL, V.PASS_NONSTRICT) and not result["reason"]:
+        broken = [e for e in result["expectations"] if e["verdict"] == result["verdict"]]
         result["reason"] = "; ".join("%s: %s" % (e["clause"], e["what"]) for e in broken)
     expected = baseline.get(case_.id)
     if expected:

@@ -13,6 +13,22 @@ def handshake(conn, peer_type, minor=1, identity=None, extra=b"", seconds=3.0):
     return conn.wait_command("READY", seconds)
 
 
+def handshaken(t, conn, peer_type, **options):
+    """handshake(), as the precondition of everything after it: when it does not complete,
+    the case stops as NOT-EXERCISED with what the implementation did instead."""
+    return t.require(handshake(conn, peer_type, **options),
+                     "no NULL handshake as %s: %s" % (peer_type, conn.describe()))
+
+
+def handshake_control(t, socket_type, peer_type, **options):
+    """The control of a refusal case: a socket of socket_type on a connection of its own
+    completes a well-formed NULL handshake (t.control)."""
+    handle, conn = t.control_link(socket_type, **options)
+    t.control(handshake(conn, peer_type),
+              "a well-formed greeting and READY (%s) complete the handshake" % peer_type)
+    return handle, conn
+
+
 def their_ready(conn):
     """The properties of the implementation's READY ({name: bytes}), or None."""
     for name, cmd in conn.inbound.commands():

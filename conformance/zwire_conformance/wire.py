@@ -43,6 +43,7 @@ class InboundStream:
         self.frame_decoder = None
         self.error = None           # the first DecodeError report, if any
         self.raw_only = False       # a case reading a non-3.x answer itself (2.0 downgrade)
+        self.other_version = None   # why the octets may be of another version: not judged
         self._greeting_end = None
 
     def push(self, chunk):
@@ -76,6 +77,12 @@ class InboundStream:
             return "2.0"            # never used: a 1.0 peer is not framed here
         return "3.0" if greeting.get("minor") == 0 else "3.1"
 
+    def may_speak_other_version(self, why):
+        """After a greeting of another version from the suite, the implementation may
+        answer in that version: its octets are decoded as 3.x still, but a decoding error
+        is no longer its fault (wire checks skip the stream, saying why)."""
+        self.other_version = why
+
     @property
     def greeting(self):
         report = self.greeting_decoder.report()
@@ -89,6 +96,12 @@ class InboundStream:
         if not self.frame_decoder:
             return []
         return [f for f in self.frame_decoder.frames if f.complete or not complete_only]
+
+    def frames_since(self, stream_offset):
+        """The complete frames that began at or after stream_offset (octets of the whole
+        stream, greeting included)."""
+        base = self._greeting_end or 0
+        return [f for f in self.frames() if base + f.offset >= stream_offset]
 
     def commands(self):
         """[(name, command object)] of the complete command frames, in order."""
@@ -111,6 +124,13 @@ class InboundStream:
         return out
 
 
+class Mark:
+    """A point of an exchange: the transcript's length and the octets received so far."""
+
+    def __init__(self, entry, inbound):
+        self.entry, self.inbound = entry, inbound
+
+
 class RawConnection:
     """One TCP connection of the suite's raw peer."""
 
@@ -124,14 +144,19 @@ class RawConnection:
         self.inbound = InboundStream()
         self.sent = bytearray()
         self.closed_by_peer = None      # None, "eof" or "reset"
+        self.closed_entry = None        # the transcript's length when the close was seen
         self.closed_by_us = False
         self.send_failed = None
 
     # --- sending ------------------------------------------------------------------------
 
     def send(self, data, note=""):
-        """Sends all of data (waiting for room up to 2 s); False if the peer is gone."""
+        """Sends all of data (waiting for room up to 2 s); False if the peer is gone.  What
+        has already arrived is read first, so that a close the peer made before these
+        octets is seen, and recorded, before them."""
         data = bytes(data)
+        self.pump(0)
+        at = len(self.transcript.entries)
         self.transcript.record(self.label, "out", len(self.sent), data, note)
         self.sent += data
         view = memoryview(data)
@@ -148,7 +173,9 @@ class RawConnection:
             except OSError as e:
                 self.send_failed = errno.errorcode.get(e.errno, str(e))
                 if self.closed_by_peer is None:
-                    self.closed_by_peer = "reset"
+                    self._closed("reset", "the implementation had reset the connection "
+                                          "(our send failed: %s)" % self.send_failed)
+                    self.closed_entry = at      # it closed before these octets reached it
                 return False
         return True
 
@@ -177,19 +204,95 @@ class RawConnection:
             except BlockingIOError:
                 continue
             except OSError:
-                self.closed_by_peer = "reset"
-                self.transcript.record(self.label, "in", len(self.inbound.data), b"",
-                                       "connection reset by the implementation")
+                self._closed("reset", "connection reset by the implementation")
                 return True
             if not data:
-                self.closed_by_peer = "eof"
-                self.transcript.record(self.label, "in", len(self.inbound.data), b"",
-                                       "connection closed by the implementation")
+                self._closed("eof", "connection closed by the implementation")
                 return True
             self.transcript.record(self.label, "in", len(self.inbound.data), data, "")
             self.inbound.push(data)
             if time.monotonic() >= end:
                 return False
+
+    def _closed(self, how, note):
+        self.closed_by_peer = how
+        self.transcript.record(self.label, "in", len(self.inbound.data), b"", note)
+        self.closed_entry = len(self.transcript.entries)
+
+    def mark(self):
+        """Where the exchange stands now: see closed_since and answer_since."""
+        return Mark(len(self.transcript.entries), len(self.inbound.data))
+
+    def closed_since(self, mark):
+        """True if the implementation closed this connection after the mark (a Mark, or a
+        transcript length): only then is the close an answer to what came before it."""
+        entry = mark.entry if isinstance(mark, Mark) else mark
+        return self.closed_by_peer is not None and self.closed_entry is not None \
+            and self.closed_entry > entry
+
+    def answer_since(self, mark):
+        """What the implementation did after the mark, in words: what it sent (commands by
+        name, ERROR with its reason, messages counted) and whether it closed ("it sent
+        ERROR 'invalid flags' and closed the connection 1 ms after our octets")."""
+        sent = []
+        messages = 0
+        for f in self.inbound.frames_since(mark.inbound):
+            if f.flags & 0x04 and f.command:
+                name = f.command.get("name")
+                if name == "ERROR":
+                    reason = bytes.fromhex(f.command.get("reason", "")).decode("latin-1")
+                    sent.append("ERROR %r" % reason)
+                else:
+                    sent.append(str(name))
+            elif not f.flags & 0x01:
+                messages += 1
+        if messages:
+            sent.append("%d message%s" % (messages, "s" if messages > 1 else ""))
+        what = "it sent %s" % ", ".join(sent) if sent else "it sent nothing"
+        if self.closed_since(mark):
+            return "%s and closed the connection%s" % (what, self._close_timing())
+        if self.closed_by_peer:
+            return "%s; it had closed the connection before our octets reached it" % what
+        return "%s and kept the connection open" % what
+
+    def describe(self):
+        """What the implementation did on this connection, in words: what it sent, and
+        whether and when it closed ("it sent nothing, and closed the connection 3 ms after
+        our last octets")."""
+        parts = []
+        got = len(self.inbound.data)
+        greeting = self.inbound.greeting
+        if got == 0:
+            parts.append("sent nothing")
+        elif self.inbound.error and greeting is None:
+            parts.append("sent %d octets that are no greeting (%s at offset %d)"
+                         % (got, self.inbound.error["class"], self.inbound.error["offset"]))
+        elif greeting is None:
+            parts.append("sent %d octets, not a whole greeting" % got)
+        else:
+            version = greeting["version"]
+            if version.startswith("3") and "minor" in greeting:
+                version = "3.%d" % greeting["minor"]
+            names = [n for n, _ in self.inbound.commands()]
+            parts.append("greeted as ZMTP %s, then sent %s"
+                         % (version, ", ".join(names) if names else "no command"))
+        if self.closed_by_peer:
+            parts.append("%s the connection%s" % ("closed" if self.closed_by_peer == "eof"
+                                                   else "reset", self._close_timing()))
+        else:
+            parts.append("kept the connection open")
+        return "it " + ", and ".join(parts)
+
+    def _close_timing(self):
+        entries = self.transcript.entries[:self.closed_entry or 0]
+        mine = [e for e in entries if e["conn"] == self.label]
+        if not mine:
+            return ""
+        closed_at = mine[-1]["t"]
+        ours = [e["t"] for e in mine if e["dir"] == "out"]
+        if not ours:
+            return " %.0f ms after it opened, before we sent anything" % (closed_at - mine[0]["t"])
+        return " %.0f ms after our last octets" % (closed_at - ours[-1])
 
     def wait(self, predicate, seconds):
         """Pumps until predicate() holds (True), or the peer closes / time is up (then

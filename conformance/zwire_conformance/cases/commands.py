@@ -5,8 +5,8 @@ socket stands in for any type; the suite plays PUSH.
 """
 
 from .. import wire
-from ..case import Alt, ImplementationSilent, case
-from ..steps import handshake
+from ..case import Alt, case
+from ..steps import handshake, handshaken
 from ..verdict import PASS
 
 TYPE = "PULL"
@@ -15,8 +15,7 @@ PEER = "PUSH"
 
 def ready_link(t, **options):
     handle, conn = t.link(TYPE, **options)
-    if not handshake(conn, PEER):
-        raise ImplementationSilent("the PULL socket sent no READY")
+    handshaken(t, conn, PEER)
     return handle, conn
 
 
@@ -141,8 +140,7 @@ def error_is_fatal(t, before_ready):
         conn.wait_command("READY", 0.5)
         conn.send(error, "ERROR 'go-off' instead of READY")
     else:
-        if not handshake(conn, PEER):
-            raise ImplementationSilent("the PULL socket sent no READY")
+        handshaken(t, conn, PEER)
         conn.send(error, "ERROR 'go-off'")
     closed = conn.wait_closed(1.0)
     t.expect("zmtp31.error.fatal", closed, "closes after our ERROR")

@@ -20,8 +20,8 @@ import socket
 import time
 
 from .. import wire
-from ..case import Alt, HarnessError, ImplementationSilent, case
-from ..steps import handshake, property_of, settle, their_ready
+from ..case import Alt, HarnessError, case
+from ..steps import handshake, handshaken, property_of, settle, their_ready
 from ..verdict import PASS, PASS_NONSTRICT
 
 TYPE = "PULL"
@@ -203,13 +203,10 @@ def _(t):
         t.note("an endpoint with a path was refused (%s): connecting plainly" % reply.get("error"))
         t.connect(handle, listener.endpoint)
     conn = listener.accept(3.0)
-    if conn is None:
-        raise ImplementationSilent("the implementation did not connect")
+    t.require(conn is not None, "it did not connect to the suite's listener within 3 s")
     t.connections.append(conn)
-    handshake(conn, PEER)
+    handshaken(t, conn, PEER)
     props = their_ready(conn)
-    if props is None:
-        raise ImplementationSilent("the implementation sent no READY")
     value = property_of(props, "Resource")
     names = value.split(b"/") if value is not None else []
     t.note("its READY %s" % ("has Resource %r" % value if value is not None
@@ -380,8 +377,7 @@ def _(t):
     application's octets and nothing around them; what we send in that framing is
     delivered as it was."""
     handle, conn = t.link("PAIR")
-    if not handshake(conn, "PAIR"):
-        raise ImplementationSilent("the PAIR socket sent no READY")
+    handshaken(t, conn, "PAIR")
     settle(conn)
     t.send(handle, SENT)
     conn.wait_messages(1)
@@ -415,8 +411,7 @@ def _(t):
             t.adapter.capabilities.get("options", []):
         options["heartbeatIvl"] = 100
     handle, conn = t.link("SUB", **options)
-    if not handshake(conn, "PUB"):
-        raise ImplementationSilent("the SUB socket sent no READY")
+    handshaken(t, conn, "PUB")
     t.subscribe(handle, b"news")
     conn.wait_command("SUBSCRIBE")
     t.subscribe(handle, b"news", subscribe=False)

@@ -7,8 +7,8 @@ our PING.  A PULL socket; the suite plays PUSH, so it may answer with data.
 import time
 
 from .. import wire
-from ..case import ImplementationSilent, case
-from ..steps import handshake
+from ..case import case
+from ..steps import handshake, handshaken
 
 TYPE = "PULL"
 PEER = "PUSH"
@@ -18,8 +18,7 @@ FAST = {"heartbeatIvl": 100, "heartbeatTimeout": 300}
 
 def ready_link(t, **options):
     handle, conn = t.link(TYPE, **options)
-    if not handshake(conn, PEER):
-        raise ImplementationSilent("the PULL socket sent no READY")
+    handshaken(t, conn, PEER)
     return handle, conn
 
 

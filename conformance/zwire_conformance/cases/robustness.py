@@ -12,8 +12,8 @@ import socket
 import struct
 
 from .. import wire
-from ..case import ImplementationSilent, case
-from ..steps import handshake, their_ready
+from ..case import case
+from ..steps import handshake, handshaken, their_ready
 
 TYPE = "PULL"
 PEER = "PUSH"
@@ -21,8 +21,7 @@ PEER = "PUSH"
 
 def ready_link(t, socket_type=TYPE, peer=PEER, **options):
     handle, conn = t.link(socket_type, reconnectIvl=50, **options)
-    if not handshake(conn, peer):
-        raise ImplementationSilent("the %s socket sent no READY" % socket_type)
+    handshaken(t, conn, peer)
     return handle, conn
 
 
@@ -63,9 +62,9 @@ def served_after(t, handle, endpoint, what, partial=False):
              % (", nothing of the one cut short" if partial else "", got))
 
 
-def cut(t, octets, what, handshaken=True, partial=True, reset=False):
+def cut(t, octets, what, after_handshake=True, partial=True, reset=False):
     """Sends octets, closes (or resets), then checks the implementation goes on."""
-    if handshaken:
+    if after_handshake:
         handle, conn = ready_link(t)
     else:
         handle, conn = t.link(TYPE, reconnectIvl=50)
@@ -85,7 +84,7 @@ def cut(t, octets, what, handshaken=True, partial=True, reset=False):
 def _(t):
     ready = wire.ready(PEER)
     cut(t, wire.greeting() + ready[:len(ready) // 2], "a greeting and half a READY",
-        handshaken=False, partial=False)
+        after_handshake=False, partial=False)
 
 
 @case("zmtp.robustness.cut-in-size", "robustness",

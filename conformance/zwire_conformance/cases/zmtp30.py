@@ -20,8 +20,8 @@ import socket
 import struct
 
 from .. import wire
-from ..case import ImplementationSilent, case
-from ..steps import handshake, property_of, their_ready
+from ..case import case
+from ..steps import handshake, handshaken, property_of, their_ready
 
 AREA = "zmtp30"
 TYPES = ("PAIR", "PUB", "SUB", "XPUB", "XSUB", "REQ", "REP", "DEALER", "ROUTER", "PUSH", "PULL")
@@ -45,8 +45,7 @@ def handshake30(conn, peer_type, identity=None, extra=b""):
 
 def ready_link(t, socket_type, peer, **options):
     handle, conn = t.link(socket_type, **options)
-    if not handshake30(conn, peer):
-        raise ImplementationSilent("the %s socket sent no READY to a 3.0 peer" % socket_type)
+    handshaken(t, conn, peer, minor=0)
     return handle, conn
 
 
@@ -381,8 +380,7 @@ def error_is_fatal(t, before_ready):
         conn.wait_command("READY", 0.5)
         conn.send(error, "ERROR 'go-off' instead of READY")
     else:
-        if not handshake30(conn, "PUSH"):
-            raise ImplementationSilent("the PULL socket sent no READY")
+        handshaken(t, conn, "PUSH", minor=0)
         conn.send(error, "ERROR 'go-off'")
     closed = conn.wait_closed(1.0)
     t.expect("zmtp30.error.fatal", closed, "closes after our ERROR")
