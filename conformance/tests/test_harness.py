@@ -1,11 +1,13 @@
-"""The suite checking itself: verdict logic, the adapter pre-flight, a degenerate
-implementation (it closes every connection at once) that must draw FAILs and never a
-harness error, and reports that match their schema, with FAIL and harness error kept
-apart in JUnit."""
+"""The suite checking itself: verdict logic (who a clause binds decides what can FAIL;
+preconditions, controls, observations, closes credited in transcript order), the adapter
+pre-flight, a degenerate implementation (it closes every connection at once) that must
+never PASS a refusal case nor draw a FAIL or a harness error, and reports that match their
+schema, with FAIL and harness error kept apart in JUnit."""
 
 import json
 import os
 import pathlib
+import socket
 import subprocess
 import sys
 import textwrap
@@ -19,6 +21,9 @@ sys.path.insert(0, str(CONFORMANCE))
 
 from zwire_conformance import report as R  # noqa: E402
 from zwire_conformance import verdict as V  # noqa: E402
+from zwire_conformance import wire  # noqa: E402
+from zwire_conformance.case import (Alt, Case, CaseRun, HarnessError, NotExercised,  # noqa: E402
+                                    Transcript)
 
 SCHEMA = json.loads((CONFORMANCE / "schema" / "report.schema.json").read_text())
 
@@ -33,11 +38,117 @@ def test_worst_and_exit_status():
     assert V.worst([V.PASS, V.INFO, V.PASS_NONSTRICT]) == V.PASS_NONSTRICT
     assert V.worst([V.PASS_NONSTRICT, V.FAIL]) == V.FAIL
     assert V.worst([V.FAIL, V.HARNESS_ERROR]) == V.HARNESS_ERROR
-    assert V.exit_status([V.PASS, V.INFO]) == 0
+    assert V.worst([V.PASS_NONSTRICT, V.INFO, V.NOT_EXERCISED]) == V.NOT_EXERCISED
+    assert V.worst([V.FAIL, V.NOT_EXERCISED]) == V.FAIL
+    assert V.exit_status([V.PASS, V.INFO, V.NOT_EXERCISED]) == 0
     assert V.exit_status([V.PASS_NONSTRICT]) == 0
     assert V.exit_status([V.PASS_NONSTRICT], strict=True) == 1
     assert V.exit_status([V.FAIL, V.PASS]) == 1
     assert V.exit_status([V.FAIL, V.HARNESS_ERROR]) == 2
+    assert V.exit_status([V.PASS, V.ADAPTER_ERROR]) == 2
+    assert V.exit_status([V.PASS], robustness=[V.ROBUST_OK]) == 0
+    assert V.exit_status([V.PASS], robustness=[V.ROBUST_DIED]) == 1
+
+
+# --- the verdict model, on a CaseRun of its own -------------------------------------------------
+
+REGISTRY = {
+    "x.frame.flags": {"keyword": "MUST", "binds": "sender", "statement": "s", "rfc": "r"},
+    "x.greeting.close": {"keyword": "MUST", "binds": "receiver", "statement": "s", "rfc": "r"},
+    "x.socket.nice": {"keyword": "SHOULD", "binds": "behaviour", "statement": "s", "rfc": "r"},
+}
+
+
+def case_run():
+    case_ = Case("x.case", "binds", None, "a", "t", list(REGISTRY), {})
+    return CaseRun(case_, adapter=None, registry=REGISTRY, profile="rfc-strict",
+                   clock=wire.Clock())
+
+
+class Quiet:
+    """A RawConnection's stand-in for hostile(): it records what it sends."""
+
+    def __init__(self, run):
+        self.run = run
+
+    def pump(self, seconds=0):
+        return False
+
+    def mark(self):
+        return wire.Mark(len(self.run.transcript.entries), 0)
+
+    def send(self, octets, note=""):
+        self.run.transcript.record("conn1", "out", 0, octets, note)
+        return True
+
+
+def test_a_sender_rule_judges_what_is_sent_not_the_reaction_to_our_input():
+    t = case_run()
+    t.expect("x.frame.flags", False, "its own frame has a reserved bit")     # its octets
+    assert t.expectations[-1]["verdict"] == V.FAIL
+    t.hostile(Quiet(t), b"\x08", "x.frame.flags", "a reserved bit of ours")
+    with pytest.raises(HarnessError):
+        t.expect("x.frame.flags", False, "it did not close on our reserved bit")
+    t.observe("x.frame.flags", "it kept the connection open")
+    assert t.expectations[-1]["verdict"] == V.INFO and t.expectations[-1]["met"] is None
+    t.expect("x.frame.flags", False, "its ERROR frame", own_octets=True)    # the wire checks
+    assert t.expectations[-1]["verdict"] == V.FAIL
+    t.expect("x.greeting.close", False, "it did not close on what the RFC says it must")
+    assert t.expectations[-1]["verdict"] == V.FAIL and t.hostile_sent
+
+
+def test_the_keyword_alone_gives_the_severity():
+    t = case_run()
+    t.expect("x.socket.nice", False, "a SHOULD broken")
+    assert t.expectations[-1]["verdict"] == V.PASS_NONSTRICT
+    t.expect("x.greeting.close", False, "another way", [Alt(True, "closing is also fine")])
+    assert t.expectations[-1]["verdict"] == V.PASS
+    with pytest.raises(HarnessError):           # an alternative is never a verdict of its own
+        t.expect("x.greeting.close", False, "w", [(True, V.PASS_NONSTRICT, "lenient")])
+    with pytest.raises(TypeError):
+        Alt(True, V.PASS_NONSTRICT, "lenient", profiles=["libzmq-compatible"])
+    with pytest.raises(HarnessError):
+        t.expect("x.not.registered", True, "w")
+
+
+def test_preconditions_and_controls_stop_the_case():
+    t = case_run()
+    assert t.require(True, "fine")
+    with pytest.raises(NotExercised, match="it greets as ZMTP 2.0"):
+        t.require(False, "it greets as ZMTP 2.0")
+    with pytest.raises(NotExercised, match="the control failed: a well-formed READY"):
+        t.control(False, "a well-formed READY completes the handshake")
+
+
+def tcp_pair():
+    """Two ends of a loopback TCP connection (RawConnection sets TCP options)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    ours = socket.create_connection(listener.getsockname())
+    theirs, _ = listener.accept()
+    listener.close()
+    return ours, theirs
+
+
+def test_a_close_counts_as_an_answer_only_after_our_octets():
+    ours, theirs = tcp_pair()
+    transcript = Transcript()
+    conn = wire.RawConnection(ours, wire.Clock(), transcript, "conn1")
+    theirs.close()                      # the peer closes first
+    conn.pump(0.2)
+    mark = wire.Mark(len(transcript.entries), 0)
+    conn.send(b"late", "after the close")
+    assert conn.closed_by_peer and not conn.closed_since(mark)
+    assert "closed the connection" in conn.describe()
+    ours2, theirs2 = tcp_pair()
+    conn2 = wire.RawConnection(ours2, wire.Clock(), transcript, "conn2")
+    conn2.send(b"hostile", "ours first")
+    mark2 = wire.Mark(len(transcript.entries), 0)
+    theirs2.close()
+    conn2.wait_closed(1.0)
+    assert conn2.closed_since(mark2)
+    assert conn2.answer_since(mark2).startswith("it sent nothing and closed the connection")
 
 
 FAKE_ADAPTER = textwrap.dedent('''
@@ -90,22 +201,33 @@ def test_an_adapter_that_never_says_unsupported_is_not_trusted(tmp_path):
     assert "cannot be trusted" in done.stderr
 
 
-def test_a_peer_that_closes_at_once_fails_and_reports_validate(tmp_path):
-    """The degenerate implementation: FAILs (or UNSUPPORTED for the connect role it does
-    not declare), never a harness error; the reports follow their schema."""
-    done = run_suite(tmp_path, "closer", "--area", "greeting")
-    assert done.returncode == 1, done.stdout + done.stderr
+def test_a_peer_that_closes_at_once_is_never_accused_and_never_passes_a_refusal(tmp_path):
+    """The degenerate implementation: what it never did cannot be judged (NOT-EXERCISED,
+    saying what happened), its refusals prove nothing (their controls fail), malformed
+    input it "refuses" is only reported; UNSUPPORTED for the connect role it does not
+    declare; never a FAIL nor a harness error; the reports follow their schema."""
+    done = run_suite(tmp_path, "closer")
+    assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     jsonschema.validate(report, SCHEMA)
+    by_id = {c["id"]: c for c in report["cases"]}
     verdicts = {c["id"]: c["verdict"] for c in report["cases"]}
-    assert verdicts["zmtp.greeting.signature@binds"] == V.FAIL
+    assert verdicts["zmtp.greeting.signature@binds"] == V.NOT_EXERCISED
+    assert "no greeting: it sent nothing, and" in by_id["zmtp.greeting.signature@binds"]["reason"]
     assert verdicts["zmtp.greeting.signature@connects"] == V.UNSUPPORTED
-    assert V.HARNESS_ERROR not in verdicts.values()
+    assert verdicts["zmtp.greeting.mechanism-mismatch@binds"] == V.NOT_EXERCISED
+    assert "the control failed" in by_id["zmtp.greeting.mechanism-mismatch@binds"]["reason"]
+    assert verdicts["zmtp.greeting.as-server-two@binds"] == V.INFO
+    assert not {V.FAIL, V.HARNESS_ERROR, V.PASS} & set(
+        v for k, v in verdicts.items() if "mechanism" in k or "signature" in k)
+    assert V.FAIL not in verdicts.values() and V.HARNESS_ERROR not in verdicts.values()
+    assert V.PASS not in verdicts.values() and V.PASS_NONSTRICT not in verdicts.values()
+    assert all(r.get("robustness") is None for r in report["cases"])
     suite = ET.parse(tmp_path / "out" / "junit.xml").getroot()
-    assert int(suite.get("failures")) == report["counts"][V.FAIL]
+    assert int(suite.get("failures")) == report["counts"][V.FAIL] == 0
     assert int(suite.get("errors")) == 0
     assert (tmp_path / "out" / "index.html").exists()
-    assert "FAIL" in (tmp_path / "out" / "summary.md").read_text()
+    assert "NOT-EXERCISED" in (tmp_path / "out" / "summary.md").read_text()
 
 
 def test_junit_keeps_failures_and_harness_errors_apart(tmp_path):

@@ -63,6 +63,10 @@ def parse(argv):
                    help="multiply every wait (slow machines, sanitizer builds)")
     p.add_argument("--report-dir", metavar="DIR",
                    help="where reports go (default build/reports/<implementation>)")
+    p.add_argument("--write-baseline", metavar="FILE",
+                   help="after the run, write a baseline of its FAILs and PASS-NONSTRICTs to "
+                        "FILE: the broken clauses and their RFC sentences filled in, the "
+                        "reasons kept from --baseline where it has them, else left to write")
     p.add_argument("--list", action="store_true", help="list the selected cases and exit")
     p.add_argument("--json", action="store_true", help="with --list: as JSON")
     p.add_argument("-x", "--exitfirst", action="store_true", help="stop at the first FAIL")
@@ -169,6 +173,11 @@ def main(argv=None):
     rep = R.build(results, meta)
     directory = args.report_dir or os.path.join(ROOT, "build", "reports", name)
     R.write_all(rep, directory)
+    if args.write_baseline:
+        with open(args.write_baseline, "w") as f:
+            json.dump(baseline_skeleton(rep, baseline), f, indent=1)
+            f.write("\n")
+        print("baseline: %s (fill in every reason that says TODO)" % args.write_baseline)
     print(R.matrix([rep]))
     print("reports: %s/{report.json,junit.xml,summary.md,index.html}" % directory)
     verdicts = [r["verdict"] for r in results if r not in R.unexpected_fails(results)
@@ -176,6 +185,34 @@ def main(argv=None):
     return V.exit_status(verdicts, args.strict,
                          [r.get("robustness") for r in R.robustness_problems(results)
                           if (r.get("baseline") or {}).get("robustness") != r["robustness"]])
+
+
+TODO = "TODO: why this implementation does this"
+
+
+def baseline_skeleton(report, old):
+    """A baseline for the run's FAILs and PASS-NONSTRICTs: per case, the clauses it broke
+    with their RFC sentences, and the reason of the old baseline's entry for the same case
+    and verdict, or TODO."""
+    impl = report["implementation"]
+    entries = []
+    for case_ in report["cases"]:
+        if case_["verdict"] not in (V.FAIL, V.PASS_NONSTRICT):
+            continue
+        broken = [e for e in case_["expectations"] if e["verdict"] == case_["verdict"]]
+        rfc = {c["id"]: c.get("rfc", "") for c in case_["clauses"]}
+        before = old.get(case_["id"], {})
+        entries.append({
+            "case": case_["id"], "verdict": case_["verdict"],
+            "clauses": sorted({e["clause"] for e in broken}),
+            "rfc": sorted({rfc.get(e["clause"], "") for e in broken} - {""}),
+            "reason": before.get("reason") if before.get("verdict") == case_["verdict"]
+            else TODO})
+    return {"implementation": impl.get("name"), "version": impl.get("version", ""),
+            "about": "Known deviations of %s from the RFCs as the suite observes them on the "
+                     "wire: each entry the case, the verdict expected, the clauses it breaks "
+                     "with their RFC sentences, and why." % impl.get("name"),
+            "entries": entries}
 
 
 def speaks_line(name, capabilities):

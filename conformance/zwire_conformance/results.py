@@ -41,8 +41,12 @@ def render(report, baseline):
         broken = [e for e in case_["expectations"] if e["verdict"] != V.PASS]
         clauses = ", ".join(sorted({"`%s` (%s)" % (e["clause"], e["keyword"]) for e in broken}))
         why = reasons.get(case_["id"], {}).get("reason", "")
-        lines.append("- **%s** `%s` — %s. %s%s" % (
+        rfc = {c["id"]: c.get("rfc", "") for c in case_["clauses"]}
+        quotes = sorted({rfc.get(e["clause"], "") for e in broken
+                         if e["verdict"] == V.FAIL} - {""})
+        lines.append("- **%s** `%s` — %s. %s%s%s" % (
             case_["verdict"], case_["id"], case_["title"], clauses or "",
+            "".join("  \n  RFC: \u201c%s\u201d" % q for q in quotes),
             ("  \n  Why: " + why) if why else ""))
     return "\n".join(lines) + "\n"
 

@@ -100,6 +100,9 @@ def probe_robustness(run):
     serving a well-behaved connection?  Returns (ROBUST_*, detail)."""
     if run.adapter.proc.poll() is not None:
         return V.ROBUST_DIED, "its adapter exited with status %d" % run.adapter.proc.returncode
+    if not any(c.inbound.commands() for c in run.connections):
+        return None, "not measured: it completed no handshake in this case, so there is no " \
+                     "service to have lost"
     try:
         if run.bound and run.bound[2] in _PROBE_PEER:
             handle, endpoint, socket_type = run.bound

@@ -20,12 +20,15 @@ def handshaken(t, conn, peer_type, **options):
                      "no NULL handshake as %s: %s" % (peer_type, conn.describe()))
 
 
-def handshake_control(t, socket_type, peer_type, **options):
-    """The control of a refusal case: a socket of socket_type on a connection of its own
-    completes a well-formed NULL handshake (t.control)."""
+def handshake_control(t, socket_type, peer_type, minor=1, **options):
+    """The control of a case that expects a reaction to particular input (a refusal, or
+    an acceptance of input out of the ordinary): a socket of socket_type, on a connection
+    of its own, completes a well-formed NULL handshake (t.control).  An implementation
+    that refuses everything is then NOT-EXERCISED, never PASSed nor accused."""
     handle, conn = t.control_link(socket_type, **options)
-    t.control(handshake(conn, peer_type),
-              "a well-formed greeting and READY (%s) complete the handshake" % peer_type)
+    t.control(handshake(conn, peer_type, minor=minor),
+              "a well-formed 3.%d greeting and READY (%s) complete the handshake"
+              % (minor, peer_type))
     return handle, conn
 
 

@@ -71,6 +71,7 @@ def _(t):
     handle, conn = t.link(TYPE)
     conn.wait(lambda: len(conn.inbound.data) >= 64, 0.3)
     first = len(conn.inbound.data)
+    t.require(first or not conn.closed_by_peer, "no greeting: %s" % conn.describe())
     t.expect("zmtp31.version.full-greeting-default", first >= 64,
              "sends all 64 octets at once (sent %d before reading ours)" % first,
              [Alt(first in (10, 11),
@@ -86,6 +87,7 @@ def _(t):
       "A greeting and READY that arrive one octet at a time complete the handshake",
       ["zmtp31.version.partial-greeting", "zmtp31.null.server-ready-reply"])
 def _(t):
+    handshake_control(t, TYPE, PEER)
     handle, conn = t.link(TYPE)
     data = wire.greeting() + wire.ready(PEER)
     conn.send_chunks([data[i:i + 1] for i in range(len(data))], "one octet per write")
@@ -134,6 +136,7 @@ def _(t):
       "Major version 0: the implementation closes or steps down, never goes on in 3.x",
       ["zmtp31.greeting.version-major", "zmtp31.version.downgrade-or-close"])
 def _(t):
+    handshake_control(t, TYPE, PEER)
     handle, conn = t.link(TYPE)
     conn.inbound.may_speak_other_version("it may read major 0 as an older version")
     mark = t.hostile(conn, wire.greeting(major=0) + wire.ready(PEER),
@@ -189,6 +192,7 @@ def _(t):
       "Non-zero padding changes nothing: the handshake completes",
       ["zmtp31.greeting.padding-ignored", "zmtp31.greeting.padding-no-meaning"])
 def _(t):
+    handshake_control(t, TYPE, PEER)
     handle, conn = t.link(TYPE)
     conn.send(wire.greeting(padding=b"\x5a" * 8) + wire.ready(PEER), "padding 5a x 8")
     t.expect("zmtp31.greeting.padding-ignored", conn.wait_command("READY", 3.0),
@@ -199,6 +203,7 @@ def _(t):
       "A peer announcing 4.0 is answered in 3.x: the handshake goes on",
       ["zmtp31.version.accept-higher", "zmtp31.version.own-protocol"])
 def _(t):
+    handshake_control(t, TYPE, PEER)
     handle, conn = t.link(TYPE)
     conn.send(wire.greeting(major=4, minor=0) + wire.ready(PEER), "version 4.0")
     t.expect("zmtp31.version.accept-higher", conn.wait_command("READY", 3.0),
@@ -211,6 +216,7 @@ def _(t):
 @case("zmtp.greeting.higher-minor", "greeting", "A peer announcing 3.2 is accepted",
       ["zmtp31.version.accept-higher"])
 def _(t):
+    handshake_control(t, TYPE, PEER)
     handle, conn = t.link(TYPE)
     conn.send(wire.greeting(minor=2) + wire.ready(PEER), "version 3.2")
     t.expect("zmtp31.version.accept-higher", conn.wait_command("READY", 3.0), "READY arrives")
@@ -220,6 +226,7 @@ def _(t):
       "A 2.0 peer is either answered in 2.0 or closed, never half of each",
       ["zmtp31.version.downgrade-or-close", "zmtp31.version.downgrade", "zmtp31.greeting.detect-legacy"])
 def _(t):
+    handshake_control(t, TYPE, PEER)
     handle, conn = t.link(TYPE)
     conn.inbound.raw_only = True    # its answer is a 2.0 greeting behind a 3.x-looking head
     conn.inbound.may_speak_other_version("it may answer a 2.0 peer in 2.0")
@@ -241,6 +248,7 @@ def _(t):
 @case("zmtp.greeting.peer-10", "greeting", "A 1.0 peer is either answered in 1.0 or closed",
       ["zmtp31.version.downgrade-or-close", "zmtp31.greeting.detect-legacy"])
 def _(t):
+    handshake_control(t, TYPE, PEER)
     handle, conn = t.link(TYPE)
     conn.inbound.may_speak_other_version("it may answer a 1.0 peer in 1.0")
     conn.send(b"\x01\x00", "a 1.0 anonymous identity frame")
@@ -254,6 +262,7 @@ def _(t):
       "A peer that sends half a greeting and vanishes costs nothing: the next peer is served",
       ["zmtp31.error.close-temporary"], roles=("binds",))
 def _(t):
+    handshake_control(t, TYPE, PEER)
     handle, conn = t.link(TYPE)
     endpoint = t.bound[1]
     conn.send(wire.greeting()[:20], "20 octets of a greeting")

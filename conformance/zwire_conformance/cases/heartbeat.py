@@ -8,7 +8,7 @@ import time
 
 from .. import wire
 from ..case import case
-from ..steps import handshake, handshaken
+from ..steps import handshaken
 
 TYPE = "PULL"
 PEER = "PUSH"

@@ -10,7 +10,7 @@ with two raw connections runs in the binds role only.
 
 from .. import wire
 from ..case import case
-from ..steps import handshake, settle
+from ..steps import handshake, handshaken, settle
 
 REQREP = "zmtp31.socket.reqrep-semantics"
 PIPELINE = "zmtp31.socket.pipeline-semantics"
@@ -26,15 +26,15 @@ def msg(*frames):
 def peer(t, socket_type, ours, **options):
     """The implementation's socket and one raw connection announcing `ours`, settled."""
     handle, conn = t.link(socket_type, **options)
-    handshake(conn, ours)
+    handshaken(t, conn, ours)
     settle(conn)
     return handle, conn
 
 
 def second_peer(t, handle, first, ours, identity=None):
     """Another settled raw connection to the socket `first` is connected to (binds role)."""
-    conn = t.another_connection(handle, "tcp://%s:%d" % first.sock.getpeername())
-    handshake(conn, ours, identity=identity)
+    conn = t.another_connection(handle, t.bound[1])
+    handshaken(t, conn, ours, identity=identity)
     settle(conn)
     return conn
 
@@ -128,7 +128,7 @@ def _(t):
       ["zmtp31.identity.router-addressing", REQREP], roles=("binds",))
 def _(t):
     handle, a = t.link("ROUTER")
-    handshake(a, "DEALER", identity=b"peer-A")
+    handshaken(t, a, "DEALER", identity=b"peer-A")
     settle(a)
     b = second_peer(t, handle, a, "DEALER", identity=b"peer-B")
     a.send(wire.frame(b"from-a"), "from-a")
@@ -248,7 +248,7 @@ def _(t):
       ["zmtp31.socket.pair-semantics"], roles=("binds",))
 def _(t):
     handle, first = peer(t, "PAIR", "PAIR")
-    second = t.another_connection(handle, "tcp://%s:%d" % first.sock.getpeername())
+    second = t.another_connection(handle, t.bound[1])
     handshake(second, "PAIR")
     if settle(second):
         second.send(wire.frame(b"from-second"), "from-second")

@@ -11,7 +11,7 @@ each batch with a message that matches: whatever the filter let through is in by
 
 from .. import wire
 from ..case import case
-from ..steps import handshake, settle
+from ..steps import handshaken, settle
 
 FILTERS = "zmtp31.pubsub.publisher-filters"
 PREFIX = "zmtp31.pubsub.prefix-match"
@@ -39,7 +39,7 @@ def commands(conn, name):
 def subscriber(t, socket_type, *topics):
     """The implementation's publisher, one raw 3.1 subscriber to it with `topics`, settled."""
     handle, conn = t.link(socket_type)
-    handshake(conn, "SUB")
+    handshaken(t, conn, "SUB")
     if topics:
         conn.send(b"".join(subscribe(topic) for topic in topics),
                   "SUBSCRIBE " + ", ".join(repr(topic) for topic in topics))
@@ -65,7 +65,7 @@ def batch(t, handle, conn, messages, end):
       needs={"options": ["subscribe"]})
 def _(t):
     handle, conn = t.link("SUB", subscribe=[b"news".hex()])
-    handshake(conn, "PUB")
+    handshaken(t, conn, "PUB")
     conn.wait_command("SUBSCRIBE")
     t.subscribe(handle, b"more")
     conn.wait_command("SUBSCRIBE", count=2)
@@ -83,7 +83,7 @@ def _(t):
       needs={"options": ["subscribe"]})
 def _(t):
     handle, conn = t.link("SUB", subscribe=[b"news".hex()])
-    handshake(conn, "PUB")
+    handshaken(t, conn, "PUB")
     conn.wait_command("SUBSCRIBE")
     t.subscribe(handle, b"news", subscribe=False)
     conn.wait_command("CANCEL")
@@ -100,7 +100,7 @@ def _(t):
       needs={"options": ["subscribe"]})
 def _(t):
     handle, conn = t.link("SUB", subscribe=[b"news".hex()])
-    handshake(conn, "PUB", minor=0)
+    handshaken(t, conn, "PUB", minor=0)
     conn.wait_messages(1)
     t.subscribe(handle, b"more")
     conn.wait_messages(2)
@@ -117,7 +117,7 @@ def _(t):
       needs={"options": ["subscribe"]})
 def _(t):
     handle, conn = t.link("SUB", subscribe=[b"news".hex()])
-    handshake(conn, "PUB", minor=0)
+    handshaken(t, conn, "PUB", minor=0)
     conn.wait_messages(1)
     t.subscribe(handle, b"news", subscribe=False)
     conn.wait_messages(2)
@@ -143,7 +143,7 @@ def sub_topic_size(size):
           ["zmtp31.command.subscribe", size_clause], needs={"options": ["subscribe"]})
     def _(t):
         handle, conn = t.link("SUB", subscribe=[topic.hex()])
-        handshake(conn, "PUB")
+        handshaken(t, conn, "PUB")
         conn.wait(lambda: commands(conn, "SUBSCRIBE") or conn.inbound.error, 2.0)
         got = commands(conn, "SUBSCRIBE")
         t.expect("zmtp31.command.subscribe", got == [topic],
@@ -167,7 +167,7 @@ for _size in (0, 245, 246, 255, 256):
       ["zmtp31.pubsub.subscribe-command", "zmtp31.pubsub.cancel-command", SEMANTICS])
 def _(t):
     handle, conn = t.link("XSUB")
-    handshake(conn, "PUB")
+    handshaken(t, conn, "PUB")
     settle(conn)
     sent = lambda: len(commands(conn, "SUBSCRIBE") + commands(conn, "CANCEL")
                        + conn.inbound.messages())
@@ -262,8 +262,8 @@ def _(t):
       [FILTERS, "zmtp31.socket.no-duplicates"], roles=("binds",))
 def _(t):
     handle, a = subscriber(t, "PUB", b"a")
-    b = t.another_connection(handle, "tcp://%s:%d" % a.sock.getpeername())
-    handshake(b, "SUB")
+    b = t.another_connection(handle, t.bound[1])
+    handshaken(t, b, "SUB")
     b.send(subscribe(b""), "SUBSCRIBE ''")
     settle(b)
     for m in ([b"a1"], [b"b1"], [b"a-end"]):
@@ -309,7 +309,7 @@ def probe(t, handle, conn, topic, tries=10):
       ["zmtp30.pubsub.publisher-filters", "zmtp30.pubsub.prefix-match"])
 def _(t):
     handle, conn = t.link("PUB")
-    handshake(conn, "SUB", minor=0)
+    handshaken(t, conn, "SUB", minor=0)
     conn.send(msg(b"\x01a"), "message 01 'a'")
     if not probe(t, handle, conn, b"a"):
         t.note("no probe came through: the subscription never took effect")
@@ -347,7 +347,7 @@ def _(t):
       [SEMANTICS, FILTERS])
 def _(t):
     handle, conn = t.link("XPUB")
-    handshake(conn, "SUB")
+    handshaken(t, conn, "SUB")
     conn.send(subscribe(b"news"), "SUBSCRIBE news")
     got = t.recv(handle)
     t.expect(SEMANTICS, got == [b"\x01news"], "the application reads 01 news (got %r)" % (got,))
@@ -364,7 +364,7 @@ def _(t):
       ["zmtp30.pubsub.semantics"])
 def _(t):
     handle, conn = t.link("XPUB")
-    handshake(conn, "SUB", minor=0)
+    handshaken(t, conn, "SUB", minor=0)
     conn.send(msg(b"\x01news"), "message 01 news")
     first = t.recv(handle)
     conn.send(msg(b"\x00news"), "message 00 news")

@@ -21,7 +21,7 @@ import struct
 
 from .. import wire
 from ..case import case
-from ..steps import handshake, handshaken, property_of, their_ready
+from ..steps import handshake, handshake_control, handshaken, property_of, their_ready
 
 AREA = "zmtp30"
 TYPES = ("PAIR", "PUB", "SUB", "XPUB", "XSUB", "REQ", "REP", "DEALER", "ROUTER", "PUSH", "PULL")
@@ -71,6 +71,7 @@ def whole_greeting(conn, seconds=2.0):
       "3.x major version; a non-detecting one sends all 64 at once",
       ["zmtp30.version.partial-greeting"])
 def _(t):
+    handshake_control(t, "PULL", "PUSH", minor=0)
     handle, conn = t.link("PULL")
     first = opening(conn)
     t.expect("zmtp30.version.partial-greeting", first in (10, 11) or first >= 64,
@@ -89,6 +90,7 @@ def _(t):
       "back and a handshake",
       ["zmtp30.version.full-greeting-strict"])
 def _(t):
+    handshake_control(t, "PULL", "PUSH", minor=0)
     handle, conn = t.link("PULL")
     conn.send(greeting30(), "all 64 octets at once, before reading anything")
     t.expect("zmtp30.version.full-greeting-strict", whole_greeting(conn),
@@ -107,6 +109,7 @@ def _(t):
       "greeting one octet short",
       ["zmtp30.version.full-greeting-strict", "zmtp30.version.partial-greeting"])
 def _(t):
+    handshake_control(t, "PULL", "PUSH", minor=0)
     handle, conn = t.link("PULL")
     first = opening(conn)
     # a non-detecting peer expects 64 octets back (strict); a detecting one reads the
@@ -127,6 +130,7 @@ def _(t):
       "Once it has read our whole 3.0 greeting, the implementation has sent its whole greeting",
       ["zmtp30.greeting.full-after-read"])
 def _(t):
+    handshake_control(t, "PULL", "PUSH", minor=0)
     handle, conn = t.link("PULL")
     first = opening(conn)
     conn.send(greeting30(), "our whole 3.0 greeting, and nothing else")
@@ -141,6 +145,7 @@ def padding_case(name, padding):
           % padding.hex(),
           ["zmtp30.greeting.padding-no-meaning"])
     def _(t):
+        handshake_control(t, "PULL", "PUSH", minor=0)
         handle, conn = t.link("PULL")
         conn.send(greeting30(padding=padding) + wire.ready("PUSH"),
                   "3.0 greeting with padding %s, READY" % padding.hex())
@@ -202,6 +207,7 @@ own_protocol_case("zmtp.v30.version.own-protocol-as-30",
       "The implementation sends READY to a 3.0 peer without waiting for the peer's",
       ["zmtp30.null.ready-before-receive"])
 def _(t):
+    handshake_control(t, "PULL", "PUSH", minor=0)
     handle, conn = t.link("PULL")
     conn.send(greeting30(), "our 3.0 greeting, READY withheld")
     t.expect("zmtp30.null.ready-before-receive", conn.wait_command("READY", 3.0),
@@ -228,6 +234,7 @@ def _(t):
       "The implementation's first frame after the greeting is READY; no message before it",
       ["zmtp30.handshake.commands-first"])
 def _(t):
+    handshake_control(t, "PUSH", "PULL", minor=0)
     handle, conn = t.link("PUSH")
     early = t.send(handle, [b"early"], 0.3)     # queued before any handshake, if taken
     conn.send(greeting30(), "our 3.0 greeting, READY withheld")
@@ -246,15 +253,16 @@ def _(t):
 
 
 @case("zmtp.v30.handshake.message-instead-of-ready", AREA,
-      "A 3.0 peer that sends a message instead of READY is refused: closed, nothing delivered",
+      "A 3.0 peer that sends a message instead of READY: what the implementation does",
       ["zmtp30.handshake.commands-first"])
 def _(t):
     handle, conn = t.link("PULL")
-    conn.send(greeting30() + wire.frame(b"early"), "3.0 greeting, then a message 'early'")
-    closed = conn.wait_closed(1.0)
-    got = t.recv(handle, 0.2 if closed else 1.0)
-    t.expect("zmtp30.handshake.commands-first", closed and got is None,
-             "closes and delivers nothing (closed: %s, delivered: %r)" % (closed, got))
+    mark = t.hostile(conn, greeting30() + wire.frame(b"early"), "zmtp30.handshake.commands-first",
+                     "3.0 greeting, then a message 'early'")
+    conn.wait_closed(1.0)
+    got = t.recv(handle, 0.2 if conn.closed_since(mark) else 1.0)
+    t.observe("zmtp30.handshake.commands-first", "a message before READY: %s; it delivered %s"
+              % (conn.answer_since(mark), "nothing" if got is None else "%r" % got))
 
 
 @case("zmtp.v30.metadata.exchange", AREA,
@@ -286,6 +294,7 @@ def _(t):
       "its own Socket-Type",
       ["zmtp30.socket.bind-and-connect", "zmtp30.socket-type.values"])
 def _(t):
+    handshake_control(t, "PULL", "PUSH", minor=0)
     offered = [s for s in TYPES if s in t.adapter.capabilities.get("socketTypes", [])]
     if not offered:
         t.unsupported("no standard socket type")
@@ -372,39 +381,51 @@ def _(t):
 
 # --- ERROR and unexpected closes ----------------------------------------------------------
 
-def error_is_fatal(t, before_ready):
-    handle, conn = t.link("PULL", reconnectIvl=50)
-    error = wire.command(b"ERROR", b"\x06go-off")
-    if before_ready:
-        conn.send(greeting30(), "3.0 greeting")
-        conn.wait_command("READY", 0.5)
-        conn.send(error, "ERROR 'go-off' instead of READY")
-    else:
-        handshaken(t, conn, "PUSH", minor=0)
-        conn.send(error, "ERROR 'go-off'")
-    closed = conn.wait_closed(1.0)
-    t.expect("zmtp30.error.fatal", closed, "closes after our ERROR")
-    if t.role == "connects" and closed:
-        conn.close()
-        again = t.listeners[0].accept(1.0)
-        if again is not None:
-            t.connections.append(again)
-        t.expect("zmtp30.error.fatal", again is None,
-                 "does not connect again within 1 s (reconnectIvl 50 ms)")
+ERROR = wire.command(b"ERROR", b"\x06go-off")
 
 
-@case("zmtp.v30.error.after-ready", AREA,
-      "ERROR from a 3.0 peer after the handshake is fatal: closed, no reconnection",
-      ["zmtp30.error.fatal"])
-def _(t):
-    error_is_fatal(t, before_ready=False)
+def again_within(t, seconds):
+    """Whether the implementation connected to the suite's listener again."""
+    again = t.listeners[0].accept(seconds)
+    if again is not None:
+        t.connections.append(again)
+    return again is not None
 
 
+# 23/ZMTP makes ERROR fatal as "an explicit fatal error response during the handshake".
 @case("zmtp.v30.error.instead-of-ready", AREA,
       "ERROR from a 3.0 peer instead of READY is fatal: closed, no reconnection",
       ["zmtp30.error.fatal"])
 def _(t):
-    error_is_fatal(t, before_ready=True)
+    handle, control = t.control_link("PULL")
+    t.control(handshake30(control, "PUSH"), "a 3.0 greeting and READY complete the handshake")
+    handle, conn = t.link("PULL", reconnectIvl=50)
+    conn.send(greeting30(), "3.0 greeting")
+    t.require(conn.wait_greeting(2.0), "no greeting: %s" % conn.describe())
+    conn.wait_command("READY", 0.5)
+    mark = t.hostile(conn, ERROR, [], "ERROR 'go-off' instead of READY")
+    conn.wait_closed(1.0)
+    t.expect("zmtp30.error.fatal", conn.closed_since(mark),
+             "closes after our ERROR (%s)" % conn.answer_since(mark))
+    if t.role == "connects" and conn.closed_since(mark):
+        conn.close()
+        t.expect("zmtp30.error.fatal", not again_within(t, 1.0),
+                 "does not connect again within 1 s (reconnectIvl 50 ms)")
+
+
+@case("zmtp.v30.error.after-ready", AREA,
+      "ERROR from a 3.0 peer after the handshake (outside the clause): what it does",
+      ["zmtp30.error.fatal"])
+def _(t):
+    handle, conn = ready_link(t, "PULL", "PUSH", reconnectIvl=50)
+    mark = t.hostile(conn, ERROR, [], "ERROR 'go-off' after the handshake")
+    conn.wait_closed(1.0)
+    happened = conn.answer_since(mark)
+    if t.role == "connects" and conn.closed_since(mark):
+        conn.close()
+        happened += "; it %s" % ("connected again" if again_within(t, 1.0) else
+                                 "did not connect again within 1 s (reconnectIvl 50 ms)")
+    t.observe("zmtp30.error.fatal", "ERROR after READY: %s" % happened)
 
 
 @case("zmtp.v30.error.closed-mid-message", AREA,
@@ -413,7 +434,7 @@ def _(t):
       ["zmtp30.error.close-temporary", "zmtp30.error.reconnect", ATOMIC])
 def _(t):
     handle, conn = ready_link(t, "PULL", "PUSH", reconnectIvl=50)
-    endpoint = "tcp://%s:%d" % conn.sock.getpeername()[:2]
+    endpoint = t.bound[1] if t.bound else None
     conn.send(wire.frame(b"part1", more=True) + wire.frame(b"part2-of-20-octets")[:8],
               "'part1' with MORE, half of the last part")
     conn.close()
@@ -425,17 +446,15 @@ def _(t):
             t.connections.append(again)
         t.expect("zmtp30.error.reconnect", again is not None,
                  "it connects again within 2 s (reconnectIvl 50 ms)")
-        if again is None:
-            return
+        t.require(again is not None, "it did not connect again: nothing more to see")
     ok = handshake30(again, "PUSH")
     t.expect("zmtp30.error.close-temporary", ok,
              "the next connection completes its handshake")
-    if ok:
-        again.send(wire.frame(b"after"), "a message 'after'")
-        got = t.recv(handle)
-        t.expect(ATOMIC, got == [b"after"],
-                 "the first message delivered is 'after', nothing of the cut one (got %r)"
-                 % (got,))
+    t.require(ok, "no handshake on the next connection: %s" % again.describe())
+    again.send(wire.frame(b"after"), "a message 'after'")
+    got = t.recv(handle)
+    t.expect(ATOMIC, got == [b"after"],
+             "the first message delivered is 'after', nothing of the cut one (got %r)" % (got,))
 
 
 @case("zmtp.v30.frame.message-atomic", AREA,
