@@ -7,6 +7,7 @@ baseline, or with --strict a PASS-NONSTRICT), 2 (a harness error) or 3 (bad invo
 """
 
 import argparse
+import concurrent.futures
 import fnmatch
 import json
 import os
@@ -69,7 +70,11 @@ def parse(argv):
                         "reasons kept from --baseline where it has them, else left to write")
     p.add_argument("--list", action="store_true", help="list the selected cases and exit")
     p.add_argument("--json", action="store_true", help="with --list: as JSON")
-    p.add_argument("-x", "--exitfirst", action="store_true", help="stop at the first FAIL")
+    p.add_argument("-j", "--jobs", type=int, default=4 * (os.cpu_count() or 1), metavar="N",
+                   help="cases run at once (default: 4 per CPU, since a case mostly waits on "
+                        "the wire; each case has its own adapter, ports and connections)")
+    p.add_argument("-x", "--exitfirst", action="store_true",
+                   help="stop at the first FAIL (runs one case at a time)")
     p.add_argument("-q", "--quiet", action="store_true")
     return p, p.parse_args(argv)
 
@@ -108,19 +113,25 @@ def load_baseline(path):
 
 
 class Plugin:
-    """Makes each selected case a pytest item and keeps its result."""
+    """Makes each selected case a pytest item and keeps its result.  With jobs > 1 every
+    case has already run, several at a time, before pytest reports them in order."""
 
-    def __init__(self, chosen, run_one):
+    def __init__(self, chosen, run_one, jobs=1):
         self.chosen = {c.id: c for c in chosen}
         self.run_one = run_one
         self.results = []
+        self.done = {}
+        if jobs > 1:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+                for case_id, result in zip(self.chosen, pool.map(run_one, chosen)):
+                    self.done[case_id] = result
 
     def pytest_generate_tests(self, metafunc):
         if "zw_case_id" in metafunc.fixturenames:
             metafunc.parametrize("zw_case_id", list(self.chosen), ids=list(self.chosen))
 
     def run(self, case_id):
-        result = self.run_one(self.chosen[case_id])
+        result = self.done.pop(case_id, None) or self.run_one(self.chosen[case_id])
         self.results.append(result)
         return result
 
@@ -154,12 +165,17 @@ def main(argv=None):
     name = args.name or hello.get("implementation", {}).get("name", "implementation")
     speaks = speaks_line(name, hello.get("capabilities", {}))
     print(speaks)
-    PLUGIN = Plugin(chosen, lambda c: run_case(c, command, registry, args.profile, clock, baseline))
+    if args.jobs < 1:
+        parser.print_usage(sys.stderr)
+        print("zwire_conformance: --jobs must be at least 1", file=sys.stderr)
+        return 3
+    started = time.time()
+    PLUGIN = Plugin(chosen, lambda c: run_case(c, command, registry, args.profile, clock, baseline),
+                    1 if args.exitfirst else args.jobs)
     pytest_args = [os.path.join(os.path.dirname(__file__), "pytest_cases.py"),
                    "-p", "no:cacheprovider", "-q" if args.quiet else "-rfE"]
     if args.exitfirst:
         pytest_args.append("-x")
-    started = time.time()
     pytest.main(pytest_args, plugins=[PLUGIN])
     results = PLUGIN.results
     meta = {"suite": {"name": "zwire-conformance", "version": SUITE_VERSION},

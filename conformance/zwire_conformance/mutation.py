@@ -1,16 +1,20 @@
-"""Mutation testing of the suite: does it catch a peer that breaks the RFCs?
+"""Mutation testing of the suite, both ways: does it catch a peer that breaks the RFCs
+(sensitivity), and does it leave alone a peer that departs from zwire's choices the way the
+RFCs allow (specificity)?
 
-The reference peer carries deliberate faults (reference/core/zw_fault.c), each switched
-on by naming it in ZWIRE_FAULT.  For each fault this runs the suite against
-`zwire adapter` with that fault on, and compares every verdict with the run of the
-fault-free peer: the fault is *caught* when a case that did not fail there fails now
-(FAIL), or, the suite being run with --strict, drops from PASS to PASS-NONSTRICT (a
-SHOULD the faulty peer no longer meets).  Cases citing the clause the fault breaks run
-first; only if none of them catches it does the whole suite run.
+The reference peer carries deliberate variants (reference/core/zw_fault.c), each switched
+on by naming it in the environment.  A *fault* (ZWIRE_FAULT) breaks an RFC rule: the suite
+runs against `zwire adapter` with it on, and the fault is *caught* when a case that did not
+fail on the plain peer fails now (FAIL), or, the suite being run with --strict, drops from
+PASS to PASS-NONSTRICT (a SHOULD the faulty peer no longer meets).  Cases citing the
+clause the fault breaks run first; only if none of them catches it does the whole suite
+run.  A *lenient variant* (ZWIRE_LENIENT) tolerates what the RFCs leave to the receiver:
+the whole suite runs against it, and any FAIL the plain peer does not have is a false
+accusation.
 
-Writes build/reports/mutation.json and prints a line per fault.  Exit status: 0 when
-every fault is caught and the fault-free peer has no FAIL, 1 otherwise, 2 on a harness
-error.
+Writes build/reports/mutation.json and prints a line per variant.  Exit status: 0 when
+every fault is caught, no lenient variant is accused and the plain peer has no FAIL, 1
+otherwise, 2 on a harness error.
 
     /usr/bin/python3 -m zwire_conformance.mutation [--fault NAME]... [--timeout-multiplier X]
 """
@@ -30,18 +34,21 @@ FAULTS_SOURCE = os.path.join(ROOT, "reference", "core", "zw_fault.c")
 BAD = {"FAIL": 2, "PASS-NONSTRICT": 1}
 
 
-def faults():
-    """[(name, clause)] as zw_fault.c declares them (its table is the one source)."""
+def variants():
+    """[(name, kind, clause)] as zw_fault.c declares them (its table is the one source);
+    kind is FAULT or LENIENT."""
     with open(FAULTS_SOURCE) as f:
-        return re.findall(r'=\s*\{\s*"([a-z0-9-]+)",\s*"([a-z0-9.-]+)"\s*\}', f.read())
+        return re.findall(r'=\s*\{\s*"([a-z0-9-]+)",\s*(FAULT|LENIENT),\s*"([a-z0-9.-]+)"\s*\}',
+                          f.read())
 
 
-def run_suite(report_dir, fault=None, clause=None, multiplier=1.0):
+def run_suite(report_dir, fault=None, clause=None, multiplier=1.0, kind="FAULT"):
     """Runs the suite against zwire; returns {case id: verdict}."""
     env = dict(os.environ)
     env.pop("ZWIRE_FAULT", None)
+    env.pop("ZWIRE_LENIENT", None)
     if fault:
-        env["ZWIRE_FAULT"] = fault
+        env["ZWIRE_LENIENT" if kind == "LENIENT" else "ZWIRE_FAULT"] = fault
     argv = [sys.executable, "-m", "zwire_conformance", "--implementation", "zwire", "--strict",
             "-q", "--report-dir", report_dir, "--timeout-multiplier", str(multiplier)]
     if clause:
@@ -73,7 +80,9 @@ def main(argv=None):
     p.add_argument("--out", default=os.path.join(ROOT, "build", "reports", "mutation.json"))
     args = p.parse_args(argv)
     base = os.path.join(ROOT, "build", "reports", "mutation")
-    chosen = [(n, c) for n, c in faults() if not args.fault or n in args.fault]
+    chosen = [(n, c) for n, k, c in variants() if k == "FAULT" and (not args.fault or n in args.fault)]
+    lenient = [(n, c) for n, k, c in variants() if k == "LENIENT"
+               and (not args.fault or n in args.fault)]
     try:
         clean = run_suite(os.path.join(base, "fault-free"), multiplier=args.timeout_multiplier)
     except RuntimeError as e:
@@ -95,17 +104,29 @@ def main(argv=None):
         print("mutation: %-26s %s by %d case(s) of %s%s" % (
             name, "caught" if caught else "NOT CAUGHT", len(caught), scope,
             "" if by_fail or not caught else " (PASS-NONSTRICT under --strict: the clause is a SHOULD)"))
+    accusations = []
+    for name, clause in lenient:
+        mutated = run_suite(os.path.join(base, name), name, None, args.timeout_multiplier,
+                            kind="LENIENT")
+        accused = sorted(c for c, v in mutated.items() if v == "FAIL" and clean.get(c) != "FAIL")
+        accusations.append({"variant": name, "within": clause, "accusedBy": accused})
+        print("mutation: lenient %-18s %s" % (name, "never accused" if not accused else
+                                                "FALSELY ACCUSED by %s" % ", ".join(accused)))
     score = sum(r["caught"] for r in results)
-    out = {"format": "zwire-mutation", "version": 1, "faults": len(results), "caught": score,
+    accused = sum(bool(a["accusedBy"]) for a in accusations)
+    out = {"format": "zwire-mutation", "version": 2, "faults": len(results), "caught": score,
            "caughtByFail": sum(r["caughtByFail"] for r in results),
-           "faultFreeFails": clean_fails, "results": results}
+           "lenientVariants": len(accusations), "falselyAccused": accused,
+           "faultFreeFails": clean_fails, "results": results, "lenient": accusations}
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")
-    print("mutation: %d/%d faults caught (%d by a FAIL); fault-free peer: %d FAIL; report %s"
-          % (score, len(results), out["caughtByFail"], len(clean_fails), args.out))
-    return 0 if score == len(results) and not clean_fails else 1
+    print("mutation: %d/%d faults caught (%d by a FAIL); %d/%d lenient variants falsely "
+          "accused; fault-free peer: %d FAIL; report %s"
+          % (score, len(results), out["caughtByFail"], accused, len(accusations),
+             len(clean_fails), args.out))
+    return 0 if score == len(results) and not accused and not clean_fails else 1
 
 
 if __name__ == "__main__":

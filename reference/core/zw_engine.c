@@ -461,8 +461,8 @@ frame_header (void *user, const zw_zmtp_frame_header *header)
     }
     engine->in_command = 0;
     if (!zw_session_active (&engine->session)) {
-        if (zw_fault_on (ZW_FAULT_MESSAGE_BEFORE_READY_ACCEPTED))
-            return 1;                           /* deliberate fault: swallowed, not refused */
+        if (zw_fault_on (ZW_LENIENT_MESSAGE_BEFORE_READY))
+            return 1;                           /* lenient variant: ignored, not refused */
         step (engine, ZW_SEV_MESSAGE);          /* refused: zmtp31.handshake.commands-first */
         return 1;
     }

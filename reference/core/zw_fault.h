@@ -1,15 +1,21 @@
-/*  zw_fault.h — deliberate faults, to prove the conformance suite bites.
+/*  zw_fault.h — deliberate variants of the reference peer, to prove the
+    conformance suite both ways: that it bites, and that it never accuses
+    falsely.
 
-    Every fault is a small, named departure from the RFCs, compiled into the
-    reference peer and off unless the environment asks for it:
+    A fault is a small, named departure from the RFCs; a lenient variant is
+    a departure from zwire's own choices that the RFCs allow (tolerating
+    input whose rule binds only its sender, say).  Both are compiled into the
+    reference peer and off unless the environment asks for them:
 
         ZWIRE_FAULT=no-pong,pub-no-filter zwire adapter
+        ZWIRE_LENIENT=message-before-ready zwire adapter
 
-    `make mutation` runs the suite once per fault and checks that each one
-    turns at least one case worse than on the fault-free peer.  The names
-    and what each breaks are in zw_fault.c, whose table `make mutation`
-    reads.  zw_ctx_new reads the environment once (zw_fault_init); the checks
-    on the send and receive paths are an inline bit test.  */
+    `make mutation` runs the suite once per variant: each fault must turn
+    at least one case worse than on the plain peer, and no lenient variant
+    may draw a single FAIL.  The names, their kind and the clause each is
+    about are in zw_fault.c, whose table `make mutation` reads.  zw_ctx_new
+    reads the environment once (zw_fault_init); the checks on the send and
+    receive paths are an inline bit test.  */
 
 #ifndef ZW_FAULT_H
 #define ZW_FAULT_H
@@ -34,14 +40,16 @@ typedef enum {
     ZW_FAULT_PUB_NO_FILTER,
     ZW_FAULT_REQ_NO_DELIMITER,
     ZW_FAULT_ROUTER_NO_IDENTITY,
-    ZW_FAULT_MESSAGE_BEFORE_READY_ACCEPTED,
+    /* lenient variants (ZWIRE_LENIENT) */
+    ZW_LENIENT_MESSAGE_BEFORE_READY,
     ZW_FAULT_COUNT
 } zw_fault;
 
-/* The faults switched on, a bit each; 0 until zw_fault_init has run. */
+/* The variants switched on, a bit each; 0 until zw_fault_init has run. */
 extern unsigned long zw_fault_mask;
 
-/* Reads ZWIRE_FAULT (a comma-separated list of names) into zw_fault_mask. */
+/*  Reads ZWIRE_FAULT and ZWIRE_LENIENT (comma-separated lists of names, each
+    of its own kind) into zw_fault_mask.  */
 void zw_fault_init (void);
 
 /* 1 if the fault is switched on. */
