@@ -75,7 +75,7 @@ all: deps $(BUILD)/bin/zwire $(BUILD)/bin/zw-vector-runner $(BUILD)/bin/test-cod
 help:
 	@echo "make                 build the codecs, zwire, the vector runner, the tests"
 	@echo "make conformance     build; vectors through both codecs; the suite against zwire and libzmq; the matrix"
-	@echo "make mutation        the suite against each deliberate fault of the reference peer"
+	@echo "make mutation        the suite against each fault (caught) and lenient variant (never accused) of the reference peer"
 	@echo "make bench           codec and messaging benchmarks against memcpy, libzmq and raw sockets"
 	@echo "make check           every test: C (plain and ASan+UBSan), Python, lints, vectors, fuzz"
 	@echo "make vectors-check   vectors through the C and the Python codec, in many chunkings"
@@ -288,8 +288,8 @@ fuzz-afl: $(BUILD)/fuzz/afl/$(TARGET) fuzz-seeds
 # --- the two commands of the README ----------------------------------------------------
 check: all
 	$(MAKE) --no-print-directory spec-lint vectors-lint fuzz-dicts-lint unit unit-asan python-tests \
-	    vectors-check vectors-check-asan cli-tests interop-tests conformance-suite docs fuzz-replay \
-	    fuzz-afl-build fuzz-smoke
+	    vectors-check vectors-check-asan cli-tests interop-tests conformance-suite mutation docs \
+	    fuzz-replay fuzz-afl-build fuzz-smoke
 	@# The soak loads every core: alone, after the rest, even under make -j.
 	$(MAKE) --no-print-directory -j1 soak
 	@mkdir -p $(REPORTS)

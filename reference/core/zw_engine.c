@@ -340,7 +340,7 @@ property_end (void *user)
     else if (is_property (engine, "Identity")) {
         engine->peer.identity_size = (uint8_t) (size > 255 ? 255 : size);
         memcpy (engine->peer.identity, v->data + v->start, engine->peer.identity_size);
-        if (size > 255)
+        if (size > 255 && !zw_fault_on (ZW_LENIENT_ANY_IDENTITY))
             zw_error_set (&engine->error, ZW_ERR_INVALID_METADATA, engine->frames.header.offset,
                           "zmtp31.identity.length", "Identity is over 255 octets");
     }
@@ -370,7 +370,8 @@ judge_ready (zw_engine *engine)
          &&  !zw_fault_on (ZW_FAULT_ACCEPT_ANY_SOCKET_TYPE))
         zw_error_set (&engine->error, ZW_ERR_INVALID_SOCKET_TYPE, at,
                       "zmtp31.socket-type.check", "Socket-Type may not talk to ours");
-    else if (engine->peer.identity_size > 0 && engine->peer.identity[0] == 0)
+    else if (engine->peer.identity_size > 0 && engine->peer.identity[0] == 0
+         &&  !zw_fault_on (ZW_LENIENT_ANY_IDENTITY))
         zw_error_set (&engine->error, ZW_ERR_INVALID_METADATA, at,
                       "zmtp31.identity.no-leading-zero", "Identity starts with a zero octet");
     return engine->error.code == ZW_OK ? ZW_SEV_READY : ZW_SEV_READY_REFUSED;
@@ -412,6 +413,12 @@ remember_error (zw_engine *engine, const zw_zmtp_command *error)
 static int
 command_event (zw_engine *engine, const zw_zmtp_command *cmd)
 {
+    int after_handshake = zw_session_active (&engine->session);
+    if (after_handshake && ((cmd->id == ZW_COMMAND_ERROR
+                             && zw_fault_on (ZW_LENIENT_ERROR_AFTER_READY_IGNORED))
+                            || (cmd->id == ZW_COMMAND_READY
+                                && zw_fault_on (ZW_LENIENT_READY_TWICE_IGNORED))))
+        return ZW_SEV_OTHER_COMMAND;            /* lenient variants: ignored */
     switch (cmd->id) {
     case ZW_COMMAND_READY:     return judge_ready (engine);
     case ZW_COMMAND_ERROR:     remember_error (engine, cmd); return ZW_SEV_ERROR;

@@ -38,6 +38,14 @@ static const struct {
     /* "commands first" binds the sender: a message before READY may be ignored */
     [ZW_LENIENT_MESSAGE_BEFORE_READY] = { "message-before-ready", LENIENT,
                                           "zmtp31.handshake.commands-first" },
+    /* ERROR is fatal only during the mechanism handshake */
+    [ZW_LENIENT_ERROR_AFTER_READY_IGNORED] = { "error-after-ready-ignored", LENIENT,
+                                               "zmtp31.error.fatal" },
+    /* closing on a READY that does not validate is a MAY */
+    [ZW_LENIENT_READY_TWICE_IGNORED] = { "ready-twice-ignored", LENIENT,
+                                         "zmtp31.null.close-on-invalid" },
+    /* the Identity rules bind the sender: a ROUTER may route by any */
+    [ZW_LENIENT_ANY_IDENTITY] = { "any-identity", LENIENT, "zmtp31.identity.no-leading-zero" },
 };
 
 unsigned long zw_fault_mask;
