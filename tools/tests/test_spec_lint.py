@@ -109,6 +109,35 @@ def test_unknown_keyword_role_and_testability(tmp_path, small):
     ]
 
 
+def test_binds_and_the_rfc_sentence(tmp_path, small):
+    """Whom a clause binds is one of three; the RFC cell is there, says the clause's
+    keyword (a grammar rule has none to say), and a receiver duty names its action."""
+    first = write_spec(tmp_path, "zmtp31", base_rows() + [
+        row(cid("zmtp31", "frame", "one"), binds="reader"),
+        row(cid("zmtp31", "frame", "two"), rfc=""),
+        row(cid("zmtp31", "frame", "three"), "MUST", digest="ZMTP31-02",
+            rfc="A peer MAY send it."),
+        row(cid("zmtp31", "frame", "four"), "MUST", binds="receiver",
+            rfc="The flags MUST be zero."),
+        row(cid("zmtp31", "frame", "five"), "MUST", binds="receiver",
+            rfc="The peer MUST close the connection."),
+        row(cid("zmtp31", "frame", "six"), "SHALL NOT", digest="ZMTP31-01",
+            rfc="Names SHALL NOT be significant."),
+    ])
+    problems, _ = problems_of(tmp_path)
+    assert problems == [
+        "spec/zmtp31.md:%d: unknown binds 'reader' (want one of sender, receiver, behaviour)"
+        % (first + 3),
+        "spec/zmtp31.md:%d: empty RFC cell (the RFC sentence the clause restates, verbatim)"
+        % (first + 4),
+        "spec/zmtp31.md:%d: the RFC sentence does not say MUST: the keyword restates another "
+        "sentence, or drifted" % (first + 5),
+        "spec/zmtp31.md:%d: a receiver duty whose RFC sentence names no action of the receiver "
+        "(close, reject, ignore, treat as ...): bind it to the sender or the behaviour, or "
+        "quote the sentence that names it" % (first + 6),
+    ]
+
+
 def test_bad_digest_cells(tmp_path, small):
     first = write_spec(tmp_path, "zmtp31", base_rows() + [
         row(cid("zmtp31", "frame", "one"), digest="ZMTP31-3"),
@@ -219,7 +248,7 @@ def test_unknown_spec_file_and_bad_header(tmp_path, small):
     problems, _ = problems_of(tmp_path)
     assert problems == [
         "spec/plain.md:3: table header must be exactly | ID | Section | Keyword | Role | "
-        "Testability | Digest | Statement |",
+        "Binds | Testability | Digest | Statement | RFC |",
         "spec/zmtp99.md:0: unknown spec id 'zmtp99' (known: %s)"
         % " ".join(zwire_spec.SPEC_IDS),
     ]

@@ -11,8 +11,8 @@ import sys
 
 TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(TOOLS)
-HEADER = ("| ID | Section | Keyword | Role | Testability | Digest | Statement |\n"
-          "|---|---|---|---|---|---|---|\n")
+HEADER = ("| ID | Section | Keyword | Role | Binds | Testability | Digest | Statement | RFC |\n"
+          "|---|---|---|---|---|---|---|---|---|\n")
 
 if TOOLS not in sys.path:
     sys.path.insert(0, TOOLS)
@@ -34,9 +34,11 @@ def cid(*parts):
 
 
 def row(clause_id, keyword="MUST", role="peer", testability="wire", digest="ABNF",
-        section="Framing", statement="A restated rule."):
-    return "| %s | %s | %s | %s | %s | %s | %s |\n" % (
-        clause_id, section, keyword, role, testability, digest, statement)
+        section="Framing", statement="A restated rule.", binds="sender", rfc=None):
+    """A registry row; the RFC cell says the keyword unless given."""
+    rfc = "A peer %s send it." % keyword if rfc is None else rfc
+    return "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n" % (
+        clause_id, section, keyword, role, binds, testability, digest, statement, rfc)
 
 
 def write(root, rel, text):
