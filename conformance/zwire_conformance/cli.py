@@ -56,7 +56,10 @@ def parse(argv):
                    help="only cases whose id matches (repeatable), e.g. 'zmtp.greeting.*'")
     p.add_argument("--area", action="append", default=[], help="only cases of this area")
     p.add_argument("--clause", action="append", default=[], help="only cases citing this clause")
-    p.add_argument("--profile", choices=V.PROFILES, default="rfc-strict")
+    p.add_argument("--profile", choices=V.PROFILES, default="rfc-strict",
+                   help="recorded in the report; no case verdict depends on it, since what "
+                        "the RFCs leave to the receiver is reported under every profile (the "
+                        "golden vectors use profiles for their acceptable inputs)")
     p.add_argument("--strict", action="store_true", help="PASS-NONSTRICT fails the run")
     p.add_argument("--baseline", metavar="FILE",
                    help="expected failures, each with its reason (conformance/baselines/)")
