@@ -150,6 +150,10 @@ def main(argv=None):
     if args.list:
         list_cases(chosen, registry, args.json)
         return 0
+    if args.jobs < 1:
+        parser.print_usage(sys.stderr)
+        print("zwire_conformance: --jobs must be at least 1", file=sys.stderr)
+        return 3
     if not (args.implementation or args.adapter):
         parser.print_usage(sys.stderr)
         print("zwire_conformance: give --implementation or --adapter (see --help)", file=sys.stderr)
@@ -168,10 +172,6 @@ def main(argv=None):
     name = args.name or hello.get("implementation", {}).get("name", "implementation")
     speaks = speaks_line(name, hello.get("capabilities", {}))
     print(speaks)
-    if args.jobs < 1:
-        parser.print_usage(sys.stderr)
-        print("zwire_conformance: --jobs must be at least 1", file=sys.stderr)
-        return 3
     started = time.time()
     PLUGIN = Plugin(chosen, lambda c: run_case(c, command, registry, args.profile, clock, baseline),
                     1 if args.exitfirst else args.jobs)
