@@ -161,8 +161,10 @@ def write_html(report, directory):
 
 
 def case_page(r):
-    clauses = "".join("<tr><td><code>%s</code></td><td>%s</td><td>%s</td></tr>"
-                      % (html.escape(c["id"]), c["keyword"], html.escape(c["statement"]))
+    clauses = "".join("<tr><td><code>%s</code></td><td>%s</td><td>%s</td><td>%s</td>"
+                      "<td><q>%s</q></td></tr>"
+                      % (html.escape(c["id"]), c["keyword"], html.escape(c.get("binds") or ""),
+                         html.escape(c["statement"]), html.escape(c.get("rfc") or ""))
                       for c in r["clauses"])
     expectations = "".join("<tr><td><code>%s</code></td><td>%s</td><td>%s</td><td style='background:%s'>%s</td></tr>"
                            % (html.escape(e["clause"]), html.escape(e["what"]),
@@ -174,15 +176,20 @@ def case_page(r):
         e["t"], e["conn"], "->" if e["dir"] == "out" else "<-", e["offset"], e["hex"][:160],
         e["note"]) for e in r["transcript"])
     return ("<p><a href='../index.html'>all cases</a></p><h1>%s</h1><p>%s</p>"
-            "<p style='background:%s;padding:.5em'>%s %s</p>"
-            "<h2>Clauses</h2><table>%s</table><h2>Expectations</h2><table><tr><th>clause</th>"
+            "<p style='background:%s;padding:.5em'>%s %s</p>%s"
+            "<h2>Clauses</h2><table><tr><th>clause</th><th>keyword</th><th>binds</th>"
+            "<th>in our words</th><th>the RFC's sentence</th></tr>%s</table>"
+            "<h2>Expectations</h2><table><tr><th>clause</th>"
             "<th>expected</th><th>outcome</th><th>verdict</th></tr>%s</table>"
             "<h2>How the connections ended</h2><pre>%s</pre>"
             "<h2>Both directions, decoded frame by frame</h2><pre>%s</pre>"
             "<h2>Transcript (-> suite to implementation, <- back)</h2><pre>%s</pre>"
             "<h2>Replay</h2><pre>%s</pre><h2>Adapter log</h2><pre>%s</pre>"
             % (html.escape(r["id"]), html.escape(r["title"]), COLOURS[r["verdict"]], r["verdict"],
-               html.escape(r["reason"]), clauses, expectations,
+               html.escape(r["reason"]),
+               "<p>Robustness after its hostile input: <b>%s</b> (%s)</p>"
+               % (html.escape(r["robustness"]), html.escape(r.get("robustnessDetail", "")))
+               if r.get("robustness") else "", clauses, expectations,
                html.escape(json.dumps(r["ending"], indent=1)),
                html.escape(json.dumps(r["decoded"], indent=1)), html.escape(transcript),
                html.escape(replay(r)), html.escape(r["adapterLog"])))
