@@ -360,7 +360,7 @@ SENT = [b"", b"short", bytes(range(256)) * 2, b"end"]
 
 @case("zmtp.handshake.clear-text-framing", "handshake",
       "On a NULL connection messages travel in the plain framing, unchanged, both ways",
-      ["zmtp31.wire.clear-text-framing"])
+      ["zmtp31.wire.clear-text-framing", "zmtp31.wire.clear-text-messages"])
 def _(t):
     """Four frames (empty, short, 512 octets, short) each way: what the implementation
     sends decodes as ordinary data frames, MORE on all but the last, the bodies exactly the
@@ -378,6 +378,11 @@ def _(t):
                      for i, f in enumerate(frames))
              and [bytes(f.body) for f in frames] == SENT
              and all(f.size == len(f.body) for f in frames))
+    t.expect("zmtp31.wire.clear-text-messages",
+             [bytes(f.body) for f in frames] == SENT and not any(
+                 n not in ("READY", "PING", "PONG") for n, _ in conn.inbound.commands()),
+             "the message's octets travel in message frames, not in commands (commands %s)"
+             % [n for n, _ in conn.inbound.commands()])
     t.expect("zmtp31.wire.clear-text-framing", plain,
              "4 data frames: flags MORE (and LONG for 512 octets) then none, bodies as sent "
              "(got flags %s, sizes %s)" % ([hex(f) for f, _ in seen], [len(b) for _, b in seen]))
