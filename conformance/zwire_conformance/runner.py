@@ -80,8 +80,7 @@ def _probe_serves(run, handle, endpoint, peer):
     run.connections.append(conn)
     if not handshake(conn, peer):
         return False
-    for frame in wire_frames(_probe_message(peer)):
-        conn.send(frame, "robustness probe")
+    conn.send(wire.message(*_probe_message(peer)), "robustness probe")
     for _ in range(8):
         got = run.recv(handle, 2.0)
         if got is None:
@@ -89,10 +88,6 @@ def _probe_serves(run, handle, endpoint, peer):
         if got[-1] == b"robustness-probe":
             return True
     return False
-
-
-def wire_frames(parts):
-    return [wire.frame(p, more=i < len(parts) - 1) for i, p in enumerate(parts)]
 
 
 def probe_robustness(run):

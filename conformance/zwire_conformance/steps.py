@@ -32,6 +32,52 @@ def handshake_control(t, socket_type, peer_type, minor=1, **options):
     return handle, conn
 
 
+def reconnection(t, seconds):
+    """The implementation's next connection to the suite's (first) listener, or None."""
+    conn = t.listeners[0].accept(seconds)
+    if conn is not None:
+        t.connections.append(conn)
+    return conn
+
+
+ERROR = wire.command(b"ERROR", b"\x06go-off")
+
+
+def error_in_handshake(t, clause, minor=1):
+    """ERROR instead of READY, from a peer that refuses what it read (after the
+    implementation's greeting, and its READY if it sends one without waiting for ours):
+    fatal "during the mechanism handshake" (error.fatal of 23/ZMTP and 37/ZMTP, `clause`),
+    so the connection closes and a connecting implementation does not come back."""
+    handshake_control(t, "PULL", "PUSH", minor=minor)
+    handle, conn = t.link("PULL", reconnectIvl=50)
+    conn.send(wire.greeting(minor=minor), "a 3.%d greeting" % minor)
+    t.require(conn.wait_greeting(2.0), "no greeting: %s" % conn.describe())
+    conn.wait_command("READY", 0.5)
+    mark = t.hostile(conn, ERROR, [], "ERROR 'go-off' instead of READY")
+    conn.wait_closed(1.0)
+    t.expect(clause, conn.closed_since(mark),
+             "closes after our ERROR (%s)" % conn.answer_since(mark))
+    if t.role == "connects" and conn.closed_since(mark):
+        conn.close()
+        t.expect(clause, reconnection(t, 1.0) is None,
+                 "does not connect again within 1 s (reconnectIvl 50 ms)")
+
+
+def error_after_handshake(t, clause, minor=1):
+    """ERROR after the handshake, where the RFCs give it no meaning (their error.fatal,
+    `clause`, speaks of the mechanism handshake): what the implementation does is reported."""
+    handle, conn = t.link("PULL", reconnectIvl=50)
+    handshaken(t, conn, "PUSH", minor=minor)
+    mark = t.hostile(conn, ERROR, [], "ERROR 'go-off' after the handshake")
+    conn.wait_closed(1.0)
+    happened = conn.answer_since(mark)
+    if t.role == "connects" and conn.closed_since(mark):
+        conn.close()
+        happened += "; it %s" % ("connected again" if reconnection(t, 1.0) else
+                                 "did not connect again within 1 s (reconnectIvl 50 ms)")
+    t.observe(clause, "ERROR after READY (outside the clause): %s" % happened)
+
+
 def their_ready(conn):
     """The properties of the implementation's READY ({name: bytes}), or None."""
     for name, cmd in conn.inbound.commands():

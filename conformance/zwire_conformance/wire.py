@@ -390,6 +390,11 @@ def frame(body, more=False, command=False, long=None, flags_extra=0):
     return bytes([flags, len(body)]) + body
 
 
+def message(*frames):
+    """One message's octets: its frames, every one but the last with MORE."""
+    return b"".join(frame(f, more=i < len(frames) - 1) for i, f in enumerate(frames))
+
+
 def prop(name, value):
     return bytes([len(name)]) + name + struct.pack(">I", len(value)) + value
 

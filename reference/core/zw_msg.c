@@ -40,8 +40,7 @@
 
 /* The bodies this thread keeps, oldest first. */
 static _Thread_local struct {
-    uint8_t *data[RECYCLE_SLOTS];
-    size_t size[RECYCLE_SLOTS];
+    struct { uint8_t *data; size_t size; } body[RECYCLE_SLOTS];
     size_t count, octets;
     int at_exit;                /* the thread's exit will free them */
 } kept;
@@ -73,14 +72,15 @@ freed_at_exit (void)
     return kept.at_exit;
 }
 
-static void
-drop_oldest_kept (void)
+/* Takes kept body i out of the list; returns it. */
+static uint8_t *
+unkeep (size_t i)
 {
-    free (kept.data[0]);
-    kept.octets -= kept.size[0];
+    uint8_t *data = kept.body[i].data;
+    kept.octets -= kept.body[i].size;
     kept.count--;
-    memmove (kept.data, kept.data + 1, kept.count * sizeof kept.data[0]);
-    memmove (kept.size, kept.size + 1, kept.count * sizeof kept.size[0]);
+    memmove (kept.body + i, kept.body + i + 1, (kept.count - i) * sizeof kept.body[0]);
+    return data;
 }
 
 /* A kept body of exactly size octets, or NULL. */
@@ -88,14 +88,8 @@ static uint8_t *
 take_kept (size_t size)
 {
     for (size_t i = kept.count; i-- > 0;)
-        if (kept.size[i] == size) {
-            uint8_t *data = kept.data[i];
-            kept.octets -= size;
-            kept.count--;
-            memmove (kept.data + i, kept.data + i + 1, (kept.count - i) * sizeof kept.data[0]);
-            memmove (kept.size + i, kept.size + i + 1, (kept.count - i) * sizeof kept.size[0]);
-            return data;
-        }
+        if (kept.body[i].size == size)
+            return unkeep (i);
     return NULL;
 }
 
@@ -108,9 +102,9 @@ keep_or_free (uint8_t *data, size_t size)
         return;
     }
     while (kept.count == RECYCLE_SLOTS || kept.octets + size > RECYCLE_OCTETS)
-        drop_oldest_kept ();
-    kept.data[kept.count] = data;
-    kept.size[kept.count++] = size;
+        free (unkeep (0));                      /* the oldest makes room */
+    kept.body[kept.count].data = data;
+    kept.body[kept.count++].size = size;
     kept.octets += size;
 }
 
@@ -118,7 +112,7 @@ void
 zw_msg_release_kept (void)
 {
     while (kept.count)
-        drop_oldest_kept ();
+        free (unkeep (0));
 }
 
 zw_msg *

@@ -6,7 +6,7 @@ socket stands in for any type; the suite plays PUSH.
 
 from .. import wire
 from ..case import case
-from ..steps import handshake_control, handshaken
+from ..steps import error_after_handshake, error_in_handshake, handshake_control, handshaken
 
 TYPE = "PULL"
 PEER = "PUSH"
@@ -22,14 +22,6 @@ def pongs(conn):
     """The contexts of the PONGs received, in order."""
     return [bytes.fromhex(c.get("context", "")) for n, c in conn.inbound.commands()
             if n == "PONG"]
-
-
-def reconnection(t, seconds):
-    """The implementation's next connection to the suite's listener, or None."""
-    conn = t.listeners[0].accept(seconds)
-    if conn is not None:
-        t.connections.append(conn)
-    return conn
 
 
 def what_happened(t, handle, conn, mark):
@@ -133,46 +125,18 @@ def _(t):
 
 # --- ERROR -------------------------------------------------------------------------------
 
-ERROR = wire.command(b"ERROR", b"\x06go-off")
-
-
-# 37/ZMTP makes an ERROR fatal "during the mechanism handshake": instead of READY.
 @case("zmtp.commands.error-in-handshake", "commands",
       "ERROR instead of READY is fatal: closed, and a connecting peer does not come back",
       ["zmtp31.error.fatal"])
 def _(t):
-    handshake_control(t, TYPE, PEER)
-    handle, conn = t.link(TYPE, reconnectIvl=50)
-    # as a peer that refuses what it read: after the implementation's greeting (and READY,
-    # if it sends one without waiting for ours)
-    conn.send(wire.greeting(), "greeting")
-    t.require(conn.wait_greeting(2.0), "no greeting: %s" % conn.describe())
-    conn.wait_command("READY", 0.5)
-    mark = t.hostile(conn, ERROR, [], "ERROR 'go-off' instead of READY")
-    conn.wait_closed(1.0)
-    t.expect("zmtp31.error.fatal", conn.closed_since(mark),
-             "closes after our ERROR (%s)" % conn.answer_since(mark))
-    if t.role == "connects" and conn.closed_since(mark):
-        conn.close()
-        again = reconnection(t, 1.0)
-        t.expect("zmtp31.error.fatal", again is None,
-                 "does not reconnect within 1 s (reconnectIvl 50 ms)")
+    error_in_handshake(t, "zmtp31.error.fatal")
 
 
-# After the handshake RFC 37 gives ERROR no meaning: what a peer does with one is its own.
 @case("zmtp.commands.error-after-handshake", "commands",
       "ERROR after the handshake: what the implementation does",
       ["zmtp31.error.fatal"])
 def _(t):
-    handle, conn = ready_link(t, reconnectIvl=50)
-    mark = t.hostile(conn, ERROR, [], "ERROR 'go-off' after the handshake")
-    conn.wait_closed(1.0)
-    happened = conn.answer_since(mark)
-    if t.role == "connects" and conn.closed_since(mark):
-        conn.close()
-        happened += "; it %s" % ("reconnected" if reconnection(t, 1.0) else
-                                 "did not reconnect within 1 s (reconnectIvl 50 ms)")
-    t.observe("zmtp31.error.fatal", "ERROR after READY (outside the clause): %s" % happened)
+    error_after_handshake(t, "zmtp31.error.fatal")
 
 
 @case("zmtp.commands.error-format", "commands",

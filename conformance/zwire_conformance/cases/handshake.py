@@ -29,9 +29,7 @@ ALPHA = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 RESOURCE_CHARS = ALPHA | frozenset(b"0123456789$-_@.&+")
 
 
-def msg(*frames):
-    """One message's octets: every frame but the last with MORE."""
-    return b"".join(wire.frame(f, more=i < len(frames) - 1) for i, f in enumerate(frames))
+msg = wire.message
 
 
 def link_as(t, role, socket_type, **options):
@@ -275,7 +273,6 @@ def bind_and_connect_case(socket_type):
             t.unsupported("the adapter does not declare both roles")
         for role in ("binds", "connects"):
             handle, conn = link_as(t, role, socket_type)
-            conn.label = "conn%d" % len(t.connections)     # the listener's count restarts
             ok, what = exchange(t, socket_type, handle, conn)
             t.expect("zmtp31.socket.bind-and-connect", ok,
                      "%s, when the implementation %s: %s"

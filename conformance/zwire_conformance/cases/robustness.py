@@ -13,7 +13,7 @@ import struct
 
 from .. import wire
 from ..case import case
-from ..steps import handshake, handshake_control, handshaken, their_ready
+from ..steps import handshake, handshake_control, handshaken, reconnection, their_ready
 
 TYPE = "PULL"
 PEER = "PUSH"
@@ -35,10 +35,7 @@ def next_connection(t, handle, endpoint):
     (binds), or the implementation's reconnection to the suite's listener (connects)."""
     if t.role == "binds":
         return t.another_connection(handle, endpoint)
-    conn = t.listeners[0].accept(2.0)
-    if conn is not None:
-        t.connections.append(conn)
-    return conn
+    return reconnection(t, 2.0)
 
 
 def served_after(t, handle, endpoint, what, partial=False):

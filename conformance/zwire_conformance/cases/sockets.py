@@ -18,9 +18,7 @@ IN_ORDER = "zmtp31.socket.in-order"
 NO_DUPLICATES = "zmtp31.socket.no-duplicates"
 
 
-def msg(*frames):
-    """One message's octets: every frame but the last with MORE."""
-    return b"".join(wire.frame(f, more=i < len(frames) - 1) for i, f in enumerate(frames))
+msg = wire.message
 
 
 def peer(t, socket_type, ours, **options):

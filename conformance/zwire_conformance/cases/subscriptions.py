@@ -19,8 +19,7 @@ ADDITIVE = "zmtp31.pubsub.additive"
 SEMANTICS = "zmtp31.pubsub.semantics"
 
 
-def msg(*frames):
-    return b"".join(wire.frame(f, more=i < len(frames) - 1) for i, f in enumerate(frames))
+msg = wire.message
 
 
 def subscribe(topic):

@@ -21,7 +21,8 @@ import struct
 
 from .. import wire
 from ..case import case
-from ..steps import handshake, handshake_control, handshaken, property_of, their_ready
+from ..steps import (error_after_handshake, error_in_handshake, handshake, handshake_control,
+                     handshaken, property_of, reconnection, their_ready)
 
 AREA = "zmtp30"
 TYPES = ("PAIR", "PUB", "SUB", "XPUB", "XSUB", "REQ", "REP", "DEALER", "ROUTER", "PUSH", "PULL")
@@ -49,8 +50,7 @@ def ready_link(t, socket_type, peer, **options):
     return handle, conn
 
 
-def msg(*frames):
-    return b"".join(wire.frame(f, more=i < len(frames) - 1) for i, f in enumerate(frames))
+msg = wire.message
 
 
 def opening(conn):
@@ -381,51 +381,18 @@ def _(t):
 
 # --- ERROR and unexpected closes ----------------------------------------------------------
 
-ERROR = wire.command(b"ERROR", b"\x06go-off")
-
-
-def again_within(t, seconds):
-    """Whether the implementation connected to the suite's listener again."""
-    again = t.listeners[0].accept(seconds)
-    if again is not None:
-        t.connections.append(again)
-    return again is not None
-
-
-# 23/ZMTP makes ERROR fatal as "an explicit fatal error response during the handshake".
 @case("zmtp.v30.error.instead-of-ready", AREA,
       "ERROR from a 3.0 peer instead of READY is fatal: closed, no reconnection",
       ["zmtp30.error.fatal"])
 def _(t):
-    handle, control = t.control_link("PULL")
-    t.control(handshake30(control, "PUSH"), "a 3.0 greeting and READY complete the handshake")
-    handle, conn = t.link("PULL", reconnectIvl=50)
-    conn.send(greeting30(), "3.0 greeting")
-    t.require(conn.wait_greeting(2.0), "no greeting: %s" % conn.describe())
-    conn.wait_command("READY", 0.5)
-    mark = t.hostile(conn, ERROR, [], "ERROR 'go-off' instead of READY")
-    conn.wait_closed(1.0)
-    t.expect("zmtp30.error.fatal", conn.closed_since(mark),
-             "closes after our ERROR (%s)" % conn.answer_since(mark))
-    if t.role == "connects" and conn.closed_since(mark):
-        conn.close()
-        t.expect("zmtp30.error.fatal", not again_within(t, 1.0),
-                 "does not connect again within 1 s (reconnectIvl 50 ms)")
+    error_in_handshake(t, "zmtp30.error.fatal", minor=0)
 
 
 @case("zmtp.v30.error.after-ready", AREA,
       "ERROR from a 3.0 peer after the handshake (outside the clause): what it does",
       ["zmtp30.error.fatal"])
 def _(t):
-    handle, conn = ready_link(t, "PULL", "PUSH", reconnectIvl=50)
-    mark = t.hostile(conn, ERROR, [], "ERROR 'go-off' after the handshake")
-    conn.wait_closed(1.0)
-    happened = conn.answer_since(mark)
-    if t.role == "connects" and conn.closed_since(mark):
-        conn.close()
-        happened += "; it %s" % ("connected again" if again_within(t, 1.0) else
-                                 "did not connect again within 1 s (reconnectIvl 50 ms)")
-    t.observe("zmtp30.error.fatal", "ERROR after READY: %s" % happened)
+    error_after_handshake(t, "zmtp30.error.fatal", minor=0)
 
 
 @case("zmtp.v30.error.closed-mid-message", AREA,
@@ -441,9 +408,7 @@ def _(t):
     if t.role == "binds":
         again = t.another_connection(handle, endpoint)
     else:
-        again = t.listeners[0].accept(2.0)
-        if again is not None:
-            t.connections.append(again)
+        again = reconnection(t, 2.0)
         t.expect("zmtp30.error.reconnect", again is not None,
                  "it connects again within 2 s (reconnectIvl 50 ms)")
         t.require(again is not None, "it did not connect again: nothing more to see")
