@@ -60,6 +60,7 @@ typedef struct {
 typedef struct {
     /* configuration, set by init */
     zw_zmtp_family min_family;  /* peers below it are ZW_ERR_UNSUPPORTED_VERSION */
+    zw_zmtp_family max_family;  /* ZW_ZMTP_V2: any later peer is read as 2.0 */
     char expected_mechanism[ZW_ZMTP_MECHANISM_SIZE];  /* all NUL: no check */
     const zw_zmtp_greeting_callbacks *callbacks;
     void *user;
@@ -82,6 +83,12 @@ typedef struct {
 void zw_zmtp_greeting_init (zw_zmtp_greeting_ctx *ctx, zw_zmtp_family min_family,
                             const char *mechanism,
                             const zw_zmtp_greeting_callbacks *callbacks, void *user);
+
+/*  Makes the decoder read as a peer that speaks at most 2.0 does (family
+    ZW_ZMTP_V2): a revision of 1 or more is a 2.0 greeting, since a later
+    peer steps down to 2.0 after reading ours (zmtp31.version.downgrade).
+    Call right after init.  ZW_ZMTP_V3, the default, reads every version.  */
+void zw_zmtp_greeting_cap (zw_zmtp_greeting_ctx *ctx, zw_zmtp_family max_family);
 
 /*  Feeds octets; returns how many were consumed.  Fewer than len are
     consumed only when the greeting ended inside the data (the rest is the

@@ -32,6 +32,8 @@ static int as_server (zw_zmtp_greeting_ctx *ctx, uint8_t octet, uint64_t at);
     access ctx->;
 
     action bit0_clear           { (fc & 1) == 0 }
+    action only_v2              { ctx->max_family == ZW_ZMTP_V2 }
+    action up_to_v3             { ctx->max_family != ZW_ZMTP_V2 }
     action padding_start        { ctx->v1_length = 0; }
     action padding_octet        { ctx->v1_length = (ctx->v1_length << 8) | fc; }
     action v1_short_length      { ctx->v1_length = fc;
@@ -204,11 +206,18 @@ zw_zmtp_greeting_init (zw_zmtp_greeting_ctx *ctx, zw_zmtp_family min_family,
 {
     memset (ctx, 0, sizeof *ctx);
     ctx->min_family = min_family;
+    ctx->max_family = ZW_ZMTP_V3;
     if (mechanism)      /* NUL-padded to 20 octets, like the wire field */
         memcpy (ctx->expected_mechanism, mechanism, strnlen (mechanism, ZW_ZMTP_MECHANISM_SIZE));
     ctx->callbacks = callbacks;
     ctx->user = user;
     %% write init;
+}
+
+void
+zw_zmtp_greeting_cap (zw_zmtp_greeting_ctx *ctx, zw_zmtp_family max_family)
+{
+    ctx->max_family = max_family;
 }
 
 size_t

@@ -29,8 +29,10 @@
     signature_end = 0x7F;
 
     # --- 15/ZMTP 2.0 --------------------------------------------------------
-    # zmtp31.greeting.detect-legacy, zmtp20.greeting.revision: major 1 or 2
-    v2_revision = (0x01 | 0x02) @detect_v2;
+    # zmtp31.greeting.detect-legacy, zmtp20.greeting.revision: major 1 or 2.
+    # A decoder for a 2.0-only peer reads any revision from 1 up as 2.0: a
+    # later peer steps down to it (zmtp31.version.downgrade).
+    v2_revision = (0x01 | 0x02 | ((0x03 .. 0xFF) when only_v2)) @detect_v2;
     # zmtp20.greeting.socket-type: 0..8, and 9 / 10 (libzmq's XPUB / XSUB)
     v2_socket_type = (0x00 .. 0x0A) @v2_socket_type;
     # zmtp20.greeting.identity: one final short frame
@@ -39,7 +41,7 @@
 
     # --- 23/ZMTP 3.0, 37/ZMTP 3.1 --------------------------------------------
     # zmtp31.version.accept-higher: any major from 3 up
-    v3_major = (0x03 .. 0xFF) @detect_v3;
+    v3_major = ((0x03 .. 0xFF) when up_to_v3) @detect_v3;
     v3_minor = any @v3_minor;
     # zmtp31.greeting.mechanism-name: 20 octets, 1..20 name characters,
     # then NUL padding

@@ -50,6 +50,26 @@ test_greeting_stops_at_its_end (void)
     CHECK (zw_zmtp_greeting_push (&ctx, stream + 64, 6) == 0);
 }
 
+/*  A decoder capped at 2.0 reads a 3.x peer's major as a revision and the
+    2.0 rest that the peer sends after stepping down (zmtp31.version.downgrade).  */
+static void
+test_greeting_capped_at_v2 (void)
+{
+    static const uint8_t stepped_down[] = { 0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 3,
+                                            0x08, 0x00, 0x02, 'i', 'd' };
+    zw_zmtp_greeting_ctx ctx;
+    zw_zmtp_greeting_init (&ctx, ZW_ZMTP_V1, NULL, NULL, NULL);
+    zw_zmtp_greeting_cap (&ctx, ZW_ZMTP_V2);
+    CHECK (zw_zmtp_greeting_push (&ctx, stepped_down, sizeof stepped_down) == sizeof stepped_down);
+    CHECK (zw_zmtp_greeting_done (&ctx) && ctx.greeting.family == ZW_ZMTP_V2);
+    CHECK (ctx.greeting.revision == 3 && ctx.greeting.socket_type == 8);
+    CHECK (ctx.greeting.identity_size == 2 && memcmp (ctx.greeting.identity, "id", 2) == 0);
+    /* uncapped, the same octets are a 3.x greeting cut short */
+    zw_zmtp_greeting_init (&ctx, ZW_ZMTP_V1, NULL, NULL, NULL);
+    zw_zmtp_greeting_push (&ctx, stepped_down, sizeof stepped_down);
+    CHECK (!zw_zmtp_greeting_done (&ctx) && ctx.greeting.family == ZW_ZMTP_V3);
+}
+
 static void
 test_greeting_consumes_nothing_after_error (void)
 {
@@ -215,6 +235,7 @@ main (void)
     test_error_first_wins ();
     test_greeting_stops_at_its_end ();
     test_greeting_consumes_nothing_after_error ();
+    test_greeting_capped_at_v2 ();
     test_frame_halt ();
     test_frame_limit_before_body ();
     test_frame_pack_header ();

@@ -217,3 +217,19 @@ def test_v1_refused_by_min_version():
 def test_v1_incomplete_identity():
     check(GR, {}, "03 00 41", {"state": "incomplete", "error": None, "detected": V1_AT_0,
                                "greeting": None})
+
+
+def test_capped_at_v2_reads_a_later_peer_as_v2():  # zmtp31.version.downgrade
+    """A 2.0 peer reads a 3.x peer's major as a revision, then the 2.0 rest it steps down to."""
+    stepped_down = octets("ff 0000000000000001 7f 03 08 00 02 6964")
+    decoder = GreetingDecoder(max_version="2.0")
+    decoder.push(stepped_down)
+    report = decoder.report()
+    assert report["state"] == "complete"
+    assert report["greeting"] == {"version": "2.0", "revision": 3, "socketType": 8,
+                                  "identity": "6964"}
+    uncapped = GreetingDecoder()
+    uncapped.push(stepped_down)
+    assert uncapped.report()["detected"]["version"] == "3"
+    with pytest.raises(ValueError):
+        GreetingDecoder(max_version="3.0")

@@ -8,6 +8,7 @@ Detection (zmtp3x.greeting.detect-legacy), decided at:
              `malformed-greeting` at 9;
   - octet 10: 0 -> `unsupported-version` at 10 (nothing detected); 1 or 2 -> 2.0
              (revision); 3 or more -> "3".
+A decoder with maxVersion "2.0" reads as a 2.0 peer does: revision 1 or more -> 2.0.
 `detected` is reported as soon as the decision is made, even if it then leads to
 `unsupported-version` (minVersion "2.0" or "3.0"; "3.1" is also accepted and rejects a
 3.x minor 0 at octet 11), which cites zmtp3x.version.downgrade-or-close.
@@ -55,10 +56,15 @@ MECHANISM_AT, AS_SERVER_AT = 12, 32
 class GreetingDecoder(PumpDecoder):
     """Push decoder for a peer's greeting; params as in FORMAT.md."""
 
-    def __init__(self, min_version="1.0", mechanism=None):
+    def __init__(self, min_version="1.0", mechanism=None, max_version=None):
         if min_version not in MIN_VERSIONS:
             raise ValueError(f"unsupported minVersion {min_version!r}")
+        if max_version not in (None, "2.0"):
+            raise ValueError(f"unsupported maxVersion {max_version!r}")
         self._min = MIN_VERSIONS[min_version]
+        # A 2.0 peer reads any revision from 1 up as 2.0: a later peer steps down to it
+        # (zmtp31.version.downgrade), so what follows is socket type and identity.
+        self._only_v2 = max_version == "2.0"
         self._mechanism = mechanism
         self.detected = None
         self._pump = Pump(self._parse())
@@ -91,7 +97,7 @@ class GreetingDecoder(PumpDecoder):
         major = (yield 1)[0]
         if major == 0:
             raise DecodeError(UNSUPPORTED_VERSION, 10, "zmtp31.greeting.version-major")
-        if major < 3:
+        if major < 3 or self._only_v2:
             self._detect("2.0", 10, (2, 0))
             return (yield from self._v2(major))
         self._detect("3", 10, (major, 0xFF))

@@ -51,7 +51,8 @@ usage (FILE *out)
            "  --connect EP             repeatable; reconnects with back-off when lost\n"
            "  --identity TEXT          Identity sent in READY (REQ, DEALER, ROUTER)\n"
            "  --subscribe TEXT         SUB, XSUB: subscribe at start (repeatable; \"\" for all)\n"
-           "  --zmtp 3.1|3.0           the version announced (default 3.1)\n"
+           "  --zmtp 3.1|3.0|2.0       the version announced (default 3.1); 2.0: speak only\n"
+           "                           ZMTP 2.0, as an old binding does\n"
            "  --heartbeat-ivl MS       send PING every MS (default 0: off)\n"
            "  --heartbeat-timeout MS   close when nothing comes MS after a PING (default: ivl)\n"
            "  --heartbeat-ttl MS       TTL announced in PING (default 0)\n"
@@ -136,9 +137,10 @@ parse_option (int argc, char **argv, int *i, peer_options *o)
         return 1;
     }
     if ((r = zw_args_value (argc, argv, i, "--zmtp", &v)) != 0) {
-        if (r < 0 || (strcmp (v, "3.1") && strcmp (v, "3.0")))
-            return fprintf (stderr, "zwire peer: --zmtp is 3.1 or 3.0\n"), -1;
+        if (r < 0 || (strcmp (v, "3.1") && strcmp (v, "3.0") && strcmp (v, "2.0")))
+            return fprintf (stderr, "zwire peer: --zmtp is 3.1, 3.0 or 2.0\n"), -1;
         o->ints[ZW_OPT_ZMTP_MINOR] = strcmp (v, "3.1") == 0;
+        o->ints[ZW_OPT_ZMTP_MAJOR] = strcmp (v, "2.0") == 0 ? 2 : 3;
         return 1;
     }
     if ((r = zw_args_value (argc, argv, i, "--count", &v)) != 0) {

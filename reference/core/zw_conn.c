@@ -222,6 +222,7 @@ start_engine (zw_conn *conn)
     const zw_socket_options *o = &conn->socket->options;
     zw_engine_options options = {
         .socket_type = conn->socket->type,
+        .major = o->zmtp_major == 2 ? 2 : 3,
         .minor = o->zmtp_minor ? 1 : 0,
         .identity_size = (uint8_t) o->identity_size,
         .max_msg_size = o->maxmsgsize > 0 ? (uint64_t) o->maxmsgsize : 0,

@@ -630,6 +630,12 @@ zw_engine_init (zw_engine *engine, const zw_engine_options *options,
     uint8_t partial[PARTIAL_GREETING];
     zw_zmtp_signature_pack_compat (partial, sizeof partial, options->identity_size);
     partial[10] = 3;                            /* zmtp31.greeting.version-major */
+    if (options->major == 2) {
+        /*  A 2.0-only peer: revision 1 (zmtp20.greeting.revision), and every
+            peer read as 2.0, since a later one steps down to it.  */
+        partial[10] = 1;
+        zw_zmtp_greeting_cap (&engine->greeting, ZW_ZMTP_V2);
+    }
     if (zw_fault_on (ZW_FAULT_BAD_SIGNATURE))
         partial[9] = 0x7D;
     if (zw_fault_on (ZW_FAULT_WRONG_MAJOR))

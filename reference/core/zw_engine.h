@@ -36,6 +36,7 @@
 
 typedef struct {
     zw_socket_type socket_type;
+    uint8_t major;                  /* 3; or 2: speak only ZMTP 2.0 (15/ZMTP) */
     uint8_t minor;                  /* 1: speak 3.1; 0: speak 3.0 */
     uint8_t identity_size;
     uint8_t identity[ZW_ZMTP_IDENTITY_MAX];

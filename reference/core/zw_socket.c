@@ -25,7 +25,7 @@ static const zw_pattern *const patterns[] = {
 
 static const zw_socket_options default_options = {
     .sndhwm = 1000, .rcvhwm = 1000, .linger = 1000, .reconnect_ivl = 100,
-    .reconnect_ivl_max = 0, .handshake_ivl = 30000, .maxmsgsize = -1, .zmtp_minor = 1,
+    .reconnect_ivl_max = 0, .handshake_ivl = 30000, .maxmsgsize = -1, .zmtp_major = 3, .zmtp_minor = 1,
     .sndbatch = 8192, .sndhwm_octets = 4 << 20,
 };
 
@@ -69,6 +69,7 @@ int_option (zw_socket_options *o, zw_option option)
     case ZW_OPT_HEARTBEAT_TTL:      return &o->heartbeat_ttl;
     case ZW_OPT_HANDSHAKE_IVL:      return &o->handshake_ivl;
     case ZW_OPT_MAXMSGSIZE:         return &o->maxmsgsize;
+    case ZW_OPT_ZMTP_MAJOR:         return &o->zmtp_major;
     case ZW_OPT_ZMTP_MINOR:         return &o->zmtp_minor;
     case ZW_OPT_ROUTER_HANDOVER:    return &o->router_handover;
     case ZW_OPT_SNDBATCH:           return &o->sndbatch;
@@ -86,6 +87,8 @@ int_option_valid (zw_option option, int64_t value)
         return value >= -1 && value <= INT32_MAX;
     case ZW_OPT_ZMTP_MINOR: case ZW_OPT_ROUTER_HANDOVER:
         return value == 0 || value == 1;
+    case ZW_OPT_ZMTP_MAJOR:
+        return value == 2 || value == 3;
     case ZW_OPT_HEARTBEAT_TTL:
         return value >= 0 && value <= 6553500;      /* 16 bits of tenths of a second */
     default:

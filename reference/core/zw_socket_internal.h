@@ -104,7 +104,7 @@ extern const zw_pattern zw_pattern_pair, zw_pattern_pub, zw_pattern_xpub, zw_pat
 typedef struct {
     int64_t sndhwm, rcvhwm, linger, reconnect_ivl, reconnect_ivl_max;
     int64_t heartbeat_ivl, heartbeat_timeout, heartbeat_ttl, handshake_ivl, maxmsgsize;
-    int64_t zmtp_minor, router_handover, sndbatch, sndhwm_octets;
+    int64_t zmtp_major, zmtp_minor, router_handover, sndbatch, sndhwm_octets;
     uint8_t identity[ZW_ZMTP_IDENTITY_MAX];
     size_t identity_size;
     uint8_t *properties;            /* application properties, packed as metadata */

@@ -138,7 +138,7 @@ const char *zw_socket_type_name (zw_socket_type type);
 int zw_socket_type_parse (const char *name);
 
 /*  Options.  Those that shape a connection's handshake and engine
-    (IDENTITY, the heartbeats, HANDSHAKE_IVL, MAXMSGSIZE, ZMTP_MINOR,
+    (IDENTITY, the heartbeats, HANDSHAKE_IVL, MAXMSGSIZE, ZMTP_MAJOR, ZMTP_MINOR,
     properties) apply to connections made afterwards: set them before
     bind and connect.  The others (the high-water marks, SNDBATCH, LINGER,
     the reconnect intervals, ROUTER_HANDOVER, subscriptions) apply at once.
@@ -174,6 +174,9 @@ typedef enum {
     ZW_OPT_SNDHWM_OCTETS = 14,  /* int: outgoing octets held per peer (4 MiB): queued, and
                                    framed but not yet written; 0 = no limit.  With SNDHWM:
                                    a peer takes a message while it is below both */
+    ZW_OPT_ZMTP_MAJOR = 15,     /* int: 3 (default) or 2: speak only ZMTP 2.0, greeting with
+                                   revision 1 and reading every peer as 2.0 (a stand-in
+                                   for a 2.0-only binding); ZMTP_MINOR is then unused */
     ZW_OPT_IDENTITY = 20,       /* bytes (1..255, not starting 0x00): Identity in READY */
     ZW_OPT_SUBSCRIBE = 21,      /* bytes: SUB, XSUB: add a subscription (counted) */
     ZW_OPT_UNSUBSCRIBE = 22     /* bytes: SUB, XSUB: cancel one subscription */
