@@ -26,9 +26,7 @@ What it offers, and why not more
       maxMsgSize      ZMQ_MAXMSGSIZE (libzmq applies it to each frame, not to the sum
                       of a multipart message's frames, and to the peer's handshake
                       commands too: a READY longer than maxMsgSize fails the handshake)
-      routerHandover  ZMQ_ROUTER_HANDOVER (ROUTER only; false is accepted anywhere)
       reconnectIvl    ZMQ_RECONNECT_IVL
-      linger          ZMQ_LINGER (used by `close`; `quit` closes with linger 0)
   Options not given keep libzmq's defaults.
 
 libzmq quirks worked around
@@ -43,56 +41,15 @@ libzmq quirks worked around
    timeout (10 ms) and pokes every open socket with getsockopt(ZMQ_EVENTS), which
    processes the pending commands.  Poking other socket types is harmless and keeps
    them as current as a SUB.
-2. Events come from libzmq socket monitors (monitor version 1; the version-2 monitor
-   with both endpoints is a DRAFT API this libzmq is built without).  The monitor's
-   receiving PAIR is connected with RCVHWM 0, so that no event is ever dropped or holds
-   up the I/O thread while a big request is being read.  The monitors are drained in
-   the same poll loop, so the events are in order and as fresh as 10 ms allow.  An
-   `events` request drains the monitor first but does not wait: an event libzmq has
-   not raised yet is reported by a later `events`.
-3. Mapping of monitor events to the contract's names:
-      ACCEPTED (fd)            -> accepted
-      CONNECTED (fd)           -> connected
-      HANDSHAKE_SUCCEEDED      -> ready
-      DISCONNECTED (fd)        -> disconnected when that connection had reported
-                                  HANDSHAKE_SUCCEEDED, handshake-failed otherwise
-      HANDSHAKE_FAILED_*       -> no event of its own (logged, and its reason is
-                                  given to the handshake-failed above)
-   How this is decided: a connection is known by its file descriptor, which ACCEPTED,
-   CONNECTED and DISCONNECTED carry; HANDSHAKE_* events carry no descriptor.  libzmq
-   4.3.4 raises HANDSHAKE_FAILED_* only in the I/O thread's failing call that goes on to
-   raise DISCONNECTED(fd) for the same connection (stream_engine_base_t::error), and it
-   raises DISCONNECTED for every connection it closes, handshaken or not.  It does NOT
-   raise any HANDSHAKE_FAILED_* event for some failures (a Socket-Type it cannot talk
-   to, checked while reading READY: only DISCONNECTED).  So "closed before the handshake
-   succeeded" is decided exactly, at DISCONNECTED, by whether that fd's handshake had
-   succeeded: every failed connection gets exactly one handshake-failed, whether or not
-   libzmq reported a failure, and never a disconnected as well.
-   HANDSHAKE_SUCCEEDED carries only an endpoint: the connection's remote address for an
-   outgoing connection (exact: libzmq has one connection per connect endpoint at a
-   time), its local address for an accepted one.  It is credited to the oldest
-   connection still handshaking whose address matches, else to the oldest connection
-   still handshaking: exact unless two connections accepted on one listener are
-   handshaking at once and the younger one finishes first.
-4. "peer": the remote address of the connection, read with getpeername() on the
-   monitor's descriptor when ACCEPTED / CONNECTED is drained, and written as zwire's
-   reference adapter writes it: "127.0.0.1:50312", "[::1]:50312".  ipc peers have no
-   address: theirs is the endpoint ("ipc:///tmp/x").  The descriptor can already be
-   closed by then (libzmq closes it right after raising DISCONNECTED): a connection
-   that fails its handshake within a millisecond of being accepted (a peer that sends
-   its greeting and a bad READY at once) usually is.  Such a connection's peer is
-   "unknown (accepted on <listener endpoint>)", and an outgoing one's the address it
-   was connected to, as given to connect.  A descriptor whose DISCONNECTED is in the same drain is not
-   looked at (it may already belong to a newer connection).
-5. `send` tries a non-blocking send first and then waits for POLLOUT up to the timeout
+2. `send` tries a non-blocking send first and then waits for POLLOUT up to the timeout
    (a multipart message is all-or-nothing: libzmq checks the high-water mark on the
    first frame only), so an error such as a REQ sending out of turn is reported at once
    rather than as a timeout.  `recv` likewise.  timeout 0 means one attempt; a negative
    timeout waits without limit (still serving); a missing one means 5000 ms.
-6. `quit` and end of input close every socket with linger 0 and terminate the context.
-   A socket closed earlier by `close` keeps its own linger (libzmq's default is -1:
-   flush for ever), which could hold up zmq_ctx_term: the term is given 2 s, after
-   which the adapter exits 0 anyway.
+3. `quit` and end of input close every socket with linger 0 and terminate the context.
+   A socket closed earlier by `close` keeps libzmq's default linger (-1: flush for
+   ever), which could hold up zmq_ctx_term: the term is given 2 s, after which the
+   adapter exits 0 anyway.
 
 Requests that are not JSON objects with an "id" and a string "op", or whose fields are
 malformed, get {"ok": false, "error": "bad request: ..."} and the adapter carries on
@@ -103,18 +60,16 @@ malformed, get {"ok": false, "error": "bad request: ..."} and the adapter carrie
 import collections
 import json
 import os
-import socket as pysocket
 import sys
 import threading
 import time
 import traceback
 
 import zmq
-from zmq.utils.monitor import recv_monitor_message
 
 PROG = "libzmq_adapter"
 CONTRACT_VERSION = 1
-SERVE_EVERY = 0.010          # seconds between pokes / monitor drains while waiting
+SERVE_EVERY = 0.010          # seconds between pokes while waiting
 READ_CHUNK = 1 << 22         # stdin read size: a 16 MiB frame is a 32 MiB line
 DEFAULT_TIMEOUT_MS = 5000
 TERM_GRACE = 2.0             # seconds given to zmq_ctx_term at exit
@@ -132,18 +87,9 @@ INT_OPTIONS = {
     "handshakeIvl": zmq.HANDSHAKE_IVL,
     "maxMsgSize": zmq.MAXMSGSIZE,
     "reconnectIvl": zmq.RECONNECT_IVL,
-    "linger": zmq.LINGER,
 }
 OPTIONS = ["identity", "subscribe", "heartbeatIvl", "heartbeatTimeout", "heartbeatTtl",
-           "handshakeIvl", "maxMsgSize", "routerHandover", "reconnectIvl", "linger"]
-
-EVENT_NAMES = {getattr(zmq, n): n[6:] for n in dir(zmq)
-               if n.startswith("EVENT_") and n not in ("EVENT_ALL", "EVENT_ALL_V1",
-                                                       "EVENT_ALL_V2")}
-HANDSHAKE_FAILED = (zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL,
-                    zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL,
-                    zmq.EVENT_HANDSHAKE_FAILED_AUTH)
-QUIET_EVENTS = (zmq.EVENT_CONNECT_DELAYED, zmq.EVENT_CONNECT_RETRIED)
+           "handshakeIvl", "maxMsgSize", "reconnectIvl"]
 
 
 def hello():
@@ -223,50 +169,18 @@ def check_endpoint(endpoint):
         raise Unsupported("transport %r" % transport)
 
 
-def format_address(addr):
-    """An IP socket address as "host:port" ("[host]:port" for IPv6), the way zwire's
-    reference adapter writes peers; None if it is not an IP address."""
-    if isinstance(addr, tuple) and len(addr) >= 2:
-        host, port = addr[0], addr[1]
-        if ":" in host:
-            return "[%s]:%d" % (host, port)
-        return "%s:%d" % (host, port)
-    return None
-
-
-class Connection:
-    __slots__ = ("fd", "kind", "peer", "match", "ready")
-
-    def __init__(self, fd, kind, peer, match):
-        self.fd = fd
-        self.kind = kind          # "accepted" / "connected"
-        self.peer = peer          # the text given in events
-        self.match = match        # the endpoint libzmq's HANDSHAKE_* events will name
-        self.ready = False
-
-
 class Handle:
-    """One libzmq socket, its monitor, its connections and its pending events."""
+    """One libzmq socket."""
 
     def __init__(self, ctx, name, type_name, options):
         self.name = name
         self.type_name = type_name
         self.sock = ctx.socket(SOCKET_TYPES[type_name])
-        self.monitor = None
         try:
             self._apply(options)
-            addr = "inproc://zwire-adapter-monitor-%s" % name
-            self.sock.monitor(addr, zmq.EVENT_ALL)
-            self.monitor = ctx.socket(zmq.PAIR)
-            self.monitor.setsockopt(zmq.RCVHWM, 0)
-            self.monitor.setsockopt(zmq.LINGER, 0)
-            self.monitor.connect(addr)
         except BaseException:
             self.close(linger=0)
             raise
-        self.conns = {}           # fd -> Connection, oldest first
-        self.events = []          # contract events not yet fetched
-        self.last_failure = None  # reason of a HANDSHAKE_FAILED_* just drained
 
     # --- options -----------------------------------------------------------
 
@@ -279,13 +193,6 @@ class Handle:
                 s.setsockopt(INT_OPTIONS[key], value)
             elif key == "identity":
                 s.setsockopt(zmq.ROUTING_ID, unhex(value, "option identity"))
-            elif key == "routerHandover":
-                if not isinstance(value, bool):
-                    raise BadRequest("option routerHandover must be true or false")
-                if self.type_name == "ROUTER":
-                    s.setsockopt(zmq.ROUTER_HANDOVER, int(value))
-                elif value:
-                    raise BadRequest("option routerHandover needs a ROUTER socket")
             elif key == "subscribe":
                 if not isinstance(value, list):
                     raise BadRequest("option subscribe must be a list of hex topics")
@@ -313,115 +220,10 @@ class Handle:
         except zmq.ZMQError as e:
             log("%s: poke: %s" % (self.name, e))
 
-    def drain(self):
-        """Turns every monitor event now queued into contract events (quirks 2-4)."""
-        if self.monitor is None:
-            return
-        batch = []
-        while True:
-            try:
-                batch.append(recv_monitor_message(self.monitor, zmq.NOBLOCK))
-            except zmq.Again:
-                break
-            except zmq.ZMQError as e:
-                log("%s: monitor: %s" % (self.name, e))
-                break
-        for i, ev in enumerate(batch):
-            self._event(ev, batch[i + 1:])
-
-    def _event(self, ev, later):
-        event, value = ev["event"], ev["value"]
-        endpoint = ev["endpoint"].decode("utf-8", "replace")
-        name = EVENT_NAMES.get(event, str(event))
-        if event not in QUIET_EVENTS:
-            log("%s: libzmq %s %s value=%s" % (self.name, name, endpoint, value))
-        if event in (zmq.EVENT_ACCEPTED, zmq.EVENT_CONNECTED):
-            kind = "accepted" if event == zmq.EVENT_ACCEPTED else "connected"
-            gone = any(e["event"] == zmq.EVENT_DISCONNECTED and e["value"] == value
-                       for e in later)
-            peer, match = self._describe(value, kind, endpoint, gone)
-            if value in self.conns:
-                log("%s: fd %d reused before its DISCONNECTED was seen" % (self.name, value))
-            self.conns[value] = Connection(value, kind, peer, match)
-            self._emit(kind, peer)
-        elif event == zmq.EVENT_HANDSHAKE_SUCCEEDED:
-            conn = self._handshaking(endpoint)
-            if conn is None:
-                log("%s: HANDSHAKE_SUCCEEDED with no connection handshaking" % self.name)
-                return
-            conn.ready = True
-            self._emit("ready", conn.peer)
-        elif event in HANDSHAKE_FAILED:
-            self.last_failure = "%s (%s)" % (name, value)
-            return
-        elif event == zmq.EVENT_DISCONNECTED:
-            conn = self.conns.pop(value, None)
-            if conn is None:
-                log("%s: DISCONNECTED of unknown fd %s" % (self.name, value))
-                self._emit("disconnected", endpoint)
-            elif conn.ready:
-                self._emit("disconnected", conn.peer)
-            else:
-                log("%s: %s closed before its handshake: %s" % (
-                    self.name, conn.peer, self.last_failure or "libzmq gave no reason"))
-                self._emit("handshake-failed", conn.peer)
-        self.last_failure = None
-
-    def _describe(self, fd, kind, endpoint, gone):
-        """(peer text, endpoint libzmq's HANDSHAKE_* events will carry) of a new
-        connection's descriptor."""
-        if kind == "accepted":
-            unknown = "unknown (accepted on %s)" % endpoint
-        else:                                 # what was connected to: the peer
-            unknown = endpoint[6:] if endpoint.startswith("tcp://") else endpoint
-        if gone:
-            log("%s: fd %d closed before it was seen: peer %r" % (self.name, fd, unknown))
-            return unknown, None
-        try:
-            dup = pysocket.fromfd(fd, pysocket.AF_INET, pysocket.SOCK_STREAM)
-        except OSError as e:
-            log("%s: fd %d: %s: peer %r" % (self.name, fd, e, unknown))
-            return unknown, None
-        try:
-            remote = format_address(dup.getpeername())
-            local = format_address(dup.getsockname())
-        except OSError as e:
-            log("%s: fd %d: %s: peer %r" % (self.name, fd, e, unknown))
-            return unknown, None
-        finally:
-            dup.close()
-        if remote is None:                    # ipc: no address to speak of
-            return endpoint, endpoint
-        # libzmq's HANDSHAKE_* events name the local end of an accepted connection
-        # and the remote end of an outgoing one, as tcp:// endpoints
-        return remote, "tcp://" + (local if kind == "accepted" else remote)
-
-    def _handshaking(self, endpoint):
-        pending = [c for c in self.conns.values() if not c.ready]
-        for conn in pending:
-            if conn.match == endpoint:
-                return conn
-        return pending[0] if pending else None
-
-    def _emit(self, name, peer):
-        self.events.append({"event": name, "peer": peer})
-
-    def take_events(self):
-        self.drain()
-        events, self.events = self.events, []
-        return events
-
     # --- closing -----------------------------------------------------------
 
     def close(self, linger=None):
-        """Closes the socket (with its own linger unless one is given) and its monitor."""
-        if self.monitor is not None:
-            try:
-                self.sock.disable_monitor()
-            except zmq.ZMQError:
-                pass
-            self.monitor.close(linger=0)
-            self.monitor = None
+        """Closes the socket (with its own linger unless one is given)."""
         if not self.sock.closed:
             self.sock.close(linger=linger)
 
@@ -439,15 +241,11 @@ class Adapter:
     # --- serving while waiting -----------------------------------------------
 
     def serve(self, deadline, item, flag):
-        """Keeps every socket served (monitors drained, sockets poked every
-        SERVE_EVERY) until `item` (a zmq socket or a file descriptor) is ready for
-        `flag`, or the deadline passes (None: no deadline).  True if it became ready."""
+        """Keeps every socket served (poked every SERVE_EVERY) until `item` (a zmq
+        socket or a file descriptor) is ready for `flag`, or the deadline passes (None:
+        no deadline).  True if it became ready."""
         poller = zmq.Poller()
         poller.register(item, flag)
-        monitors = [h.monitor for h in self.handles.values() if h.monitor is not None]
-        for m in monitors:
-            if m is not item:
-                poller.register(m, zmq.POLLIN)
         while True:
             wait = SERVE_EVERY
             if deadline is not None:
@@ -458,23 +256,18 @@ class Adapter:
                 if e.errno == zmq.EINTR:
                     continue
                 raise
-            self.pump(monitors_ready=any(m in ready for m in monitors))
+            self.pump()
             if ready.get(item, 0) & (flag | zmq.POLLERR):
                 return True         # POLLERR: zmq_poll's word for a hung-up fd
             if deadline is not None and time.monotonic() >= deadline:
                 return False
 
-    def pump(self, monitors_ready=True):
-        if monitors_ready:
-            for h in list(self.handles.values()):
-                h.drain()
+    def pump(self):
         now = time.monotonic()
         if now - self.last_poke >= SERVE_EVERY:
             self.last_poke = now
             for h in list(self.handles.values()):
                 h.poke()
-            for h in list(self.handles.values()):
-                h.drain()
 
     def readline(self):
         """The next line of stdin (bytes, without its newline), or None at its end."""
@@ -577,9 +370,6 @@ class Adapter:
         h = self.handle_of(req)
         h.subscription(unhex(field(req, "topic", str), "topic"), False)
         return {}
-
-    def op_events(self, req):
-        return {"events": self.handle_of(req).take_events()}
 
     def op_close(self, req):
         h = self.handle_of(req)

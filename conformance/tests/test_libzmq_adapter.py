@@ -22,7 +22,7 @@ PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.execu
 TYPES = ["PAIR", "PUB", "SUB", "XPUB", "XSUB", "REQ", "REP", "DEALER", "ROUTER",
          "PUSH", "PULL"]
 OPTIONS = ["identity", "subscribe", "heartbeatIvl", "heartbeatTimeout", "heartbeatTtl",
-           "handshakeIvl", "maxMsgSize", "routerHandover", "reconnectIvl", "linger"]
+           "handshakeIvl", "maxMsgSize", "reconnectIvl"]
 
 
 class Adapter:
@@ -80,17 +80,6 @@ class Adapter:
 
     def recv(self, sock, timeout=2000):
         return self.ok("recv", socket=sock, timeout=timeout)["frames"]
-
-    def events_until(self, sock, names, timeout=3.0):
-        """All events until the list of names ends with `names` (or the time is up)."""
-        got = []
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            got += self.ok("events", socket=sock)["events"]
-            if [e["event"] for e in got][-len(names):] == names:
-                break
-            time.sleep(0.02)
-        return got
 
     def wait(self, timeout=5.0):
         return self.proc.wait(timeout)
@@ -192,7 +181,7 @@ def test_quit_exits_0(adapter):
 
 
 def test_end_of_input_exits_0(adapter, ctx):
-    s = adapter.open("PUSH", linger=-1)
+    s = adapter.open("PUSH")           # libzmq's default linger: -1, for ever
     ep = adapter.bind(s)
     peer = zsocket(ctx, zmq.PULL)
     peer.connect(ep)
@@ -269,8 +258,6 @@ def test_ipc(adapter, ctx, tmp_path):
     push.connect(ep)
     push.send(b"x")
     assert adapter.recv(s) == ["78"]
-    assert [e["event"] for e in adapter.events_until(s, ["accepted", "ready"])] == \
-        ["accepted", "ready"]
 
 
 def test_timeouts_are_honoured(adapter):
@@ -372,95 +359,37 @@ def test_xsub_subscriptions_are_messages(adapter, ctx):
     assert adapter.recv(s) == ["0120746f6f"]    # XSUB filters: "hi" is no longer wanted
 
 
-# --- events ------------------------------------------------------------------------------
+# --- serving between requests ----------------------------------------------------------
 
-def test_events_of_a_good_connection(adapter):
+def read_until(raw, enough, timeout=3.0):
+    """What the raw connection receives until enough(data) or it closes; (data, closed)."""
+    raw.settimeout(timeout)
+    data = b""
+    while not enough(data):
+        chunk = raw.recv(1 << 16)
+        if not chunk:
+            return data, True
+        data += chunk
+    return data, False
+
+
+def test_a_raw_peer_is_handshaken_while_the_adapter_waits_for_stdin(adapter):
+    """No request between the raw peer's greeting and libzmq's READY (quirk 1)."""
     s = adapter.open("PULL")
     ep = adapter.bind(s)
-    raw, peer = raw_connect(ep)
+    raw, _ = raw_connect(ep)
     raw.sendall(GREETING + ready_command(b"PUSH"))
-    got = adapter.events_until(s, ["accepted", "ready"])
-    assert got == [{"event": "accepted", "peer": peer}, {"event": "ready", "peer": peer}]
+    data, closed = read_until(raw, lambda d: b"\x05READY" in d)
+    assert not closed and data[:1] == b"\xff" and data[10:11] == b"\x03"
     raw.sendall(b"\x00\x02hi")
     assert adapter.recv(s) == ["6869"]
     raw.close()
-    assert adapter.events_until(s, ["disconnected"]) == [{"event": "disconnected", "peer": peer}]
-    assert adapter.ok("events", socket=s)["events"] == []
 
 
-def test_events_of_an_outgoing_connection(adapter, ctx):
-    pull = zsocket(ctx, zmq.PULL)
-    port = pull.bind_to_random_port("tcp://127.0.0.1")
-    s = adapter.open("PUSH")
-    adapter.ok("connect", socket=s, endpoint="tcp://127.0.0.1:%d" % port)
-    peer = "127.0.0.1:%d" % port
-    got = adapter.events_until(s, ["connected", "ready"])
-    assert got == [{"event": "connected", "peer": peer}, {"event": "ready", "peer": peer}]
-    pull.close()
-    assert adapter.events_until(s, ["disconnected"]) == [{"event": "disconnected", "peer": peer}]
-
-
-def test_socket_type_mismatch_is_handshake_failed(adapter):
-    s = adapter.open("PULL")
-    ep = adapter.bind(s)
-    raw, peer = raw_connect(ep)
-    assert adapter.events_until(s, ["accepted"]) == [{"event": "accepted", "peer": peer}]
-    raw.sendall(GREETING + ready_command(b"PUB"))       # PULL cannot talk to PUB
-    assert adapter.events_until(s, ["handshake-failed"]) == [
-        {"event": "handshake-failed", "peer": peer}]
-    raw.close()
-
-
-def test_a_handshake_that_fails_at_once(adapter):
-    # libzmq may close the connection before the adapter has read its address
-    s = adapter.open("PULL")
-    ep = adapter.bind(s)
-    raw, peer = raw_connect(ep)
-    raw.sendall(GREETING + ready_command(b"PUB"))
-    got = adapter.events_until(s, ["handshake-failed"])
-    assert [e["event"] for e in got] == ["accepted", "handshake-failed"]
-    assert got[0]["peer"] == got[1]["peer"]
-    assert got[0]["peer"] in (peer, "unknown (accepted on %s)" % ep)
-    raw.close()
-
-
-def test_socket_type_mismatch_on_connect(adapter, ctx):
-    push = zsocket(ctx, zmq.PUSH)
-    port = push.bind_to_random_port("tcp://127.0.0.1")
-    s = adapter.open("PUSH", reconnectIvl=10000)
-    adapter.ok("connect", socket=s, endpoint="tcp://127.0.0.1:%d" % port)
-    got = adapter.events_until(s, ["handshake-failed"])
-    assert [e["event"] for e in got] == ["connected", "handshake-failed"]
-
-
-def test_handshake_timeout_is_handshake_failed(adapter):
+def test_handshake_ivl_closes_a_silent_peer(adapter):
     s = adapter.open("PULL", handshakeIvl=150)
     ep = adapter.bind(s)
-    raw, peer = raw_connect(ep)                        # says nothing
-    got = adapter.events_until(s, ["handshake-failed"], timeout=2)
-    assert got == [{"event": "accepted", "peer": peer},
-                   {"event": "handshake-failed", "peer": peer}]
-    raw.settimeout(2)
-    assert raw.recv(1 << 16)                           # libzmq's greeting ...
-    while raw.recv(1 << 16):                           # ... then it closes
-        pass
+    raw, _ = raw_connect(ep)                           # says nothing
+    data, closed = read_until(raw, lambda d: False)
+    assert closed and data[:1] == b"\xff"             # libzmq's greeting, then the close
     raw.close()
-
-
-def test_two_handshakes_are_told_apart(adapter):
-    s = adapter.open("PULL")
-    ep = adapter.bind(s)
-    good, good_peer = raw_connect(ep)
-    bad, bad_peer = raw_connect(ep)
-    adapter.events_until(s, ["accepted", "accepted"])
-    good.sendall(GREETING + ready_command(b"PUSH"))
-    bad.sendall(GREETING + ready_command(b"SUB"))
-    got = []
-    deadline = time.monotonic() + 3
-    while len(got) < 2 and time.monotonic() < deadline:
-        got += adapter.ok("events", socket=s)["events"]
-        time.sleep(0.02)
-    assert sorted((e["event"], e["peer"]) for e in got) == sorted(
-        [("ready", good_peer), ("handshake-failed", bad_peer)])
-    good.close()
-    bad.close()

@@ -4,8 +4,7 @@
     It writes its hello (what it can do), then answers JSON-line requests
     on stdin, one reply line each on stdout, in order: open sockets (any
     number, named "s1", "s2", ... in one context), bind, connect, send,
-    receive, subscribe, report connection events (through the socket
-    monitor of zwire.h), close.  A request it does not know — an op, an
+    receive, subscribe, close.  A request it does not know — an op, an
     option, a socket type — is answered "unsupported" and the process
     exits 127, so the suite reports the case UNSUPPORTED rather than
     failed.  A malformed request only gets an error.  `quit` and the end
@@ -38,7 +37,7 @@ usage (FILE *out)
            "\n"
            "Ops: open (type, options) -> socket; bind (socket, endpoint) -> endpoint;\n"
            "connect; send (frames, timeout); recv (timeout) -> frames; subscribe and\n"
-           "unsubscribe (topic); events -> events; close; quit.  Octets are hex.\n"
+           "unsubscribe (topic); close; quit.  Octets are hex.\n"
            "\n"
            "An unknown op, option or socket type is answered \"unsupported\" and the\n"
            "adapter exits 127.  quit, or the end of input, closes every socket and\n"
@@ -52,32 +51,16 @@ usage (FILE *out)
 typedef struct {
     char handle[24];                /* "s1", "s2", ...: never reused */
     zw_socket *socket;
-    json_t *events;                 /* since the last `events` request */
 } adapter_socket;
 
 typedef struct {
     zw_ctx *ctx;
-    adapter_socket **sockets;       /* each allocated apart: the monitor holds its address */
+    adapter_socket **sockets;
     size_t count, capacity;
     unsigned opened;
     int stopping;                   /* stop after this reply ... */
     int status;                     /* ... with this exit status */
 } adapter;
-
-static const char *const event_names[] = {
-    [ZW_EVENT_ACCEPTED] = "accepted", [ZW_EVENT_CONNECTED] = "connected",
-    [ZW_EVENT_READY] = "ready", [ZW_EVENT_HANDSHAKE_FAILED] = "handshake-failed",
-    [ZW_EVENT_DISCONNECTED] = "disconnected",
-};
-
-/* The socket's monitor: called inside the loop, it only notes the event. */
-static void
-note_event (void *arg, zw_event event, const char *peer)
-{
-    adapter_socket *s = arg;
-    json_array_append_new (s->events, json_pack ("{s:s, s:s}", "event", event_names[event],
-                                                 "peer", peer));
-}
 
 static adapter_socket *
 find_socket (adapter *a, const char *handle)
@@ -105,13 +88,11 @@ keep_socket (adapter *a, adapter_socket *s)
     return 1;
 }
 
-/*  Closes the socket (its events go on being noted until zw_close
-    returns) and frees it; it must be out of the adapter's list.  */
+/* Closes the socket and frees it; it must be out of the adapter's list. */
 static void
 free_socket (adapter_socket *s)
 {
     zw_close (s->socket);
-    json_decref (s->events);
     free (s);
 }
 
@@ -142,7 +123,7 @@ close_all (adapter *a)
 
 /* --- options of open ---------------------------------------------------------------------------- */
 
-typedef enum { AS_INTEGER, AS_FLAG, AS_HEX, AS_HEX_LIST } option_kind;
+typedef enum { AS_INTEGER, AS_HEX, AS_HEX_LIST } option_kind;
 
 typedef struct {
     const char *name;               /* as ADAPTER.md spells it */
@@ -158,9 +139,7 @@ static const adapter_option adapter_options[] = {
     { "heartbeatTtl", ZW_OPT_HEARTBEAT_TTL, AS_INTEGER },
     { "handshakeIvl", ZW_OPT_HANDSHAKE_IVL, AS_INTEGER },
     { "maxMsgSize", ZW_OPT_MAXMSGSIZE, AS_INTEGER },
-    { "routerHandover", ZW_OPT_ROUTER_HANDOVER, AS_FLAG },
     { "reconnectIvl", ZW_OPT_RECONNECT_IVL, AS_INTEGER },
-    { "linger", ZW_OPT_LINGER, AS_INTEGER },
     { "zmtpMinor", ZW_OPT_ZMTP_MINOR, AS_INTEGER },
 };
 
@@ -194,9 +173,6 @@ apply_option (zw_socket *socket, const adapter_option *o, json_t *value)
     case AS_INTEGER:
         return json_is_integer (value)
              ? zw_socket_set_int (socket, o->option, json_integer_value (value)) : -1;
-    case AS_FLAG:
-        return json_is_boolean (value)
-             ? zw_socket_set_int (socket, o->option, json_is_true (value)) : -1;
     case AS_HEX:
         return set_hex (socket, o->option, value);
     case AS_HEX_LIST:
@@ -266,12 +242,10 @@ op_open (adapter *a, json_t *request, adapter_socket *unused)
     if (type < 0)
         return unsupported (a);
     adapter_socket *s = calloc (1, sizeof *s);
-    if (!s || !(s->events = json_array ()) || !(s->socket = zw_socket_new (a->ctx, type))) {
-        json_decref (s ? s->events : NULL);
+    if (!s || !(s->socket = zw_socket_new (a->ctx, type))) {
         free (s);
         return zw_control_failed ("out of memory");
     }
-    zw_socket_set_monitor (s->socket, note_event, s);
     json_t *refusal = apply_options (a, s->socket, json_object_get (request, "options"));
     if (!refusal && !keep_socket (a, s))
         refusal = zw_control_failed ("out of memory");
@@ -375,19 +349,6 @@ op_unsubscribe (adapter *a, json_t *request, adapter_socket *s)
 }
 
 static json_t *
-op_events (adapter *a, json_t *request, adapter_socket *s)
-{
-    (void) a;
-    (void) request;
-    json_t *fresh = json_array ();
-    if (!fresh)
-        return zw_control_failed ("out of memory");
-    json_t *events = s->events;
-    s->events = fresh;
-    return json_pack ("{s:b, s:o}", "ok", 1, "events", events);
-}
-
-static json_t *
 op_close (adapter *a, json_t *request, adapter_socket *s)
 {
     (void) request;
@@ -414,7 +375,7 @@ static const struct {
 } ops[] = {
     { "open", 0, op_open }, { "bind", 1, op_bind }, { "connect", 1, op_connect },
     { "send", 1, op_send }, { "recv", 1, op_recv }, { "subscribe", 1, op_subscribe },
-    { "unsubscribe", 1, op_unsubscribe }, { "events", 1, op_events }, { "close", 1, op_close },
+    { "unsubscribe", 1, op_unsubscribe }, { "close", 1, op_close },
     { "quit", 0, op_quit },
 };
 
