@@ -296,8 +296,9 @@ check: all
 	$(PYTHON) tools/trace.py --quiet --json $(REPORTS)/trace.json
 	@echo "make check: all passed"
 
-# The suite against the reference peer (no FAIL allowed under rfc-strict) and
-# against libzmq (its known deviations in conformance/baselines/), then the matrix.
+# The suite against the reference peer (no FAIL allowed under rfc-strict), against the
+# reference peer speaking only ZMTP 2.0 (the RFC 15 cases; every 3.x case UNSUPPORTED),
+# and against libzmq (its known deviations in conformance/baselines/), then the matrix.
 SUITE := cd conformance && $(PYTHON) -m zwire_conformance -q
 LIBZMQ_BASELINE := baselines/libzmq-4.3.4.json
 
@@ -306,6 +307,9 @@ conformance-suite: $(BUILD)/bin/zwire
 	$(SUITE) --implementation zwire > /dev/null; s=$$?; \
 	  [ $$s -eq 0 ] || { echo "conformance: the reference peer has FAIL or harness errors (exit $$s)"; \
 	                      cat $(CURDIR)/$(REPORTS)/zwire/summary.md; exit 1; }
+	$(SUITE) --implementation zwire-2.0 > /dev/null; s=$$?; \
+	  [ $$s -eq 0 ] || { echo "conformance: the reference peer speaking only ZMTP 2.0 has FAIL or harness errors (exit $$s)"; \
+	                      cat $(CURDIR)/$(REPORTS)/zwire-2.0/summary.md; exit 1; }
 	$(SUITE) --implementation libzmq --baseline $(LIBZMQ_BASELINE) > /dev/null; s=$$?; \
 	  [ $$s -eq 0 ] || { echo "conformance: libzmq fails cases its baseline does not list (exit $$s)"; \
 	                      cat $(CURDIR)/$(REPORTS)/libzmq/summary.md; exit 1; }
@@ -316,7 +320,7 @@ conformance: all
 	@mkdir -p $(REPORTS)
 	$(MAKE) --no-print-directory vectors-check conformance-suite
 	@$(PYTHON) tools/conformance_summary.py --vectors $(REPORTS)/vectors.json \
-	    --suite $(REPORTS)/zwire --suite $(REPORTS)/libzmq
+	    --suite $(REPORTS)/zwire --suite $(REPORTS)/zwire-2.0 --suite $(REPORTS)/libzmq
 
 # --- benchmarks (never part of make check: timings are reported, not asserted) ---
 # make bench: the codec against memcpy, messaging against libzmq and the raw socket

@@ -8,9 +8,10 @@ its hello, then answers JSON-line requests on stdin with one JSON line each on s
 
 What it offers, and why not more
 --------------------------------
-* zmtp ["3.1"]: libzmq 4.3 always announces ZMTP 3.1 and has no way to announce 3.0,
-  so the `zmtpMinor` option is not offered; an `open` that carries it is answered
-  "unsupported" and the adapter exits 127, as for any unknown op or option.
+* zmtp ["2.0", "3.1"]: libzmq 4.3 always announces ZMTP 3.1 and has no way to announce
+  3.0, so the `zmtpMinor` option is not offered; an `open` that carries it is answered
+  "unsupported" and the adapter exits 127, as for any unknown op or option.  It steps
+  down to a 2.0 peer, so the RFC 15 cases run too.
 * mechanisms ["NULL"], the 11 standard socket types, bind and connect, tcp and ipc.
   An endpoint of any other transport is "unsupported" (exit 127) too.
 * options, mapped to libzmq socket options, all set right after the socket is made,
@@ -98,7 +99,7 @@ def hello():
         "implementation": {"name": "libzmq", "version": zmq.zmq_version(),
                            "binding": "pyzmq " + zmq.__version__},
         "capabilities": {
-            "zmtp": ["3.1"],
+            "zmtp": ["2.0", "3.1"],
             "mechanisms": ["NULL"],
             "socketTypes": list(SOCKET_TYPES),
             "roles": ["bind", "connect"],

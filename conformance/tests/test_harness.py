@@ -254,3 +254,29 @@ def test_list_and_bad_invocation():
     bad = subprocess.run([sys.executable, "-m", "zwire_conformance"], cwd=CONFORMANCE,
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 3
+
+
+ZWIRE = CONFORMANCE.parent / "build" / "bin" / "zwire"
+
+
+@pytest.mark.skipif(not ZWIRE.exists(), reason="build/bin/zwire is not built (make)")
+def test_a_2_0_only_implementation_gets_rfc15_verdicts_and_nothing_else(tmp_path):
+    """The reference peer speaking only ZMTP 2.0 (a stand-in for an old binding): real
+    verdicts from the RFC 15 cases, UNSUPPORTED for every 3.x case, one line saying what
+    it speaks, no harness error."""
+    done = subprocess.run(
+        [sys.executable, "-m", "zwire_conformance", "--implementation", "zwire-2.0",
+         "--report-dir", str(tmp_path / "out"), "-q"],
+        cwd=CONFORMANCE, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "zwire-2.0 speaks ZMTP 2.0: the ZMTP 3.x cases are UNSUPPORTED" in done.stdout
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    jsonschema.validate(report, SCHEMA)
+    for case in report["cases"]:
+        v2 = all(c["id"].startswith("zmtp20.") for c in case["clauses"])
+        if v2:
+            assert case["verdict"] in (V.PASS, V.INFO), case
+        else:
+            assert case["verdict"] == V.UNSUPPORTED, case
+    hostile = [c for c in report["cases"] if c["robustness"]]
+    assert hostile and all(c["robustness"] == V.ROBUST_OK for c in hostile)

@@ -28,6 +28,8 @@ SUITE_VERSION = "0.1.0"
 
 SHIPPED = {
     "zwire": [os.path.join(ROOT, "build", "bin", "zwire"), "adapter"],
+    # the reference stack speaking only ZMTP 2.0: a stand-in for a 2.0-only binding
+    "zwire-2.0": [os.path.join(ROOT, "build", "bin", "zwire"), "adapter", "--zmtp", "2.0"],
     "libzmq": ["/usr/bin/python3", os.path.join(ROOT, "conformance", "adapters",
                                                 "libzmq_adapter.py")],
 }

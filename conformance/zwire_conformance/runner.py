@@ -12,7 +12,7 @@ from . import verdict as V
 from . import wire
 from .adapter import Adapter, AdapterError, Unsupported
 from .case import CaseRun, HarnessError, NotExercised
-from .steps import handshake
+from .steps import handshake, handshake_v2
 from .wire import InboundStream
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -73,12 +73,17 @@ def _probe_message(peer):
     return [b"", b"robustness-probe"] if peer == "REQ" else [b"robustness-probe"]
 
 
+def _speaks_3x(run):
+    return bool({"3.0", "3.1"} & set(run.adapter.capabilities.get("zmtp", [])))
+
+
 def _probe_serves(run, handle, endpoint, peer):
-    """A new connection to the endpoint completes a handshake as peer and its message
-    reaches the application through the socket handle."""
+    """A new connection to the endpoint completes a handshake as peer (2.0 with an
+    implementation that speaks no 3.x) and its message reaches the application through
+    the socket handle."""
     conn = wire.connect(endpoint, run.clock, run.transcript, "probe")
     run.connections.append(conn)
-    if not handshake(conn, peer):
+    if not (handshake(conn, peer) if _speaks_3x(run) else handshake_v2(conn, peer)):
         return False
     conn.send(wire.message(*_probe_message(peer)), "robustness probe")
     for _ in range(8):
@@ -95,7 +100,8 @@ def probe_robustness(run):
     serving a well-behaved connection?  Returns (ROBUST_*, detail)."""
     if run.adapter.proc.poll() is not None:
         return V.ROBUST_DIED, "its adapter exited with status %d" % run.adapter.proc.returncode
-    if not any(c.inbound.commands() for c in run.connections):
+    if not any(c.inbound.commands() or (c.inbound.greeting or {}).get("version") == "2.0"
+               for c in run.connections):
         return None, "not measured: it completed no handshake in this case, so there is no " \
                      "service to have lost"
     try:

@@ -19,7 +19,7 @@ import socket
 import struct
 import time
 
-from zwire_codec import FrameDecoder, GreetingDecoder
+from zwire_codec import FrameDecoder, GreetingDecoder, encode_greeting_v2
 
 MECHANISM_NULL = "NULL"
 
@@ -37,9 +37,9 @@ class Clock:
 class InboundStream:
     """The implementation's octets, decoded: greeting, then frames of its version."""
 
-    def __init__(self):
+    def __init__(self, max_version=None):
         self.data = bytearray()
-        self.greeting_decoder = GreetingDecoder(min_version="1.0")
+        self.greeting_decoder = GreetingDecoder(min_version="1.0", max_version=max_version)
         self.frame_decoder = None
         self.error = None           # the first DecodeError report, if any
         self.raw_only = False       # a case reading a non-3.x answer itself (2.0 downgrade)
@@ -76,6 +76,14 @@ class InboundStream:
         if greeting["version"] == "1.0":
             return "2.0"            # never used: a 1.0 peer is not framed here
         return "3.0" if greeting.get("minor") == 0 else "3.1"
+
+    def read_as_v2_peer(self):
+        """Decode the implementation's octets as a 2.0 peer reads them (15/ZMTP): a greeting
+        of any revision from 1 up is a 2.0 one, since a later peer steps down to ours, and
+        2.0 frames follow.  Octets already in are decoded again."""
+        data = bytes(self.data)
+        self.__init__(max_version="2.0")
+        self.push(data)
 
     def may_speak_other_version(self, why):
         """After a greeting of another version from the suite, the implementation may
@@ -382,8 +390,19 @@ def greeting(major=3, minor=1, mechanism=b"NULL", as_server=0, padding=bytes(8),
             + mechanism.ljust(20, b"\0")[:20] + bytes([as_server]) + filler)
 
 
+# 15/ZMTP's socket-type octets (zmtp20.greeting.socket-type).
+V2_SOCKET_TYPES = {"PAIR": 0, "PUB": 1, "SUB": 2, "REQ": 3, "REP": 4, "DEALER": 5,
+                   "ROUTER": 6, "PULL": 7, "PUSH": 8}
+
+
+def greeting_v2(socket_type, identity=b""):
+    """A whole 2.0 greeting, as a 2.0 peer sends it at once: signature, revision 1, the
+    socket type, the identity frame."""
+    return encode_greeting_v2(1, V2_SOCKET_TYPES[socket_type], identity)
+
+
 def frame(body, more=False, command=False, long=None, flags_extra=0):
-    """A 3.x frame; `long` forces (True) or forbids (False) the 8-octet size."""
+    """A 3.x frame (a 2.0 one too, without `command`); `long` forces (True) or forbids (False) the 8-octet size."""
     flags = (0x01 if more else 0) | (0x04 if command else 0) | flags_extra
     if long or (long is None and len(body) > 255):
         return bytes([flags | 0x02]) + struct.pack(">Q", len(body)) + body

@@ -26,7 +26,7 @@
 static void
 usage (FILE *out)
 {
-    fputs ("Usage: zwire adapter\n"
+    fputs ("Usage: zwire adapter [--zmtp 2.0]\n"
            "\n"
            "The zwire reference stack behind the conformance suite's adapter contract\n"
            "(conformance/ADAPTER.md): JSON lines on stdin and stdout.\n"
@@ -43,7 +43,11 @@ usage (FILE *out)
            "adapter exits 127.  quit, or the end of input, closes every socket and\n"
            "exits 0.  Logs of the stack go to stderr.\n"
            "\n"
-           "Run the suite with it: python3 -m zwire_conformance --adapter \"zwire adapter\"\n", out);
+           "--zmtp 2.0 makes every socket speak only ZMTP 2.0 (15/ZMTP), declared as\n"
+           "such: a stand-in for a 2.0-only binding.\n"
+           "\n"
+           "Run the suite with it: python3 -m zwire_conformance --adapter \"zwire adapter\"\n"
+           "(--self-test checks this contract before a run).\n", out);
 }
 
 /* --- sockets ------------------------------------------------------------------------------- */
@@ -60,6 +64,7 @@ typedef struct {
     unsigned opened;
     int stopping;                   /* stop after this reply ... */
     int status;                     /* ... with this exit status */
+    int only_v2;                    /* --zmtp 2.0: every socket speaks only ZMTP 2.0 */
 } adapter;
 
 static adapter_socket *
@@ -246,6 +251,8 @@ op_open (adapter *a, json_t *request, adapter_socket *unused)
         free (s);
         return zw_control_failed ("out of memory");
     }
+    if (a->only_v2)
+        zw_socket_set_int (s->socket, ZW_OPT_ZMTP_MAJOR, 2);
     json_t *refusal = apply_options (a, s->socket, json_object_get (request, "options"));
     if (!refusal && !keep_socket (a, s))
         refusal = zw_control_failed ("out of memory");
@@ -430,26 +437,29 @@ handle_line (adapter *a, const char *line)
     zw_control_reply (reply);
 }
 
+/* A 2.0-only adapter declares 2.0 alone; otherwise 2.0 is what the stack steps down to. */
 static json_t *
-capabilities (void)
+capabilities (int only_v2)
 {
     json_t *types = json_array (), *options = json_array ();
     for (int type = 0; zw_socket_type_name ((zw_socket_type) type); type++)
         json_array_append_new (types, json_string (zw_socket_type_name ((zw_socket_type) type)));
     for (size_t i = 0; i < ADAPTER_OPTION_COUNT; i++)
         json_array_append_new (options, json_string (adapter_options[i].name));
-    return json_pack ("{s:[s,s], s:[s], s:o, s:[s,s], s:[s,s], s:b, s:o}",
-                      "zmtp", "3.0", "3.1", "mechanisms", "NULL", "socketTypes", types,
+    json_t *versions = only_v2 ? json_pack ("[s]", "2.0") : json_pack ("[s,s,s]", "2.0", "3.0", "3.1");
+    return json_pack ("{s:o, s:[s], s:o, s:[s,s], s:[s,s], s:b, s:o}",
+                      "zmtp", versions, "mechanisms", "NULL", "socketTypes", types,
                       "roles", "bind", "connect", "transports", "tcp", "ipc",
                       "heartbeat", 1, "options", options);
 }
 
 static void
-say_hello (void)
+say_hello (int only_v2)
 {
     zw_control_reply (json_pack ("{s:i, s:{s:s, s:s}, s:o}", "zwireAdapter", CONTRACT_VERSION,
-                                 "implementation", "name", "zwire", "version", ZW_CLI_VERSION,
-                                 "capabilities", capabilities ()));
+                                 "implementation", "name", only_v2 ? "zwire-2.0" : "zwire",
+                                 "version", ZW_CLI_VERSION,
+                                 "capabilities", capabilities (only_v2)));
 }
 
 /* The open sockets' zw_socket pointers, for zw_control_next_line to poll. */
@@ -465,22 +475,27 @@ next_request (adapter *a, zw_control_input *input)
 int
 zw_cli_adapter (int argc, char **argv)
 {
+    int only_v2 = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0) {
             usage (stdout);
             return ZW_EXIT_OK;
         }
+        if (strcmp (argv[i], "--zmtp") == 0 && i + 1 < argc && strcmp (argv[i + 1], "2.0") == 0) {
+            only_v2 = 1, i++;
+            continue;
+        }
         fprintf (stderr, "zwire adapter: unknown argument '%s' (see --help)\n", argv[i]);
         return ZW_EXIT_USAGE;
     }
-    adapter a = { .ctx = zw_ctx_new (), .status = ZW_EXIT_OK };
+    adapter a = { .ctx = zw_ctx_new (), .status = ZW_EXIT_OK, .only_v2 = only_v2 };
     if (!a.ctx) {
         fprintf (stderr, "zwire adapter: no context: %s\n", strerror (errno));
         return ZW_EXIT_VIOLATION;
     }
     zw_control_input input = { 0 };
     const char *line;
-    say_hello ();
+    say_hello (a.only_v2);
     /* the end of input is a quit */
     while (!a.stopping && (line = next_request (&a, &input)))
         handle_line (&a, line);

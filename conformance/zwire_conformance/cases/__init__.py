@@ -10,3 +10,4 @@ from . import robustness  # noqa: F401
 from . import subscriptions  # noqa: F401
 from . import handshake  # noqa: F401
 from . import zmtp30  # noqa: F401
+from . import zmtp20  # noqa: F401
