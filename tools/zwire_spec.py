@@ -2,8 +2,10 @@
 
 The registry is one Markdown file per specification, `spec/<specid>.md`, each holding one
 table with the columns ID, Section, Keyword, Role, Binds, Testability, Digest, Statement,
-RFC (see spec/README.md). `spec/waivers.md` is a two-column table (ID, Reason); `spec/README.md` and
-`spec/DECISIONS.md` are prose; none of them is a registry file.
+RFC (see spec/README.md). `spec/waivers.md` is a two-column table (ID, Reason);
+`spec/leniency.md` is the table of leniency (`load_leniency`: what a receiver may, must or
+must not do with input that breaks a rule); `spec/README.md` and `spec/DECISIONS.md` are
+prose; none of them is a registry file.
 
 Citations are clause IDs written in the rest of the tree: comments in codec/ and reference/,
 cases in conformance/, the `clauses` arrays of JSON files (vectors/), tools/ and the
@@ -160,7 +162,8 @@ _PREFIX = "|".join(SPEC_IDS)
 ID_RE = re.compile(r"^(%s)((?:\.%s)+)$" % (_PREFIX, _SEGMENT))
 DIGEST_TOKEN_RE = re.compile(r"^([A-Z][A-Z0-9]*)-(\d+)$")
 WAIVER_FILE = "waivers.md"
-NON_REGISTRY_FILES = ("README.md", "DECISIONS.md", WAIVER_FILE)
+LENIENCY_FILE = "leniency.md"
+NON_REGISTRY_FILES = ("README.md", "DECISIONS.md", WAIVER_FILE, LENIENCY_FILE)
 
 # A clause-looking token: a spec prefix, not glued to a preceding word or path element,
 # then `.`-separated parts. The parts are matched broadly and then checked, so that
@@ -481,6 +484,131 @@ def mandatory_problems(clauses):
                                     "mandatory clause %s must have keyword %s, not %s"
                                     % (clause_id, keyword, clause["keyword"])))
     return problems
+
+
+# ---------------------------------------------------------------------------------------
+# The table of leniency (spec/leniency.md)
+
+LENIENCY_COLUMNS = ("Input", "Breaks", "Basis", "Because", "Result", "Codecs", "Note")
+RESULTS = ("valid", "acceptable", "invalid")       # in rising order of strictness
+BASES = ("receiver", "sender", "limit", "decoding")
+# The codec error classes a row may name (vectors/FORMAT.md, "Error classes").
+CODEC_CLASSES = ("malformed-greeting", "unsupported-version", "invalid-mechanism",
+                 "mechanism-mismatch", "invalid-flags", "invalid-size", "limit-exceeded",
+                 "malformed-command", "invalid-metadata", "invalid-z85")
+INPUT_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+
+
+@dataclass(frozen=True)
+class Leniency:
+    """One row of spec/leniency.md: an input class and what a receiver does with it."""
+    input: str
+    breaks: tuple
+    basis: str
+    because: tuple
+    result: str
+    codecs: str
+    note: str
+    line: int = 0
+
+    @property
+    def judged(self):
+        """True where a receiver clause decides (invalid or valid): a case judges it."""
+        return self.result != "acceptable"
+
+
+def strictest(results):
+    """The result of an input of several classes: invalid over acceptable over valid."""
+    return max(results, key=RESULTS.index) if results else "valid"
+
+
+def _clause_list(cell):
+    cell = cell.strip()
+    if cell in ("", "-"):
+        return ()
+    return tuple(_strip_ticks(c.strip()) for c in cell.split(",") if c.strip())
+
+
+def load_leniency(root=None, path=None):
+    """spec/leniency.md (or `path`) as ({input: Leniency}, problems), rows in file order.
+
+    Only the form of each row is checked here; `leniency_problems` checks the rows
+    against the clause registry."""
+    path = path or os.path.join(root or repo_root(), "spec", LENIENCY_FILE)
+    rel = os.path.relpath(path, root) if root else path
+    rows, problems = read_table(path, rel, LENIENCY_COLUMNS)
+    table = {}
+    for number, row in rows:
+        name = row["Input"]
+        if not INPUT_RE.match(name):
+            problems.append(Problem(rel, number, "input class %r is not a CamelCase word (it is "
+                                    "also a vector flag)" % name))
+            continue
+        if name in table:
+            problems.append(Problem(rel, number, "input class %r twice" % name))
+            continue
+        entry = Leniency(name, _clause_list(row["Breaks"]), row["Basis"],
+                         _clause_list(row["Because"]), row["Result"], row["Codecs"],
+                         row["Note"], number)
+        if entry.basis not in BASES:
+            problems.append(Problem(rel, number, "%s: basis %r (want one of %s)"
+                                    % (name, entry.basis, ", ".join(BASES))))
+        if entry.result not in RESULTS:
+            problems.append(Problem(rel, number, "%s: result %r (want one of %s)"
+                                    % (name, entry.result, ", ".join(RESULTS))))
+        if entry.codecs != "accept" and entry.codecs not in CODEC_CLASSES:
+            problems.append(Problem(rel, number, "%s: codecs %r (want accept or an error "
+                                    "class of vectors/FORMAT.md)" % (name, entry.codecs)))
+        if not entry.note:
+            problems.append(Problem(rel, number, "%s: empty note" % name))
+        table[name] = entry
+    return table, problems
+
+
+def leniency_row_problems(entry, by_id):
+    """What is wrong with one row against the registry `by_id` ({id: clause}): each result
+    follows from whom its clauses bind (spec/leniency.md, spec/README.md)."""
+    out = []
+    for clause_id in entry.breaks + entry.because:
+        if clause_id not in by_id:
+            out.append("%s: cites %s, which spec/ does not register" % (entry.input, clause_id))
+    if out:
+        return out
+    breaks = [by_id[c] for c in entry.breaks]
+    because = [by_id[c] for c in entry.because]
+    for c in breaks:
+        if c["binds"] != "sender":
+            out.append("%s: Breaks lists %s, which binds the %s, not the sender"
+                       % (entry.input, c["id"], c["binds"]))
+    duty = [c for c in because if c["binds"] == "receiver" and c["must_class"]]
+    if entry.basis == "receiver":
+        if entry.result == "acceptable":
+            out.append("%s: basis receiver decides valid or invalid, not acceptable" % entry.input)
+        if not because or len(duty) != len(because):
+            out.append("%s: basis receiver needs Because clauses that bind the receiver with a "
+                       "MUST-class keyword (the RFC names the receiver's action)" % entry.input)
+    elif entry.basis == "sender":
+        if entry.result != "acceptable":
+            out.append("%s: only sender rules broken is acceptable, not %s"
+                       % (entry.input, entry.result))
+        if not breaks:
+            out.append("%s: basis sender names no broken sender rule in Breaks" % entry.input)
+        if duty:
+            out.append("%s: Because %s is a MUST-class receiver duty: the result is then not "
+                       "acceptable (basis receiver)" % (entry.input, duty[0]["id"]))
+    elif entry.basis == "limit":
+        if entry.result != "invalid" or breaks or not because:
+            out.append("%s: basis limit is invalid, breaks no sender rule and names in "
+                       "Because the clause that lets a peer set the limit" % entry.input)
+    elif entry.basis == "decoding":
+        if entry.result != "invalid" or not because:
+            out.append("%s: basis decoding is invalid and names the decoding rule in Because"
+                       % entry.input)
+    if entry.result == "valid" and entry.codecs != "accept":
+        out.append("%s: a valid input the codecs refuse (%s)" % (entry.input, entry.codecs))
+    if entry.result == "invalid" and entry.codecs == "accept":
+        out.append("%s: an invalid input the codecs accept" % entry.input)
+    return out
 
 
 # ---------------------------------------------------------------------------------------
