@@ -65,7 +65,7 @@ OBJ_CORE   := $(call core_objs,$(BUILD)/obj)
 ASAN_CORE  := $(call core_objs,$(BUILD)/asan)
 
 .PHONY: all help deps check conformance unit unit-asan vectors vectors-check vectors-lint \
-        spec-lint trace python-tests interop-tests cli-tests soak mutation conformance-suite bench bench-codec fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
+        spec-lint trace python-tests interop-tests cli-tests soak mutation conformance-suite conformance-stability bench bench-codec fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
         fuzz-dicts-lint \
         fuzz-seeds docs clean ragel-version
 
@@ -75,6 +75,7 @@ all: deps $(BUILD)/bin/zwire $(BUILD)/bin/zw-vector-runner $(BUILD)/bin/test-cod
 help:
 	@echo "make                 build the codecs, zwire, the vector runner, the tests"
 	@echo "make conformance     build; vectors through both codecs; the suite against zwire and libzmq; the matrix"
+	@echo "make conformance-stability  every case 5 times against zwire and libzmq under stress-ng: 0 unstable"
 	@echo "make mutation        the suite against each fault (caught) and lenient variant (never accused) of the reference peer"
 	@echo "make bench           codec and messaging benchmarks against memcpy, libzmq and raw sockets"
 	@echo "make check           every test: C (plain and ASan+UBSan), Python, lints, vectors, fuzz"
@@ -315,6 +316,23 @@ conformance-suite: $(BUILD)/bin/zwire
 	                      cat $(CURDIR)/$(REPORTS)/libzmq/summary.md; exit 1; }
 	cd conformance && $(PYTHON) -m zwire_conformance.results $(CURDIR)/$(REPORTS)/libzmq/report.json \
 	    $(LIBZMQ_BASELINE) $(CURDIR)/$(REPORTS)/libzmq/results.md
+
+# Every case STABILITY_RUNS times against the reference peer and libzmq while stress-ng
+# keeps every core busy: any case whose verdict or robustness changes between runs fails
+# it (the suite's exit status 4).  Not part of make check: it loads the machine for minutes.
+STABILITY_RUNS ?= 5
+conformance-stability: deps $(BUILD)/bin/zwire
+	@mkdir -p $(REPORTS)/stability
+	@stress-ng --cpu 0 --timeout 3600s --quiet & load=$$!; trap "kill $$load 2>/dev/null" EXIT; \
+	  status=0; \
+	  for impl in zwire libzmq; do \
+	    baseline=; [ $$impl = libzmq ] && baseline="--baseline $(LIBZMQ_BASELINE)"; \
+	    log=$(CURDIR)/$(REPORTS)/stability/$$impl.log; \
+	    ( $(SUITE) --implementation $$impl $$baseline --repeat $(STABILITY_RUNS) \
+	        --report-dir $(CURDIR)/$(REPORTS)/stability/$$impl > $$log 2>&1 ); s=$$?; \
+	    echo "$$impl: $$(grep -E '^stability' $$log)"; grep -E '^  unstable' $$log; \
+	    [ $$s -eq 0 ] || { echo "$$impl: exit $$s (4: unstable cases), see $$log"; status=1; }; \
+	  done; exit $$status
 
 conformance: all
 	@mkdir -p $(REPORTS)

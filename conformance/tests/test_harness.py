@@ -280,3 +280,17 @@ def test_a_2_0_only_implementation_gets_rfc15_verdicts_and_nothing_else(tmp_path
             assert case["verdict"] == V.UNSUPPORTED, case
     hostile = [c for c in report["cases"] if c["robustness"]]
     assert hostile and all(c["robustness"] == V.ROBUST_OK for c in hostile)
+
+
+def test_repeat_shows_the_worst_run_and_flags_a_changing_verdict():
+    from zwire_conformance.cli import repeated
+    outcomes = iter([V.PASS, V.FAIL, V.PASS, V.PASS, V.PASS, V.PASS])
+
+    def run_one(case_):
+        return {"id": case_, "verdict": next(outcomes), "robustness": None}
+    run = repeated(run_one, 3)
+    flaky, steady = run("flaky"), run("steady")
+    assert flaky["verdict"] == V.FAIL and flaky["unstable"]
+    assert flaky["runs"] == [[V.PASS, None], [V.FAIL, None], [V.PASS, None]]
+    assert steady["verdict"] == V.PASS and not steady["unstable"]
+    assert repeated(run_one, 1) is run_one

@@ -1,9 +1,11 @@
 """The command line of the suite: `/usr/bin/python3 -m zwire_conformance`.
 
-It selects cases, checks the adapter (a made-up op must be answered "unsupported" with
-exit 127), runs each selected case as one pytest item (so pytest's selection, output and
--x work as usual), writes the reports, and exits 0 (no FAIL), 1 (a FAIL not in the
-baseline, or with --strict a PASS-NONSTRICT), 2 (a harness error) or 3 (bad invocation).
+It selects cases, checks the adapter (the pre-flight of selftest.py: its hello, an
+unknown op answered "unsupported" with exit 127, open, bind, timeouts, quit), runs each
+selected case as one pytest item (so pytest's selection, output and -x work as usual),
+writes the reports, and exits 0 (no FAIL), 1 (a FAIL not in the baseline, or with
+--strict a PASS-NONSTRICT), 2 (a harness error) or 3 (bad invocation).  --self-test runs
+every check of the adapter contract instead, and no case.
 """
 
 import argparse
@@ -18,7 +20,8 @@ import pytest
 
 from . import report as R
 from . import verdict as V
-from .adapter import AdapterError, check_unsupported_answer
+from . import selftest
+from .adapter import AdapterError
 from .case import CASES
 from .runner import ROOT, load_registry, run_case
 from .wire import Clock
@@ -36,10 +39,11 @@ SHIPPED = {
 
 EPILOG = """\
 adapters: --implementation zwire | libzmq runs a shipped adapter; --adapter "COMMAND"
-  runs yours (conformance/ADAPTER.md says how to write one).
+  runs yours (conformance/ADAPTER.md says how to write one); --self-test checks an
+  adapter against that contract, op by op, and runs no case.
 exit status: 0 no FAIL; 1 a FAIL that the baseline does not expect (with --strict, also
   a PASS-NONSTRICT); 2 harness error (the suite or the adapter contract broke);
-  3 bad invocation.
+  3 bad invocation; 4 (with --repeat) a case whose verdict changed between runs.
 """
 
 
@@ -75,9 +79,17 @@ def parse(argv):
                         "reasons kept from --baseline where it has them, else left to write")
     p.add_argument("--list", action="store_true", help="list the selected cases and exit")
     p.add_argument("--json", action="store_true", help="with --list: as JSON")
+    p.add_argument("--self-test", action="store_true",
+                   help="check the adapter against ADAPTER.md, op by op (one line per check, "
+                        "with what to fix), run no case, exit 0 only if every check passes; "
+                        "a quick part of it runs before every suite run")
     p.add_argument("-j", "--jobs", type=int, default=4 * (os.cpu_count() or 1), metavar="N",
                    help="cases run at once (default: 4 per CPU, since a case mostly waits on "
                         "the wire; each case has its own adapter, ports and connections)")
+    p.add_argument("--repeat", type=int, default=1, metavar="N",
+                   help="run every case N times and report each case whose verdict or "
+                        "robustness changes between runs (unstable); the report shows a "
+                        "case's worst run")
     p.add_argument("-x", "--exitfirst", action="store_true",
                    help="stop at the first FAIL (runs one case at a time)")
     p.add_argument("-q", "--quiet", action="store_true")
@@ -106,7 +118,13 @@ def list_cases(chosen, registry, as_json):
     else:
         for c in chosen:
             print("%-58s %s" % (c.id, ", ".join(c.clauses)))
-        print("%d cases" % len(chosen))
+        needed = {}
+        for c in chosen:
+            version = " or ".join(c.needs.get("zmtp") or ["any"])
+            needed[version] = needed.get(version, 0) + 1
+        print("%d cases (%d scenarios, each in its roles); by the ZMTP version they need: %s"
+              % (len(chosen), len({c.slug for c in chosen}),
+                 ", ".join("%s %d" % item for item in sorted(needed.items(), reverse=True))))
 
 
 def load_baseline(path):
@@ -152,18 +170,21 @@ def main(argv=None):
     if args.list:
         list_cases(chosen, registry, args.json)
         return 0
-    if args.jobs < 1:
-        parser.print_usage(sys.stderr)
-        print("zwire_conformance: --jobs must be at least 1", file=sys.stderr)
-        return 3
+    for flag, value in (("--jobs", args.jobs), ("--repeat", args.repeat)):
+        if value < 1:
+            parser.print_usage(sys.stderr)
+            print("zwire_conformance: %s must be at least 1" % flag, file=sys.stderr)
+            return 3
     if not (args.implementation or args.adapter):
         parser.print_usage(sys.stderr)
         print("zwire_conformance: give --implementation or --adapter (see --help)", file=sys.stderr)
         return 3
     command = SHIPPED[args.implementation] if args.implementation else args.adapter
     clock = Clock(args.timeout_multiplier)
+    if args.self_test:
+        return self_test(command, clock)
     try:
-        hello = check_unsupported_answer(command, clock)
+        hello = selftest.preflight(command, clock)
         baseline = load_baseline(args.baseline)
     except AdapterError as e:
         print("zwire_conformance: the adapter cannot be trusted: %s" % e, file=sys.stderr)
@@ -175,8 +196,9 @@ def main(argv=None):
     speaks = speaks_line(name, hello.get("capabilities", {}))
     print(speaks)
     started = time.time()
-    PLUGIN = Plugin(chosen, lambda c: run_case(c, command, registry, args.profile, clock, baseline),
-                    1 if args.exitfirst else args.jobs)
+    run_one = repeated(lambda c: run_case(c, command, registry, args.profile, clock, baseline),
+                       args.repeat)
+    PLUGIN = Plugin(chosen, run_one, 1 if args.exitfirst else args.jobs)
     pytest_args = [os.path.join(os.path.dirname(__file__), "pytest_cases.py"),
                    "-p", "no:cacheprovider", "-q" if args.quiet else "-rfE"]
     if args.exitfirst:
@@ -188,7 +210,7 @@ def main(argv=None):
             "adapter": {"command": command if isinstance(command, str) else " ".join(command),
                         "capabilities": hello.get("capabilities", {})},
             "speaks": speaks, "profile": args.profile, "strict": args.strict,
-            "timeoutMultiplier": args.timeout_multiplier,
+            "timeoutMultiplier": args.timeout_multiplier, "repeat": args.repeat,
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
             "seconds": round(time.time() - started, 1)}
     rep = R.build(results, meta)
@@ -201,11 +223,35 @@ def main(argv=None):
         print("baseline: %s (fill in every reason that says TODO)" % args.write_baseline)
     print(R.matrix([rep]))
     print("reports: %s/{report.json,junit.xml,summary.md,index.html}" % directory)
+    unstable = [r for r in results if r.get("unstable")]
+    if args.repeat > 1:
+        print("stability: %d runs of each of %d cases, %d unstable"
+              % (args.repeat, len(results), len(unstable)))
+        for r in unstable:
+            print("  unstable: %s: %s" % (r["id"], ", ".join(
+                "%s%s" % (v, " (robustness %s)" % rb if rb else "") for v, rb in r["runs"])))
     verdicts = [r["verdict"] for r in results if r not in R.unexpected_fails(results)
                 and r["verdict"] != V.FAIL] + [r["verdict"] for r in R.unexpected_fails(results)]
-    return V.exit_status(verdicts, args.strict,
-                         [r.get("robustness") for r in R.robustness_problems(results)
-                          if (r.get("baseline") or {}).get("robustness") != r["robustness"]])
+    status = V.exit_status(verdicts, args.strict,
+                           [r.get("robustness") for r in R.robustness_problems(results)
+                            if (r.get("baseline") or {}).get("robustness") != r["robustness"]])
+    return status or (4 if unstable else 0)
+
+
+def repeated(run_one, times):
+    """run_one, `times` times over: the result of the worst run (so that a verdict seen
+    once is never hidden), with every run's verdict and robustness in "runs", and
+    "unstable" set when they differ."""
+    if times == 1:
+        return run_one
+
+    def run(case_):
+        results = [run_one(case_) for _ in range(times)]
+        shown = max(results, key=lambda r: V.rank(r["verdict"]))
+        shown["runs"] = [[r["verdict"], r.get("robustness")] for r in results]
+        shown["unstable"] = len({tuple(run) for run in shown["runs"]}) > 1
+        return shown
+    return run
 
 
 TODO = "TODO: why this implementation does this"
@@ -234,6 +280,20 @@ def baseline_skeleton(report, old):
                      "wire: each entry the case, the verdict expected, the clauses it breaks "
                      "with their RFC sentences, and why." % impl.get("name"),
             "entries": entries}
+
+
+def self_test(command, clock):
+    """--self-test: every check of selftest.py, one line each; 0 if none FAILs, else 1."""
+    print("self-test of the adapter %s (conformance/ADAPTER.md)"
+          % (command if isinstance(command, str) else " ".join(command)))
+    _, results = selftest.run(command, clock,
+                              report=lambda *r: print(selftest.line(*r), flush=True))
+    failed = [r[1] for r in results if r[0] == selftest.FAIL]
+    print("%d checks: %d passed, %d failed, %d skipped%s" % (
+        len(results), sum(r[0] == selftest.PASS for r in results), len(failed),
+        sum(r[0] == selftest.SKIP for r in results),
+        " (%s)" % ", ".join(failed) if failed else ""))
+    return 1 if failed else 0
 
 
 def speaks_line(name, capabilities):

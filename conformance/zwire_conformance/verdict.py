@@ -69,6 +69,11 @@ def worst(verdicts):
     return max(verdicts, key=_RANK.__getitem__) if verdicts else PASS
 
 
+def rank(verdict):
+    """How bad a verdict is: the order worst() uses."""
+    return _RANK[verdict]
+
+
 def exit_status(verdicts, strict=False, robustness=()):
     """0 no FAIL; 1 a FAIL (or, with --strict, a PASS-NONSTRICT), or hostile input that
     left the implementation not serving; 2 a harness or adapter error."""
