@@ -65,7 +65,7 @@ OBJ_CORE   := $(call core_objs,$(BUILD)/obj)
 ASAN_CORE  := $(call core_objs,$(BUILD)/asan)
 
 .PHONY: all help deps check conformance unit unit-asan vectors vectors-check vectors-lint \
-        spec-lint trace python-tests interop-tests cli-tests soak mutation conformance-suite conformance-stability bench bench-codec fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
+        spec-lint trace python-tests interop-tests cli-tests soak mutation conformance-suite conformance-stability bench bench-conformance bench-codec fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
         fuzz-dicts-lint \
         fuzz-seeds docs clean ragel-version
 
@@ -78,6 +78,7 @@ help:
 	@echo "make conformance-stability  every case 5 times against zwire and libzmq under stress-ng: 0 unstable"
 	@echo "make mutation        the suite against each fault (caught) and lenient variant (never accused) of the reference peer"
 	@echo "make bench           codec and messaging benchmarks against memcpy, libzmq and raw sockets"
+	@echo "make bench-conformance  the suite's wall time against each implementation (target 30 s)"
 	@echo "make check           every test: C (plain and ASan+UBSan), Python, lints, vectors, fuzz"
 	@echo "make vectors-check   vectors through the C and the Python codec, in many chunkings"
 	@echo "make vectors-lint    schema and semantic lint of vectors/"
@@ -349,6 +350,13 @@ bench: deps $(BUILD)/bin/zwire bench-messaging-build
 	@mkdir -p $(REPORTS)
 	ulimit -n $$(ulimit -Hn) && $(PYTHON) reference/bench/bench_all.py --zwire $(BUILD)/bin/zwire \
 	    --bin-dir $(BUILD)/bench --out $(REPORTS)/bench.json --table $(REPORTS)/bench.md $(BENCH_FLAGS)
+	$(MAKE) --no-print-directory bench-conformance
+
+# The whole ZMTP suite's wall time against each shipped implementation (median of 3;
+# target 30 s each): build/reports/suite-time.{json,md}.
+bench-conformance: $(BUILD)/bin/zwire
+	@mkdir -p $(REPORTS)
+	cd conformance && $(PYTHON) -m zwire_conformance.timing --report $(CURDIR)/$(REPORTS)/suite-time.json
 
 bench-codec: $(BUILD)/bin/zwire
 	@mkdir -p $(REPORTS)

@@ -294,3 +294,15 @@ def test_repeat_shows_the_worst_run_and_flags_a_changing_verdict():
     assert flaky["runs"] == [[V.PASS, None], [V.FAIL, None], [V.PASS, None]]
     assert steady["verdict"] == V.PASS and not steady["unstable"]
     assert repeated(run_one, 1) is run_one
+
+
+@pytest.mark.skipif(not ZWIRE.exists(), reason="build/bin/zwire is not built (make)")
+def test_the_suite_timing_reports_its_figures(tmp_path):
+    from zwire_conformance import timing
+    out = tmp_path / "time.json"
+    assert timing.main(["--runs", "1", "--implementation", "zwire-2.0",
+                        "--report", str(out)]) == 0
+    figures = json.loads(out.read_text())["results"][0]
+    assert figures["implementation"] == "zwire-2.0" and figures["exitStatuses"] == [0]
+    assert figures["cases"] > 0 and len(figures["seconds"]) == 1 and figures["slowestCases"]
+    assert "| zwire-2.0 |" in (tmp_path / "time.md").read_text()
