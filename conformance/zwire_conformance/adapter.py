@@ -14,6 +14,21 @@ import time
 
 CONTRACT_VERSION = 1
 
+# What a hello may declare (ADAPTER.md, "Hello"): the self-test refuses any other value.
+CAPABILITY_VALUES = {
+    "zmtp": ("1.0", "2.0", "3.0", "3.1"),
+    "mechanisms": ("NULL", "PLAIN", "CURVE"),
+    "socketTypes": ("PAIR", "PUB", "SUB", "XPUB", "XSUB", "REQ", "REP", "DEALER", "ROUTER",
+                    "PUSH", "PULL"),
+    "roles": ("bind", "connect"),
+    "transports": ("tcp", "ipc"),
+    "options": ("identity", "subscribe", "heartbeatIvl", "heartbeatTimeout", "heartbeatTtl",
+                "handshakeIvl", "maxMsgSize", "reconnectIvl", "zmtpMinor"),
+}
+# The requests of the contract (ADAPTER.md, "Requests"): each is used by the cases or the
+# harness; an adapter answers any other op "unsupported" and exits 127.
+OPS = ("open", "bind", "connect", "send", "recv", "subscribe", "unsubscribe", "close", "quit")
+
 
 class AdapterError(Exception):
     """The adapter broke the contract or died; `status` is its exit status if it exited."""
@@ -42,10 +57,15 @@ class Adapter:
             raise AdapterError("cannot start the adapter %r: %s" % (command, e))
         self._buffer = bytearray()
         self._next_id = 1
-        self.hello = self._read_line(10.0, "its hello")
-        if self.hello.get("zwireAdapter") != CONTRACT_VERSION:
-            raise AdapterError("the hello does not say zwireAdapter: %d: %r"
-                               % (CONTRACT_VERSION, self.hello))
+        try:
+            self.hello = self._read_line(10.0, "its hello")
+            if not isinstance(self.hello, dict) \
+                    or self.hello.get("zwireAdapter") != CONTRACT_VERSION:
+                raise AdapterError("the hello does not say zwireAdapter: %d: %.200r"
+                                   % (CONTRACT_VERSION, self.hello))
+        except AdapterError:
+            self.kill()             # a process that cannot be used is not left behind
+            raise
 
     @property
     def capabilities(self):
@@ -91,11 +111,23 @@ class Adapter:
         except OSError as e:
             raise AdapterError("cannot write to the adapter: %s" % e, self.proc.poll())
         reply = self._read_line(seconds + 5.0, "the reply to %s" % op)
+        if not isinstance(reply, dict):
+            raise AdapterError("the reply to %s is not a JSON object: %.80r" % (op, reply))
         if reply.get("id") != request["id"]:
             raise AdapterError("reply id %r to request %d" % (reply.get("id"), request["id"]))
         if not reply.get("ok") and reply.get("error") == "unsupported":
             raise Unsupported("the adapter does not support %s %s" % (op, _brief(fields)))
         return reply
+
+    def raw_request(self, line, seconds=5.0):
+        """Writes one line as it is (the self-test's malformed requests); returns the
+        reply, whatever its id."""
+        try:
+            self.proc.stdin.write(line + b"\n")
+            self.proc.stdin.flush()
+        except OSError as e:
+            raise AdapterError("cannot write to the adapter: %s" % e, self.proc.poll())
+        return self._read_line(seconds + 5.0, "the reply to %r" % line[:40])
 
     def quit(self):
         """Asks the adapter to end; kills it if it does not.  Returns its exit status."""
