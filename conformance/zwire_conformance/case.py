@@ -116,8 +116,10 @@ class CaseRun:
             raise HarnessError("the case cites %s, which spec/ does not register" % clause)
         return self.registry[clause]
 
-    def expect(self, clause, met, what, alternatives=(), own_octets=False):
+    def expect(self, clause, met, what, alternatives=(), own_octets=False, happened=None):
         """One judgement on one clause; its verdict follows the clause's keyword.
+        `what` is what was expected; `happened`, what the implementation did, in words
+        (words.py, RawConnection.answer_since), shown beside it in every report.
         own_octets: the judgement is of octets the implementation sent (the wire checks)."""
         entry = self.clause(clause)
         if (entry.get("binds") == "sender" and clause in self.broken_by_us
@@ -136,16 +138,18 @@ class CaseRun:
                     break
         self.expectations.append({"clause": clause, "keyword": entry["keyword"],
                                   "binds": entry.get("binds"), "what": what, "met": bool(met),
-                                  "verdict": outcome, "alternative": via})
+                                  "verdict": outcome, "alternative": via,
+                                  **({"happened": happened} if happened else {})})
         return bool(met) or via is not None
 
-    def observe(self, breaks, what):
+    def observe(self, breaks, what, happened=None):
         """Reports what the implementation did with input that broke the sender rule
         `breaks`, where the RFC names no duty of the receiver: INFO, under every profile."""
         entry = self.clause(breaks)
         self.expectations.append({"clause": breaks, "keyword": entry["keyword"],
                                   "binds": entry.get("binds"), "what": what, "met": None,
-                                  "verdict": V.INFO, "alternative": None, "reported": True})
+                                  "verdict": V.INFO, "alternative": None, "reported": True,
+                                  **({"happened": happened} if happened else {})})
 
     def require(self, ok, happened):
         """A precondition: if not ok, the case stops as NOT-EXERCISED with what happened."""

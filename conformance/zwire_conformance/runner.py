@@ -8,12 +8,13 @@ import sys
 import time
 import traceback
 
+from . import decoded
 from . import verdict as V
 from . import wire
+from . import words
 from .adapter import Adapter, AdapterError, Unsupported
 from .case import CaseRun, HarnessError, NotExercised
 from .steps import handshake, handshake_v2
-from .wire import InboundStream
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -129,7 +130,8 @@ def _ending(conn):
                  else "suite" if conn.closed_by_us else "open")
     reason = conn.error_command
     return {"conn": conn.label, "closedBy": closed_by, "how": conn.closed_by_peer,
-            "errorCommand": reason.decode("latin-1") if reason is not None else None}
+            "errorCommand": reason.decode("latin-1") if reason is not None else None,
+            "story": conn.describe()}
 
 
 def run_case(case_, adapter_command, registry, profile, clock, baseline):
@@ -140,7 +142,9 @@ def run_case(case_, adapter_command, registry, profile, clock, baseline):
               "clauses": [{"id": c, "keyword": registry[c]["keyword"],
                            "binds": registry[c].get("binds"),
                            "statement": registry[c]["statement"],
-                           "rfc": registry[c].get("rfc", "")} for c in case_.clauses],
+                           "rfc": registry[c].get("rfc", ""),
+                           **{k: registry[c][k] for k in ("file", "line", "section")
+                              if k in registry[c]}} for c in case_.clauses],
               "verdict": None, "reason": "", "expectations": [], "notes": [],
               "robustness": None, "robustnessDetail": "",
               "ending": [], "transcript": [], "decoded": [], "adapterLog": ""}
@@ -192,7 +196,7 @@ def run_case(case_, adapter_command, registry, profile, clock, baseline):
             result["adapterLog"] = adapter.stderr_text()
     if result["verdict"] in (V.FAIL, V.PASS_NONSTRICT) and not result["reason"]:
         broken = [e for e in result["expectations"] if e["verdict"] == result["verdict"]]
-        result["reason"] = "; ".join("%s: %s" % (e["clause"], e["what"]) for e in broken)
+        result["reason"] = "; ".join("%s: %s" % (e["clause"], words.judged(e)) for e in broken)
     expected = baseline.get(case_.id)
     if expected:
         result["baseline"] = expected
@@ -201,16 +205,9 @@ def run_case(case_, adapter_command, registry, profile, clock, baseline):
 
 
 def _decoded(conn):
-    """Both directions of one connection, decoded frame by frame: what the implementation
-    sent (decoded as it arrived) and what the suite sent (decoded now, from its octets,
-    with the same codec: a case that sends malformed octets shows where they break)."""
-    ours = InboundStream()
-    ours.push(bytes(conn.sent))
-    return {"conn": conn.label, "fromImplementation": _stream_report(conn.inbound),
-            "fromSuite": _stream_report(ours)}
-
-
-def _stream_report(stream):
-    return {"greeting": stream.greeting, "detected": stream.detected,
-            "frames": [f.as_report() for f in stream.frames(complete_only=False)],
-            "error": stream.error}
+    """Both directions of one connection, each decoded in the version its side spoke
+    (decoded.py): what the implementation sent and what the suite sent, so that a case
+    that sends malformed octets shows where they break."""
+    ours, theirs = decoded.connection(bytes(conn.sent), bytes(conn.inbound.data))
+    return {"conn": conn.label, "fromImplementation": theirs.as_report(),
+            "fromSuite": ours.as_report()}

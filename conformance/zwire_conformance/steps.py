@@ -63,8 +63,8 @@ def error_in_handshake(t, clause, minor=1):
     conn.wait_command("READY", 0.5)
     mark = t.hostile(conn, ERROR, [], "ERROR 'go-off' instead of READY")
     conn.wait_closed(1.0)
-    t.expect(clause, conn.closed_since(mark),
-             "closes after our ERROR (%s)" % conn.answer_since(mark))
+    t.expect(clause, conn.closed_since(mark), "closes after our ERROR",
+             happened=conn.answer_since(mark))
     if t.role == "connects" and conn.closed_since(mark):
         conn.close()
         t.expect(clause, reconnection(t, 1.0) is None,
@@ -83,7 +83,7 @@ def error_after_handshake(t, clause, minor=1):
         conn.close()
         happened += "; it %s" % ("connected again" if reconnection(t, 1.0) else
                                  "did not connect again within 1 s (reconnectIvl 50 ms)")
-    t.observe(clause, "ERROR after READY (outside the clause): %s" % happened)
+    t.observe(clause, "ERROR after READY (outside the clause)", happened=happened)
 
 
 def their_ready(conn):

@@ -258,7 +258,7 @@ class RawConnection:
             sent.append("%d message%s" % (messages, "s" if messages > 1 else ""))
         what = "it sent %s" % ", ".join(sent) if sent else "it sent nothing"
         if self.closed_since(mark):
-            return "%s and closed the connection%s" % (what, self._close_timing())
+            return "%s and closed the connection%s" % (what, self._close_timing(note=False))
         if self.closed_by_peer:
             return "%s; it had closed the connection before our octets reached it" % what
         return "%s and kept the connection open" % what
@@ -287,20 +287,26 @@ class RawConnection:
         if self.closed_by_peer:
             parts.append("%s the connection%s" % ("closed" if self.closed_by_peer == "eof"
                                                    else "reset", self._close_timing()))
+        elif self.closed_by_us:
+            parts.append("kept the connection open until the suite closed it")
         else:
             parts.append("kept the connection open")
         return "it " + ", and ".join(parts)
 
-    def _close_timing(self):
+    def _close_timing(self, note=True):
+        """When the close came: ' N ms after our last octets [what they were]' (the
+        bracket, the transcript's note of those octets, only with `note`)."""
         entries = self.transcript.entries[:self.closed_entry or 0]
         mine = [e for e in entries if e["conn"] == self.label]
         if not mine:
             return ""
         closed_at = mine[-1]["t"]
-        ours = [e["t"] for e in mine if e["dir"] == "out"]
+        ours = [e for e in mine if e["dir"] == "out"]
         if not ours:
             return " %.0f ms after it opened, before we sent anything" % (closed_at - mine[0]["t"])
-        return " %.0f ms after our last octets" % (closed_at - ours[-1])
+        note = ours[-1]["note"] if note else ""
+        return " %.0f ms after our last octets%s" % (closed_at - ours[-1]["t"],
+                                                   " [%s]" % note if note else "")
 
     def wait(self, predicate, seconds):
         """Pumps until predicate() holds (True), or the peer closes / time is up (then

@@ -5,6 +5,7 @@ socket stands in for any type; the suite plays PUSH.
 """
 
 from .. import wire
+from .. import words
 from ..case import case
 from ..steps import error_after_handshake, error_in_handshake, handshake_control, handshaken
 
@@ -24,12 +25,21 @@ def pongs(conn):
             if n == "PONG"]
 
 
+def pong_story(conn):
+    """The PONGs received, in words, or what the implementation did instead."""
+    got = pongs(conn)
+    if not got:
+        return "it sent no PONG: %s" % conn.describe()
+    return "it sent %d PONG%s, with context %s" % (len(got), "s" if len(got) > 1 else "",
+                                                  ", ".join(words.octets(c) for c in got))
+
+
 def what_happened(t, handle, conn, mark):
     """After input sent before the mark and a message 'after': the answer, in words."""
     conn.wait_closed(1.0)
     got = t.recv(handle, 0.2 if conn.closed_since(mark) else 1.0)
-    return "%s; it delivered %s" % (conn.answer_since(mark),
-                                    "nothing" if got is None else "%r first" % got)
+    return "%s; %s%s" % (conn.answer_since(mark), words.delivered(got),
+                         "" if got is None else " first")
 
 
 def reported_command(t, body, what):
@@ -38,7 +48,7 @@ def reported_command(t, body, what):
     handle, conn = ready_link(t)
     mark = t.hostile(conn, wire.frame(body, command=True) + wire.frame(b"after"),
                      "zmtp31.command.name", "%s, then a message 'after'" % what)
-    t.observe("zmtp31.command.name", "%s: %s" % (what, what_happened(t, handle, conn, mark)))
+    t.observe("zmtp31.command.name", what, happened=what_happened(t, handle, conn, mark))
 
 
 # --- the command name ------------------------------------------------------------------
@@ -79,8 +89,8 @@ def _(t):
     handle, conn = ready_link(t)
     mark = t.hostile(conn, wire.command(b"NOOP", b"\x01\x02") + wire.frame(b"after"), [],
                      "unknown command NOOP, then a message 'after'")
-    t.observe("zmtp31.command.mechanism-names",
-              "a NOOP command: %s" % what_happened(t, handle, conn, mark))
+    t.observe("zmtp31.command.mechanism-names", "a NOOP command",
+              happened=what_happened(t, handle, conn, mark))
 
 
 # --- commands out of place ---------------------------------------------------------------
@@ -94,8 +104,8 @@ def _(t):
     handle, conn = t.link(TYPE)
     mark = t.hostile(conn, wire.greeting() + wire.frame(b"early"),
                      "zmtp31.handshake.commands-first", "greeting, then a message 'early'")
-    t.observe("zmtp31.handshake.commands-first",
-              "a message before READY: %s" % what_happened(t, handle, conn, mark))
+    t.observe("zmtp31.handshake.commands-first", "a message before READY",
+              happened=what_happened(t, handle, conn, mark))
 
 
 @case("zmtp.commands.ready-as-message", "commands",
@@ -107,8 +117,8 @@ def _(t):
     mark = t.hostile(conn, wire.greeting() + wire.frame(body) + wire.frame(b"after"),
                      "zmtp31.handshake.commands-first",
                      "greeting, READY's body as a message, then a message 'after'")
-    t.observe("zmtp31.handshake.commands-first",
-              "READY's body as a message: %s" % what_happened(t, handle, conn, mark))
+    t.observe("zmtp31.handshake.commands-first", "READY's body as a message",
+              happened=what_happened(t, handle, conn, mark))
 
 
 @case("zmtp.commands.ready-twice", "commands",
@@ -120,7 +130,7 @@ def _(t):
                      "a second READY, then a message 'after'")
     happened = what_happened(t, handle, conn, mark)
     t.expect("zmtp31.null.close-on-invalid", conn.closed_since(mark),
-             "closes on the second READY (%s)" % happened)
+             "closes on the second READY", happened=happened)
 
 
 # --- ERROR -------------------------------------------------------------------------------
@@ -159,10 +169,10 @@ def _(t):
                  and body[6] == len(reason) == len(body) - 7,
                  "a short command: 05 'ERROR', the reason length, %d reason octets" % len(reason))
         if any(not 0x21 <= c <= 0x7E for c in reason):
-            t.note("the reason %r has octets outside VCHAR (allowed: spec/DECISIONS.md #11)"
-                   % reason)
+            t.note("the reason %s has octets outside VCHAR (allowed: spec/DECISIONS.md #11)"
+                   % words.octets(reason))
     t.expect("zmtp31.socket-type.error-then-close", bool(errors) and closed,
-             "sends ERROR, then closes (ERROR: %s, closed: %s)" % (bool(errors), closed))
+             "sends ERROR, then closes", happened=conn.answer_since(mark))
 
 
 # --- PING and PONG -----------------------------------------------------------------------
@@ -173,9 +183,10 @@ def ping_pong(t, ping, context, what):
     conn.wait_command("PONG", 2.0)
     got = pongs(conn)
     t.expect("zmtp31.heartbeat.pong-reply", got == [context],
-             "one PONG answers, echoing the PING's context %r (got %r)" % (context, got))
+             "one PONG answers, echoing the PING's context %s" % words.octets(context),
+             happened=pong_story(conn))
     t.expect("zmtp31.command.pong", all(len(c) <= 16 for c in got),
-             "the PONG's context is at most 16 octets (got %s)" % [len(c) for c in got])
+             "the PONG's context is at most 16 octets", happened=pong_story(conn))
     return handle, conn
 
 
@@ -216,7 +227,7 @@ def _(t):
               "PING in a long frame, context 'long'")
     conn.wait_command("PONG", 2.0)
     t.expect("zmtp31.heartbeat.pong-reply", pongs(conn) == [b"long"],
-             "a PONG echoes 'long' (got %r; %s)" % (pongs(conn), conn.describe()))
+             "a PONG echoes 'long'", happened=pong_story(conn))
 
 
 @case("zmtp.commands.several-pings", "commands",
@@ -228,7 +239,7 @@ def _(t):
               "PINGs 'one', 'two', 'three'")
     conn.wait_command("PONG", 2.0, count=3)
     t.expect("zmtp31.heartbeat.pong-reply", pongs(conn) == [b"one", b"two", b"three"],
-             "PONGs 'one', 'two', 'three' (got %r)" % pongs(conn))
+             "PONGs 'one', 'two', 'three'", happened=pong_story(conn))
 
 
 @case("zmtp.commands.ping-over-16-context", "commands",
@@ -241,8 +252,8 @@ def _(t):
                      "PING, context of 17 octets")
     conn.wait(lambda: conn.closed_by_peer or pongs(conn), 1.0)
     got = pongs(conn)
-    t.observe("zmtp31.command.ping", "a 17-octet context: %s%s" % (
+    t.observe("zmtp31.command.ping", "a 17-octet context", happened="%s%s" % (
         conn.answer_since(mark), "; its PONG echoes %d octets" % len(got[0]) if got else ""))
     t.expect("zmtp31.command.pong", all(len(c) <= 16 for c in got),
-             "any PONG it sends has a context of at most 16 octets (got %s)"
-             % [len(c) for c in got])
+             "any PONG it sends has a context of at most 16 octets",
+             happened=pong_story(conn) if got else "it sent no PONG")

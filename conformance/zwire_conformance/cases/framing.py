@@ -8,6 +8,7 @@ suite plays PUSH); PUSH sends (the suite plays PULL).
 import struct
 
 from .. import wire
+from .. import words
 from ..case import case
 from ..steps import handshaken
 
@@ -32,6 +33,25 @@ def data_frames(conn):
     return [f for f in conn.inbound.frames() if not f.flags & COMMAND]
 
 
+def _flags(frames):
+    return ", ".join("0x%02x" % f.flags for f in frames) or "no frame"
+
+
+def _sizes(frames, conn):
+    """The data frames the implementation sent, in words (or what it did instead)."""
+    if not frames:
+        return "it sent no data frame: %s" % conn.describe()
+    return "it sent %s" % ", ".join("a frame of flags 0x%02x and size %d" % (f.flags, f.size)
+                                    for f in frames)
+
+
+def _commands(names, commands):
+    if not commands:
+        return "it sent no command"
+    return "it sent %s" % ", ".join("%s (flags 0x%02x)" % (n, f.flags)
+                                    for n, f in zip(names, commands))
+
+
 def after_hostile(t, handle, conn, octets, breaks, what):
     """Sends octets that break `breaks`, then a good message 'after'; returns (closed in
     answer, what was delivered first, in words what the implementation did)."""
@@ -39,8 +59,8 @@ def after_hostile(t, handle, conn, octets, breaks, what):
     conn.wait_closed(1.0)
     closed = conn.closed_since(mark)
     got = t.recv(handle, 0.2 if closed else 1.0)
-    return closed, got, "%s; it delivered %s" % (conn.answer_since(mark), "nothing"
-                                                 if got is None else "%r first" % got)
+    return closed, got, "%s; %s%s" % (conn.answer_since(mark), words.delivered(got),
+                                      "" if got is None else " first")
 
 
 # --- what the implementation sends ---------------------------------------------------
@@ -56,13 +76,14 @@ def _(t):
     frames = data_frames(conn)
     t.expect("zmtp31.frame.flags-reserved",
              frames and all(not f.flags & RESERVED for f in conn.inbound.frames()),
-             "flag bits 3..7 are zero in every frame (flags %s)"
-             % [hex(f.flags) for f in conn.inbound.frames()])
+             "flag bits 3..7 are zero in every frame",
+             happened="its frames' flags: %s" % _flags(conn.inbound.frames()))
     t.expect("zmtp31.frame.message-atomic",
              conn.inbound.messages() == [parts]
              and [f.flags & MORE for f in frames] == [MORE, MORE, 0],
-             "one message of 3 frames, MORE on all but the last (got %d frames, MORE %s)"
-             % (len(frames), [f.flags & MORE for f in frames]))
+             "one message of 3 frames, MORE on all but the last",
+             happened="%s, in %d data frames of flags %s"
+             % (words.sent(conn.inbound.messages()), len(frames), _flags(frames)))
     last = frames[-1] if frames else None
     t.expect("zmtp31.frame.long-size", last is not None and last.flags & LONG and last.size == 256,
              "the 256-octet frame has LONG and an 8-octet size of 256")
@@ -81,11 +102,10 @@ def _(t):
     names = [f.command.get("name") if f.command else "?" for f in commands]
     t.expect("zmtp31.frame.command-no-more", len(commands) >= 2
              and all(not f.flags & MORE for f in commands),
-             "READY and PONG arrived, none with MORE (commands %s, flags %s)"
-             % (names, [hex(f.flags) for f in commands]))
+             "READY and PONG arrived, none with MORE", happened=_commands(names, commands))
     t.expect("zmtp31.command.short-size", commands and all(f.flags == 0x04 for f in commands),
-             "commands of 255 octets or less are sent with flags 0x04 (flags %s)"
-             % [hex(f.flags) for f in commands])
+             "commands of 255 octets or less are sent with flags 0x04",
+             happened=_commands(names, commands))
 
 
 @case("zmtp.framing.sent-long-command", "framing",
@@ -100,8 +120,9 @@ def _(t):
              and f.command.get("name") == "READY"]
     size = ready[0].size if ready else None
     t.expect("zmtp31.command.long-size", bool(ready) and size > 255 and ready[0].flags == 0x06,
-             "the %s-octet READY has flags 0x06 (got %s)"
-             % (size, hex(ready[0].flags) if ready else "no READY"))
+             "its READY, of more than 255 octets, has flags 0x06",
+             happened="its READY has %d octets and flags 0x%02x" % (size, ready[0].flags)
+             if ready else "it sent no READY: %s" % conn.describe())
     t.expect("zmtp31.frame.command-no-more", bool(ready) and not ready[0].flags & MORE,
              "READY has no MORE")
 
@@ -117,8 +138,7 @@ def _(t):
     frames = data_frames(conn)
     t.expect("zmtp31.frame.long-size", len(frames) == 1 and frames[0].flags == LONG
              and frames[0].size == len(body),
-             "one frame, flags 0x02, size %d (got %s)"
-             % (len(body), [(hex(f.flags), f.size) for f in frames]))
+             "one frame, flags 0x02, size %d" % len(body), happened=_sizes(frames, conn))
     t.expect("zmtp31.frame.message-atomic", conn.inbound.messages() == [[body]],
              "the body arrives intact")
 
@@ -134,8 +154,7 @@ def _(t):
     frames = data_frames(conn)
     t.expect("zmtp31.frame.message-atomic", [(f.flags & ~LONG, f.size) for f in frames]
              == [(0, 0), (MORE, 0), (0, 0)],
-             "frames (flags, size) (0, 0), (MORE, 0), (0, 0) (got %s)"
-             % [(hex(f.flags), f.size) for f in frames])
+             "frames (flags, size) (0, 0), (MORE, 0), (0, 0)", happened=_sizes(frames, conn))
     t.expect("zmtp31.frame.message-atomic", conn.inbound.messages() == [[b""], [b"", b""]],
              "two messages, of one and two empty frames")
 
@@ -159,7 +178,8 @@ def _(t):
     handle, conn = receiver(t)
     closed, got, happened = after_hostile(t, handle, conn, wire.frame(b"bad", flags_extra=0x08),
                                           "zmtp31.frame.flags-reserved", "flags 0x08, body 'bad'")
-    t.observe("zmtp31.frame.flags-reserved", happened)
+    t.observe("zmtp31.frame.flags-reserved", "flags 0x08, body 'bad', then a message 'after'",
+              happened=happened)
 
 
 @case("zmtp.framing.reserved-flag-command", "framing",
@@ -171,7 +191,8 @@ def _(t):
     mark = t.hostile(conn, bytes([octets[0] | 0x80]) + octets[1:], "zmtp31.frame.flags-reserved",
                      "PING with flags 0x84")
     answered(conn, mark)
-    t.observe("zmtp31.frame.flags-reserved", conn.answer_since(mark))
+    t.observe("zmtp31.frame.flags-reserved", "PING with flags 0x84",
+              happened=conn.answer_since(mark))
 
 
 @case("zmtp.framing.command-with-more", "framing",
@@ -183,7 +204,8 @@ def _(t):
     mark = t.hostile(conn, bytes([octets[0] | MORE]) + octets[1:], "zmtp31.frame.command-no-more",
                      "PING with flags 0x05")
     answered(conn, mark)
-    t.observe("zmtp31.frame.command-no-more", conn.answer_since(mark))
+    t.observe("zmtp31.frame.command-no-more", "PING with flags 0x05",
+              happened=conn.answer_since(mark))
 
 
 @case("zmtp.framing.long-size-top-bit", "framing",
@@ -194,7 +216,8 @@ def _(t):
     octets = bytes([LONG]) + struct.pack(">Q", (1 << 63) | 5) + b"hello"
     closed, got, happened = after_hostile(t, handle, conn, octets, "zmtp31.frame.long-size",
                                           "long size 2^63 + 5, body 'hello'")
-    t.observe("zmtp31.frame.long-size", happened)
+    t.observe("zmtp31.frame.long-size", "long size 2^63 + 5, body 'hello', then a message "
+              "'after'", happened=happened)
 
 
 @case("zmtp.framing.long-size-short-body", "framing",
@@ -206,7 +229,7 @@ def _(t):
               + wire.frame(b"c"), "'ab' and '' with long sizes, then 'c' with a short one")
     got = t.recv(handle)
     t.expect("zmtp31.frame.message-atomic", got == [b"ab", b"", b"c"],
-             "delivered as ['ab', '', 'c'] (got %r)" % got)
+             "delivered as ['ab', '', 'c']", happened=words.delivered(got))
 
 
 # A maximum message size is the implementation's own limit, set through its adapter; RFC 37
@@ -220,7 +243,7 @@ def _(t):
     closed, got, happened = after_hostile(t, handle, conn, wire.frame(b"x" * 100), [],
                                           "a 100-octet frame")
     t.expect("zmtp31.frame.size-limit", closed and got is None,
-             "closes without delivering it (%s)" % happened)
+             "closes without delivering it", happened=happened)
 
 
 @case("zmtp.framing.huge-size-announced", "framing",
@@ -232,7 +255,8 @@ def _(t):
                      "a frame header of size 2^40, no body")
     conn.wait_closed(1.0)
     t.expect("zmtp31.frame.size-limit", conn.closed_since(mark),
-             "closes at the header, without waiting for the body (%s)" % conn.answer_since(mark))
+             "closes at the header, without waiting for the body",
+             happened=conn.answer_since(mark))
 
 
 @case("zmtp.framing.at-max-size", "framing",
@@ -242,12 +266,12 @@ def _(t):
     handle, conn = receiver(t, maxMsgSize=64)
     conn.send(wire.frame(b"m" * 64), "a 64-octet message")
     got = t.recv(handle)
-    t.control(got == [b"m" * 64], "the message at the limit is delivered (got %s)"
-              % (None if got is None else [len(f) for f in got]))
+    t.control(got == [b"m" * 64], "the message at the limit is delivered (%s)"
+              % words.delivered(got))
     closed, over, happened = after_hostile(t, handle, conn, wire.frame(b"o" * 65), [],
                                            "a 65-octet message")
     t.expect("zmtp31.frame.size-limit", closed and over is None,
-             "the one over the limit is refused by closing (%s)" % happened)
+             "the one over the limit is refused by closing", happened=happened)
 
 
 @case("zmtp.framing.multipart-whole", "framing",
@@ -259,9 +283,9 @@ def _(t):
               + wire.frame(b"next"), "['one', '', 'three'] then ['next']")
     first, second = t.recv(handle), t.recv(handle)
     t.expect("zmtp31.frame.message-atomic", first == [b"one", b"", b"three"],
-             "the 3 parts come as one message (got %r)" % first)
+             "the 3 parts come as one message", happened=words.delivered(first))
     t.expect("zmtp31.socket.atomic", second == [b"next"],
-             "the next message comes on its own (got %r)" % second)
+             "the next message comes on its own", happened=words.delivered(second))
 
 
 @case("zmtp.framing.partial-not-delivered", "framing",
@@ -272,11 +296,11 @@ def _(t):
     conn.send(wire.frame(b"p1", more=True) + wire.frame(b"p2", more=True), "'p1', 'p2' with MORE")
     early = t.recv(handle, 0.3)
     t.expect("zmtp31.socket.atomic", early is None,
-             "nothing is delivered before the last frame (got %r)" % early)
+             "nothing is delivered before the last frame", happened=words.delivered(early))
     conn.send(wire.frame(b"p3"), "the last part 'p3'")
     got = t.recv(handle)
     t.expect("zmtp31.frame.message-atomic", got == [b"p1", b"p2", b"p3"],
-             "the whole message then (got %r)" % got)
+             "the whole message then", happened=words.delivered(got))
 
 
 @case("zmtp.framing.empty-frames", "framing",
@@ -287,9 +311,10 @@ def _(t):
     conn.send(wire.frame(b"") + wire.frame(b"", more=True) + wire.frame(b"x", more=True)
               + wire.frame(b""), "[''] then ['', 'x', '']")
     first, second = t.recv(handle), t.recv(handle)
-    t.expect("zmtp31.frame.short-size", first == [b""], "[''] is delivered (got %r)" % first)
+    t.expect("zmtp31.frame.short-size", first == [b""], "[''] is delivered",
+             happened=words.delivered(first))
     t.expect("zmtp31.frame.message-atomic", second == [b"", b"x", b""],
-             "['', 'x', ''] is delivered (got %r)" % second)
+             "['', 'x', ''] is delivered", happened=words.delivered(second))
 
 
 @case("zmtp.framing.one-octet-writes", "framing",
@@ -301,7 +326,7 @@ def _(t):
     conn.send_chunks([data[i:i + 1] for i in range(len(data))], "one octet per write")
     got = t.recv(handle)
     t.expect("zmtp31.frame.message-atomic", got == [b"abc", b"de"],
-             "delivered as ['abc', 'de'] (got %r)" % got)
+             "delivered as ['abc', 'de']", happened=words.delivered(got))
 
 
 @case("zmtp.framing.large-message-chunks", "framing",
@@ -319,4 +344,4 @@ def _(t):
     conn.send_chunks(cuts, "%d octets in %d writes" % (len(data), len(cuts)))
     got = t.recv(handle, 3.0)
     t.expect("zmtp31.frame.message-atomic", got == [head, body],
-             "delivered whole (got %s)" % (None if got is None else [len(f) for f in got]))
+             "delivered whole", happened=words.delivered(got))
