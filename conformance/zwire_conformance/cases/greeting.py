@@ -7,11 +7,22 @@ any type: the greeting does not depend on it.
 import struct
 
 from .. import wire
+from .. import words
 from ..case import Alt, case
 from ..steps import handshake, handshake_control, their_ready
 
 TYPE = "PULL"
 PEER = "PUSH"
+
+
+def _version(conn):
+    """The version its greeting announced, in words."""
+    g = conn.inbound.greeting
+    if g and "major" in g:
+        return "its greeting announces %d.%d" % (g["major"], g["minor"])
+    if g:
+        return "its greeting is a ZMTP %s one" % g["version"]
+    return "no whole greeting: %s" % conn.describe()
 
 
 def own_greeting(t):
@@ -28,12 +39,13 @@ def _(t):
     conn = own_greeting(t)
     data = bytes(conn.inbound.data[:10])
     t.expect("zmtp31.greeting.signature", data[0] == 0xFF and data[9] == 0x7F,
-             "octet 0 is 0xFF and octet 9 is 0x7F (got %s)" % data.hex())
+             "octet 0 is 0xFF and octet 9 is 0x7F",
+             happened="its first 10 octets are %s" % data.hex(" "))
     padding = data[1:9]
     t.expect("zmtp31.compat.pseudo-length",
              padding == bytes(8) or struct.unpack(">Q", padding)[0] >= 1,
-             "the padding is zero, or an identity length + 1 for 1.0 peers (got %s)"
-             % padding.hex())
+             "the padding is zero, or an identity length + 1 for 1.0 peers",
+             happened="its padding is %s" % padding.hex(" "))
 
 
 @case("zmtp.greeting.version", "greeting", "The implementation announces version 3.0 or 3.1",
@@ -42,10 +54,10 @@ def _(t):
     conn = own_greeting(t)
     g = conn.inbound.greeting or {}
     t.expect("zmtp31.greeting.version-major", g.get("major") == 3,
-             "major version 3 (got %r)" % g.get("major"))
-    t.expect("zmtp31.greeting.version-minor", g.get("minor") == 1,
-             "minor version 1 (got %r)" % g.get("minor"),
-             [Alt(g.get("minor") == 0, "a 3.0 peer announces minor 0 (zmtp30)")])
+             "major version 3", happened=_version(conn))
+    t.expect("zmtp31.greeting.version-minor", g.get("minor") == 1, "minor version 1",
+             [Alt(g.get("minor") == 0, "a 3.0 peer announces minor 0 (zmtp30)")],
+             happened=_version(conn))
 
 
 @case("zmtp.greeting.null-fields", "greeting", "NULL, as-server 0 and a zero filler",
@@ -56,7 +68,8 @@ def _(t):
     g = conn.inbound.greeting or {}
     raw = bytes(conn.inbound.data[:64])
     t.expect("zmtp31.greeting.mechanism-name", g.get("mechanism") == "NULL",
-             "mechanism NULL, NUL-padded (got %r)" % g.get("mechanism"))
+             "mechanism NULL, NUL-padded", happened="its mechanism field reads %s"
+             % words.octets(bytes(conn.inbound.data[12:32]).rstrip(b"\0")))
     t.expect("zmtp31.greeting.as-server", g.get("asServer") in (0, 1), "as-server is 0 or 1")
     t.expect("zmtp31.null.as-server-zero", g.get("asServer") == 0, "as-server is 0 with NULL")
     t.expect("zmtp31.greeting.filler", len(raw) == 64 and raw[33:] == bytes(31),
@@ -112,14 +125,14 @@ def refusal(t, greeting, clause, breaks, what):
     well-formed greeting accepted on a connection of the same kind."""
     handshake_control(t, TYPE, PEER)
     refused_it, conn, mark = greeting_answer(t, greeting, breaks, what)
-    t.expect(clause, refused_it, "closes without READY after %s (%s)"
-             % (what, conn.answer_since(mark)))
+    t.expect(clause, refused_it, "closes without READY after %s" % what,
+             happened=conn.answer_since(mark))
 
 
 def reported(t, greeting, breaks, what):
     """A greeting that breaks sender rules only: what the implementation does is reported."""
     refused_it, conn, mark = greeting_answer(t, greeting, breaks, what)
-    t.observe(breaks, "%s: %s" % (what, conn.answer_since(mark)))
+    t.observe(breaks, what, happened=conn.answer_since(mark))
 
 
 # Octet 9 must be 0x7F (the sender's rule); detection itself looks only at its bit 0, so a
@@ -144,8 +157,8 @@ def _(t):
     conn.wait(lambda: conn.closed_by_peer or their_ready(conn) is not None, 2.0)
     went_on = their_ready(conn) is not None and not conn.closed_since(mark)
     t.expect("zmtp31.version.downgrade-or-close", not went_on,
-             "closes, or answers in another version, but does not complete a 3.x handshake "
-             "(%s)" % conn.answer_since(mark))
+             "closes, or answers in another version, but does not complete a 3.x handshake",
+             happened=conn.answer_since(mark))
 
 
 @case("zmtp.greeting.mechanism-mismatch", "greeting",
@@ -210,7 +223,7 @@ def _(t):
              "READY arrives")
     g = conn.inbound.greeting or {}
     t.expect("zmtp31.version.own-protocol", g.get("major") == 3,
-             "it keeps announcing 3 (got %r)" % g.get("major"))
+             "it keeps announcing 3", happened=_version(conn))
 
 
 @case("zmtp.greeting.higher-minor", "greeting", "A peer announcing 3.2 is accepted",

@@ -19,14 +19,21 @@ import socket
 import time
 
 from .. import wire
+from .. import words
 from ..case import Alt, HarnessError, case
 from ..steps import handshake, handshake_control, handshaken, property_of, settle, their_ready
 
 TYPE = "PULL"
 PEER = "PUSH"
-
 ALPHA = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 RESOURCE_CHARS = ALPHA | frozenset(b"0123456789$-_@.&+")
+
+
+def _names(props, conn):
+    """The property names of its READY, in words, or what it did instead."""
+    if props is None:
+        return "it sent no READY: %s" % conn.describe()
+    return "its READY names %s" % (", ".join(sorted(props)) or "no property")
 
 
 msg = wire.message
@@ -57,13 +64,14 @@ def _(t):
     conn.send(wire.greeting(), "our greeting; our READY is held back")
     first = conn.wait_command("READY", 2.0) and not conn.closed_by_peer
     t.expect("zmtp31.null.client-ready-first", first,
-             "its READY arrives while ours is held back (closed: %s)" % (conn.closed_by_peer,))
+             "its READY arrives while ours is held back", happened=conn.describe())
     taken = t.send(handle, [b"early"], 0.3)
     conn.wait(lambda: conn.inbound.messages(), 0.3)
     early = conn.inbound.messages()
     t.note("the application's send before our READY was %s" % ("taken" if taken else "not taken"))
     t.expect("zmtp31.null.client-ready-first", first and not early and not conn.closed_by_peer,
-             "then it waits for the server's READY: no message before ours (got %r)" % (early,))
+             "then it waits for the server's READY: no message before ours",
+             happened=words.sent(early))
     conn.send(wire.ready("PULL"), "our READY, as the server")
     if not taken:
         t.send(handle, [b"early"])
@@ -71,7 +79,7 @@ def _(t):
     got = conn.inbound.messages()
     t.expect("zmtp31.null.roles", first and got == [[b"early"]],
              "the connecting side plays the client: READY first, ours taken as the server's, "
-             "then the message (got %r)" % (got,))
+             "then the message", happened=words.sent(got))
 
 
 @case("zmtp.handshake.server-ready-reply", "handshake",
@@ -100,17 +108,19 @@ def _(t):
     answered = conn.wait_command("READY", 2.0)
     up = settle(conn)
     t.expect("zmtp31.null.server-ready-reply", answered and up and not early,
-             "its READY answers ours and the connection stays up (READY: %s, before ours: %s, "
-             "up: %s)" % (answered, early, up),
+             "its READY answers ours and the connection stays up",
              [Alt(answered and up and early,
-                  "READY sent before ours was read: the client still gets it (libzmq 4.3)")])
+                  "READY sent before ours was read: the client still gets it (libzmq 4.3)")],
+             happened="%s; %s" % ("its READY came before ours" if early else
+                                  "its READY came after ours" if answered else "it sent no READY",
+                                  "the connection stayed up" if up else conn.describe()))
     got = None
     if up:
         conn.send(wire.frame(b"hello"), "a message")
         got = t.recv(handle)
     t.expect("zmtp31.null.roles", answered and got == [b"hello"],
              "the binding side plays the server: our READY is taken as the client's and our "
-             "message is delivered (got %r)" % (got,))
+             "message is delivered", happened=words.delivered(got))
 
 
 # --- metadata -----------------------------------------------------------------------------------
@@ -125,24 +135,24 @@ def _(t):
     ready = handshake(conn, "DEALER", identity=b"suite-peer", extra=extra)
     props = their_ready(conn)
     t.expect("zmtp31.metadata.exchange", ready and props is not None,
-             "its READY is a list of name-value properties (got %s)"
-             % (sorted(props) if props is not None else "no READY"))
+             "its READY is a list of name-value properties", happened=_names(props, conn))
     t.expect("zmtp31.metadata.socket-type", property_of(props, "Socket-Type") is not None,
-             "among them Socket-Type (got %s)" % (sorted(props) if props is not None else "-"))
+             "among them Socket-Type", happened=_names(props, conn))
     got = None
     if ready and settle(conn):
         conn.send(wire.frame(b"hello"), "a message")
         got = t.recv(handle)
     t.expect("zmtp31.metadata.exchange", got == [b"suite-peer", b"hello"],
              "ours reached it: our message comes with the Identity we announced, among other "
-             "properties, as its routing id (got %r)" % (got,))
+             "properties, as its routing id", happened=words.delivered(got))
     back = None
     if got:
         t.send(handle, [b"suite-peer", b"back"])
         conn.wait_messages(1, 2.0)
         back = conn.inbound.messages()
     t.expect("zmtp31.metadata.exchange", back == [[b"back"]],
-             "and a reply addressed to that Identity reaches us (got %r)" % (back,))
+             "and a reply addressed to that Identity reaches us",
+             happened=words.sent(back) if back is not None else "no reply was sent")
 
 
 # Resource values of the grammar: one name, a path, every character class it allows.
@@ -161,15 +171,15 @@ def _(t):
         if i:
             conn = t.another_connection(handle, endpoint)
         conn.send(wire.greeting() + wire.ready(PEER, extra=wire.prop(b"Resource", resource)),
-                  "greeting + READY (PUSH, Resource %r)" % resource)
+                  "greeting + READY (PUSH, Resource %s)" % words.octets(resource))
         ready = conn.wait_command("READY", 3.0)
         got = None
         if ready and settle(conn):
             conn.send(wire.frame(b"via-%d" % i), "a message")
             got = t.recv(handle)
         t.expect("zmtp31.resource.accept-all", got == [b"via-%d" % i],
-                 "Resource %r: READY comes back and a message is delivered (got %r)"
-                 % (resource, got))
+                 "Resource %s: READY comes back and a message is delivered"
+                 % words.octets(resource), happened=words.delivered(got))
 
 
 @case("zmtp.handshake.resource-grammar", "handshake",
@@ -197,12 +207,13 @@ def _(t):
     props = their_ready(conn)
     value = property_of(props, "Resource")
     names = value.split(b"/") if value is not None else []
-    t.note("its READY %s" % ("has Resource %r" % value if value is not None
+    t.note("its READY %s" % ("has Resource %s" % words.octets(value) if value is not None
                              else "has no Resource: the rule has nothing to bind"))
     t.expect("zmtp31.resource.grammar",
              value is None or all(n and set(n) <= RESOURCE_CHARS for n in names),
              "no Resource, or one or more non-empty names of ALPHA DIGIT $ - _ @ . & + "
-             "separated by '/' (got %r)" % (value,))
+             "separated by '/'", happened="its Resource is %s" % words.octets(value)
+             if value is not None else "its READY has no Resource")
 
 
 # --- sockets: bind and connect, connect before the endpoint exists ------------------------------
@@ -211,7 +222,7 @@ def exchange(t, socket_type, handle, conn):
     """One message each way the type allows, after the handshake; (ok, what happened)."""
     partner = PARTNERS[socket_type]
     if not handshake(conn, partner) or not settle(conn):
-        return False, "no handshake"
+        return False, "no handshake: %s" % conn.describe()
     if socket_type in ("PUSH", "PUB", "XPUB", "DEALER", "PAIR", "REQ"):
         if socket_type in ("PUB", "XPUB"):
             conn.send(wire.command(b"SUBSCRIBE", b""), "SUBSCRIBE ''")
@@ -223,9 +234,9 @@ def exchange(t, socket_type, handle, conn):
         sent = conn.inbound.messages()
         want = [[b"", b"out"]] if socket_type == "REQ" else [[b"out"]]
         if sent != want:
-            return False, "sent %r" % (sent,)
+            return False, words.sent(sent)
         if socket_type in ("PUSH", "PUB", "XPUB"):
-            return True, "sent %r" % (sent,)
+            return True, words.sent(sent)
     if socket_type in ("SUB", "XSUB"):
         if socket_type == "SUB":
             t.subscribe(handle, b"")
@@ -246,14 +257,14 @@ def exchange(t, socket_type, handle, conn):
         if ok and socket_type == "REP":
             t.send(handle, [b"back"])
     if not ok:
-        return False, "delivered %r" % (got,)
+        return False, words.delivered(got)
     if socket_type in ("ROUTER", "REP"):
         conn.wait_messages(1)
         back = conn.inbound.messages()
         want_back = [[b"", b"back"]] if socket_type == "REP" else [[b"back"]]
         if back != want_back:
-            return False, "replied %r" % (back,)
-    return True, "exchanged"
+            return False, "it replied: %s" % words.sent(back)
+    return True, "one message went each way"
 
 
 PARTNERS = {"PAIR": "PAIR", "PUB": "SUB", "XPUB": "SUB", "SUB": "PUB", "XSUB": "PUB",
@@ -275,8 +286,8 @@ def bind_and_connect_case(socket_type):
             handle, conn = link_as(t, role, socket_type)
             ok, what = exchange(t, socket_type, handle, conn)
             t.expect("zmtp31.socket.bind-and-connect", ok,
-                     "%s, when the implementation %s: %s"
-                     % (socket_type, "binds" if role == "binds" else "connects", what))
+                     "%s, when the implementation %s, exchanges messages"
+                     % (socket_type, "binds" if role == "binds" else "connects"), happened=what)
 
 
 for _type in PARTNERS:
@@ -331,8 +342,9 @@ def _(t):
     reply = t.adapter.request("connect", socket=handle, endpoint=endpoint)
     took = time.monotonic() - started
     t.expect("zmtp31.socket.async-connect", bool(reply.get("ok")),
-             "connect to %s, where nothing listens, succeeds (%s, %.0f ms)"
-             % (endpoint, "ok" if reply.get("ok") else reply.get("error"), took * 1000))
+             "connect to %s, where nothing listens, succeeds" % endpoint,
+             happened="the adapter answered %s in %.0f ms"
+             % ("ok" if reply.get("ok") else "an error: %s" % reply.get("error"), took * 1000))
     time.sleep(0.3 * t.clock.multiplier)    # a few refused attempts (reconnectIvl 50 ms)
     listener = PortListener(t.clock, t.transcript, port)
     t.listeners.append(listener)
@@ -347,7 +359,8 @@ def _(t):
         conn.wait_messages(1)
     got = conn.inbound.messages() if conn is not None else None
     t.expect("zmtp31.socket.async-connect", ok and got == [[b"late"]],
-             "the handshake completes and a message goes through (got %r)" % (got,))
+             "the handshake completes and a message goes through",
+             happened=words.sent(got) if got is not None else "it never connected")
 
 
 # --- what the wire shows: plain framing, command names in clear ---------------------------------
@@ -378,16 +391,18 @@ def _(t):
     t.expect("zmtp31.wire.clear-text-messages",
              [bytes(f.body) for f in frames] == SENT and not any(
                  n not in ("READY", "PING", "PONG") for n, _ in conn.inbound.commands()),
-             "the message's octets travel in message frames, not in commands (commands %s)"
-             % [n for n, _ in conn.inbound.commands()])
+             "the message's octets travel in message frames, not in commands",
+             happened="%s; its commands: %s" % (words.sent(conn.inbound.messages()), ", ".join(
+                 n for n, _ in conn.inbound.commands()) or "none"))
     t.expect("zmtp31.wire.clear-text-framing", plain,
-             "4 data frames: flags MORE (and LONG for 512 octets) then none, bodies as sent "
-             "(got flags %s, sizes %s)" % ([hex(f) for f, _ in seen], [len(b) for _, b in seen]))
+             "4 data frames: flags MORE (and LONG for 512 octets) then none, bodies as sent",
+             happened="it sent %s" % (", ".join("a frame of flags 0x%02x and %d octets"
+                                                % (f, len(b)) for f, b in seen) or "no frame"))
     conn.send(msg(*SENT), "the same four frames, plain framing")
     got = t.recv(handle)
     t.expect("zmtp31.wire.clear-text-framing", got == SENT,
-             "our plainly framed message is delivered frame for frame (got %s)"
-             % ([len(b) for b in got] if got else got,))
+             "our plainly framed message is delivered frame for frame",
+             happened=words.delivered(got))
 
 
 @case("zmtp.handshake.command-names-in-clear", "handshake",
@@ -430,8 +445,10 @@ def _(t):
                 bad.append(body[:16].hex())
     t.note("commands seen: %s" % ", ".join(sorted(set(seen))))
     t.expect("zmtp31.wire.command-names-visible", len(seen) >= 4 and not bad,
-             "%d commands, every name 1..255 ALPHA octets in clear (%s)"
-             % (len(seen), "bad: %s" % bad if bad else ", ".join(seen)))
+             "4 commands or more, every name 1..255 ALPHA octets in clear",
+             happened="it sent %d commands: %s%s" % (len(seen), ", ".join(seen),
+                                                     "; not in clear: %s" % ", ".join(bad)
+                                                     if bad else ""))
 
 
 # --- a peer that sends its whole greeting at once -----------------------------------------------
@@ -446,9 +463,10 @@ def _(t):
     conn.wait(lambda: len(conn.inbound.data) >= 64, 0.3)
     first = len(conn.inbound.data)
     t.expect("zmtp31.version.full-greeting-strict", first >= 64,
-             "a non-detecting peer sends all 64 octets before reading ours (sent %d)" % first,
+             "a non-detecting peer sends all 64 octets before reading ours",
              [Alt(first in (10, 11),
-                  "a detecting peer first sends 10 or 11 octets: the rule is not its own")])
+                  "a detecting peer first sends 10 or 11 octets: the rule is not its own")],
+             happened="it sent %d octets before reading ours" % first)
     conn.send(wire.greeting(), "all 64 octets of our greeting in one write")
     whole = conn.wait(lambda: len(conn.inbound.data) >= 64, 2.0)
     t.expect("zmtp31.version.full-greeting-strict", whole and conn.inbound.greeting is not None,
@@ -460,7 +478,7 @@ def _(t):
         conn.send(wire.frame(b"strict"), "a message")
         got = t.recv(handle)
     t.expect("zmtp31.version.full-greeting-strict", got == [b"strict"],
-             "the handshake completes and a message is delivered (got %r)" % (got,))
+             "the handshake completes and a message is delivered", happened=words.delivered(got))
 
 
 @case("zmtp.handshake.greeting-64-before-ready", "handshake",
@@ -477,8 +495,7 @@ def _(t):
     conn.send(greeting[:63], "63 octets of our greeting")
     early = conn.wait_command("READY", 0.5)
     t.expect("zmtp31.version.full-greeting-strict", not early and not conn.closed_by_peer,
-             "no READY while the 64th octet is missing (READY: %s, closed: %s)"
-             % (early, conn.closed_by_peer))
+             "no READY while the 64th octet is missing", happened=conn.describe())
     conn.send(greeting[63:] + wire.ready(PEER), "the 64th octet, then READY (PUSH)")
     t.expect("zmtp31.version.full-greeting-strict", conn.wait_command("READY", 3.0),
              "READY follows once the greeting is whole")

@@ -7,6 +7,7 @@ our PING.  A PULL socket; the suite plays PUSH, so it may answer with data.
 import time
 
 from .. import wire
+from .. import words
 from ..case import case
 from ..steps import handshaken, reconnection
 
@@ -65,7 +66,9 @@ def _(t):
     handle, conn = ready_link(t, heartbeatIvl=100, heartbeatTtl=2000)
     conn.wait_command("PING", 1.0)
     ttls = [p["ttl"] for p in pings(conn)]
-    t.expect("zmtp31.command.ping", ttls[:1] == [20], "TTL 20 (got %s)" % (ttls or "no PING"))
+    t.expect("zmtp31.command.ping", ttls[:1] == [20], "TTL 20",
+             happened="its first PING has TTL %d" % ttls[0] if ttls
+             else "it sent no PING: %s" % conn.describe())
 
 
 @case("zmtp.heartbeat.no-ping-in-handshake", "heartbeat",
@@ -101,8 +104,10 @@ def _(t):
     after = time.monotonic() - pinged
     t.expect("zmtp31.heartbeat.declare-dead", closed, "closes a silent connection within 3 s")
     t.expect("zmtp31.heartbeat.dead-conditions", closed and pings(conn) and after >= 0.15,
-             "only after a PING went unanswered for the timeout (closed %.2f s after the "
-             "first PING; %d PINGs)" % (after, len(pings(conn))))
+             "only after a PING went unanswered for the timeout",
+             happened="%s %.2f s after its first PING, having sent %d PINGs"
+             % ("it closed the connection" if closed else "it had not closed the connection",
+                after, len(pings(conn))))
 
 
 @case("zmtp.heartbeat.any-traffic-alive", "heartbeat",
@@ -127,7 +132,10 @@ def _(t):
     conn.close()
     again = reconnection(t, 2.0) if closed else None
     t.expect("zmtp31.heartbeat.reconnect", closed and again is not None,
-             "closed the silent connection (%s) and connected again within 2 s" % closed)
+             "closed the silent connection and connected again within 2 s",
+             happened="it %s" % ("did not close the silent connection within 2 s" if not closed
+                                 else "closed it and connected again" if again is not None
+                                 else "closed it, and did not connect again within 2 s"))
 
 
 # --- the TTL of our PING -------------------------------------------------------------------
@@ -143,8 +151,9 @@ def _(t):
     after = time.monotonic() - sent
     t.expect("zmtp31.heartbeat.declare-dead", closed, "closes within 2 s")
     t.expect("zmtp31.heartbeat.dead-conditions", closed and after >= 0.25,
-             "once the TTL has passed with no traffic (closed: %s, after %.2f s)"
-             % (closed, after))
+             "once the TTL has passed with no traffic",
+             happened="it %s %.2f s after our PING" % ("closed the connection" if closed else
+                                                      "had not closed the connection", after))
 
 
 @case("zmtp.heartbeat.ttl-traffic-keeps-alive", "heartbeat",
@@ -161,7 +170,10 @@ def _(t):
     got = [t.recv(handle, 0.5) for _ in range(sent)]
     t.expect("zmtp31.heartbeat.any-traffic-alive",
              open_ and sent == 9 and got == [[b"m%d" % i] for i in range(9)],
-             "open after 1 s, 9 messages delivered (sent %d, open: %s)" % (sent, open_))
+             "open after 1 s, 9 messages delivered",
+             happened="%d messages sent before %s; %s" % (
+                 sent, "1 s passed" if open_ else "it closed the connection",
+                 "it delivered %s" % words.messages([g for g in got if g is not None])))
 
 
 @case("zmtp.heartbeat.ttl-zero", "heartbeat",

@@ -10,6 +10,7 @@ an illegal one once the connection is closed, ERROR first if the implementation 
 """
 
 from .. import wire
+from .. import words
 from ..case import case
 from ..steps import handshake_control, handshaken, property_of, settle, their_ready
 
@@ -49,7 +50,7 @@ def accepts(t, handle, conn, what):
         return False
     conn.send(wire.frame(b"after-ready"), "a message")
     got = t.recv(handle)
-    t.note("%s: %s" % (what, "delivered" if got == [b"after-ready"] else "got %r" % (got,)))
+    t.note("%s: %s" % (what, words.delivered(got)))
     return got == [b"after-ready"]
 
 
@@ -68,15 +69,18 @@ def own_ready_case(socket_type):
         t.expect("zmtp31.metadata.name",
                  props is not None and all(0 < len(n) < 256 and set(n) <= NAME_CHARS
                                            for n in props),
-                 "READY arrives and its property names are 1..255 name characters (got %s)"
-                 % (sorted(props) if props is not None else "no READY"))
+                 "READY arrives and its property names are 1..255 name characters",
+                 happened="its READY names %s" % ", ".join(sorted(props)) if props is not None
+                 else "it sent no READY: %s" % conn.describe())
         t.expect("zmtp31.metadata.value-size", props is not None and not conn.inbound.error,
                  "every property value size is within 0..2^31-1 and matches its value")
         value = property_of(props, "Socket-Type")
         t.expect("zmtp31.metadata.socket-type", value is not None,
                  "READY has a Socket-Type property")
         t.expect("zmtp31.socket-type.values", value == socket_type.encode(),
-                 "its value is %r, exactly (got %r)" % (socket_type, value))
+                 "its value is '%s', exactly" % socket_type,
+                 happened="its Socket-Type is %s" % words.octets(value) if value is not None
+                 else "its READY has no Socket-Type")
 
 
 for _type in TYPES:
@@ -102,8 +106,9 @@ def own_identity_case(socket_type):
         handshaken(t, conn, "ROUTER")
         value = property_of(their_ready(conn), "Identity")
         t.expect("zmtp31.metadata.identity", value == identity,
-                 "READY has Identity %s (got %s)"
-                 % (identity.hex(), value.hex() if value is not None else "none"))
+                 "READY has Identity %s" % words.octets(identity),
+                 happened="its Identity is %s" % words.octets(value) if value is not None
+                 else "its READY has no Identity")
         t.expect("zmtp31.identity.length", value is None or len(value) <= 255,
                  "the Identity is at most 255 octets")
 
@@ -136,15 +141,16 @@ def _(t):
                      "READY, Socket-Type PULL (illegal for a PULL)")
     conn.wait_closed(1.0)
     checks = conn.closed_since(mark)
-    t.expect("zmtp31.socket-type.check", checks, "a peer announcing PULL to a PULL is refused "
-             "(%s)" % conn.answer_since(mark))
+    t.expect("zmtp31.socket-type.check", checks, "a peer announcing PULL to a PULL is refused",
+             happened=conn.answer_since(mark))
     t.require(checks, "it does not refuse an illegal Socket-Type at all: no spelling to compare")
     second = t.another_connection(handle, t.bound[1])
     mark = t.hostile(second, wire.greeting() + ready_with([(b"SOCKET-TYPE", TYPE.encode())]), [],
                      "READY, SOCKET-TYPE PULL")
     second.wait_closed(1.0)
     t.expect("zmtp31.metadata.case-insensitive", second.closed_since(mark),
-             "refused under 'SOCKET-TYPE' as under 'Socket-Type' (%s)" % second.answer_since(mark))
+             "refused under 'SOCKET-TYPE' as under 'Socket-Type'",
+             happened=second.answer_since(mark))
 
 
 @case("zmtp.metadata.name-case.identity", "metadata",
@@ -162,7 +168,7 @@ def _(t):
         conn.send(wire.frame(b"hello"), "a message")
         got = t.recv(handle)
     t.expect("zmtp31.metadata.case-insensitive", got == [b"peer-up", b"hello"],
-             "the message comes with routing id 'peer-up' (got %r)" % (got,))
+             "the message comes with routing id 'peer-up'", happened=words.delivered(got))
 
 
 # --- our READY: odd, malformed ----------------------------------------------------------------
@@ -178,7 +184,7 @@ def reported_ready(slug, title, clause, metadata, what):
                          "READY with " + what)
         conn.wait(lambda: conn.closed_by_peer or their_ready(conn) is not None, 2.0)
         conn.wait_closed(0.5)
-        t.observe(clause, "%s: %s" % (what, conn.answer_since(mark)))
+        t.observe(clause, what, happened=conn.answer_since(mark))
 
 
 PUSH_TYPE = wire.prop(b"Socket-Type", PEER.encode())
@@ -210,10 +216,10 @@ def well_formed_ready(t, properties, what, clause):
     taken = accepts(t, handle, conn, what)
     if t.role == "binds":
         t.expect("zmtp31.null.server-ready-reply", taken,
-                 "READY comes back and a message is delivered (%s)" % conn.describe())
+                 "READY comes back and a message is delivered", happened=conn.describe())
     else:
-        t.observe(clause, "%s: %s" % (what, "accepted, and a message delivered" if taken
-                                      else conn.describe()))
+        t.observe(clause, what, happened="accepted, and a message delivered" if taken
+                  else conn.describe())
 
 
 @case("zmtp.metadata.other-properties", "metadata",
@@ -245,8 +251,8 @@ def _(t):
     conn.wait_command("READY", 2.0)
     closed = not settle(conn) and conn.closed_since(mark)
     t.expect("zmtp31.socket-type.check", closed,
-             "a peer of no stated type is not a legal partner: the connection is closed (%s)"
-             % conn.answer_since(mark))
+             "a peer of no stated type is not a legal partner: the connection is closed",
+             happened=conn.answer_since(mark))
 
 
 # --- Identity from the suite, to a ROUTER -----------------------------------------------------
@@ -263,10 +269,10 @@ def odd_identity(slug, title, clause, identity, what):
         if settle(conn):
             conn.send(wire.frame(b"hello"), "a message")
             got = t.recv(handle)
-            t.observe(clause, "%s: accepted; the message came with routing id %s"
-                      % (what, got[0].hex() if got else None))
+            t.observe(clause, what, happened="accepted; the message came with routing id %s"
+                      % words.octets(got[0]) if got else "accepted, but %s" % words.delivered(got))
         else:
-            t.observe(clause, "%s: %s" % (what, conn.answer_since(mark)))
+            t.observe(clause, what, happened=conn.answer_since(mark))
 
 
 odd_identity("zmtp.metadata.identity-256",
@@ -296,7 +302,7 @@ def pair_case(ours, theirs):
             ready = conn.wait_command("READY", 3.0)
             still_open = settle(conn)
             t.expect("zmtp31.null.server-ready-reply", ready and still_open,
-                     "READY arrives and the connection stays open (%s)" % conn.describe())
+                     "READY arrives and the connection stays open", happened=conn.describe())
             t.expect("zmtp31.socket-type.check", still_open, "%s is accepted" % theirs)
             return
         handshake_control(t, ours, PARTNER[ours])
@@ -307,9 +313,9 @@ def pair_case(ours, theirs):
         closed = conn.closed_since(mark)
         error = conn.error_command
         t.expect("zmtp31.socket-type.check", closed,
-                 "the connection is closed (%s)" % conn.answer_since(mark))
+                 "the connection is closed", happened=conn.answer_since(mark))
         t.expect("zmtp31.socket-type.error-then-close", closed and error is not None,
-                 "ERROR, then the close (ERROR %r)" % (error,))
+                 "ERROR, then the close", happened=conn.answer_since(mark))
 
 
 for _ours in TYPES:

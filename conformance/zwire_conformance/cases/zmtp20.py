@@ -15,6 +15,7 @@ judged when it is 3 or more.
 """
 
 from .. import wire
+from .. import words
 from ..case import case
 from ..steps import handshake_v2
 
@@ -98,7 +99,7 @@ def _(t):
     closed = conn.wait_closed(1.5) and conn.closed_since(mark)
     delivered = not closed and t.recv(handle, 0.5) is not None
     t.expect("zmtp20.socket.type-mismatch-disconnect", closed,
-             "disconnects the PULL peer: %s" % conn.answer_since(mark))
+             "disconnects the PULL peer", happened=conn.answer_since(mark))
     t.expect("zmtp20.socket.type-check", not delivered,
              "a PULL peer's message never reaches the PULL socket%s"
              % (": it was delivered" if delivered else ""))
@@ -120,6 +121,5 @@ def _(t):
                      "zmtp20.frame.flags-reserved", "a frame with flag bit 2 set")
     conn.wait_closed(1.0)
     got = t.recv(handle, 0.5)
-    t.observe("zmtp20.frame.flags-reserved", "%s; %s" % (
-        conn.answer_since(mark),
-        "it delivered %r" % got if got is not None else "it delivered nothing"))
+    t.observe("zmtp20.frame.flags-reserved", "a frame with flag bit 2 set",
+              happened="%s; %s" % (conn.answer_since(mark), words.delivered(got)))
