@@ -303,6 +303,7 @@ check: all
 # and against libzmq (its known deviations in conformance/baselines/), then the matrix.
 SUITE := cd conformance && $(PYTHON) -m zwire_conformance -q
 LIBZMQ_BASELINE := baselines/libzmq-4.3.4.json
+LIBZMQ_RESULTS  := conformance/results/libzmq-4.3.4.md
 
 conformance-suite: $(BUILD)/bin/zwire
 	@mkdir -p $(REPORTS)
@@ -317,6 +318,10 @@ conformance-suite: $(BUILD)/bin/zwire
 	                      cat $(CURDIR)/$(REPORTS)/libzmq/summary.md; exit 1; }
 	cd conformance && $(PYTHON) -m zwire_conformance.results $(CURDIR)/$(REPORTS)/libzmq/report.json \
 	    $(LIBZMQ_BASELINE) $(CURDIR)/$(REPORTS)/libzmq/results.md
+	@# The committed results are this run's, never edited by hand.
+	@diff -u $(LIBZMQ_RESULTS) $(REPORTS)/libzmq/results.md \
+	  || { echo "conformance: $(LIBZMQ_RESULTS) differs from this run's results (above);" \
+	            "if the change is meant, cp $(REPORTS)/libzmq/results.md $(LIBZMQ_RESULTS)"; exit 1; }
 
 # Every case STABILITY_RUNS times against the reference peer and libzmq while stress-ng
 # keeps every core busy: any case whose verdict or robustness changes between runs fails
