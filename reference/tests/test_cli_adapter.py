@@ -124,7 +124,7 @@ def test_hello_says_what_the_adapter_can_do(adapter):
     assert hello["zwireAdapter"] == 1
     assert hello["implementation"] == {"name": "zwire", "version": version}
     caps = hello["capabilities"]
-    assert caps["zmtp"] == ["3.0", "3.1"]
+    assert caps["zmtp"] == ["2.0", "3.0", "3.1"]   # 2.0: it steps down to a 2.0 peer
     assert caps["mechanisms"] == ["NULL"]
     assert set(caps["socketTypes"]) == ALL_TYPES and len(caps["socketTypes"]) == 11
     assert caps["roles"] == ["bind", "connect"]
