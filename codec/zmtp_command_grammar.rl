@@ -29,9 +29,11 @@
     plain_welcome_body = zlen;
 
     # curve.hello.size (200 octets in all), curve.hello.version (1.0),
-    # curve.hello.padding (72 octets, not validated: vectors/FORMAT.md)
-    curve_hello_body = (0x01 0x00) >curve_version $field_octet
-                       any{72}
+    # curve.hello.padding (72 zero octets): the server validates all fields
+    # and rejects a malformed HELLO (curve.server.reject-bad-hello), so a
+    # wrong version or padding octet is an error at that octet
+    curve_hello_body = (0x01 0x00) >curve_version $field_octet @!bad_version
+                       0x00{72} @!bad_padding
                        any{32} >client_key $field_octet
                        any{8} >short_nonce $field_octet
                        any{80} >signature_box $field_octet;

@@ -6,6 +6,9 @@
 
       octet 0   not 0xFF            a 1.0 peer: its short identity frame
       octet 9   bit 0 clear          a 1.0 peer: its long identity frame
+      octet 9   bit 0 set            2.0 or later (a sender writes 0x7F; any
+                                     octet with bit 0 set is read as the end
+                                     of the signature, spec/leniency.md)
       octet 10  major 1 or 2         a 2.0 peer: socket type, identity frame
       octet 10  major >= 3           a 3.x peer: the rest of 64 octets
 

@@ -32,6 +32,7 @@ static int as_server (zw_zmtp_greeting_ctx *ctx, uint8_t octet, uint64_t at);
     access ctx->;
 
     action bit0_clear           { (fc & 1) == 0 }
+    action bit0_set             { (fc & 1) == 1 }
     action only_v2              { ctx->max_family == ZW_ZMTP_V2 }
     action up_to_v3             { ctx->max_family != ZW_ZMTP_V2 }
     action padding_start        { ctx->v1_length = 0; }
@@ -69,10 +70,7 @@ grammar_error (zw_zmtp_greeting_ctx *ctx, uint64_t at)
 {
     zw_error *e = &ctx->error;
     zw_zmtp_family family = ctx->greeting.family;
-    if (at == 9)
-        zw_error_set (e, ZW_ERR_MALFORMED_GREETING, at, "zmtp31.greeting.signature",
-                      "signature does not end with 0x7F");
-    else if (at == 10)
+    if (at == 10)
         zw_error_set (e, ZW_ERR_UNSUPPORTED_VERSION, at, "zmtp31.version.downgrade-or-close",
                       "version 0 is no ZMTP version");
     else if (family == ZW_ZMTP_V2 && at == 11)

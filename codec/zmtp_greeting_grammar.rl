@@ -25,8 +25,11 @@
     # zmtp31.greeting.detect-legacy, zmtp10.frame.long-length: octet 9 with
     # bit 0 clear is the flags octet of a 1.0 long identity frame.
     v1_long_flags = (any when bit0_clear) @v1_long_flags;
-    # zmtp31.greeting.signature
-    signature_end = 0x7F;
+    # zmtp31.greeting.detect-legacy: with bit 0 set, "the peer is using ZMTP
+    # 2.0 or later and has sent us the ZMTP signature".  A sender writes 0x7F
+    # (zmtp31.greeting.signature); the receiver reads bit 0 only, as the
+    # detection says (spec/leniency.md, SignatureEnd).
+    signature_end = (any when bit0_set);
 
     # --- 15/ZMTP 2.0 --------------------------------------------------------
     # zmtp31.greeting.detect-legacy, zmtp20.greeting.revision: major 1 or 2.

@@ -70,10 +70,15 @@ def test_octets_after_the_greeting_are_not_consumed():
 
 # ---- 3.x errors
 
-def test_signature_end_must_be_7f():  # zmtp31.greeting.signature
-    report = check_error(GR, {}, "ff 0000000000000000 7d 03", "malformed-greeting", 9,
-                         "zmtp31.greeting.signature")
-    assert report["detected"] is None and report["greeting"] is None
+@pytest.mark.parametrize("end", ["01", "03", "7d", "ff"])
+def test_signature_end_is_read_by_bit_0(end):  # zmtp31.greeting.detect-legacy
+    # a sender writes 0x7F (zmtp31.greeting.signature); with bit 0 set, the detection
+    # reads "2.0 or later" whatever the other bits (spec/leniency.md, SignatureEnd)
+    odd = f"ff 0000000000000000 {end}" + v3()[len(SIG):]
+    assert decode_all_ways(GR, {}, odd) == decode_all_ways(GR, {}, v3())
+    cut = f"ff 0000000000000000 {end}"
+    check(GR, {}, cut, {"state": "incomplete", "error": None, "detected": None,
+                        "greeting": None})
 
 
 def test_major_zero_is_unsupported_and_detects_nothing():

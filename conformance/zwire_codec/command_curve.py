@@ -6,9 +6,9 @@ Clauses and error offsets (all `malformed-command`):
   - curve.hello.size        exactly 200 octets: shorter fails at the end, longer at body
                             offset 200 (the first excess octet);
   - curve.hello.version     octet 6 must be 1 and octet 7 must be 0: fails at that octet;
-  - curve.hello.padding     the 72 padding octets are NOT validated (FORMAT.md:
-                            `acceptable`); the encoder writes zeros, so non-zero padding
-                            is a NonCanonical input;
+  - curve.hello.padding     the 72 padding octets are zero: the first non-zero one fails
+                            there (the server validates all fields and rejects a malformed
+                            HELLO, curve.server.reject-bad-hello);
   - curve.welcome.size      exactly 168: shorter at the end, longer at offset 168;
   - curve.initiate.size     at least 257 (box >= 144): shorter fails at the end;
   - curve.ready.size        at least 30 (box >= 16): shorter fails at the end;
@@ -35,7 +35,10 @@ def decode_hello(cur, family):
         at = cur.pos
         if (yield from octet(cur, MALFORMED_COMMAND, size)) != want:
             raise DecodeError(MALFORMED_COMMAND, at, "curve.hello.version")
-    yield from take(cur, HELLO_PADDING, MALFORMED_COMMAND, size)  # curve.hello.padding
+    for _ in range(HELLO_PADDING):  # curve.hello.padding: all zero
+        at = cur.pos
+        if (yield from octet(cur, MALFORMED_COMMAND, size)) != 0:
+            raise DecodeError(MALFORMED_COMMAND, at, "curve.hello.padding")
     cmd = {"versionMajor": 1, "versionMinor": 0,
            "clientKey": (yield from fixed(cur, 32, size)),
            "nonce": (yield from fixed(cur, 8, size)),

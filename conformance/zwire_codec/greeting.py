@@ -4,8 +4,9 @@ staged version detection of 23/ZMTP and 37/ZMTP (digest §2.1-2.2, §3.1, §4.2,
 Detection (zmtp3x.greeting.detect-legacy), decided at:
   - octet 0: not 0xFF -> a 1.0 peer; octet 0 is the short length of its identity frame;
   - octet 9: bit 0 clear -> a 1.0 peer; octets 1-8 were a long length, octet 9 its flags;
-             bit 0 set -> must be 0x7F (zmtp3x.greeting.signature), else
-             `malformed-greeting` at 9;
+             bit 0 set -> 2.0 or later, whatever the other bits: a sender writes 0x7F
+             (zmtp3x.greeting.signature), a receiver reads bit 0 only, as the detection
+             says (spec/leniency.md, SignatureEnd);
   - octet 10: 0 -> `unsupported-version` at 10 (nothing detected); 1 or 2 -> 2.0
              (revision); 3 or more -> "3".
 A decoder with maxVersion "2.0" reads as a 2.0 peer does: revision 1 or more -> 2.0.
@@ -92,8 +93,6 @@ class GreetingDecoder(PumpDecoder):
         if not sig_end & 1:
             self._detect("1.0", 9, (1, 0))
             return (yield from self._v1_identity(length, 9))
-        if sig_end != 0x7F:
-            raise DecodeError(MALFORMED_GREETING, 9, "zmtp31.greeting.signature")
         major = (yield 1)[0]
         if major == 0:
             raise DecodeError(UNSUPPORTED_VERSION, 10, "zmtp31.greeting.version-major")

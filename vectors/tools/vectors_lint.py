@@ -7,10 +7,17 @@ Usage:
 PATH is a vector file or a directory searched for **/*_test.json (default: vectors/).
 Rules (vectors/FORMAT.md): JSON Schema validity; numberOfTests matches; tcIds unique, positive,
 not retired; comments non-empty; every flag defined in notes; every clause ID in the registry;
-hex strings even-length lower-case; `acceptable` present iff result is acceptable, with both
-lists non-empty and every profile named; invalid vectors have state error, valid ones do not;
+hex strings even-length lower-case; invalid vectors have state error, valid ones do not;
 error null iff state is not error; no duplicate input (concatenated chunks) within a group;
 canonical formatting (json.dumps(indent=2) plus a final newline, as the generator writes).
+
+Leniency (spec/leniency.md, read with tools/zwire_spec.py; --leniency names another table, and
+lint(leniency_path=None) skips it): a flag that names an input class of the table puts the vector
+in that class.  The result is the table's (the strictest of its classes: invalid over acceptable
+over valid), and a vector that breaks a rule with no class is a problem; the vector cites one of
+the sender clauses the class breaks and, when invalid, the receiver clause that makes it so; a
+vector of one class whose codecs' choice the table names reports exactly that (`accept`: no
+error; an error class: that class).
 
 The clause registry is read from spec/*.md (first column of table rows) when spec/ holds any
 IDs; --registry names another registry file (a spec table or an 'ID | ...' list).  --coverage also
@@ -31,10 +38,12 @@ VECDIR = TOOLS.parent
 ROOT = VECDIR.parent
 SCHEMA = VECDIR / "schema" / "zwire_vectors_v1.schema.json"
 SPEC_DIR = ROOT / "spec"
+LENIENCY = SPEC_DIR / "leniency.md"
+sys.path.insert(0, str(ROOT / "tools"))
+import zwire_spec  # noqa: E402  (the reader of spec/leniency.md)
 
 CLAUSE_RE = re.compile(r"^[a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$")
 HEX_RE = re.compile(r"^(?:[0-9a-f]{2})*$")
-PROFILES = {"rfc-strict", "libzmq-compatible"}
 # Keys of report objects whose values are hex strings.
 HEX_KEYS = {"identity", "body", "data", "value", "reason", "topic", "context", "group", "username",
             "password", "clientKey", "nonce", "signatureBox", "box", "cookie", "decoded"}
@@ -79,7 +88,7 @@ def parse_spec_tables(text, testability=None):
     return out
 
 
-SPEC_SKIP = {"README.md", "DECISIONS.md", "waivers.md"}
+SPEC_SKIP = {"README.md", "DECISIONS.md", "waivers.md", "leniency.md"}
 
 
 def load_registry(registry=None, spec_dir=SPEC_DIR, fallback=None, testability=None):
@@ -126,7 +135,34 @@ def walk_hex(node, path, report):
             walk_hex(v, f"{path}[{i}]", report)
 
 
-def lint_file(path, validator, registry, problems, cited):
+def leniency_problems(test, table):
+    """What is wrong with one vector against the table of leniency (spec/leniency.md)."""
+    flags = test.get("flags") if isinstance(test.get("flags"), list) else []
+    clauses = set(test.get("clauses") or [])
+    rows = [table[f] for f in flags if f in table]
+    out = []
+    want = zwire_spec.strictest([r.result for r in rows])
+    if test.get("result") != want:
+        names = ", ".join(r.input for r in rows) or "no input class"
+        out.append(f"result {test.get('result')!r}, but spec/leniency.md makes it {want!r} ({names}); "
+                   "a vector that breaks a rule carries the flag of its input class")
+    for row in rows:
+        if row.breaks and not clauses & set(row.breaks):
+            out.append(f"{row.input} breaks {', '.join(row.breaks)}: the vector cites none of them")
+        if row.result == "invalid" and not clauses & set(row.because):
+            out.append(f"{row.input} is invalid by {', '.join(row.because)}: the vector cites none of them")
+    exp = test.get("expected") if isinstance(test.get("expected"), dict) else {}
+    if len(rows) == 1 and "error" in exp:
+        got = (exp["error"] or {}).get("class") if isinstance(exp["error"], dict) else None
+        if rows[0].codecs == "accept" and got is not None:
+            out.append(f"{rows[0].input}: spec/leniency.md says the codecs accept it, expected reports {got}")
+        if rows[0].codecs != "accept" and exp.get("state") == "error" and got != rows[0].codecs:
+            out.append(f"{rows[0].input}: spec/leniency.md says the codecs report {rows[0].codecs}, "
+                       f"expected reports {got}")
+    return out
+
+
+def lint_file(path, validator, registry, problems, cited, table=None):
     """Lint one file; append 'path: message' strings to problems.  Returns the number of vectors."""
     def report(msg, tc=None):
         problems.append(f"{path}: " + (f"tcId {tc}: " if tc is not None else "") + msg)
@@ -198,16 +234,9 @@ def lint_file(path, validator, registry, problems, cited):
                 else:
                     inputs[joined] = tc
             result = t.get("result")
-            acc = t.get("acceptable")
-            if (result == "acceptable") != ("acceptable" in t):
-                report("'acceptable' must be present exactly when result is acceptable", tc)
-            if isinstance(acc, dict):
-                accept, reject = acc.get("accept") or [], acc.get("reject") or []
-                if not accept or not reject:
-                    report("acceptable needs a non-empty accept and a non-empty reject list", tc)
-                missing = PROFILES - set(accept) - set(reject)
-                if missing:
-                    report(f"acceptable does not place profile(s) {sorted(missing)}", tc)
+            if table is not None:
+                for msg in leniency_problems(t, table):
+                    report(msg, tc)
             exp = t.get("expected")
             if isinstance(exp, dict):
                 state = exp.get("state")
@@ -251,9 +280,14 @@ def make_validator(schema_path=SCHEMA):
     return cls(schema)
 
 
-def lint(paths, registry_path=None, coverage=False, schema_path=SCHEMA, spec_dir=SPEC_DIR, fallback=None):
+def lint(paths, registry_path=None, coverage=False, schema_path=SCHEMA, spec_dir=SPEC_DIR, fallback=None,
+         leniency_path=LENIENCY):
     """Returns (files, vectors, problems)."""
     problems = []
+    table = None
+    if leniency_path is not None:
+        table, bad = zwire_spec.load_leniency(path=str(leniency_path))
+        problems += [str(b) for b in bad]
     testability = {}
     registry, source = load_registry(registry_path, spec_dir, fallback, testability)
     if registry is None:
@@ -263,7 +297,7 @@ def lint(paths, registry_path=None, coverage=False, schema_path=SCHEMA, spec_dir
     vectors = 0
     cited = set()
     for f in files:
-        vectors += lint_file(f, validator, registry, problems, cited)
+        vectors += lint_file(f, validator, registry, problems, cited, table)
     if not files:
         problems.append(f"no *_test.json files under {', '.join(str(p) for p in paths)}")
     if coverage and registry is not None:
@@ -281,10 +315,13 @@ def main(argv=None):
     ap.add_argument("paths", nargs="*", default=[str(VECDIR)])
     ap.add_argument("--registry", help="clause registry file (spec table or wire-ids list)")
     ap.add_argument("--schema", default=str(SCHEMA))
+    ap.add_argument("--leniency", default=str(LENIENCY),
+                    help="the table of leniency (default spec/leniency.md)")
     ap.add_argument("--coverage", action="store_true",
                     help="every `wire` registry ID of a cited protocol must be cited by some vector")
     args = ap.parse_args(argv)
-    nfiles, nvectors, problems = lint(args.paths, args.registry, args.coverage, Path(args.schema))
+    nfiles, nvectors, problems = lint(args.paths, args.registry, args.coverage, Path(args.schema),
+                                      leniency_path=Path(args.leniency))
     for p in problems:
         print(p)
     print(f"vectors-lint: {nfiles} files, {nvectors} vectors, {len(problems)} problems")

@@ -22,6 +22,14 @@ z85.alphabet | SHALL | Z85-03 | Only the alphabet.
 z85.string-length | SHALL | Z85-02 | Length a multiple of 5.
 """
 
+LENIENCY_TEXT = """# test table of leniency
+
+| Input | Breaks | Basis | Because | Result | Codecs | Note |
+|---|---|---|---|---|---|---|
+| Z85Alphabet | z85.alphabet | decoding | z85.decode | invalid | invalid-z85 | No value. |
+| Odd | z85.decode | sender | - | acceptable | accept | For the test. |
+"""
+
 
 def base():
     """A small, clean vector file."""
@@ -34,6 +42,7 @@ def base():
         "notes": {
             "Valid": {"bugType": "BASIC", "description": "Valid."},
             "Z85Alphabet": {"bugType": "MALFORMED_INPUT", "description": "Bad character."},
+            "Odd": {"bugType": "EDGE_CASE", "description": "A class of the test table."},
         },
         "retiredIds": [9],
         "testGroups": [{
@@ -43,12 +52,12 @@ def base():
                 {"tcId": 1, "comment": "HelloWorld", "flags": ["Valid"], "clauses": ["z85.decode"],
                  "input": ["48656c6c6f", "576f726c64"], "result": "valid",
                  "expected": {"state": "complete", "error": None, "decoded": "864fd26fb559f75b"}},
-                {"tcId": 2, "comment": "space at 0", "flags": ["Z85Alphabet"], "clauses": ["z85.alphabet"],
+                {"tcId": 2, "comment": "space at 0", "flags": ["Z85Alphabet"],
+                 "clauses": ["z85.alphabet", "z85.decode"],
                  "input": ["20656c6c6f"], "result": "invalid",
                  "expected": {"state": "error", "error": {"class": "invalid-z85", "offset": 0}, "decoded": ""}},
-                {"tcId": 3, "comment": "acceptable for the sake of the test", "flags": ["Valid"],
+                {"tcId": 3, "comment": "acceptable for the sake of the test", "flags": ["Odd"],
                  "clauses": ["z85.decode"], "input": ["3030303030"], "result": "acceptable",
-                 "acceptable": {"accept": ["rfc-strict", "libzmq-compatible"], "reject": ["rfc-strict"]},
                  "expected": {"state": "complete", "error": None, "decoded": "00000000"}},
             ],
         }],
@@ -68,9 +77,16 @@ def registry(tmp_path):
     return reg
 
 
+def tiny_table(tmp_path):
+    path = tmp_path / "leniency.md"
+    path.write_text(LENIENCY_TEXT)
+    return path
+
+
 def run(tmp_path, obj, registry, coverage=False, text=None):
     path = write(tmp_path, obj, text=text)
-    nfiles, nvectors, problems = vectors_lint.lint([path], registry_path=registry, coverage=coverage)
+    nfiles, nvectors, problems = vectors_lint.lint([path], registry_path=registry, coverage=coverage,
+                                                   leniency_path=tiny_table(tmp_path))
     assert nfiles == 1
     return problems
 
@@ -154,23 +170,55 @@ def test_expected_hex(tmp_path, registry):
     assert_fires(run(tmp_path, obj, registry), "expected.decoded is not even-length lower-case hex")
 
 
-def test_acceptable_missing(tmp_path, registry):
+def test_profiles_are_gone(tmp_path, registry):
     obj = base()
-    del group_tests(obj)[2]["acceptable"]
-    assert_fires(run(tmp_path, obj, registry), "'acceptable' must be present exactly when")
+    test = group_tests(obj)[2]
+    test["acceptable"] = {"accept": ["rfc-strict"], "reject": ["libzmq-compatible"]}
+    test["expected"] = test.pop("expected")   # keep key order canonical
+    assert_fires(run(tmp_path, obj, registry), "schema:")
 
 
-def test_acceptable_on_valid(tmp_path, registry):
+# --- leniency: each result comes from spec/leniency.md ---------------------------------
+
+def test_result_against_the_table(tmp_path, registry):
     obj = base()
-    group_tests(obj)[0]["acceptable"] = {"accept": ["rfc-strict"], "reject": ["libzmq-compatible"]}
-    group_tests(obj)[0]["expected"] = group_tests(obj)[0].pop("expected")   # keep key order canonical-ish
-    assert_fires(run(tmp_path, obj, registry), "'acceptable' must be present exactly when")
+    group_tests(obj)[1]["result"] = "acceptable"
+    assert_fires(run(tmp_path, obj, registry), "spec/leniency.md makes it 'invalid' (Z85Alphabet)")
 
 
-def test_acceptable_profile_unplaced(tmp_path, registry):
+def test_a_broken_input_needs_its_class(tmp_path, registry):
     obj = base()
-    group_tests(obj)[2]["acceptable"] = {"accept": ["rfc-strict"], "reject": ["rfc-strict"]}
-    assert_fires(run(tmp_path, obj, registry), "does not place profile(s) ['libzmq-compatible']")
+    group_tests(obj)[2]["flags"] = ["Valid"]
+    assert_fires(run(tmp_path, obj, registry), "makes it 'valid' (no input class)")
+
+
+def test_a_class_needs_its_broken_rule_cited(tmp_path, registry):
+    obj = base()
+    group_tests(obj)[1]["clauses"] = ["z85.decode"]
+    assert_fires(run(tmp_path, obj, registry), "Z85Alphabet breaks z85.alphabet: the vector cites none")
+
+
+def test_an_invalid_class_needs_its_receiver_clause(tmp_path, registry):
+    obj = base()
+    group_tests(obj)[1]["clauses"] = ["z85.alphabet"]
+    assert_fires(run(tmp_path, obj, registry), "Z85Alphabet is invalid by z85.decode")
+
+
+def test_the_codecs_choice_is_the_tables(tmp_path, registry):
+    obj = base()
+    group_tests(obj)[1]["expected"]["error"]["class"] = "malformed-command"
+    assert_fires(run(tmp_path, obj, registry), "the codecs report invalid-z85")
+    obj = base()
+    group_tests(obj)[2]["expected"] = {"state": "error", "error": {"class": "invalid-z85", "offset": 0},
+                                       "decoded": ""}
+    assert_fires(run(tmp_path, obj, registry), "says the codecs accept it")
+
+
+def test_the_repository_table_governs_by_default(tmp_path, registry):
+    obj = base()
+    path = write(tmp_path, obj)
+    _, _, problems = vectors_lint.lint([path], registry_path=registry)
+    assert_fires(problems, "tcId 3: result 'acceptable', but spec/leniency.md makes it 'valid'")
 
 
 def test_invalid_needs_error_state(tmp_path, registry):
@@ -253,7 +301,8 @@ def test_spec_table_registry(tmp_path):
     assert testability["z85.buffer-size"].startswith("untestable")
     obj = base()
     path = write(tmp_path, obj)
-    _, _, problems = vectors_lint.lint([path], coverage=True, spec_dir=spec, fallback=tmp_path / "absent.md")
+    _, _, problems = vectors_lint.lint([path], coverage=True, spec_dir=spec, fallback=tmp_path / "absent.md",
+                                       leniency_path=tiny_table(tmp_path))
     # z85.string-length is not in this registry; z85.buffer-size is not `wire`, so not required.
     assert problems == []
 
@@ -269,7 +318,8 @@ def test_cli_output_and_exit_code(tmp_path, registry):
     bad_obj = base()
     bad_obj["numberOfTests"] = 7
     bad = write(tmp_path, bad_obj, "bad_test.json")
-    lint = [sys.executable, str(TOOLS / "vectors_lint.py"), "--registry", str(registry)]
+    lint = [sys.executable, str(TOOLS / "vectors_lint.py"), "--registry", str(registry),
+            "--leniency", str(tiny_table(tmp_path))]
     ok = subprocess.run(lint + [str(good)], capture_output=True, text=True)
     assert ok.returncode == 0
     assert ok.stdout.strip().endswith("vectors-lint: 1 files, 3 vectors, 0 problems")
