@@ -12,6 +12,7 @@ import socket
 import struct
 
 from .. import wire
+from .. import words
 from ..case import case
 from ..steps import handshake, handshake_control, handshaken, reconnection, their_ready
 
@@ -59,8 +60,9 @@ def served_after(t, handle, endpoint, what, partial=False):
     conn.send(wire.frame(b"after"), "a message 'after'")
     got = t.recv(handle, 2.0)
     t.expect("zmtp31.frame.message-atomic" if partial else going_on, got == [b"after"],
-             "the first message delivered is 'after'%s (got %r)"
-             % (", nothing of the one cut short" if partial else "", got))
+             "the first message delivered is 'after'%s"
+             % (", nothing of the one cut short" if partial else ""),
+             happened=words.delivered(got))
 
 
 def cut(t, octets, what, after_handshake=True, partial=True, reset=False):
@@ -121,7 +123,8 @@ def _(t):
     conn.close()
     got = t.recv(handle)
     t.expect("zmtp31.socket.pipeline-semantics", got == [b"last", b"words"],
-             "the message received before the close is still delivered (got %r)" % got)
+             "the message received before the close is still delivered",
+             happened=words.delivered(got))
 
 
 @case("zmtp.robustness.close-before-greeting", "robustness",
@@ -148,8 +151,8 @@ def _(t):
     mark = t.hostile(conn, b"GET / HTTP/1.1\r\nHost: zwire\r\n\r\n",
                      "zmtp31.frame.flags-reserved", "an HTTP request ('G' = flags 0x47)")
     conn.wait_closed(1.0)
-    t.observe("zmtp31.frame.flags-reserved",
-              "an HTTP request (flags 0x47): %s" % conn.answer_since(mark))
+    t.observe("zmtp31.frame.flags-reserved", "an HTTP request (flags 0x47)",
+              happened=conn.answer_since(mark))
     conn.close()
     served_after(t, handle, endpoint, "the garbage")
 
@@ -168,7 +171,7 @@ def _(t):
     good.send(wire.frame(b"second"), "the last part 'second'")
     got = t.recv(handle)
     t.expect("zmtp31.frame.message-atomic", got == [b"first", b"second"],
-             "the first peer's message is delivered whole (got %r)" % got)
+             "the first peer's message is delivered whole", happened=words.delivered(got))
 
 
 # --- slow peers -----------------------------------------------------------------------------
@@ -184,7 +187,7 @@ def _(t):
     conn.send_chunks([data[i:i + 1] for i in range(len(data))], "one octet per write")
     got = t.recv(handle)
     t.expect("zmtp31.frame.message-atomic", got == [b"slow", b"ly"],
-             "the message is delivered whole (got %r)" % got)
+             "the message is delivered whole", happened=words.delivered(got))
 
 
 @case("zmtp.robustness.slow-reader", "robustness",
@@ -198,8 +201,8 @@ def _(t):
     got = conn.inbound.messages()
     t.expect("zmtp31.frame.message-atomic", taken == 8 and len(got) == 8
              and all(len(m) == 2 for m in got),
-             "8 two-part messages of 256 KiB taken and received whole (taken %d, got %d)"
-             % (taken, len(got)))
+             "8 two-part messages of 256 KiB taken and received whole",
+             happened="the implementation took %d, and %d arrived" % (taken, len(got)))
     t.expect("zmtp31.socket.in-order", got == [[b"#%d" % i, b] for i, b in enumerate(bodies)],
              "in the order sent")
 
@@ -213,7 +216,7 @@ def _(t):
     handle, conn = t.link(TYPE, handshakeIvl=200)
     closed = conn.wait_closed(1.5)
     t.expect("zmtp31.error.close-other", closed and conn.error_command is None,
-             "closes within 1.5 s, without ERROR (closed: %s)" % closed)
+             "closes within 1.5 s, without ERROR", happened=conn.describe())
 
 
 @case("zmtp.robustness.handshake-timeout-no-ready", "robustness",
@@ -224,7 +227,7 @@ def _(t):
     conn.send(wire.greeting(), "our greeting, never a READY")
     closed = conn.wait_closed(1.5)
     t.expect("zmtp31.error.close-other", closed and conn.error_command is None,
-             "closes within 1.5 s, without ERROR (closed: %s)" % closed)
+             "closes within 1.5 s, without ERROR", happened=conn.describe())
     if their_ready(conn) is not None:
         t.note("the implementation had sent its READY before closing")
 

@@ -9,6 +9,7 @@ with two raw connections runs in the binds role only.
 """
 
 from .. import wire
+from .. import words
 from ..case import case
 from ..steps import handshake, handshaken, settle
 
@@ -52,10 +53,11 @@ def _(t):
     t.send(handle, [b"hello", b"world"])
     got = wire_messages(conn, 1)
     t.expect(REQREP, got[:1] == [[b"", b"hello", b"world"]],
-             "the request goes out as '' + hello + world (got %r)" % (got[:1],))
+             "the request goes out as '' + hello + world", happened=words.sent(got[:1]))
     conn.send(msg(b"", b"reply"), "reply: '' + reply")
     back = t.recv(handle)
-    t.expect(REQREP, back == [b"reply"], "the application gets [reply] (got %r)" % (back,))
+    t.expect(REQREP, back == [b"reply"], "the application gets [reply]",
+             happened=words.delivered(back))
 
 
 @case("zmtp.sockets.req-one-at-a-time", "sockets",
@@ -69,15 +71,16 @@ def _(t):
     t.note("a second send before the reply was %s" % ("taken" if early else "refused"))
     conn.wait_messages(2, 0.3)
     t.expect(REQREP, conn.inbound.messages() == [[b"", b"one"]],
-             "only the first request is on the wire before the reply (got %r)"
-             % (conn.inbound.messages(),))
+             "only the first request is on the wire before the reply",
+             happened=words.sent(conn.inbound.messages()))
     conn.send(msg(b"", b"reply-1"), "the reply")
     t.expect(REQREP, t.recv(handle) == [b"reply-1"], "the reply is delivered")
     if not early:
         t.send(handle, [b"three"])
     got = wire_messages(conn, 2)
     t.expect(REQREP, got[1:2] == [[b"", b"two" if early else b"three"]],
-             "then the next request goes out (got %r)" % (got[1:2],))
+             "then the next request goes out",
+             happened=words.sent(got[1:2]) + (" after the first" if got[1:2] else ""))
 
 
 @case("zmtp.sockets.req-reply-without-delimiter", "sockets",
@@ -93,12 +96,13 @@ def _(t):
     closed = got is None and conn.wait_closed(0.5)
     t.note("the implementation %s" % ("discarded it and delivered the next reply"
                                       if got == [b"good"] else "closed the connection"
-                                      if closed else "delivered %r" % (got,)))
+                                      if closed else words.delivered(got)))
     # 28/REQREP fixes the reply's format, not what a REQ does with a broken one: dropping
     # it, or the connection, are both fine; handing it to the application is not.
     t.expect(REQREP, got == [b"good"] or closed,
-             "only the reply with the delimiter is delivered, or the connection is closed "
-             "(got %r)" % (got,))
+             "only the reply with the delimiter is delivered, or the connection is closed",
+             happened=words.delivered(got) if got is not None or not closed
+             else conn.describe())
 
 
 # --- REP --------------------------------------------------------------------------------------
@@ -116,7 +120,7 @@ def _(t):
     t.send(handle, [b"a2"])
     got = wire_messages(conn, 2)
     t.expect(REQREP, got[:2] == [[b"", b"a1"], [b"hop-1", b"hop-2", b"", b"a2"]],
-             "the replies carry the envelopes back (got %r)" % (got[:2],))
+             "the replies carry the envelopes back", happened=words.sent(got[:2]))
 
 
 # --- ROUTER and DEALER ------------------------------------------------------------------------
@@ -135,14 +139,15 @@ def _(t):
     second = t.recv(handle)
     t.expect("zmtp31.identity.router-addressing",
              first == [b"peer-A", b"from-a"] and second == [b"peer-B", b"from-b"],
-             "messages come prefixed with the sender's Identity (got %r, %r)" % (first, second))
+             "messages come prefixed with the sender's Identity",
+             happened="from A %s; from B %s" % (words.delivered(first), words.delivered(second)))
     t.send(handle, [b"nobody", b"lost"])
     t.send(handle, [b"peer-B", b"to-b"])
     t.send(handle, [b"peer-A", b"to-a"])
     got_a, got_b = wire_messages(a, 1), wire_messages(b, 1)
     t.expect("zmtp31.identity.router-addressing", got_a == [[b"to-a"]] and got_b == [[b"to-b"]],
-             "each reply reaches the peer its first frame names, without that frame "
-             "(A got %r, B got %r)" % (got_a, got_b))
+             "each reply reaches the peer its first frame names, without that frame",
+             happened="to A %s; to B %s" % (words.sent(got_a), words.sent(got_b)))
     t.expect(REQREP, len(got_a) + len(got_b) == 2, "a message to an unknown identity is dropped")
 
 
@@ -155,8 +160,8 @@ def _(t):
     got = t.recv(handle)
     t.expect(REQREP, got is not None and len(got) == 3 and got[0] != b""
              and got[1:] == [b"hello", b"there"],
-             "delivered as [routing id, hello, there] with a routing id of 1 octet or more (got %r)"
-             % (got,))
+             "delivered as [routing id, hello, there] with a routing id of 1 octet or more",
+             happened=words.delivered(got))
     if got:
         t.send(handle, [got[0], b"back"])
         t.expect(REQREP, wire_messages(conn, 1) == [[b"back"]], "the reply comes back as [back]")
@@ -172,7 +177,8 @@ def _(t):
              "the wire carries a + '' + b exactly")
     conn.send(msg(b"x", b"y"), "x + y")
     got = t.recv(handle)
-    t.expect(REQREP, got == [b"x", b"y"], "the application gets [x, y] (got %r)" % (got,))
+    t.expect(REQREP, got == [b"x", b"y"], "the application gets [x, y]",
+             happened=words.delivered(got))
 
 
 def spreads_in_turn(t, socket_type, ours, clause):
@@ -183,7 +189,9 @@ def spreads_in_turn(t, socket_type, ours, clause):
     got_a, got_b = wire_messages(a, 2), wire_messages(b, 2)
     turns = sorted([got_a, got_b])
     t.expect(clause, turns == [[[b"m0"], [b"m2"]], [[b"m1"], [b"m3"]]],
-             "4 messages alternate between the two peers (got %r and %r)" % (got_a, got_b))
+             "4 messages alternate between the two peers",
+             happened="to the first peer %s; to the second %s" % (words.sent(got_a),
+                                                                 words.sent(got_b)))
     t.expect(NO_DUPLICATES, len(got_a) + len(got_b) == 4, "each message reaches one peer, once")
 
 
@@ -212,9 +220,10 @@ def _(t):
     settle(a)
     settle(b)
     got = [t.recv(handle) for _ in range(6)]
-    bodies = [m[0] if m and len(m) == 1 else repr(m).encode() for m in got]
+    bodies = [m[0] if m and len(m) == 1 else words.value(m).encode() for m in got]
     t.expect(NO_DUPLICATES, sorted(bodies) == [b"a1", b"a2", b"a3", b"b1", b"b2", b"b3"],
-             "the 6 messages arrive, each once (got %r)" % (bodies,))
+             "the 6 messages arrive, each once",
+             happened="it delivered %s" % words.messages([m for m in got if m is not None]))
     t.expect(IN_ORDER, [x for x in bodies if x[:1] == b"a"] == [b"a1", b"a2", b"a3"]
              and [x for x in bodies if x[:1] == b"b"] == [b"b1", b"b2", b"b3"],
              "each peer's messages in the order sent")
@@ -232,11 +241,13 @@ def _(t):
     sent = [[b"p1"], [b"p2", b"", b"p2-c"], [b"p3" * 200]]
     conn.send(b"".join(msg(*m) for m in sent), "three messages, one of three frames")
     got = [t.recv(handle) for _ in sent]
-    t.expect(IN_ORDER, got == sent, "delivered whole and in order (got %r)" % (got,))
+    t.expect(IN_ORDER, got == sent, "delivered whole and in order",
+             happened="it delivered %s" % words.messages([m for m in got if m is not None]))
     for m in sent:
         t.send(handle, m)
     out = wire_messages(conn, 3)
-    t.expect("zmtp31.socket.atomic", out == sent, "sent whole and in order (got %r)" % (out,))
+    t.expect("zmtp31.socket.atomic", out == sent, "sent whole and in order",
+             happened=words.sent(out))
     t.expect("zmtp31.socket.pair-semantics", got == sent and out == sent,
              "a PAIR talks to its one peer both ways")
 
@@ -255,7 +266,8 @@ def _(t):
     first.send(msg(b"from-first") + msg(b"end"), "from-first, end")
     got = [t.recv(handle), t.recv(handle)]
     t.expect("zmtp31.socket.pair-semantics", got == [[b"from-first"], [b"end"]],
-             "only the first peer's messages are delivered (got %r)" % (got,))
+             "only the first peer's messages are delivered",
+             happened="it delivered %s" % words.messages([m for m in got if m is not None]))
     t.send(handle, [b"out"])
     t.expect("zmtp31.socket.pair-semantics",
              wire_messages(first, 1) == [[b"out"]] and not second.inbound.messages(),
@@ -287,7 +299,8 @@ def _(t):
             break
         got.append(m)
     t.expect(IN_ORDER, [m[0][:4] for m in got] == [m[0][:4] for m in sent],
-             "delivered in the order sent (%d of %d)" % (len(got), len(sent)))
+             "delivered in the order sent",
+             happened="it delivered %d of the %d messages" % (len(got), len(sent)))
     t.expect("zmtp31.socket.atomic", got == sent, "every message whole, frame for frame")
     t.expect(NO_DUPLICATES, len(got) == len(sent) and got[-1] == [b"end"],
              "each once: 'end' is the 101st message")
@@ -303,6 +316,7 @@ def _(t):
         t.send(handle, m)
     got = wire_messages(conn, len(sent), 5.0)
     t.expect(IN_ORDER, [m[0][:4] for m in got] == [m[0][:4] for m in sent],
-             "sent in the order given (%d of %d)" % (len(got), len(sent)))
+             "sent in the order given",
+             happened="%d of the %d messages arrived" % (len(got), len(sent)))
     t.expect("zmtp31.socket.atomic", got == sent, "every message whole, frame for frame")
     t.expect(NO_DUPLICATES, len(got) == len(sent), "each once: 'end' is the 101st message")

@@ -10,6 +10,7 @@ each batch with a message that matches: whatever the filter let through is in by
 """
 
 from .. import wire
+from .. import words
 from ..case import case
 from ..steps import handshaken, settle
 
@@ -35,13 +36,25 @@ def commands(conn, name):
     return [bytes.fromhex(c["topic"]) for n, c in conn.inbound.commands() if n == name]
 
 
+def told(conn, name):
+    """The `name` commands (SUBSCRIBE or CANCEL) received, with the messages, in words."""
+    topics = commands(conn, name)
+    text = ("it sent %s" % ", ".join("%s %s" % (name, words.octets(t)) for t in topics)
+            if topics else "it sent no %s" % name)
+    if conn.inbound.messages():
+        text += ", and the messages %s" % words.messages(conn.inbound.messages())
+    if conn.inbound.error:
+        text += ", then octets that do not decode: %s" % words.error(conn.inbound.error)
+    return text
+
+
 def subscriber(t, socket_type, *topics):
     """The implementation's publisher, one raw 3.1 subscriber to it with `topics`, settled."""
     handle, conn = t.link(socket_type)
     handshaken(t, conn, "SUB")
     if topics:
         conn.send(b"".join(subscribe(topic) for topic in topics),
-                  "SUBSCRIBE " + ", ".join(repr(topic) for topic in topics))
+                  "SUBSCRIBE " + ", ".join(words.octets(topic) for topic in topics))
     settle(conn)
     return handle, conn
 
@@ -70,10 +83,10 @@ def _(t):
     conn.wait_command("SUBSCRIBE", count=2)
     got = commands(conn, "SUBSCRIBE")
     t.expect("zmtp31.pubsub.subscribe-command", len(got) == 2 and not conn.inbound.messages(),
-             "two SUBSCRIBE commands, no subscription message (got %d commands, messages %r)"
-             % (len(got), conn.inbound.messages()))
+             "two SUBSCRIBE commands, no subscription message",
+             happened=told(conn, "SUBSCRIBE"))
     t.expect("zmtp31.command.subscribe", got == [b"news", b"more"],
-             "their topics are news, then more (got %r)" % (got,))
+             "their topics are news, then more", happened=told(conn, "SUBSCRIBE"))
 
 
 @case("zmtp.subscriptions.sub-cancel", "subscriptions",
@@ -88,9 +101,9 @@ def _(t):
     conn.wait_command("CANCEL")
     got = commands(conn, "CANCEL")
     t.expect("zmtp31.pubsub.cancel-command", len(got) == 1 and not conn.inbound.messages(),
-             "a CANCEL command, no cancellation message (got %d commands, messages %r)"
-             % (len(got), conn.inbound.messages()))
-    t.expect("zmtp31.command.cancel", got == [b"news"], "its topic is news (got %r)" % (got,))
+             "a CANCEL command, no cancellation message", happened=told(conn, "CANCEL"))
+    t.expect("zmtp31.command.cancel", got == [b"news"], "its topic is news",
+             happened=told(conn, "CANCEL"))
 
 
 @case("zmtp.subscriptions.sub-subscribe-30", "subscriptions",
@@ -105,7 +118,7 @@ def _(t):
     conn.wait_messages(2)
     got = conn.inbound.messages()
     t.expect("zmtp30.pubsub.subscribe-message", got == [[b"\x01news"], [b"\x01more"]],
-             "01 news, then 01 more, each one frame (got %r)" % (got,))
+             "01 news, then 01 more, each one frame", happened=words.sent(got))
     t.expect("zmtp30.pubsub.single-frame", not commands(conn, "SUBSCRIBE"),
              "no SUBSCRIBE command to a 3.0 peer")
 
@@ -122,7 +135,7 @@ def _(t):
     conn.wait_messages(2)
     got = conn.inbound.messages()
     t.expect("zmtp30.pubsub.cancel-message", got[1:] == [[b"\x00news"]],
-             "00 news, one frame (got %r)" % (got,))
+             "00 news, one frame", happened=words.sent(got))
     t.expect("zmtp30.pubsub.single-frame", not commands(conn, "CANCEL"),
              "no CANCEL command to a 3.0 peer")
 
@@ -146,8 +159,8 @@ def sub_topic_size(size):
         conn.wait(lambda: commands(conn, "SUBSCRIBE") or conn.inbound.error, 2.0)
         got = commands(conn, "SUBSCRIBE")
         t.expect("zmtp31.command.subscribe", got == [topic],
-                 "SUBSCRIBE with the %d-octet topic, exactly (got %s)"
-                 % (size, [len(g) for g in got] if got else conn.inbound.error or "nothing"))
+                 "SUBSCRIBE with the %d-octet topic, exactly" % size,
+                 happened=told(conn, "SUBSCRIBE"))
         frames = [f for f in conn.inbound.frames()
                   if f.command and f.command.get("name") == "SUBSCRIBE"]
         long_flag = bool(frames and frames[0].flags & 0x02)
@@ -174,15 +187,14 @@ def _(t):
     conn.wait(lambda: sent() >= 1, 2.0)         # in either form: the wrong one is reported
     t.send(handle, [b"\x00abc"])
     conn.wait(lambda: sent() >= 2, 2.0)
-    as_messages = (" (as messages: %r)" % (conn.inbound.messages(),)
-                   if conn.inbound.messages() else "")
     t.expect("zmtp31.pubsub.subscribe-command", commands(conn, "SUBSCRIBE") == [b"abc"],
-             "SUBSCRIBE abc (got %r)%s" % (commands(conn, "SUBSCRIBE"), as_messages))
+             "SUBSCRIBE abc", happened=told(conn, "SUBSCRIBE"))
     t.expect("zmtp31.pubsub.cancel-command", commands(conn, "CANCEL") == [b"abc"],
-             "CANCEL abc (got %r)%s" % (commands(conn, "CANCEL"), as_messages))
+             "CANCEL abc", happened=told(conn, "CANCEL"))
     conn.send(msg(b"abc-1"), "a message abc-1")
     got = t.recv(handle)
-    t.expect(SEMANTICS, got == [b"abc-1"], "XSUB delivers what it receives (got %r)" % (got,))
+    t.expect(SEMANTICS, got == [b"abc-1"], "XSUB delivers what it receives",
+             happened=words.delivered(got))
 
 
 # --- the implementation publishes -------------------------------------------------------------
@@ -196,7 +208,7 @@ def _(t):
                                   [b"x", b"ab"], [b"abd"], [b"ba"]], [b"ab-end"])
     want = [[b"abc"], [b"ab"], [b"ab", b"tail"], [b"abd"], [b"ab-end"]]
     t.expect(PREFIX, all(m in got for m in want), "every message starting with 'ab' arrives")
-    t.expect(FILTERS, got == want, "and nothing else (got %r)" % (got,))
+    t.expect(FILTERS, got == want, "and nothing else", happened=words.sent(got))
 
 
 @case("zmtp.subscriptions.pub-empty-topic", "subscriptions",
@@ -207,7 +219,7 @@ def _(t):
     sent = [[b""], [b"x"], [b"\x00\xff"], [b"", b"second"]]
     got = batch(t, handle, conn, sent, [b"end"])
     t.expect("zmtp31.pubsub.empty-matches-all", got == sent + [[b"end"]],
-             "all of them arrive (got %r)" % (got,))
+             "all of them arrive", happened=words.sent(got))
 
 
 @case("zmtp.subscriptions.pub-no-subscription", "subscriptions",
@@ -216,7 +228,7 @@ def _(t):
 def _(t):
     handle, conn = subscriber(t, "PUB", b"zz")
     got = batch(t, handle, conn, [[b"abc"], [b""], [b"z"]], [b"zz-end"])
-    t.expect(FILTERS, got == [[b"zz-end"]], "only zz-end arrives (got %r)" % (got,))
+    t.expect(FILTERS, got == [[b"zz-end"]], "only zz-end arrives", happened=words.sent(got))
 
 
 @case("zmtp.subscriptions.pub-additive", "subscriptions",
@@ -226,7 +238,7 @@ def _(t):
     handle, conn = subscriber(t, "PUB", b"a", b"b")
     got = batch(t, handle, conn, [[b"a1"], [b"b1"], [b"c1"], [b"ab1"]], [b"b-end"])
     t.expect(ADDITIVE, got == [[b"a1"], [b"b1"], [b"ab1"], [b"b-end"]],
-             "a1, b1, ab1 and b-end arrive, c1 does not (got %r)" % (got,))
+             "a1, b1, ab1 and b-end arrive, c1 does not", happened=words.sent(got))
 
 
 @case("zmtp.subscriptions.pub-counted", "subscriptions",
@@ -238,12 +250,12 @@ def _(t):
     settle(conn)
     first = batch(t, handle, conn, [[b"t1"]], [b"m-end-1"])
     t.expect("zmtp31.pubsub.counted", first == [[b"t1"], [b"m-end-1"]],
-             "after one CANCEL of two, t1 still arrives (got %r)" % (first,))
+             "after one CANCEL of two, t1 still arrives", happened=words.sent(first))
     conn.send(cancel(b"t"), "CANCEL t (the second)")
     settle(conn)
     second = batch(t, handle, conn, [[b"t2"]], [b"m-end-2"])
     t.expect(ADDITIVE, second == [[b"m-end-2"]],
-             "after the second CANCEL, t2 does not (got %r)" % (second,))
+             "after the second CANCEL, t2 does not", happened=words.sent(second))
 
 
 @case("zmtp.subscriptions.pub-overlap-one-copy", "subscriptions",
@@ -253,7 +265,7 @@ def _(t):
     handle, conn = subscriber(t, "PUB", b"", b"a", b"ab", b"abc")
     got = batch(t, handle, conn, [[b"abcd"], [b"b"]], [b"abc-end"])
     t.expect("zmtp31.socket.no-duplicates", got == [[b"abcd"], [b"b"], [b"abc-end"]],
-             "each message once (got %r)" % (got,))
+             "each message once", happened=words.sent(got))
 
 
 @case("zmtp.subscriptions.pub-fanout", "subscriptions",
@@ -271,9 +283,9 @@ def _(t):
     b.wait(lambda: [b"a-end"] in b.inbound.messages(), 2.0)
     got_a, got_b = a.inbound.messages(), b.inbound.messages()
     t.expect(FILTERS, got_a == [[b"a1"], [b"a-end"]],
-             "the 'a' subscriber gets a1 and a-end (got %r)" % (got_a,))
+             "the 'a' subscriber gets a1 and a-end", happened=words.sent(got_a))
     t.expect("zmtp31.socket.no-duplicates", got_b == [[b"a1"], [b"b1"], [b"a-end"]],
-             "the '' subscriber gets all three, once each (got %r)" % (got_b,))
+             "the '' subscriber gets all three, once each", happened=words.sent(got_b))
 
 
 @case("zmtp.subscriptions.pub-message-form", "subscriptions",
@@ -285,11 +297,12 @@ def _(t):
     settle(conn)
     first = batch(t, handle, conn, [[b"a1"], [b"b1"]], [b"a-end"])
     t.expect(SEMANTICS, first == [[b"a1"], [b"a-end"]],
-             "a 01 message subscribes (got %r)" % (first,))
+             "a 01 message subscribes", happened=words.sent(first))
     conn.send(msg(b"\x00a") + msg(b"\x01m"), "message 00 'a', message 01 'm'")
     settle(conn)
     second = batch(t, handle, conn, [[b"a2"]], [b"m-end"])
-    t.expect(SEMANTICS, second == [[b"m-end"]], "a 00 message cancels (got %r)" % (second,))
+    t.expect(SEMANTICS, second == [[b"m-end"]], "a 00 message cancels",
+             happened=words.sent(second))
 
 
 def probe(t, handle, conn, topic, tries=10):
@@ -319,7 +332,7 @@ def _(t):
     t.expect("zmtp30.pubsub.prefix-match", [b"a1"] in got and [b"ab"] in got,
              "messages starting with 'a' arrive")
     t.expect("zmtp30.pubsub.publisher-filters", got == [[b"a1"], [b"ab"], [b"a-end"]],
-             "and nothing else (got %r)" % (got,))
+             "and nothing else", happened=words.sent(got))
 
 
 @case("zmtp.subscriptions.pub-topic-sizes", "subscriptions",
@@ -335,8 +348,9 @@ def _(t):
     got = batch(t, handle, conn, sent, [topics[0] + b"end"])
     want = [[topic + b"!"] for topic in topics] + [[topics[0] + b"end"]]
     t.expect(PREFIX, all(m in got for m in want), "each topic + '!' arrives")
-    t.expect(FILTERS, got == want, "each topic cut by one octet does not (got sizes %r)"
-             % ([len(m[0]) for m in got],))
+    t.expect(FILTERS, got == want, "each topic cut by one octet does not",
+             happened="it sent messages of %s octets" % ", ".join(str(len(m[0])) for m in got)
+             if got else "it sent no message")
 
 
 # --- XPUB -------------------------------------------------------------------------------------
@@ -349,13 +363,15 @@ def _(t):
     handshaken(t, conn, "SUB")
     conn.send(subscribe(b"news"), "SUBSCRIBE news")
     got = t.recv(handle)
-    t.expect(SEMANTICS, got == [b"\x01news"], "the application reads 01 news (got %r)" % (got,))
+    t.expect(SEMANTICS, got == [b"\x01news"], "the application reads 01 news",
+             happened=words.delivered(got))
     sent = batch(t, handle, conn, [[b"news-1"], [b"other"]], [b"news-end"])
     t.expect(FILTERS, sent == [[b"news-1"], [b"news-end"]],
-             "XPUB sends news-1 and news-end only (got %r)" % (sent,))
+             "XPUB sends news-1 and news-end only", happened=words.sent(sent))
     conn.send(cancel(b"news"), "CANCEL news")
     got = t.recv(handle)
-    t.expect(SEMANTICS, got == [b"\x00news"], "the application reads 00 news (got %r)" % (got,))
+    t.expect(SEMANTICS, got == [b"\x00news"], "the application reads 00 news",
+             happened=words.delivered(got))
 
 
 @case("zmtp.subscriptions.xpub-subscriptions-30", "subscriptions",
@@ -369,4 +385,5 @@ def _(t):
     conn.send(msg(b"\x00news"), "message 00 news")
     second = t.recv(handle)
     t.expect("zmtp30.pubsub.semantics", [first, second] == [[b"\x01news"], [b"\x00news"]],
-             "the application reads 01 news, then 00 news (got %r, %r)" % (first, second))
+             "the application reads 01 news, then 00 news",
+             happened="%s, then %s" % (words.delivered(first), words.delivered(second)))

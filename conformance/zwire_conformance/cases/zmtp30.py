@@ -20,6 +20,7 @@ import socket
 import struct
 
 from .. import wire
+from .. import words
 from ..case import case
 from ..steps import (error_after_handshake, error_in_handshake, handshake, handshake_control,
                      handshaken, property_of, reconnection, their_ready)
@@ -60,6 +61,13 @@ def opening(conn):
     return len(conn.inbound.data)
 
 
+def _ready_and(ready, got, conn):
+    """Whether READY came, and what was delivered, in words."""
+    if not ready:
+        return "it sent no READY: %s" % conn.describe()
+    return "READY came; %s" % words.delivered(got)
+
+
 def whole_greeting(conn, seconds=2.0):
     return conn.wait(lambda: conn.inbound.greeting is not None, seconds)
 
@@ -75,11 +83,12 @@ def _(t):
     handle, conn = t.link("PULL")
     first = opening(conn)
     t.expect("zmtp30.version.partial-greeting", first in (10, 11) or first >= 64,
-             "its opening is 10 or 11 octets, or the whole greeting (sent %d)" % first)
+             "its opening is 10 or 11 octets, or the whole greeting",
+             happened="it opened with %d octets" % first)
     conn.send(greeting30()[:11], "our opening: signature and major version 3")
     t.expect("zmtp30.version.partial-greeting", whole_greeting(conn),
              "after our 11 octets its whole greeting follows: two detecting peers do not "
-             "wait on each other (got %d octets)" % len(conn.inbound.data))
+             "wait on each other", happened=conn.describe())
     conn.send(greeting30()[11:] + wire.ready("PUSH"), "the rest of our 3.0 greeting, READY")
     t.expect("zmtp30.version.partial-greeting", conn.wait_command("READY", 2.0),
              "the handshake completes: READY arrives")
@@ -94,14 +103,15 @@ def _(t):
     handle, conn = t.link("PULL")
     conn.send(greeting30(), "all 64 octets at once, before reading anything")
     t.expect("zmtp30.version.full-greeting-strict", whole_greeting(conn),
-             "its whole 64-octet greeting comes back (got %d octets)" % len(conn.inbound.data))
+             "its whole 64-octet greeting comes back", happened=conn.describe())
     conn.send(wire.ready("PUSH"), "READY")
     ready = conn.wait_command("READY", 2.0)
     if ready:
         conn.send(wire.frame(b"strict"), "a message 'strict'")
     got = t.recv(handle, 2.0 if ready else 0.2)
     t.expect("zmtp30.version.full-greeting-strict", ready and got == [b"strict"],
-             "READY arrives and our message is delivered (READY: %s, got %r)" % (ready, got))
+             "READY arrives and our message is delivered",
+             happened=_ready_and(ready, got, conn))
 
 
 @case("zmtp.v30.greeting.expects-64", AREA,
@@ -120,8 +130,8 @@ def _(t):
     conn.send(greeting30()[:63], "63 octets of our greeting: the last filler octet missing")
     early = conn.wait_command("READY", 0.5)
     t.expect(clause, not early and not conn.closed_by_peer,
-             "no READY and no close while our greeting lacks an octet (READY: %s, closed: %s)"
-             % (early, conn.closed_by_peer))
+             "no READY and no close while our greeting lacks an octet",
+             happened=conn.describe())
     conn.send(greeting30()[63:] + wire.ready("PUSH"), "the 64th octet, READY")
     t.expect(clause, conn.wait_command("READY", 2.0), "with the 64th octet, READY follows")
 
@@ -156,8 +166,8 @@ def padding_case(name, padding):
         g = conn.inbound.greeting or {}
         t.expect("zmtp30.greeting.padding-no-meaning",
                  ready and got == [b"padded"] and g.get("major") == 3,
-                 "a 3.x greeting and READY come back and the message is delivered "
-                 "(READY: %s, got %r)" % (ready, got))
+                 "a 3.x greeting and READY come back and the message is delivered",
+                 happened=_ready_and(ready, got, conn))
 
 
 for _name, _padding in (("nonzero", b"\x5a" * 8), ("all-ones", b"\xff" * 8),
@@ -175,11 +185,13 @@ def own_protocol_case(slug, title, minor, needs=None):
             1 if "3.1" in t.adapter.capabilities.get("zmtp", []) else 0)
         g = conn.inbound.greeting or {}
         t.expect("zmtp30.version.own-protocol", g.get("major") == 3 and g.get("minor") == own,
-                 "its greeting announces its own version 3.%d (got %r.%r)"
-                 % (own, g.get("major"), g.get("minor")))
+                 "its greeting announces its own version 3.%d" % own,
+                 happened="its greeting announces %s.%s" % (g.get("major"), g.get("minor"))
+                 if g else "no whole greeting: %s" % conn.describe())
         t.expect("zmtp30.null.as-server-zero", g.get("asServer") == 0 and g.get("mechanism")
-                 == "NULL", "NULL with as-server 0 (got %r, %r)"
-                 % (g.get("mechanism"), g.get("asServer")))
+                 == "NULL", "NULL with as-server 0",
+                 happened="its greeting has mechanism %s and as-server %s"
+                 % (g.get("mechanism"), g.get("asServer")) if g else "no whole greeting")
         sent = [b"short", b"L" * 300]
         t.send(handle, sent)
         conn.wait_messages(1)
@@ -189,8 +201,10 @@ def own_protocol_case(slug, title, minor, needs=None):
                  bool(frames) and frames[0].flags == 0x04 and conn.inbound.messages() == [sent]
                  and [f.flags for f in data] == [0x01, 0x02],
                  "3.x framing: READY in a command frame, the message in a short MORE frame "
-                 "and a LONG last frame (flags %s, messages %d)"
-                 % ([f.flags for f in frames], len(conn.inbound.messages())))
+                 "and a LONG last frame",
+                 happened="its frames' flags: %s; %s"
+                 % (", ".join("0x%02x" % f.flags for f in frames) or "no frame",
+                    words.sent(conn.inbound.messages())))
 
 
 own_protocol_case("zmtp.v30.version.own-protocol",
@@ -226,8 +240,9 @@ def _(t):
     readies = [n for n, _ in conn.inbound.commands()].count("READY")
     t.expect("zmtp30.null.ready-both",
              readies == 1 and got == [b"in"] and conn.inbound.messages() == [[b"out"]],
-             "one READY, and after both READYs a message each way (READYs %d, in %r, out %r)"
-             % (readies, got, conn.inbound.messages()))
+             "one READY, and after both READYs a message each way",
+             happened="it sent %d READY; %s; %s" % (readies, words.delivered(got),
+                                                   words.sent(conn.inbound.messages())))
 
 
 @case("zmtp.v30.handshake.ready-before-messages", AREA,
@@ -248,8 +263,10 @@ def _(t):
     t.expect("zmtp30.handshake.commands-first",
              first is not None and first.flags & 0x04 and first.command
              and first.command.get("name") == "READY" and conn.inbound.messages() == [[b"early"]],
-             "READY comes first, then the message (frames %s; queued early: %s)"
-             % ([(f.flags, (f.command or {}).get("name")) for f in frames], early))
+             "READY comes first, then the message",
+             happened="it sent %s (the message was %s before the handshake)"
+             % (", ".join((f.command or {}).get("name") or "a message frame" for f in frames)
+                or "nothing", "queued" if early else "not taken"))
 
 
 @case("zmtp.v30.handshake.message-instead-of-ready", AREA,
@@ -261,8 +278,8 @@ def _(t):
                      "3.0 greeting, then a message 'early'")
     conn.wait_closed(1.0)
     got = t.recv(handle, 0.2 if conn.closed_since(mark) else 1.0)
-    t.observe("zmtp30.handshake.commands-first", "a message before READY: %s; it delivered %s"
-              % (conn.answer_since(mark), "nothing" if got is None else "%r" % got))
+    t.observe("zmtp30.handshake.commands-first", "a message before READY",
+              happened="%s; %s" % (conn.answer_since(mark), words.delivered(got)))
 
 
 @case("zmtp.v30.metadata.exchange", AREA,
@@ -274,17 +291,20 @@ def _(t):
     handshake30(conn, "DEALER", identity=b"v30-dealer", extra=wire.prop(b"X-Suite", b"zmtp30"))
     props = their_ready(conn)
     t.expect("zmtp30.metadata.exchange", property_of(props, "Socket-Type") == b"ROUTER",
-             "its READY carries Socket-Type ROUTER (got %r)" % (props,))
+             "its READY carries Socket-Type ROUTER", happened="its READY carries %s"
+             % words.value(props) if props is not None else "it sent no READY")
     conn.send(wire.frame(b"hello"), "a message 'hello'")
     got = t.recv(handle)
     if t.role == "binds":
         t.expect("zmtp30.metadata.exchange", got == [b"v30-dealer", b"hello"],
-                 "the ROUTER routes by the Identity of our READY (got %r)" % (got,))
+                 "the ROUTER routes by the Identity of our READY",
+                 happened=words.delivered(got))
     else:
         # an Identity means something only towards an accepting ROUTER (zmtp30.identity)
         t.expect("zmtp30.metadata.exchange", got is not None and got[1:] == [b"hello"],
-                 "our READY was taken: the message is delivered (got %r)" % (got,))
-        t.note("routing id %r" % (got[0] if got else None,))
+                 "our READY was taken: the message is delivered", happened=words.delivered(got))
+        if got:
+            t.note("routing id %s" % words.octets(got[0]))
 
 
 # --- socket types and identities ----------------------------------------------------------------
@@ -309,10 +329,12 @@ def _(t):
     links[-1][1].stays_open(0.2)                # the last READY of ours had the least time
     failed = [s for s, conn, ok in links if not ok or not conn.stays_open(0.01)]
     t.expect("zmtp30.socket.bind-and-connect", not failed,
-             "%d types: each READY arrives and the connection stays open (failed: %s)"
-             % (len(links), failed))
+             "%d types: each READY arrives and the connection stays open" % len(links),
+             happened="failed: %s" % ", ".join(failed) if failed else "every one did")
     t.expect("zmtp30.socket-type.values", not wrong,
-             "each Socket-Type is the socket's own type, exactly (wrong: %s)" % (wrong,))
+             "each Socket-Type is the socket's own type, exactly",
+             happened="; ".join("its %s announced %s" % (s, words.value(v)) for s, v in wrong)
+             or "every one did")
 
 
 @case("zmtp.v30.metadata.identity-length", AREA,
@@ -324,12 +346,15 @@ def _(t):
     handle, conn = ready_link(t, "DEALER", "ROUTER", identity=identity.hex())
     got = property_of(their_ready(conn), "Identity")
     t.expect("zmtp30.identity.length", got == identity,
-             "a DEALER set to a 255-octet identity announces it exactly (got %s octets)"
-             % (len(got) if got is not None else "no Identity"))
+             "a DEALER set to a 255-octet identity announces it exactly",
+             happened="its Identity is %s" % words.octets(got) if got is not None
+             else "its READY has no Identity")
     handle, conn = ready_link(t, "DEALER", "ROUTER")
     got = property_of(their_ready(conn), "Identity")
     t.expect("zmtp30.identity.length", got is None or len(got) <= 255,
-             "a DEALER without one announces none or 0..255 octets (got %r)" % (got,))
+             "a DEALER without one announces none or 0..255 octets",
+             happened="its Identity is %s" % words.octets(got) if got is not None
+             else "its READY has no Identity")
 
 
 class PortListener(wire.RawListener):
@@ -357,8 +382,9 @@ def _(t):
     handle = t.socket("PUSH", reconnectIvl=50)
     reply = t.adapter.request("connect", socket=handle, endpoint=listener.endpoint)
     t.expect("zmtp30.socket.async-connect", bool(reply.get("ok")),
-             "connecting to %s, where nothing listens, is accepted (%r)"
-             % (listener.endpoint, reply.get("error")))
+             "connecting to %s, where nothing listens, is accepted" % listener.endpoint,
+             happened="the adapter answered %s" % ("ok" if reply.get("ok")
+                                                  else "an error: %s" % reply.get("error")))
     if not reply.get("ok"):
         return
     queued = t.send(handle, [b"queued"], 0.3)
@@ -376,7 +402,9 @@ def _(t):
     t.expect("zmtp30.socket.async-connect",
              ok and conn.inbound.messages() == [[b"queued"]],
              "once we listen it connects (reconnectIvl 50 ms), completes the handshake and "
-             "the message arrives (connected: %s, handshake: %s)" % (conn is not None, ok))
+             "the message arrives",
+             happened="it did not connect within 3 s" if conn is None else
+             "no handshake: %s" % conn.describe() if not ok else words.sent(conn.inbound.messages()))
 
 
 # --- ERROR and unexpected closes ----------------------------------------------------------
@@ -419,7 +447,8 @@ def _(t):
     again.send(wire.frame(b"after"), "a message 'after'")
     got = t.recv(handle)
     t.expect(ATOMIC, got == [b"after"],
-             "the first message delivered is 'after', nothing of the cut one (got %r)" % (got,))
+             "the first message delivered is 'after', nothing of the cut one",
+             happened=words.delivered(got))
 
 
 @case("zmtp.v30.frame.message-atomic", AREA,
@@ -432,12 +461,14 @@ def _(t):
     conn.send(wire.frame(b"c"), "the last part 'c'")
     got = t.recv(handle)
     t.expect(ATOMIC, early is None and got == [b"a", b"b", b"c"],
-             "nothing before the last frame, then [a, b, c] (early %r, got %r)" % (early, got))
+             "nothing before the last frame, then [a, b, c]",
+             happened="before the last frame %s; then %s" % (words.delivered(early),
+                                                             words.delivered(got)))
     t.send(handle, [b"x", b"", b"z"])
     conn.wait_messages(1)
     t.expect(ATOMIC, conn.inbound.messages() == [[b"x", b"", b"z"]],
-             "[x, '', z] goes out as one message of three frames (got %r)"
-             % (conn.inbound.messages(),))
+             "[x, '', z] goes out as one message of three frames",
+             happened=words.sent(conn.inbound.messages()))
 
 
 # --- order, duplicates, atomicity ---------------------------------------------------------
@@ -500,13 +531,14 @@ def barrier(t, handle, conn, subscriptions, mark):
     """Sends 3.0 subscriptions, then subscribes to `mark` (0xFE...) and publishes probes
     until one arrives: then everything sent before it is in force.  True if one did."""
     conn.send(b"".join(subscriptions) + subscription(mark),
-              "3.0 subscriptions (%d), then 01 %r as a barrier" % (len(subscriptions), mark))
+              "3.0 subscriptions (%d), then 01 %s as a barrier"
+              % (len(subscriptions), words.octets(mark)))
     probe = [mark + b"-probe"]
     for _ in range(10):
         t.send(handle, probe)
         if conn.wait(lambda: probe in conn.inbound.messages(), 0.2):
             return True
-    t.note("no probe %r came through" % mark)
+    t.note("no probe %s came through" % words.octets(mark))
     return False
 
 
@@ -533,7 +565,7 @@ def _(t):
     sent = [[b""], [b"x"], [b"\x00\xff"], [b"", b"second"]]
     got = publish(t, handle, conn, sent, [b"end"])
     t.expect("zmtp30.pubsub.empty-matches-all", got == sent + [[b"end"]],
-             "all of them arrive (got %r)" % (got,))
+             "all of them arrive", happened=words.sent(got))
 
 
 @case("zmtp.v30.pubsub.additive", AREA,
@@ -543,7 +575,7 @@ def _(t):
     handle, conn = publisher(t, b"a", b"b")
     got = publish(t, handle, conn, [[b"a1"], [b"b1"], [b"c1"], [b"ab1"]], [b"b-end"])
     t.expect("zmtp30.pubsub.additive", got == [[b"a1"], [b"b1"], [b"ab1"], [b"b-end"]],
-             "a1, b1, ab1 and b-end arrive, c1 does not (got %r)" % (got,))
+             "a1, b1, ab1 and b-end arrive, c1 does not", happened=words.sent(got))
 
 
 @case("zmtp.v30.pubsub.counted", AREA,
@@ -554,11 +586,11 @@ def _(t):
     barrier(t, handle, conn, [subscription(b"t", False)], b"\xfe1")
     first = publish(t, handle, conn, [[b"t1"]], [b"m-end-1"])
     t.expect("zmtp30.pubsub.counted", first == [[b"t1"], [b"m-end-1"]],
-             "after one 00 't' of two, t1 still arrives (got %r)" % (first,))
+             "after one 00 't' of two, t1 still arrives", happened=words.sent(first))
     barrier(t, handle, conn, [subscription(b"t", False)], b"\xfe2")
     second = publish(t, handle, conn, [[b"t2"]], [b"m-end-2"])
     t.expect("zmtp30.pubsub.additive", second == [[b"m-end-2"]],
-             "after the second 00 't', t2 does not (got %r)" % (second,))
+             "after the second 00 't', t2 does not", happened=words.sent(second))
 
 
 @case("zmtp.v30.pubsub.one-copy", AREA,
@@ -568,7 +600,7 @@ def _(t):
     handle, conn = publisher(t, b"", b"a", b"ab", b"abc")
     got = publish(t, handle, conn, [[b"abcd"], [b"b"]], [b"abc-end"])
     t.expect(NO_DUPLICATES, got == [[b"abcd"], [b"b"], [b"abc-end"]],
-             "each message once (got %r)" % (got,))
+             "each message once", happened=words.sent(got))
 
 
 # --- the wire in clear ------------------------------------------------------------------------
@@ -584,20 +616,24 @@ def _(t):
     conn.wait_messages(1)
     data = [f for f in conn.inbound.frames() if not f.flags & 0x04]
     t.expect("zmtp30.wire.clear-text-messages", [bytes(f.body) for f in data] == sent,
-             "the message is three data frames with its octets verbatim (got %s; commands %r)"
-             % ([len(f.body) for f in data], [n for n, _ in conn.inbound.commands()]))
+             "the message is three data frames with its octets verbatim",
+             happened="it sent data frames of %s octets, and the commands %s"
+             % (", ".join(str(len(f.body)) for f in data) or "no",
+                ", ".join(n for n, _ in conn.inbound.commands()) or "none"))
     flags = [f.flags for f in data]
     t.expect("zmtp30.wire.clear-text-framing",
              len(flags) == 3 and flags[0] in (0x01, 0x03) and flags[1] == 0x03
              and flags[2] in (0x00, 0x02),
-             "MORE on all but the last frame, LONG on the 256-octet one (flags %s)" % flags)
+             "MORE on all but the last frame, LONG on the 256-octet one",
+             happened="its data frames' flags: %s" % (", ".join("0x%02x" % f for f in flags)
+                                                      or "no frame"))
     inbound = [b"s" * 5, b"t" * 300, b"u"]
     conn.send(wire.frame(inbound[0], more=True, long=True) + wire.frame(inbound[1], more=True)
               + wire.frame(inbound[2]), "5 octets in a long frame, 300, 1")
     got = t.recv(handle)
     t.expect("zmtp30.wire.clear-text-framing", got == inbound,
-             "our three frames, long sizes included, are delivered verbatim (got %s)"
-             % ([len(f) for f in got] if got else got,))
+             "our three frames, long sizes included, are delivered verbatim",
+             happened=words.delivered(got))
 
 
 @case("zmtp.v30.wire.command-names", AREA,
@@ -622,4 +658,6 @@ def _(t):
                     bad.append(name)
     t.note("commands sent: %s" % sorted(set(n.decode("latin-1") for n in names)))
     t.expect("zmtp30.wire.command-names-visible", b"READY" in names and not bad,
-             "READY and every other command name are 1..255 ALPHA octets (bad: %r)" % (bad,))
+             "READY and every other command name are 1..255 ALPHA octets",
+             happened="it sent %s" % (", ".join(words.octets(n) for n in names) or "no command")
+             + ("; not ALPHA: %s" % ", ".join(words.octets(b) for b in bad) if bad else ""))
