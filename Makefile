@@ -152,7 +152,7 @@ $(BUILD)/asan/bin/zwire: $(CLI_C:%.c=$(BUILD)/asan/%.o) $(ASAN_CORE) $(ASAN_CODE
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -ljansson -o $@
 
 # The reference stack's unit tests: reference/tests/test_<name>.c.
-REF_TESTS := engine loop endpoint api
+REF_TESTS := engine loop endpoint api tolerate
 $(BUILD)/bin/test-%: $(BUILD)/obj/reference/tests/test_%.o $(OBJ_CORE) $(OBJ_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@

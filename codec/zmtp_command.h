@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include "zw_error.h"
 #include "zmtp_metadata.h"
+#include "zmtp_tolerate.h"
 
 typedef enum {
     ZW_MECHANISM_NULL = 0,
@@ -48,7 +49,8 @@ typedef enum {
 typedef enum {
     ZW_PART_DATA = 1,       /* an unknown command's data */
     ZW_PART_TOPIC = 2,      /* SUBSCRIBE, CANCEL */
-    ZW_PART_BOX = 3         /* CURVE INITIATE, READY, MESSAGE */
+    ZW_PART_BOX = 3,        /* CURVE INITIATE, READY, MESSAGE */
+    ZW_PART_EXCESS = 4      /* a PING or PONG context past 16 octets (tolerated) */
 } zw_zmtp_part;
 
 #define ZW_ZMTP_PING_CONTEXT_MAX 16     /* zmtp31.command.ping */
@@ -94,6 +96,7 @@ typedef struct {
     zw_zmtp_mechanism mechanism;
     const zw_zmtp_command_callbacks *callbacks;
     void *user;
+    unsigned tolerate;          /* ZW_ZMTP_TOLERATE_* bits; 0 after init */
     uint64_t base, total, consumed;
     int cs, top, stack[1];
     uint8_t name_left;
@@ -114,6 +117,16 @@ typedef struct {
 void zw_zmtp_command_init (zw_zmtp_command_ctx *ctx, zw_zmtp_mechanism mechanism,
                            uint64_t base, uint64_t total,
                            const zw_zmtp_command_callbacks *callbacks, void *user);
+
+/*  Makes the decoder read past the sender's rules (zmtp_tolerate.h): with
+    ZW_ZMTP_TOLERATE_COMMAND_NAME an empty name or one of any octets (the
+    command is then ZW_COMMAND_UNKNOWN unless the name is known), with
+    ZW_ZMTP_TOLERATE_LONG_CONTEXT a PING or PONG context over 16 octets (the
+    first 16 are in cmd->u.ping.context, the rest goes to on_part as
+    ZW_PART_EXCESS); ZW_ZMTP_TOLERATE_METADATA is passed on to the metadata
+    decoder.  A body too short for its own name is still an error.  Call
+    right after init; 0, the default, is strict.  */
+void zw_zmtp_command_tolerate (zw_zmtp_command_ctx *ctx, unsigned tolerances);
 
 size_t zw_zmtp_command_push (zw_zmtp_command_ctx *ctx, const uint8_t *data, size_t len);
 

@@ -23,6 +23,8 @@ static int string_octet (zw_zmtp_command_ctx *ctx, uint8_t octet);
 static void begin_field (zw_zmtp_command_ctx *ctx, uint8_t *field);
 static int begin_string (zw_zmtp_command_ctx *ctx, zw_short_string *string, uint8_t size);
 static void start_rest (zw_zmtp_command_ctx *ctx, uint64_t rest_at);
+static void empty_name (zw_zmtp_command_ctx *ctx, uint64_t rest_at);
+static void context_excess (zw_zmtp_command_ctx *ctx, uint64_t rest_at);
 static uint8_t *short_nonce_field (zw_zmtp_command_ctx *ctx);
 
 %%{
@@ -30,7 +32,12 @@ static uint8_t *short_nonce_field (zw_zmtp_command_ctx *ctx);
     alphtype unsigned char;
     access ctx->;
 
+    action names_tolerated   { (ctx->tolerate & ZW_ZMTP_TOLERATE_COMMAND_NAME) != 0 }
+    action context_tolerated { (ctx->tolerate & ZW_ZMTP_TOLERATE_LONG_CONTEXT) != 0 }
     action name_size      { ctx->command.name_size = ctx->name_left = fc; fgoto name_chars; }
+    action empty_name     { empty_name (ctx, POS + 1); fbreak; }
+    action name_empty     { fail (ctx, AT, "zmtp31.command.name", "command name empty or not ALPHA"); fbreak; }
+    action context_excess { context_excess (ctx, POS); fhold; fbreak; }
     action name_octet     { int next = name_octet (ctx, fc, POS); if (next > 0) fgoto *next; if (next < 0) fbreak; }
     action string_octet   { if (string_octet (ctx, fc)) fret; }
     action reason_size    { if (begin_string (ctx, &ctx->command.u.reason, fc)) fcall string_chars; }
@@ -54,7 +61,7 @@ static uint8_t *short_nonce_field (zw_zmtp_command_ctx *ctx);
 
     include "zmtp_command_grammar.rl";
 
-    main := name_size;
+    main := command_name;
     name_chars := (name_char @name_octet)*;
     string_chars := (any @string_octet)*;
     error_layout := error_body;
@@ -239,9 +246,31 @@ static void
 start_rest (zw_zmtp_command_ctx *ctx, uint64_t rest_at)
 {
     ctx->in_rest = 1;
-    if (ctx->rest == REST_METADATA)
+    if (ctx->rest == REST_METADATA) {
         zw_zmtp_metadata_init (&ctx->metadata, ctx->base + rest_at, ctx->total - rest_at,
                                ctx->callbacks ? ctx->callbacks->metadata : NULL, ctx->user);
+        zw_zmtp_metadata_tolerate (&ctx->metadata, ctx->tolerate);
+    }
+}
+
+/*  A name of no octets (tolerated, zmtp31.command.name): the command of
+    an unknown name, whose data is the rest of the body.  */
+static void
+empty_name (zw_zmtp_command_ctx *ctx, uint64_t rest_at)
+{
+    ctx->command.name_size = 0;
+    dispatch (ctx, rest_at);
+}
+
+/*  A PING or PONG context goes on past 16 octets (tolerated,
+    zmtp31.command.ping): the first 16 are kept, the rest, from body
+    position rest_at, is counted as a part of its own.  */
+static void
+context_excess (zw_zmtp_command_ctx *ctx, uint64_t rest_at)
+{
+    ctx->rest = REST_PART;
+    ctx->part = ZW_PART_EXCESS;
+    start_rest (ctx, rest_at);
 }
 
 /* A grammar failure at body position 'pos'. */
@@ -324,6 +353,12 @@ zw_zmtp_command_init (zw_zmtp_command_ctx *ctx, zw_zmtp_mechanism mechanism,
     %% write init;
     if (total == 0)
         finish (ctx);
+}
+
+void
+zw_zmtp_command_tolerate (zw_zmtp_command_ctx *ctx, unsigned tolerances)
+{
+    ctx->tolerate = tolerances;
 }
 
 size_t

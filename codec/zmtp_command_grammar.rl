@@ -10,16 +10,29 @@
 
     # zmtp31.command.name: a size 1..255, then that many ALPHA octets
     name_size = (0x01 .. 0xFF) @name_size;
-    name_char = alpha;
+    # Tolerated (zw_zmtp_command_tolerate): the rule binds the sender, so a
+    # caller may read an empty name, and names of any octets (commands of
+    # unknown names, their data the rest of the body).  A strict decoder's
+    # refusal of the empty name is written out: Ragel 6's goto code lets an
+    # octet whose condition fails fall into a range that ends at 0xFF.
+    empty_name = (0x00 when names_tolerated) @empty_name
+               | (0x00 when !names_tolerated) @name_empty;
+    name_char = alpha | ((any - alpha) when names_tolerated);
+    command_name = name_size | empty_name;
 
     # zmtp31.null.error, plain.error.layout, curve.error.size: a reason
     # size, then exactly that many octets (counted by string_chars)
     error_body = any @reason_size;
 
     # zmtp31.command.ping: a 2-octet TTL in deciseconds, 0..16 context octets
-    ping_body = any{2} >ttl_start $ttl_octet (any @context_octet){0,16};
+    context = (any @context_octet){0,16};
+    # Tolerated (zw_zmtp_command_tolerate): the bound of 16 binds the
+    # sender, so a caller may read a longer context; its first 16 octets are
+    # kept, the rest is counted in C.
+    long_context = (any @context_octet){16} (any when context_tolerated) @context_excess;
+    ping_body = any{2} >ttl_start $ttl_octet (context | long_context);
     # zmtp31.command.pong: the echoed context, 0..16 octets
-    pong_body = (any @context_octet){0,16};
+    pong_body = context | long_context;
     # zmtp31.command.join, zmtp31.command.leave: 0..255 octets, none 0x00
     group_body = ((any - 0x00) @group_octet){0,255};
 

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "zw_error.h"
+#include "zmtp_tolerate.h"
 
 #define ZW_ZMTP_FLAG_MORE    0x01
 #define ZW_ZMTP_FLAG_LONG    0x02
@@ -47,6 +48,7 @@ typedef struct {
 typedef struct {
     zw_zmtp_framing framing;
     uint64_t max_size;
+    unsigned tolerate;          /* ZW_ZMTP_TOLERATE_* bits; 0 after init */
     const zw_zmtp_frame_callbacks *callbacks;
     void *user;
     int cs;
@@ -66,6 +68,13 @@ typedef struct {
 void zw_zmtp_frame_init (zw_zmtp_frame_ctx *ctx, zw_zmtp_framing framing, uint64_t base,
                          uint64_t max_size, const zw_zmtp_frame_callbacks *callbacks,
                          void *user);
+
+/*  Makes the decoder read past sender rules (zmtp_tolerate.h): with
+    ZW_ZMTP_TOLERATE_RESERVED_FLAGS a flags octet with reserved bits set,
+    with ZW_ZMTP_TOLERATE_COMMAND_MORE a command frame with MORE.  on_header
+    still reports the flags octet as it came; LONG alone chooses the size.
+    Call right after init; 0, the default, is strict.  */
+void zw_zmtp_frame_tolerate (zw_zmtp_frame_ctx *ctx, unsigned tolerances);
 
 /*  Feeds octets; returns how many were consumed (len, unless an error was
     found or a callback halted the decoder).  */

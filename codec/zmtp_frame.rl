@@ -3,7 +3,8 @@
     Implements zmtp31.frame.* (and zmtp30.frame.*, identical) and
     zmtp20.frame.*: the flags octet, short and long sizes, the top-bit rule
     of the long size and a configured size limit checked before any body
-    octet is accepted.
+    octet is accepted.  A caller may tolerate reserved flag bits and MORE
+    on a command (zw_zmtp_frame_tolerate): both rules bind the sender.
 
     Strategy: the machine reads one header; when the body is not empty it
     breaks out and C hands the body to on_body in slices (zero copy), then
@@ -16,12 +17,15 @@
 #define AT (ctx->offset + (uint64_t) (p - start))
 
 static int header_done (zw_zmtp_frame_ctx *ctx, uint64_t at);
+static int tolerated (const zw_zmtp_frame_ctx *ctx, uint8_t flags);
 
 %%{
     machine zmtp_frame;
     alphtype unsigned char;
     access ctx->;
 
+    action long_flag        { (fc & ZW_ZMTP_FLAG_LONG) != 0 }
+    action tolerated        { tolerated (ctx, fc) }
     action flags            { ctx->header.offset = AT; ctx->header.flags = fc; }
     action short_size       { ctx->size = fc; if (!header_done (ctx, AT)) fbreak; }
     action long_size_start  { ctx->size = 0; }
@@ -36,14 +40,39 @@ static int header_done (zw_zmtp_frame_ctx *ctx, uint64_t at);
 
 %% write data;
 
-/* A grammar failure is always at a flags octet: the octet says which rule. */
+/* The flag bits that must be zero: bits 3-7, or 2-7 in 2.0. */
+static uint8_t
+reserved_bits (const zw_zmtp_frame_ctx *ctx)
+{
+    return ctx->framing == ZW_ZMTP_FRAMING_V2 ? 0xFC : 0xF8;
+}
+
+/*  A flags octet outside the grammar, read if the caller tolerates every
+    rule it breaks: reserved bits set (zmtp31.frame.flags-reserved,
+    zmtp20.frame.flags-reserved), MORE on a command
+    (zmtp31.frame.command-no-more).  */
+static int
+tolerated (const zw_zmtp_frame_ctx *ctx, uint8_t flags)
+{
+    int command_more = ctx->framing == ZW_ZMTP_FRAMING_V3
+                    && (flags & (ZW_ZMTP_FLAG_COMMAND | ZW_ZMTP_FLAG_MORE))
+                       == (ZW_ZMTP_FLAG_COMMAND | ZW_ZMTP_FLAG_MORE);
+    if ((flags & reserved_bits (ctx)) && !(ctx->tolerate & ZW_ZMTP_TOLERATE_RESERVED_FLAGS))
+        return 0;
+    return !command_more || (ctx->tolerate & ZW_ZMTP_TOLERATE_COMMAND_MORE);
+}
+
+/*  A grammar failure is always at a flags octet: the octet says which rule
+    (the first it breaks that the caller does not tolerate).  */
 static void
 flags_error (zw_zmtp_frame_ctx *ctx, uint8_t flags, uint64_t at)
 {
+    int reserved = (flags & reserved_bits (ctx))
+                && !(ctx->tolerate & ZW_ZMTP_TOLERATE_RESERVED_FLAGS);
     if (ctx->framing == ZW_ZMTP_FRAMING_V2)
         zw_error_set (&ctx->error, ZW_ERR_INVALID_FLAGS, at, "zmtp20.frame.flags-reserved",
                       "2.0 flag bits 2-7 must be zero");
-    else if (flags & 0xF8)
+    else if (reserved)
         zw_error_set (&ctx->error, ZW_ERR_INVALID_FLAGS, at, "zmtp31.frame.flags-reserved",
                       "flag bits 3-7 must be zero");
     else
@@ -133,6 +162,12 @@ zw_zmtp_frame_init (zw_zmtp_frame_ctx *ctx, zw_zmtp_framing framing, uint64_t ba
     ctx->callbacks = callbacks;
     ctx->user = user;
     ctx->cs = framing == ZW_ZMTP_FRAMING_V2 ? zmtp_frame_en_v2 : zmtp_frame_en_v3;
+}
+
+void
+zw_zmtp_frame_tolerate (zw_zmtp_frame_ctx *ctx, unsigned tolerances)
+{
+    ctx->tolerate = tolerances;
 }
 
 size_t

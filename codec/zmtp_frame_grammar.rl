@@ -17,13 +17,21 @@
     v2_short_flags = 0x00 | 0x01;
     v2_long_flags = 0x02 | 0x03;
 
+    # --- tolerated (zw_zmtp_frame_tolerate) -----------------------------------
+    # The rules above bind the sender: a caller may read past them.  Any
+    # other flags octet is then read if C finds that the caller tolerates
+    # what it breaks (reserved bits, MORE on a command); LONG (bit 1) still
+    # chooses the size.
+    v3_other = any - v3_short_flags - v3_long_flags;
+    v2_other = any - v2_short_flags - v2_long_flags;
+
     # zmtp31.frame.short-size: one octet
     short_size = any @short_size;
     # zmtp31.frame.long-size, zmtp20.frame.long-size: eight octets, big-endian
     long_size = any{8} >long_size_start $long_size_octet @long_size;
 
-    v3_frame = v3_short_flags @flags short_size
-             | v3_long_flags @flags long_size;
-    v2_frame = v2_short_flags @flags short_size
-             | v2_long_flags @flags long_size;
+    v3_frame = (v3_short_flags | (v3_other when tolerated when !long_flag)) @flags short_size
+             | (v3_long_flags | (v3_other when tolerated when long_flag)) @flags long_size;
+    v2_frame = (v2_short_flags | (v2_other when tolerated when !long_flag)) @flags short_size
+             | (v2_long_flags | (v2_other when tolerated when long_flag)) @flags long_size;
 }%%

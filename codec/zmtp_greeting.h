@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "zw_error.h"
+#include "zmtp_tolerate.h"
 
 #define ZW_ZMTP_GREETING_SIZE 64        /* the 3.x greeting, zmtp31.greeting.signature */
 #define ZW_ZMTP_MECHANISM_SIZE 20       /* zmtp31.greeting.mechanism-name */
@@ -64,6 +65,7 @@ typedef struct {
     /* configuration, set by init */
     zw_zmtp_family min_family;  /* peers below it are ZW_ERR_UNSUPPORTED_VERSION */
     zw_zmtp_family max_family;  /* ZW_ZMTP_V2: any later peer is read as 2.0 */
+    unsigned tolerate;          /* ZW_ZMTP_TOLERATE_* bits; 0 after init */
     char expected_mechanism[ZW_ZMTP_MECHANISM_SIZE];  /* all NUL: no check */
     const zw_zmtp_greeting_callbacks *callbacks;
     void *user;
@@ -92,6 +94,12 @@ void zw_zmtp_greeting_init (zw_zmtp_greeting_ctx *ctx, zw_zmtp_family min_family
     peer steps down to 2.0 after reading ours (zmtp31.version.downgrade).
     Call right after init.  ZW_ZMTP_V3, the default, reads every version.  */
 void zw_zmtp_greeting_cap (zw_zmtp_greeting_ctx *ctx, zw_zmtp_family max_family);
+
+/*  Makes the decoder read past sender rules (zmtp_tolerate.h): with
+    ZW_ZMTP_TOLERATE_MAJOR_ZERO major version 0 is a 2.0 peer, with
+    ZW_ZMTP_TOLERATE_AS_SERVER as-server 1 with NULL is read.  Call right
+    after init; 0, the default, is strict.  */
+void zw_zmtp_greeting_tolerate (zw_zmtp_greeting_ctx *ctx, unsigned tolerances);
 
 /*  Feeds octets; returns how many were consumed.  Fewer than len are
     consumed only when the greeting ended inside the data (the rest is the

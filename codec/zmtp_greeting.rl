@@ -35,6 +35,7 @@ static int as_server (zw_zmtp_greeting_ctx *ctx, uint8_t octet, uint64_t at);
     action bit0_set             { (fc & 1) == 1 }
     action only_v2              { ctx->max_family == ZW_ZMTP_V2 }
     action up_to_v3             { ctx->max_family != ZW_ZMTP_V2 }
+    action major_zero_tolerated { (ctx->tolerate & ZW_ZMTP_TOLERATE_MAJOR_ZERO) != 0 }
     action padding_start        { ctx->v1_length = 0; }
     action padding_octet        { ctx->v1_length = (ctx->v1_length << 8) | fc; }
     action v1_short_length      { ctx->v1_length = fc;
@@ -156,12 +157,15 @@ mechanism_end (zw_zmtp_greeting_ctx *ctx, uint64_t at)
     return 1;
 }
 
-/* zmtp31.null.as-server-zero: NULL has no roles, so as-server is 0. */
+/*  zmtp31.null.as-server-zero: NULL has no roles, so as-server is 0.  The
+    rule binds the sender: a caller may tolerate a 1
+    (ZW_ZMTP_TOLERATE_AS_SERVER).  */
 static int
 as_server (zw_zmtp_greeting_ctx *ctx, uint8_t octet, uint64_t at)
 {
     ctx->greeting.as_server = octet;
-    if (octet == 1 && strcmp (ctx->greeting.mechanism, "NULL") == 0) {
+    if (octet == 1 && strcmp (ctx->greeting.mechanism, "NULL") == 0
+    &&  !(ctx->tolerate & ZW_ZMTP_TOLERATE_AS_SERVER)) {
         zw_error_set (&ctx->error, ZW_ERR_MALFORMED_GREETING, at, "zmtp31.null.as-server-zero",
                       "as-server set with the NULL mechanism");
         return 0;
@@ -216,6 +220,12 @@ void
 zw_zmtp_greeting_cap (zw_zmtp_greeting_ctx *ctx, zw_zmtp_family max_family)
 {
     ctx->max_family = max_family;
+}
+
+void
+zw_zmtp_greeting_tolerate (zw_zmtp_greeting_ctx *ctx, unsigned tolerances)
+{
+    ctx->tolerate = tolerances;
 }
 
 size_t

@@ -35,7 +35,11 @@
     # zmtp31.greeting.detect-legacy, zmtp20.greeting.revision: major 1 or 2.
     # A decoder for a 2.0-only peer reads any revision from 1 up as 2.0: a
     # later peer steps down to it (zmtp31.version.downgrade).
-    v2_revision = (0x01 | 0x02 | ((0x03 .. 0xFF) when only_v2)) @detect_v2;
+    # Tolerated (zw_zmtp_greeting_tolerate): revision 0 is an older peer too,
+    # read as 2.0 (15/ZMTP: a signed peer is "ZMTP/2.0 or a later version";
+    # zmtp31.version.downgrade).
+    v2_revision = (0x01 | 0x02 | ((0x03 .. 0xFF) when only_v2) | (0x00 when major_zero_tolerated))
+                  @detect_v2;
     # zmtp20.greeting.socket-type: 0..8, and 9 / 10 (libzmq's XPUB / XSUB)
     v2_socket_type = (0x00 .. 0x0A) @v2_socket_type;
     # zmtp20.greeting.identity: one final short frame

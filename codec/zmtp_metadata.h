@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "zw_error.h"
+#include "zmtp_tolerate.h"
 
 #define ZW_ZMTP_VALUE_SIZE_MAX UINT32_C(0x7FFFFFFF)    /* zmtp31.metadata.value-size */
 
@@ -33,6 +34,7 @@ typedef struct {
 typedef struct {
     const zw_zmtp_metadata_callbacks *callbacks;
     void *user;
+    unsigned tolerate;          /* ZW_ZMTP_TOLERATE_* bits; 0 after init */
     uint64_t base, total, consumed;
     int cs, top, stack[1];
     uint8_t name_size, name_left;
@@ -45,6 +47,14 @@ typedef struct {
 
 void zw_zmtp_metadata_init (zw_zmtp_metadata_ctx *ctx, uint64_t base, uint64_t total,
                             const zw_zmtp_metadata_callbacks *callbacks, void *user);
+
+/*  Makes the decoder read past the sender's rules (zmtp_tolerate.h): with
+    ZW_ZMTP_TOLERATE_METADATA, an empty property name, names of any octets
+    and value sizes of 2^31 or more are read, and a last property cut short
+    by the end of the list is dropped.  Call right after init (a list of
+    size 0 is judged by init itself, and is never malformed); 0, the
+    default, is strict.  */
+void zw_zmtp_metadata_tolerate (zw_zmtp_metadata_ctx *ctx, unsigned tolerances);
 
 /* Feeds octets; returns how many were consumed (never past the total). */
 size_t zw_zmtp_metadata_push (zw_zmtp_metadata_ctx *ctx, const uint8_t *data, size_t len);

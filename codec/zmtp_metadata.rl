@@ -2,7 +2,9 @@
 
     Implements zmtp31.metadata.name, zmtp31.metadata.value-size (and their
     zmtp30 twins), used by READY, PLAIN INITIATE and READY, and the CURVE
-    INITIATE and READY boxes once opened.
+    INITIATE and READY boxes once opened.  Both rules bind the sender: with
+    ZW_ZMTP_TOLERATE_METADATA (zw_zmtp_metadata_tolerate) the decoder reads
+    past them, and drops a last property cut short by the end of the list.
 
     Strategy: after a name length the machine calls name_chars, which
     returns after the last name octet; after a value size it breaks out when
@@ -18,13 +20,17 @@
 static int name_octet (zw_zmtp_metadata_ctx *ctx, uint8_t octet);
 static int value_size_done (zw_zmtp_metadata_ctx *ctx, uint64_t at);
 static int property_end (zw_zmtp_metadata_ctx *ctx);
+static void grammar_error (zw_zmtp_metadata_ctx *ctx, uint64_t at);
 
 %%{
     machine zmtp_metadata;
     alphtype unsigned char;
     access ctx->;
 
+    action tolerated        { (ctx->tolerate & ZW_ZMTP_TOLERATE_METADATA) != 0 }
     action name_size        { ctx->name_size = ctx->name_left = fc; fcall name_chars; }
+    action empty_name       { ctx->name_size = 0; }
+    action name_empty       { grammar_error (ctx, AT); fbreak; }
     action name_octet       { if (name_octet (ctx, fc)) fret; }
     action value_size_start { ctx->value_size = 0; }
     action value_size_octet { ctx->value_size = (ctx->value_size << 8) | fc; }
@@ -72,7 +78,8 @@ property_end (zw_zmtp_metadata_ctx *ctx)
 static int
 value_size_done (zw_zmtp_metadata_ctx *ctx, uint64_t at)
 {
-    if (ctx->value_size > ZW_ZMTP_VALUE_SIZE_MAX) {
+    if (ctx->value_size > ZW_ZMTP_VALUE_SIZE_MAX
+    &&  !(ctx->tolerate & ZW_ZMTP_TOLERATE_METADATA)) {
         fail (ctx, at, "zmtp31.metadata.value-size", "value size of 2^31 or more");
         return 0;
     }
@@ -93,12 +100,16 @@ grammar_error (zw_zmtp_metadata_ctx *ctx, uint64_t at)
     fail (ctx, at, "zmtp31.metadata.name", "property name empty or with a bad octet");
 }
 
-/* The known end: the list must end between two properties. */
+/*  The known end: the list must end between two properties, unless the
+    caller tolerates a last property cut short (then it is dropped: it had
+    on_name, and on_value for what came of its value, but no on_end).  */
 static void
 finish (zw_zmtp_metadata_ctx *ctx)
 {
     uint64_t end = ctx->base + ctx->total;
-    if (ctx->top > 0)
+    if (ctx->tolerate & ZW_ZMTP_TOLERATE_METADATA)
+        ctx->done = 1;
+    else if (ctx->top > 0)
         fail (ctx, end, "zmtp31.metadata.name", "property cut inside its name");
     else if (ctx->value_left > 0 || ctx->cs < zmtp_metadata_first_final)
         fail (ctx, end, "zmtp31.metadata.value-size", "property cut inside its value");
@@ -129,6 +140,12 @@ take_value (zw_zmtp_metadata_ctx *ctx, const uint8_t *data, size_t len)
     if (ctx->value_left == 0)
         property_end (ctx);
     return n;
+}
+
+void
+zw_zmtp_metadata_tolerate (zw_zmtp_metadata_ctx *ctx, unsigned tolerances)
+{
+    ctx->tolerate = tolerances;
 }
 
 void

@@ -379,11 +379,13 @@ judge_ready (zw_engine *engine)
 
 /* --- commands --------------------------------------------------------------------- */
 
+/* A variable part (a topic, an unknown command's data) is kept; a tolerated excess is not. */
 static int
 command_part (void *user, zw_zmtp_part part, const uint8_t *data, size_t len)
 {
     zw_engine *engine = user;
-    (void) part;
+    if (part == ZW_PART_EXCESS)
+        return 0;
     return zw_buffer_append (&engine->part, data, len) ? 1 : 0;
 }
 
@@ -409,11 +411,16 @@ remember_error (zw_engine *engine, const zw_zmtp_command *error)
     engine->close_reason = "the peer sent ERROR";
 }
 
-/* A whole, well-formed command: its event. */
+/*  A whole, well-formed command: its event, or 0 for none.  A tolerated
+    name that means nothing to NULL is ignored wherever it comes: RFC 37
+    gives it no meaning and names no action (zmtp31.command.name binds the
+    sender).  */
 static int
 command_event (zw_engine *engine, const zw_zmtp_command *cmd)
 {
     int after_handshake = zw_session_active (&engine->session);
+    if (cmd->id == ZW_COMMAND_UNKNOWN && engine->options.tolerate & ZW_ZMTP_TOLERATE_COMMAND_NAME)
+        return 0;
     if (after_handshake && ((cmd->id == ZW_COMMAND_ERROR
                              && zw_fault_on (ZW_LENIENT_ERROR_AFTER_READY_IGNORED))
                             || (cmd->id == ZW_COMMAND_READY
@@ -464,6 +471,7 @@ frame_header (void *user, const zw_zmtp_frame_header *header)
         zw_buffer_clear (&engine->part);
         zw_zmtp_command_init (&engine->command, ZW_MECHANISM_NULL, header->offset + header_size,
                               header->size, &command_callbacks, engine);
+        zw_zmtp_command_tolerate (&engine->command, engine->options.tolerate);
         return 0;
     }
     engine->in_command = 0;
@@ -540,10 +548,11 @@ frame_end (void *user)
         if (!error && !zw_zmtp_command_done (&engine->command))
             zw_zmtp_command_push (&engine->command, NULL, 0);   /* an empty body */
         error = zw_zmtp_command_error (&engine->command);
+        int event = error ? 0 : command_event (engine, &engine->command.command);
         if (error)
             codec_violation (engine, error);
-        else
-            step (engine, command_event (engine, &engine->command.command));
+        else if (event)
+            step (engine, event);
     }
     else if (add_frame (engine))
         close_for (engine, "out of memory for a message", ZW_SEV_CLOSE);
@@ -603,6 +612,7 @@ greeting_done (void *user, const zw_zmtp_greeting *greeting)
                                                   : ZW_ZMTP_SIZE_MAX;
     zw_zmtp_frame_init (&engine->frames, v2 ? ZW_ZMTP_FRAMING_V2 : ZW_ZMTP_FRAMING_V3,
                         greeting->size, limit, &frame_callbacks, engine);
+    zw_zmtp_frame_tolerate (&engine->frames, engine->options.tolerate);
 }
 
 static const zw_zmtp_greeting_callbacks greeting_callbacks = { greeting_detected, greeting_done };
@@ -615,6 +625,7 @@ zw_engine_init (zw_engine *engine, const zw_engine_options *options,
 {
     memset (engine, 0, sizeof *engine);
     engine->options = *options;
+    engine->options.tolerate |= zw_fault_tolerances ();     /* lenient variants */
     engine->callbacks = callbacks;
     engine->user = user;
     engine->peer.socket_type = -1;
@@ -626,6 +637,7 @@ zw_engine_init (zw_engine *engine, const zw_engine_options *options,
     zw_zmtp_greeting_init (&engine->greeting, ZW_ZMTP_V1,
                            zw_fault_on (ZW_FAULT_ACCEPT_OTHER_MECHANISM) ? NULL : "NULL",
                            &greeting_callbacks, engine);
+    zw_zmtp_greeting_tolerate (&engine->greeting, engine->options.tolerate);
     /* The partial greeting: signature and major version (zmtp31.version.partial-greeting). */
     uint8_t partial[PARTIAL_GREETING];
     zw_zmtp_signature_pack_compat (partial, sizeof partial, options->identity_size);

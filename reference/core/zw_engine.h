@@ -47,6 +47,9 @@ typedef struct {
     uint32_t heartbeat_ttl;         /* ms announced in our PINGs */
     const uint8_t *properties;      /* application properties for READY, packed */
     size_t properties_size;         /* (zmtp31.metadata.other-properties); owner keeps them */
+    unsigned tolerate;              /* ZW_ZMTP_TOLERATE_* (zmtp_tolerate.h): sender rules
+                                       the peer may break; 0: strict.  An unknown command
+                                       is then ignored in the handshake too */
 } zw_engine_options;
 
 /* What the handshake told us about the peer. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "zw_fault.h"
+#include "zmtp_tolerate.h"
 
 enum { FAULT, LENIENT };
 
@@ -46,6 +47,48 @@ static const struct {
                                          "zmtp31.null.close-on-invalid" },
     /* the Identity rules bind the sender: a ROUTER may route by any */
     [ZW_LENIENT_ANY_IDENTITY] = { "any-identity", LENIENT, "zmtp31.identity.no-leading-zero" },
+    /* "MUST be zero" binds the sender and names no receiver action: the
+       reserved bits of a frame are read as if clear */
+    [ZW_LENIENT_RESERVED_FLAGS_IGNORED] = { "reserved-flags-ignored", LENIENT,
+                                            "zmtp31.frame.flags-reserved" },
+    /* "SHALL be zero on command frames" binds the sender: MORE on a command
+       is read as absent */
+    [ZW_LENIENT_COMMAND_MORE_IGNORED] = { "command-more-ignored", LENIENT,
+                                          "zmtp31.frame.command-no-more" },
+    /* the name grammar binds the sender, and RFC 37 gives an unknown
+       command no meaning: any name is read, and an unknown one ignored,
+       in the handshake too */
+    [ZW_LENIENT_ANY_COMMAND_NAME] = { "any-command-name", LENIENT, "zmtp31.command.name" },
+    /* "the as-server field MUST be zero" with NULL binds the sender; NULL's
+       roles come from who binds, so a 1 is read as nothing */
+    [ZW_LENIENT_NULL_AS_SERVER_ONE] = { "null-as-server-one", LENIENT,
+                                        "zmtp31.null.as-server-zero" },
+    /* "SHOULD parse, and MAY validate" READY: malformed names and sizes are
+       read past, a cut last property dropped (the Socket-Type is still
+       checked: zmtp31.socket-type.check is a SHOULD of its own) */
+    [ZW_LENIENT_READY_UNVALIDATED] = { "ready-unvalidated", LENIENT,
+                                       "zmtp31.null.ready-validate" },
+    /* a PING context over 16 octets breaks the sender's rule; the PONG
+       "MUST not exceed 16 octets", so it echoes the first 16 */
+    [ZW_LENIENT_LONG_PING_CONTEXT] = { "long-ping-context", LENIENT, "zmtp31.command.pong" },
+    /* major 0 after a signature is read as an older peer, 2.0, and
+       answered in 2.0: a step down, never 3.x (downgrade-or-close) */
+    [ZW_LENIENT_MAJOR_ZERO_DOWNGRADE] = { "major-zero-downgrade", LENIENT,
+                                          "zmtp31.version.downgrade" },
+};
+
+/* The codec tolerance each lenient variant asks for (zw_fault_tolerances). */
+static const struct {
+    zw_fault variant;
+    unsigned tolerances;
+} tolerances[] = {
+    { ZW_LENIENT_RESERVED_FLAGS_IGNORED, ZW_ZMTP_TOLERATE_RESERVED_FLAGS },
+    { ZW_LENIENT_COMMAND_MORE_IGNORED, ZW_ZMTP_TOLERATE_COMMAND_MORE },
+    { ZW_LENIENT_ANY_COMMAND_NAME, ZW_ZMTP_TOLERATE_COMMAND_NAME },
+    { ZW_LENIENT_NULL_AS_SERVER_ONE, ZW_ZMTP_TOLERATE_AS_SERVER },
+    { ZW_LENIENT_READY_UNVALIDATED, ZW_ZMTP_TOLERATE_METADATA },
+    { ZW_LENIENT_LONG_PING_CONTEXT, ZW_ZMTP_TOLERATE_LONG_CONTEXT },
+    { ZW_LENIENT_MAJOR_ZERO_DOWNGRADE, ZW_ZMTP_TOLERATE_MAJOR_ZERO },
 };
 
 unsigned long zw_fault_mask;
@@ -71,4 +114,14 @@ zw_fault_init (void)
         if (list && listed (list, faults[f].name))
             zw_fault_mask |= 1ul << f;
     }
+}
+
+unsigned
+zw_fault_tolerances (void)
+{
+    unsigned asked = 0;
+    for (size_t i = 0; i < sizeof tolerances / sizeof tolerances[0]; i++)
+        if (zw_fault_on (tolerances[i].variant))
+            asked |= tolerances[i].tolerances;
+    return asked;
 }

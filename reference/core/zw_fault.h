@@ -4,8 +4,9 @@
 
     A fault is a small, named departure from the RFCs; a lenient variant is
     a departure from zwire's own choices that the RFCs allow (tolerating
-    input whose rule binds only its sender, say).  Both are compiled into the
-    reference peer and off unless the environment asks for them:
+    input whose rule binds only its sender, say: most of them switch on a
+    tolerance of the codecs, codec/zmtp_tolerate.h).  Both are compiled into
+    the reference peer and off unless the environment asks for them:
 
         ZWIRE_FAULT=no-pong,pub-no-filter zwire adapter
         ZWIRE_LENIENT=message-before-ready zwire adapter
@@ -45,6 +46,13 @@ typedef enum {
     ZW_LENIENT_ERROR_AFTER_READY_IGNORED,
     ZW_LENIENT_READY_TWICE_IGNORED,
     ZW_LENIENT_ANY_IDENTITY,
+    ZW_LENIENT_RESERVED_FLAGS_IGNORED,
+    ZW_LENIENT_COMMAND_MORE_IGNORED,
+    ZW_LENIENT_ANY_COMMAND_NAME,
+    ZW_LENIENT_NULL_AS_SERVER_ONE,
+    ZW_LENIENT_READY_UNVALIDATED,
+    ZW_LENIENT_LONG_PING_CONTEXT,
+    ZW_LENIENT_MAJOR_ZERO_DOWNGRADE,
     ZW_FAULT_COUNT
 } zw_fault;
 
@@ -54,6 +62,10 @@ extern unsigned long zw_fault_mask;
 /*  Reads ZWIRE_FAULT and ZWIRE_LENIENT (comma-separated lists of names, each
     of its own kind) into zw_fault_mask.  */
 void zw_fault_init (void);
+
+/*  The codec tolerances (ZW_ZMTP_TOLERATE_* bits, codec/zmtp_tolerate.h)
+    that the lenient variants switched on ask for; 0 when none is on.  */
+unsigned zw_fault_tolerances (void);
 
 /* 1 if the fault is switched on. */
 static inline int
