@@ -64,7 +64,7 @@ class Adapter:
                 raise AdapterError("the hello does not say zwireAdapter: %d: %.200r"
                                    % (CONTRACT_VERSION, self.hello))
         except AdapterError:
-            self.kill()             # a process that cannot be used is not left behind
+            self.close()            # a process that cannot be used is not left behind
             raise
 
     @property
@@ -148,6 +148,15 @@ class Adapter:
             self.proc.kill()
             self.proc.wait()
 
+    def close(self):
+        """Kills the adapter if it still runs and lets go of its pipes and its stderr."""
+        self.kill()
+        for f in (self.proc.stdin, self.proc.stdout, self._stderr):
+            try:
+                f.close()
+            except OSError:
+                pass
+
     def stderr_text(self, limit=65536):
         self._stderr.seek(0)
         data = self._stderr.read()
@@ -177,5 +186,5 @@ def check_unsupported_answer(command, clock):
             raise AdapterError("the adapter answered unsupported but exited %d, not 127" % status)
         return hello
     finally:
-        adapter.kill()
+        adapter.close()
     raise AdapterError("the adapter did not answer \"unsupported\" to an unknown op")

@@ -194,6 +194,7 @@ def run_case(case_, adapter_command, registry, profile, clock, baseline):
         if adapter is not None:
             adapter.quit()
             result["adapterLog"] = adapter.stderr_text()
+            adapter.close()
     if result["verdict"] in (V.FAIL, V.PASS_NONSTRICT) and not result["reason"]:
         broken = [e for e in result["expectations"] if e["verdict"] == result["verdict"]]
         result["reason"] = "; ".join("%s: %s" % (e["clause"], words.judged(e)) for e in broken)

@@ -72,7 +72,7 @@ class SelfTest:
 
     def stop(self):
         if self.adapter is not None:
-            self.adapter.kill()
+            self.adapter.close()
             self.adapter = None
 
     def declared(self, name):
@@ -467,7 +467,7 @@ def check_quit(t):
 
 def check_end_of_input(t):
     t.stop()
-    adapter = Adapter(t.command, t.clock)
+    adapter = t.adapter = Adapter(t.command, t.clock)      # t.stop() ends it
     adapter.proc.stdin.close()
     return exits_0(adapter, t.clock, "the end of its input")
 
@@ -476,7 +476,6 @@ def exits_0(adapter, clock, after):
     try:
         status = adapter.proc.wait(timeout=5 * clock.multiplier)
     except subprocess.TimeoutExpired:
-        adapter.kill()
         raise Failed("still running 5 s after %s" % after,
                      "after quit or the end of stdin, close everything (linger 0 is fine) and "
                      "exit")
