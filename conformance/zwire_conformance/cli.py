@@ -260,7 +260,8 @@ TODO = "TODO: why this implementation does this"
 def baseline_skeleton(report, old):
     """A baseline for the run's FAILs and PASS-NONSTRICTs: per case, the clauses it broke
     with their RFC sentences, and the reason of the old baseline's entry for the same case
-    and verdict, or TODO."""
+    and verdict, or TODO followed by what the suite saw (the case's headline), to help
+    whoever writes the reason."""
     impl = report["implementation"]
     entries = []
     for case_ in report["cases"]:
@@ -274,7 +275,7 @@ def baseline_skeleton(report, old):
             "clauses": sorted({e["clause"] for e in broken}),
             "rfc": sorted({rfc.get(e["clause"], "") for e in broken} - {""}),
             "reason": before.get("reason") if before.get("verdict") == case_["verdict"]
-            else TODO})
+            else "%s (the suite saw: %s)" % (TODO, R.headline_text(case_))})
     return {"implementation": impl.get("name"), "version": impl.get("version", ""),
             "about": "Known deviations of %s from the RFCs as the suite observes them on the "
                      "wire: each entry the case, the verdict expected, the clauses it breaks "

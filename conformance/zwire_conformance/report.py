@@ -258,8 +258,8 @@ def markdown(report, link=None):
             h = headline(r)
             clause = link(clauses[h["clause"]]) if h["clause"] else ""
             base = (r.get("baseline") or {}).get("reason", "")
-            lines.append("| `%s` | %s | %s | %s | %s | %s | %s |" % (
-                r["id"], r["verdict"], r.get("robustness") or "", clause,
+            lines.append("| [`%s`](cases/%s.html) | %s | %s | %s | %s | %s | %s |" % (
+                r["id"], case_file(r["id"]), r["verdict"], r.get("robustness") or "", clause,
                 _md(("our input: " if h["reported"] else "") + (h["expected"] or ""))[:300],
                 _md(h["happened"] or "")[:300], _md(base)))
     return "\n".join(lines) + "\n"
@@ -513,8 +513,8 @@ def case_page(r, clause_href=lambda c: "../clauses.html#" + c):
                      % (_e(r["robustness"]), _e(r.get("robustnessDetail", ""))))
     elif r.get("robustnessDetail"):
         parts.append("<p class='small'>Robustness: %s</p>" % _e(r["robustnessDetail"]))
-    if r.get("reason") and r["verdict"] not in (V.PASS,):
-        parts.append("<p class='small'>Reason: %s</p>" % _e(r["reason"].split("\n")[0]))
+    if r["verdict"] in (V.HARNESS_ERROR, V.ADAPTER_ERROR) and r.get("reason"):
+        parts.append("<h2>What went wrong</h2><pre>%s</pre>" % _e(r["reason"]))
     rows = []
     for e in r.get("expectations", []):
         expected, happened = split_what(e)
