@@ -4,9 +4,11 @@ adapter, before any case is run against it.
 `python3 -m zwire_conformance --self-test --adapter CMD` (or --implementation NAME) runs
 every check and prints one line each: PASS, FAIL with what to fix (a hint for the
 adapter's author), or SKIP when the adapter does not declare what the check needs (a
-socket type, a role, ZMTP 3.x).  It exits 0 only if no check FAILs.
+socket type, a role, a ZMTP version the suite's raw peer speaks).  It exits 0 only if no
+check FAILs.
 
-A cheap subset, `PREFLIGHT`, runs before every suite run: an adapter that would turn
+A cheap subset (the checks CHECKS marks for the pre-flight, some of them shorter) runs
+before every suite run: an adapter that would turn
 every case into an ADAPTER-ERROR (no hello, an illegal capability, an unknown op that is
 not answered "unsupported" with exit 127, an open or a bind that does not work, a recv
 that overstays its timeout, a quit that does not end it) stops the run with one message
@@ -145,7 +147,7 @@ class SelfTest:
                         socket=handle, endpoint="tcp://127.0.0.1:0")
         endpoint = reply.get("endpoint")
         port = port_of(endpoint)
-        if not (isinstance(endpoint, str) and endpoint.startswith("tcp://127.0.0.1:")
+        if not (isinstance(endpoint, str) and endpoint.startswith("tcp://")
                 and port and 0 < port < 65536):
             raise Failed("bind tcp://127.0.0.1:0 answered endpoint %r" % (endpoint,),
                          "answer the endpoint really bound, port included: "
@@ -167,6 +169,10 @@ def port_of(endpoint):
         return int(str(endpoint).rsplit(":", 1)[1])
     except (IndexError, ValueError):
         return None
+
+
+def host_of(endpoint):
+    return endpoint[len("tcp://"):].rsplit(":", 1)[0].strip("[]")
 
 
 def hexes(frames):
@@ -265,7 +271,7 @@ def check_bind(t):
     socket_type = t.any_type()
     first = t.bind(t.open(socket_type))
     try:
-        socket.create_connection(("127.0.0.1", port_of(first)),
+        socket.create_connection((host_of(first), port_of(first)),
                                  timeout=3.0 * t.clock.multiplier).close()
     except OSError as e:
         raise Failed("bind answered %s, but a TCP connection to it failed: %s" % (first, e),
@@ -406,9 +412,9 @@ def check_options(t):
     return ", ".join("%s=%s" % (o, json.dumps(OPTION_SAMPLES[o])) for o in options)
 
 
-def timed(t, op, **fields):
+def timed(t, op, hint, **fields):
     started = time.monotonic()
-    reply = t.request(op, "", seconds=TIMEOUT_MS / 1000 + SLACK, **fields)
+    reply = t.request(op, hint, seconds=TIMEOUT_MS / 1000 + SLACK, **fields)
     return reply, time.monotonic() - started
 
 
@@ -419,7 +425,7 @@ def check_timeouts(t):
     limit = (TIMEOUT_MS / 1000 + SLACK) * t.clock.multiplier
     seen = []
     for timeout in ((TIMEOUT_MS,) if t.quick else (0, TIMEOUT_MS)):
-        reply, took = timed(t, "recv", socket=rx, timeout=timeout)
+        reply, took = timed(t, "recv", hint, socket=rx, timeout=timeout)
         if reply.get("ok") is not False or reply.get("error") != "timeout":
             raise Failed("recv on a socket with no peer, timeout %d ms, was answered %.80r"
                          % (timeout, reply), hint)
@@ -433,7 +439,7 @@ def check_timeouts(t):
         except Skipped:
             tx = None
         if tx is not None:
-            reply, took = timed(t, "send", socket=tx, frames=["00"], timeout=TIMEOUT_MS)
+            reply, took = timed(t, "send", hint, socket=tx, frames=["00"], timeout=TIMEOUT_MS)
             if took > limit:
                 raise Failed("send with no peer, timeout %d ms, was answered after %.0f ms"
                              % (TIMEOUT_MS, took * 1000), hint)
