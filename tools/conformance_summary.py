@@ -48,42 +48,24 @@ def render(per_file, codecs):
 
 
 SHORT = {"PASS": "pass", "PASS-NONSTRICT": "nonstrict", "FAIL": "FAIL", "INFO": "info",
-         "UNSUPPORTED": "unsup", "SKIPPED": "skip", "HARNESS-ERROR": "HARNESS"}
+         "NOT-EXERCISED": "notex", "UNSUPPORTED": "unsup", "SKIPPED": "skip",
+         "ADAPTER-ERROR": "ADAPTER", "HARNESS-ERROR": "HARNESS"}
 
-
-COLOURS = {"PASS": "#7c7", "PASS-NONSTRICT": "#cd7", "INFO": "#9cf", "FAIL": "#e77",
-           "UNSUPPORTED": "#ccc", "SKIPPED": "#eee", "HARNESS-ERROR": "#c7c"}
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def write_html_matrix(reports, directories, path):
-    """build/reports/matrix.html: implementations x cases, a cell per verdict, each
-    linking to that implementation's page of the case."""
-    import html
-    names = [r["implementation"]["name"] for r in reports]
-    verdicts = [{c["id"]: c for c in r["cases"]} for r in reports]
-    ids = sorted(set().union(*verdicts))
-    head = "".join("<th>%s</th>" % html.escape(n) for n in names)
-    rows = []
-    for case_id in ids:
-        cells = []
-        for d, v in zip(directories, verdicts):
-            case_ = v.get(case_id)
-            if case_ is None:
-                cells.append("<td>-</td>")
-                continue
-            page = os.path.relpath(os.path.join(d, "cases", case_id.replace("@", "-at-") + ".html"),
-                                   os.path.dirname(path))
-            cells.append("<td style='background:%s'><a href='%s'>%s</a></td>"
-                         % (COLOURS[case_["verdict"]], html.escape(page), case_["verdict"]))
-        title = next(v[case_id]["title"] for v in verdicts if case_id in v)
-        rows.append("<tr><td><code>%s</code></td><td>%s</td>%s</tr>"
-                    % (html.escape(case_id), html.escape(title), "".join(cells)))
+    """build/reports/matrix.html: the implementations side by side, as each run's own
+    index.html shows one (zwire_conformance.report.matrix_html): the counts per verdict and
+    per area, the cases grouped by area, each verdict linking to that implementation's
+    page of the case, the "not passing" filter, every clause linked to its registry entry
+    (the first run's clauses.html)."""
+    sys.path.insert(0, os.path.join(ROOT, "conformance"))
+    from zwire_conformance import report as R
+    base = os.path.dirname(os.path.abspath(path))
+    dirs = [os.path.relpath(os.path.abspath(d), base) + "/" for d in directories]
     with open(path, "w") as f:
-        f.write("<!doctype html><html><head><meta charset='utf-8'><title>zwire conformance matrix"
-                "</title><style>body{font-family:sans-serif}td,th{border:1px solid #ccc;"
-                "padding:2px 6px}table{border-collapse:collapse}</style></head><body>"
-                "<h1>zwire conformance: implementations x cases</h1><table><tr><th>case</th>"
-                "<th>what</th>%s</tr>%s</table></body></html>\n" % (head, "\n".join(rows)))
+        f.write(R.matrix_html(reports, dirs, lambda c: dirs[0] + "clauses.html#" + c))
 
 
 def suite_matrix(directories):

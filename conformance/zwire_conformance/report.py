@@ -18,6 +18,7 @@ import collections
 import html
 import json
 import os
+import urllib.parse
 import xml.etree.ElementTree as ET
 
 from . import decoded
@@ -70,10 +71,16 @@ def unexpected_fails(results):
             and (r.get("baseline") or {}).get("verdict") != V.FAIL]
 
 
+# What the "not passing" filter leaves out: a PASS, and what was not run (a capability
+# the adapter does not declare, a case filtered out), which each have a filter of their own.
+QUIET = (V.PASS, V.UNSUPPORTED, V.SKIPPED)
+
+
 def passing(r):
-    """A plain PASS that left the implementation serving: every other case is shown by
-    the matrix's "not passing" filter."""
-    return r["verdict"] == V.PASS and r.get("robustness") in (None, V.ROBUST_OK)
+    """True unless the case needs a reader's attention: a verdict other than PASS,
+    UNSUPPORTED or SKIPPED, or hostile input after which the implementation stopped
+    serving, died or hung.  The rest is what the matrix's "not passing" filter shows."""
+    return r["verdict"] in QUIET and r.get("robustness") in (None, V.ROBUST_OK)
 
 
 def build(results, meta):
@@ -170,16 +177,29 @@ def stories(r):
 
 # --- links to the registry ----------------------------------------------------------------
 
-def spec_link(from_directory):
-    """A function giving, for a clause object of a report, the Markdown link to its row
-    in spec/<file>.md (a line anchor, which GitHub renders), relative to from_directory."""
-    base = os.path.relpath(ROOT, os.path.abspath(from_directory))
+# The registry is one Markdown table per spec; neither GitHub nor `make docs` gives its rows
+# anchors.  A link to a clause's entry is its spec/ file with a text fragment of its ID
+# (#:~:text=..., '-' escaped as the syntax wants): the browser scrolls to the ID in its row,
+# on GitHub's rendering and on the raw file alike, and the link outlives edits of the file
+# (a line number would not).  The HTML reports also carry the entries themselves, anchored
+# by ID, in clauses.html.
+
+def spec_href(clause, root):
+    """The link to a clause's row in spec/<file>.md, `root` the path to the repository."""
+    fragment = urllib.parse.quote(clause["id"], safe="").replace("-", "%2D")
+    return "%s#:~:text=%s" % (os.path.join(root, clause["file"]), fragment)
+
+
+def spec_link(from_directory=None, root=None):
+    """A function giving, for a clause object of a report, the Markdown link to its entry
+    in spec/ (spec_href), relative to from_directory (or with `root` as given)."""
+    if root is None:
+        root = os.path.relpath(ROOT, os.path.abspath(from_directory))
 
     def link(clause):
         if not clause.get("file"):
             return "`%s`" % clause["id"]
-        return "[`%s`](%s#L%d)" % (clause["id"], os.path.join(base, clause["file"]),
-                                   clause.get("line", 1))
+        return "[`%s`](%s)" % (clause["id"], spec_href(clause, root))
     return link
 
 
@@ -246,9 +266,15 @@ def markdown(report, link=None):
     for area, counter in area_counts(results).items():
         lines.append("| %s | %d | %s |" % (area, sum(counter.values()),
                                             " | ".join(str(counter[v]) for v in present)))
-    shown = [r for r in results if not passing(r) and r["verdict"] != V.SKIPPED]
+    unsupported = collections.Counter(r["reason"] for r in results if r["verdict"] == V.UNSUPPORTED)
+    if unsupported:
+        lines += ["", "UNSUPPORTED, and why: " + "; ".join(
+            "%s (%d)" % (why, n) for why, n in unsupported.most_common()) + "."]
+    shown = [r for r in results if not passing(r)]
     if shown:
-        lines += ["", "## Not passing, by area"]
+        lines += ["", "## Not passing, by area", "",
+                  "Every case but a PASS, an UNSUPPORTED and a SKIPPED, and every case after "
+                  "whose hostile input the implementation stopped serving, died or hung."]
     clauses = _clause_index(results)
     for area in area_counts(shown):
         lines += ["", "### %s" % area, "",
@@ -397,9 +423,10 @@ def matrix_html(reports, directories, clause_href):
     out.append("<nav class='filter'>Show: <a href='#all'>all cases</a>"
                "<a href='#not-passing'>not passing only</a>%s</nav>"
                % "".join("<a href='#only-%s'>%s only</a>" % (v, v) for v in present if v != V.PASS))
-    out.append("<p class='small'>Not passing: every verdict but PASS, and every case after "
-               "whose hostile input the implementation stopped serving, died or hung. "
-               "The filters are links, and work without JavaScript.</p>")
+    out.append("<p class='small'>Not passing: every verdict but PASS, UNSUPPORTED and "
+               "SKIPPED (each has a filter of its own), and every case after whose hostile "
+               "input the implementation stopped serving, died or hung. The filters are "
+               "links, and work without JavaScript.</p>")
     out.append("<div class='matrix' id='all'>")
     for area, members in areas.items():
         head = "".join("<th>%s</th>" % _e(n) for n in names)
@@ -465,9 +492,8 @@ def clauses_page(report, directory):
         c = clauses[cid]
         where = ""
         if c.get("file"):
-            where = "<a href='%s#L%d'>%s line %d</a>" % (_e(os.path.join(base, c["file"])),
-                                                       c.get("line", 1), _e(c["file"]),
-                                                       c.get("line", 1))
+            where = "<a href='%s'>%s, line %d</a>" % (_e(spec_href(c, base)), _e(c["file"]),
+                                                     c.get("line", 1))
         cases_ = ", ".join("<a href='cases/%s.html'>%s</a>&nbsp;%s" % (
             case_file(r["id"]), _e(r["id"]), _badge(r["verdict"])) for r in citing[cid])
         rows.append("<tr id='%s'><td><code>%s</code></td><td>%s</td><td>%s</td><td>%s</td>"

@@ -13,12 +13,18 @@ import collections
 import json
 import sys
 
+from . import report as R
 from . import verdict as V
+
+# Where the committed results live (conformance/results/): their links to spec/ start here,
+# whatever file a run writes them to, so that a run's copy is the committed file exactly.
+TO_ROOT = "../.."
 
 
 def render(report, baseline):
     impl = report["implementation"]
     reasons = {e["case"]: e for e in baseline.get("entries", [])}
+    link = R.spec_link(root=TO_ROOT)
     lines = ["# %s %s against the zwire conformance suite" % (impl.get("name"), impl.get("version", "")),
              "",
              "Suite %s, profile `%s`, %d cases. Written from a run by `make conformance-suite`"
@@ -39,7 +45,9 @@ def render(report, baseline):
               "Every case that did not simply pass, with the clause it checks and why.", ""]
     for case_ in deviations:
         broken = [e for e in case_["expectations"] if e["verdict"] != V.PASS]
-        clauses = ", ".join(sorted({"`%s` (%s)" % (e["clause"], e["keyword"]) for e in broken}))
+        entry = {c["id"]: c for c in case_["clauses"]}
+        clauses = ", ".join("%s (%s)" % (link(entry.get(c, {"id": c})), k)
+                            for c, k in sorted({(e["clause"], e["keyword"]) for e in broken}))
         why = reasons.get(case_["id"], {}).get("reason", "")
         rfc = {c["id"]: c.get("rfc", "") for c in case_["clauses"]}
         quotes = sorted({rfc.get(e["clause"], "") for e in broken

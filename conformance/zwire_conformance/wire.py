@@ -281,9 +281,12 @@ class RawConnection:
             version = greeting["version"]
             if version.startswith("3") and "minor" in greeting:
                 version = "3.%d" % greeting["minor"]
-            names = [n for n, _ in self.inbound.commands()]
+            sent = [n for n, _ in self.inbound.commands()]
+            count = len(self.inbound.messages())
+            if count:
+                sent.append("%d message%s" % (count, "" if count == 1 else "s"))
             parts.append("greeted as ZMTP %s, then sent %s"
-                         % (version, ", ".join(names) if names else "no command"))
+                         % (version, ", ".join(sent) if sent else "nothing more"))
         if self.closed_by_peer:
             parts.append("%s the connection%s" % ("closed" if self.closed_by_peer == "eof"
                                                    else "reset", self._close_timing()))
