@@ -9,6 +9,9 @@ ZMTP31-01..110, CZMQ-01..60, PLAIN-01..03 and Z85-01..10 is restated by some cla
 mandatory wire ID is registered with testability `wire` and its contract keyword; every
 row of spec/waivers.md names a registered clause.
 
+Leniency (when spec/leniency.md exists): tools/leniency_lint.py, the table against the
+registry, the golden vectors and the conformance cases.
+
 Citation checks: every clause-looking token (a spec prefix followed by at least two
 `.`-separated lower-case parts) in codec/, reference/, conformance/, fuzz/, vectors/,
 tools/ and the Makefile names a registered clause; in JSON files, every string of every
@@ -36,6 +39,9 @@ def lint(root):
     problems.extend(zwire_spec.mandatory_problems(clauses))
     _waivers, waiver_problems = zwire_spec.load_waivers(root, known)
     problems.extend(waiver_problems)
+    if os.path.isfile(os.path.join(root, "spec", zwire_spec.LENIENCY_FILE)):
+        import leniency_lint
+        problems.extend(leniency_lint.lint(root)[0])
     citations, notes = zwire_spec.scan_citations(root, known)
     for cite in citations:
         if cite.clause not in known:

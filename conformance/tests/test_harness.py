@@ -111,6 +111,60 @@ def test_the_keyword_alone_gives_the_severity():
         t.expect("x.not.registered", True, "w")
 
 
+# --- spec/leniency.md decides whether an answer is judged or reported --------------------
+
+LENIENT_REGISTRY = dict(REGISTRY, **{
+    "x.greeting.mech": {"keyword": "MUST", "binds": "sender", "statement": "s", "rfc": "r"},
+    "x.frame.limit": {"keyword": "MAY", "binds": "behaviour", "statement": "s", "rfc": "r"},
+})
+
+
+def leniency_rows():
+    from zwire_conformance.leniency import zwire_spec
+    row = zwire_spec.Leniency
+    return {
+        "Flagged": row("Flagged", ("x.frame.flags",), "sender", (), "acceptable", "invalid-flags", "n"),
+        "BadMech": row("BadMech", ("x.greeting.mech",), "receiver", ("x.greeting.close",),
+                       "invalid", "invalid-mechanism", "n"),
+        "TooBig": row("TooBig", (), "limit", ("x.frame.limit",), "invalid", "limit-exceeded", "n"),
+    }
+
+
+def lenient_run(clauses, inputs):
+    case_ = Case("x.lenient", "binds", None, "a", "t", clauses, {}, inputs)
+    return CaseRun(case_, adapter=None, registry=LENIENT_REGISTRY, profile="rfc-strict",
+                   clock=wire.Clock(), leniency=leniency_rows())
+
+
+def test_an_acceptable_class_is_reported_and_an_invalid_one_judged():
+    t = lenient_run(["x.frame.flags", "x.greeting.mech", "x.greeting.close", "x.frame.limit"],
+                    ["Flagged", "BadMech", "TooBig"])
+    t.hostile(Quiet(t), b"\x08", "Flagged", "a reserved bit")
+    assert "x.frame.flags" in t.broken_by_us
+    assert t.answer("Flagged", "it closed", met=True) is None
+    assert t.expectations[-1]["verdict"] == V.INFO and t.expectations[-1]["clause"] == "x.frame.flags"
+    t.hostile(Quiet(t), b"null", "BadMech", "mechanism 'null'")
+    t.answer("BadMech", "closes without READY", met=False)
+    assert t.expectations[-1]["clause"] == "x.greeting.close"
+    assert t.expectations[-1]["verdict"] == V.FAIL
+    t.answer("TooBig", "closes at the header", met=False)       # judged by its MAY
+    assert t.expectations[-1]["verdict"] == V.INFO and t.expectations[-1]["met"] is False
+    with pytest.raises(HarnessError, match="met="):
+        t.answer("BadMech", "closes without READY")
+
+
+def test_the_table_is_not_bypassed():
+    t = lenient_run(["x.greeting.mech"], ["BadMech"])
+    with pytest.raises(HarnessError, match="the case must cite it"):
+        t.answer("BadMech", "closes", met=True)                 # its receiver clause uncited
+    with pytest.raises(HarnessError, match="judges input that breaks x.greeting.mech"):
+        t.observe("x.greeting.mech", "it closed")               # an invalid class, observed
+    with pytest.raises(HarnessError, match="without declaring it"):
+        t.hostile(Quiet(t), b"\x08", "Flagged", "a reserved bit")
+    with pytest.raises(HarnessError, match="no input class Nothing"):
+        t.answer("Nothing", "w", met=True)
+
+
 def test_preconditions_and_controls_stop_the_case():
     t = case_run()
     assert t.require(True, "fine")

@@ -14,14 +14,21 @@ The function receives a CaseRun `t` and works in four kinds of statement:
 - `t.control(ok, what)`: before a case expects a refusal, it shows that the same
   implementation accepts the well-formed input on the same kind of connection; one that
   refuses everything is NOT-EXERCISED, never a PASS.
-- `t.hostile(conn, octets, breaks, what)`: sends input that breaks the clauses `breaks`
-  and returns a mark in the transcript (a close counts as an answer to it only if it
-  came after the mark: `conn.closed_since(mark)`).
+- `t.hostile(conn, octets, breaks, what)`: sends input that breaks the clauses `breaks`,
+  or input of an input class of spec/leniency.md (`"ReservedFlags"`, declared in
+  @case(..., inputs=[...])), and returns a mark in the transcript (a close counts as an
+  answer to it only if it came after the mark: `conn.closed_since(mark)`).
 - `t.expect(clause, met, what)`: a judgement; a broken one takes its verdict from the
   clause's keyword.  A clause that binds the sender judges what the implementation sent;
   the harness refuses it as a judgement of what the implementation did with input that
   broke that same clause.  For that input, where the RFC names no receiver duty,
   `t.observe(breaks, what)` reports what happened (INFO).
+- `t.answer(input, what, met=...)`: what the implementation did with input of a class of
+  spec/leniency.md, judged or reported as the table says: judged by the row's receiver
+  clause where one decides (`met`: it did what that clause names, refusing an `invalid`
+  input, taking a `valid` one, following a SHOULD or a MAY), reported under the sender
+  clause where the table leaves the choice to the receiver.  The golden vectors of that
+  class take their result from the same row, so the two cannot disagree.
 
 An `Alt(met, what)` spells out another conforming outcome (a PASS): never a lesser
 verdict, which would override the keyword.
@@ -29,6 +36,7 @@ verdict, which would override the keyword.
 
 import time
 
+from . import leniency as L
 from . import verdict as V
 from . import wire
 from .adapter import Unsupported
@@ -59,19 +67,21 @@ def spoken_for(clauses):
 
 
 class Case:
-    def __init__(self, slug, role, fn, area, title, clauses, needs):
+    def __init__(self, slug, role, fn, area, title, clauses, needs, inputs=()):
         self.slug, self.role, self.fn = slug, role, fn
         self.id = "%s@%s" % (slug, role) if role else slug
         self.area, self.title, self.clauses, self.needs = area, title, list(clauses), dict(needs)
+        self.inputs = tuple(inputs)     # the input classes of spec/leniency.md it sends
         if "zmtp" not in self.needs and spoken_for(self.clauses):
             self.needs["zmtp"] = spoken_for(self.clauses)
 
 
-def case(slug, area, title, clauses, roles=ROLES, needs=None):
-    """Registers the decorated function as one case per role."""
+def case(slug, area, title, clauses, roles=ROLES, needs=None, inputs=()):
+    """Registers the decorated function as one case per role.  `inputs`: the input classes
+    of spec/leniency.md the case sends (t.hostile, t.answer)."""
     def register(fn):
         for role in roles or (None,):
-            CASES.append(Case(slug, role, fn, area, title, clauses, needs or {}))
+            CASES.append(Case(slug, role, fn, area, title, clauses, needs or {}, inputs))
         return fn
     return register
 
@@ -92,8 +102,9 @@ class Transcript:
 class CaseRun:
     """What a case function works with: the adapter, raw connections, expectations."""
 
-    def __init__(self, case_, adapter, registry, profile, clock):
+    def __init__(self, case_, adapter, registry, profile, clock, leniency=None):
         self.case = case_
+        self.leniency = leniency        # spec/leniency.md's rows (None: read on first use)
         self.role = case_.role
         self.adapter = adapter
         self.registry = registry
@@ -146,6 +157,11 @@ class CaseRun:
         """Reports what the implementation did with input that broke the sender rule
         `breaks`, where the RFC names no duty of the receiver: INFO, under every profile."""
         entry = self.clause(breaks)
+        rows = [r for r in self.table().values() if breaks in r.breaks]
+        if rows and all(r.judged for r in rows):
+            raise HarnessError("spec/leniency.md judges input that breaks %s (%s, by %s): it "
+                               "is not left to the receiver; t.answer judges it"
+                               % (breaks, rows[0].input, ", ".join(rows[0].because)))
         self.expectations.append({"clause": breaks, "keyword": entry["keyword"],
                                   "binds": entry.get("binds"), "what": what, "met": None,
                                   "verdict": V.INFO, "alternative": None, "reported": True,
@@ -166,10 +182,52 @@ class CaseRun:
         self.notes.append("control: %s" % what)
         return True
 
+    def table(self):
+        if self.leniency is None:
+            self.leniency = L.table()
+        return self.leniency
+
+    def lenient(self, input_class):
+        """The row of spec/leniency.md for an input class this case declares."""
+        row = self.table().get(input_class)
+        if row is None:
+            raise HarnessError("spec/leniency.md has no input class %s" % input_class)
+        if input_class not in self.case.inputs:
+            raise HarnessError("the case sends %s without declaring it (@case inputs=)"
+                               % input_class)
+        return row
+
+    def answer(self, input_class, what, met=None, alternatives=(), happened=None):
+        """What the implementation did with input of `input_class`, as spec/leniency.md
+        decides: judged by the row's receiver clause that the case cites (`met`: the
+        implementation did what that clause names), else reported under the sender clause
+        the input broke (INFO), which the table allows only where it says `acceptable`.
+        Returns what t.expect returns, or None for a report."""
+        row = self.lenient(input_class)
+        judged = [c for c in row.because if c in self.case.clauses]
+        if judged:
+            if met is None:
+                raise HarnessError("%s is judged by %s: the case must say whether the "
+                                   "implementation did what it names (met=)"
+                                   % (input_class, judged[0]))
+            return self.expect(judged[0], met, what, alternatives, happened=happened)
+        if row.judged:
+            raise HarnessError("spec/leniency.md makes %s %s by %s: the case must cite it"
+                               % (input_class, row.result, " or ".join(row.because)))
+        observed = [c for c in row.breaks if c in self.case.clauses]
+        if not observed:
+            raise HarnessError("%s breaks %s: the case cites none of them"
+                               % (input_class, ", ".join(row.breaks)))
+        self.observe(observed[0], what, happened=happened)
+        return None
+
     def hostile(self, conn, octets, breaks, what):
         """Sends input breaking the clauses `breaks` (an ID or a list; [] for input that is
-        hostile only to the implementation's own limits) and returns the Mark just after
-        it (RawConnection.closed_since, answer_since)."""
+        hostile only to the implementation's own limits), or of the input class `breaks`
+        of spec/leniency.md (then the clauses are its row's), and returns the Mark just
+        after it (RawConnection.closed_since, answer_since)."""
+        if L.is_input_class(breaks):
+            breaks = list(self.lenient(breaks).breaks)
         for clause in [breaks] if isinstance(breaks, str) else list(breaks):
             if self.clause(clause).get("binds") == "sender":
                 self.broken_by_us.add(clause)

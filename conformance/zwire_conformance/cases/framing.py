@@ -168,56 +168,54 @@ def answered(conn, mark, seconds=1.0):
 
 
 # RFC 37 binds the sender here ("MUST be zero", "SHALL NOT have MORE", the grammar's size
-# range) and names no duty of the receiver: what an implementation does with such a frame
-# is reported, not judged (spec/README.md, "Who a clause binds").
+# range) and names no duty of the receiver: spec/leniency.md makes such a frame
+# `acceptable`, so what an implementation does with it is reported, not judged.
 
 @case("zmtp.framing.reserved-flag-message", "framing",
       "A message frame with reserved flag bit 3 (0x08): what the implementation does",
-      ["zmtp31.frame.flags-reserved"])
+      ["zmtp31.frame.flags-reserved"], inputs=["ReservedFlags"])
 def _(t):
     handle, conn = receiver(t)
     closed, got, happened = after_hostile(t, handle, conn, wire.frame(b"bad", flags_extra=0x08),
-                                          "zmtp31.frame.flags-reserved", "flags 0x08, body 'bad'")
-    t.observe("zmtp31.frame.flags-reserved", "flags 0x08, body 'bad', then a message 'after'",
-              happened=happened)
+                                          "ReservedFlags", "flags 0x08, body 'bad'")
+    t.answer("ReservedFlags", "flags 0x08, body 'bad', then a message 'after'",
+             happened=happened)
 
 
 @case("zmtp.framing.reserved-flag-command", "framing",
       "A PING with reserved flag bit 7 (0x84): what the implementation does",
-      ["zmtp31.frame.flags-reserved"])
+      ["zmtp31.frame.flags-reserved"], inputs=["ReservedFlags"])
 def _(t):
     handle, conn = receiver(t)
     octets = wire.ping(0, b"r7")
-    mark = t.hostile(conn, bytes([octets[0] | 0x80]) + octets[1:], "zmtp31.frame.flags-reserved",
+    mark = t.hostile(conn, bytes([octets[0] | 0x80]) + octets[1:], "ReservedFlags",
                      "PING with flags 0x84")
     answered(conn, mark)
-    t.observe("zmtp31.frame.flags-reserved", "PING with flags 0x84",
-              happened=conn.answer_since(mark))
+    t.answer("ReservedFlags", "PING with flags 0x84", happened=conn.answer_since(mark))
 
 
 @case("zmtp.framing.command-with-more", "framing",
       "A command frame with MORE (flags 0x05): what the implementation does",
-      ["zmtp31.frame.command-no-more"])
+      ["zmtp31.frame.command-no-more"], inputs=["CommandMore"])
 def _(t):
     handle, conn = receiver(t)
     octets = wire.ping(0, b"m")
-    mark = t.hostile(conn, bytes([octets[0] | MORE]) + octets[1:], "zmtp31.frame.command-no-more",
+    mark = t.hostile(conn, bytes([octets[0] | MORE]) + octets[1:], "CommandMore",
                      "PING with flags 0x05")
     answered(conn, mark)
-    t.observe("zmtp31.frame.command-no-more", "PING with flags 0x05",
-              happened=conn.answer_since(mark))
+    t.answer("CommandMore", "PING with flags 0x05", happened=conn.answer_since(mark))
 
 
 @case("zmtp.framing.long-size-top-bit", "framing",
       "A long size with its top bit set (2^63 + 5): what the implementation does",
-      ["zmtp31.frame.long-size"])
+      ["zmtp31.frame.long-size"], inputs=["SizeOverflow"])
 def _(t):
     handle, conn = receiver(t)
     octets = bytes([LONG]) + struct.pack(">Q", (1 << 63) | 5) + b"hello"
-    closed, got, happened = after_hostile(t, handle, conn, octets, "zmtp31.frame.long-size",
+    closed, got, happened = after_hostile(t, handle, conn, octets, "SizeOverflow",
                                           "long size 2^63 + 5, body 'hello'")
-    t.observe("zmtp31.frame.long-size", "long size 2^63 + 5, body 'hello', then a message "
-              "'after'", happened=happened)
+    t.answer("SizeOverflow", "long size 2^63 + 5, body 'hello', then a message 'after'",
+             happened=happened)
 
 
 @case("zmtp.framing.long-size-short-body", "framing",
@@ -233,45 +231,45 @@ def _(t):
 
 
 # A maximum message size is the implementation's own limit, set through its adapter; RFC 37
-# mentions limits only as what a peer MAY do against memory exhaustion.
+# mentions limits only as what a peer MAY do against memory exhaustion (spec/leniency.md,
+# SizeLimit: judged by that MAY).
 
 @case("zmtp.framing.over-max-size", "framing",
       "With maxMsgSize 64, a 100-octet frame: the implementation may close, delivering nothing",
-      ["zmtp31.frame.size-limit"])
+      ["zmtp31.frame.size-limit"], inputs=["SizeLimit"])
 def _(t):
     handle, conn = receiver(t, maxMsgSize=64)
-    closed, got, happened = after_hostile(t, handle, conn, wire.frame(b"x" * 100), [],
+    closed, got, happened = after_hostile(t, handle, conn, wire.frame(b"x" * 100), "SizeLimit",
                                           "a 100-octet frame")
-    t.expect("zmtp31.frame.size-limit", closed and got is None,
-             "closes without delivering it", happened=happened)
+    t.answer("SizeLimit", "closes without delivering it", met=closed and got is None,
+             happened=happened)
 
 
 @case("zmtp.framing.huge-size-announced", "framing",
       "With maxMsgSize 1024, a header announcing 2^40 octets: closed at the header",
-      ["zmtp31.frame.size-limit"])
+      ["zmtp31.frame.size-limit"], inputs=["SizeLimit"])
 def _(t):
     handle, conn = receiver(t, maxMsgSize=1024)
-    mark = t.hostile(conn, bytes([LONG]) + struct.pack(">Q", 1 << 40), [],
+    mark = t.hostile(conn, bytes([LONG]) + struct.pack(">Q", 1 << 40), "SizeLimit",
                      "a frame header of size 2^40, no body")
     conn.wait_closed(1.0)
-    t.expect("zmtp31.frame.size-limit", conn.closed_since(mark),
-             "closes at the header, without waiting for the body",
-             happened=conn.answer_since(mark))
+    t.answer("SizeLimit", "closes at the header, without waiting for the body",
+             met=conn.closed_since(mark), happened=conn.answer_since(mark))
 
 
 @case("zmtp.framing.at-max-size", "framing",
       "With maxMsgSize 64, a 64-octet message is delivered and a 65-octet one is not",
-      ["zmtp31.frame.size-limit"])
+      ["zmtp31.frame.size-limit"], inputs=["SizeLimit"])
 def _(t):
     handle, conn = receiver(t, maxMsgSize=64)
     conn.send(wire.frame(b"m" * 64), "a 64-octet message")
     got = t.recv(handle)
     t.control(got == [b"m" * 64], "the message at the limit is delivered (%s)"
               % words.delivered(got))
-    closed, over, happened = after_hostile(t, handle, conn, wire.frame(b"o" * 65), [],
+    closed, over, happened = after_hostile(t, handle, conn, wire.frame(b"o" * 65), "SizeLimit",
                                            "a 65-octet message")
-    t.expect("zmtp31.frame.size-limit", closed and over is None,
-             "the one over the limit is refused by closing", happened=happened)
+    t.answer("SizeLimit", "the one over the limit is refused by closing",
+             met=closed and over is None, happened=happened)
 
 
 @case("zmtp.framing.multipart-whole", "framing",

@@ -144,29 +144,30 @@ def _(t):
 @case("zmtp.robustness.garbage-after-handshake", "robustness",
       "An HTTP request after the handshake: what the implementation does; the next peer is "
       "served",
-      ["zmtp31.frame.flags-reserved", "zmtp31.error.close-temporary"], roles=("binds",))
+      ["zmtp31.frame.flags-reserved", "zmtp31.error.close-temporary"], roles=("binds",),
+      inputs=["ReservedFlags"])
 def _(t):
     handle, conn = ready_link(t)
     endpoint = endpoint_of(t)
     mark = t.hostile(conn, b"GET / HTTP/1.1\r\nHost: zwire\r\n\r\n",
-                     "zmtp31.frame.flags-reserved", "an HTTP request ('G' = flags 0x47)")
+                     "ReservedFlags", "an HTTP request ('G' = flags 0x47)")
     conn.wait_closed(1.0)
-    t.observe("zmtp31.frame.flags-reserved", "an HTTP request (flags 0x47)",
-              happened=conn.answer_since(mark))
+    t.answer("ReservedFlags", "an HTTP request (flags 0x47)", happened=conn.answer_since(mark))
     conn.close()
     served_after(t, handle, endpoint, "the garbage")
 
 
 @case("zmtp.robustness.bad-peer-isolated", "robustness",
       "A peer refused for garbage does not disturb another peer's message in progress",
-      ["zmtp31.frame.message-atomic"], roles=("binds",))
+      ["zmtp31.frame.message-atomic", "zmtp31.frame.flags-reserved"], roles=("binds",),
+      inputs=["ReservedFlags"])
 def _(t):
     handle, good = ready_link(t)
     endpoint = endpoint_of(t)
     good.send(wire.frame(b"first", more=True), "'first' with MORE")
     bad = t.another_connection(handle, endpoint)
     handshake(bad, PEER)
-    t.hostile(bad, b"\xff" * 16, "zmtp31.frame.flags-reserved", "16 octets of 0xFF")
+    t.hostile(bad, b"\xff" * 16, "ReservedFlags", "16 octets of 0xFF")
     bad.wait_closed(1.0)
     good.send(wire.frame(b"second"), "the last part 'second'")
     got = t.recv(handle)

@@ -112,14 +112,14 @@ def _(t):
 @case("zmtp20.reserved-flags-from-peer", AREA,
       "A 2.0 frame with a reserved flag bit set: what it does is reported, and whether it "
       "keeps serving others",
-      ["zmtp20.frame.flags-reserved"])
+      ["zmtp20.frame.flags-reserved"], inputs=["ReservedFlags20"])
 def _(t):
     handle, conn = greeted_as_v2(t, "PULL", "PUSH")
     conn.send(wire.message(b"before"), "a well-formed message")
     t.require(t.recv(handle) == [b"before"], "a well-formed 2.0 message was not delivered")
     mark = t.hostile(conn, wire.frame(b"flagged", flags_extra=0x04),
-                     "zmtp20.frame.flags-reserved", "a frame with flag bit 2 set")
+                     "ReservedFlags20", "a frame with flag bit 2 set")
     conn.wait_closed(1.0)
     got = t.recv(handle, 0.5)
-    t.observe("zmtp20.frame.flags-reserved", "a frame with flag bit 2 set",
-              happened="%s; %s" % (conn.answer_since(mark), words.delivered(got)))
+    t.answer("ReservedFlags20", "a frame with flag bit 2 set",
+             happened="%s; %s" % (conn.answer_since(mark), words.delivered(got)))

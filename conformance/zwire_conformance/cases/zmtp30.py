@@ -271,15 +271,15 @@ def _(t):
 
 @case("zmtp.v30.handshake.message-instead-of-ready", AREA,
       "A 3.0 peer that sends a message instead of READY: what the implementation does",
-      ["zmtp30.handshake.commands-first"])
+      ["zmtp30.handshake.commands-first"], inputs=["MessageBeforeReady"])
 def _(t):
     handle, conn = t.link("PULL")
-    mark = t.hostile(conn, greeting30() + wire.frame(b"early"), "zmtp30.handshake.commands-first",
+    mark = t.hostile(conn, greeting30() + wire.frame(b"early"), "MessageBeforeReady",
                      "3.0 greeting, then a message 'early'")
     conn.wait_closed(1.0)
     got = t.recv(handle, 0.2 if conn.closed_since(mark) else 1.0)
-    t.observe("zmtp30.handshake.commands-first", "a message before READY",
-              happened="%s; %s" % (conn.answer_since(mark), words.delivered(got)))
+    t.answer("MessageBeforeReady", "a message before READY",
+             happened="%s; %s" % (conn.answer_since(mark), words.delivered(got)))
 
 
 @case("zmtp.v30.metadata.exchange", AREA,
