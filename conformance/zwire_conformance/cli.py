@@ -64,8 +64,8 @@ def parse(argv):
     p.add_argument("--clause", action="append", default=[], help="only cases citing this clause")
     p.add_argument("--profile", choices=V.PROFILES, default="rfc-strict",
                    help="recorded in the report; no case verdict depends on it, since what "
-                        "the RFCs leave to the receiver is reported under every profile (the "
-                        "golden vectors use profiles for their acceptable inputs)")
+                        "the RFCs leave to the receiver is reported under every profile "
+                        "(spec/leniency.md decides what is judged)")
     p.add_argument("--strict", action="store_true", help="PASS-NONSTRICT fails the run")
     p.add_argument("--baseline", metavar="FILE",
                    help="expected failures, each with its reason (conformance/baselines/)")
