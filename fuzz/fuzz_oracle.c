@@ -10,8 +10,8 @@
     Z85 through zw_z85_encode.  Rebuilding from the report, not from the
     decoder's callbacks, also checks that the report carries every field a
     peer can vary (FORMAT.md), except the ones FORMAT.md says are not
-    reported (padding, filler, a 1.0 identity's flags, the CURVE HELLO
-    padding).
+    reported (padding, the signature end beyond its bit 0, filler, a 1.0
+    identity's flags).
 
     Invariants of the split points: derived from zw_fuzz_hash of the input,
     never read from it, so a seed taken from a vector stays that vector.  */
@@ -787,9 +787,8 @@ encode_report (const zw_report_params *p, const json_t *report, zw_bytes *out)
 
 /*  What a non-canonical input may change in a report, removed: a frame's
     offset and LONG bit (a long size for a short body), the raw body of a
-    command frame (its command object stays: CURVE HELLO padding is not
-    reported), the offset of a 1.0 detection (long identity frame for a
-    short identity).  */
+    command frame (its command object stays), the offset of a 1.0 detection
+    (long identity frame for a short identity).  */
 static json_t *
 normalise (const zw_report_params *p, const json_t *report)
 {
@@ -815,11 +814,12 @@ normalise (const zw_report_params *p, const json_t *report)
 }
 
 /*  The canonical form of a complete input x, made from x's own octets by
-    undoing only what FORMAT.md lets a valid input vary without changing
-    its report: a long size for a short body (frames), the CURVE HELLO
-    padding (commands), the signature padding and the filler (3.x
-    greeting), the signature padding (2.0), a 1.0 identity frame's flags
-    octet and a long length for a short identity (1.0).  A complete input
+    undoing only what FORMAT.md lets a complete input vary without changing
+    its report: a long size for a short body (frames), the signature padding,
+    an odd signature end other than 0x7F (zmtp31.greeting.detect-legacy reads
+    its bit 0) and the filler (3.x greeting), the signature padding and end
+    (2.0), a 1.0 identity frame's flags octet and a long length for a short
+    identity (1.0).  A complete input
     must re-encode to exactly this (encode(decode(x)) == canonical(x)): any
     other difference is a field the report lost or the decoder misread.
     Returns 0, or -1 when x does not have the layout the report claims.  */
@@ -833,16 +833,6 @@ be64_at (const uint8_t *p)
     return v;
 }
 
-static const uint8_t hello_name[] = "\x05" "HELLO";
-
-/* A CURVE HELLO body: name, version 1.0, then 72 padding octets at 8..79. */
-static void
-zero_hello_padding (const zw_report_params *p, uint8_t *body, uint64_t size)
-{
-    if (p->mechanism == ZW_MECHANISM_CURVE && size == 200 && memcmp (body, hello_name, 6) == 0)
-        memset (body + 8, 0, 72);
-}
-
 static int
 canonical_greeting (const json_t *report, const uint8_t *x, size_t n, zw_bytes *out)
 {
@@ -854,6 +844,7 @@ canonical_greeting (const json_t *report, const uint8_t *x, size_t n, zw_bytes *
             return -1;
         memcpy (buf, x, ZW_ZMTP_GREETING_SIZE);
         memset (buf + 1, 0, 8);                 /* zmtp31.greeting.padding-ignored */
+        buf[9] = 0x7F;                          /* zmtp31.greeting.signature */
         memset (buf + 33, 0, 31);               /* zmtp31.greeting.filler */
         zw_bytes_add (out, buf, sizeof buf);
         return 0;
@@ -863,6 +854,7 @@ canonical_greeting (const json_t *report, const uint8_t *x, size_t n, zw_bytes *
             return -1;
         memcpy (buf, x, 10);
         memset (buf + 1, 0, 8);
+        buf[9] = 0x7F;
         zw_bytes_add (out, buf, 10);
         zw_bytes_add (out, x + 10, 4u + x[13]);
         return 0;
@@ -895,7 +887,7 @@ canonical_greeting (const json_t *report, const uint8_t *x, size_t n, zw_bytes *
 }
 
 static int
-canonical_frames (const zw_report_params *p, const uint8_t *x, size_t n, zw_bytes *out)
+canonical_frames (const uint8_t *x, size_t n, zw_bytes *out)
 {
     size_t at = 0;
     while (at < n) {
@@ -917,11 +909,8 @@ canonical_frames (const zw_report_params *p, const uint8_t *x, size_t n, zw_byte
         }
         else
             zw_bytes_add (out, head, header);
-        size_t body = out->len;
         at += (flags & ZW_ZMTP_FLAG_LONG) ? 9 : 2;
         zw_bytes_add (out, x + at, (size_t) size);
-        if (p->framing == ZW_ZMTP_FRAMING_V3 && (flags & ZW_ZMTP_FLAG_COMMAND))
-            zero_hello_padding (p, out->data + body, size);
         at += (size_t) size;
     }
     return 0;
@@ -935,11 +924,8 @@ canonical_form (const zw_report_params *p, const json_t *report, const uint8_t *
         case ZW_REPORT_GREETING:
             return canonical_greeting (report, x, n, out);
         case ZW_REPORT_FRAMES:
-            return canonical_frames (p, x, n, out);
+            return canonical_frames (x, n, out);
         case ZW_REPORT_COMMAND:
-            zw_bytes_add (out, x, n);
-            zero_hello_padding (p, out->data, n);
-            return 0;
         case ZW_REPORT_METADATA:
         case ZW_REPORT_Z85:
             zw_bytes_add (out, x, n);
