@@ -10,11 +10,13 @@ PASS to PASS-NONSTRICT (a SHOULD the faulty peer no longer meets).  Cases citing
 clause the fault breaks run first; only if none of them catches it does the whole suite
 run.  A *lenient variant* (ZWIRE_LENIENT) tolerates what the RFCs leave to the receiver:
 the whole suite runs against it, and any FAIL the plain peer does not have is a false
-accusation.
+accusation.  A lenient variant must also be *told apart*: some case must see it act
+otherwise than the plain peer (keep a connection open, answer, send another command),
+else it is a no-op and proves nothing.
 
 Writes build/reports/mutation.json and prints a line per variant.  Exit status: 0 when
-every fault is caught, no lenient variant is accused and the plain peer has no FAIL, 1
-otherwise, 2 on a harness error.
+every fault is caught, no lenient variant is accused, every one is told apart and the
+plain peer has no FAIL, 1 otherwise, 2 on a harness error.
 
     /usr/bin/python3 -m zwire_conformance.mutation [--fault NAME]... [--timeout-multiplier X]
 """
@@ -43,7 +45,7 @@ def variants():
 
 
 def run_suite(report_dir, fault=None, clause=None, multiplier=1.0, kind="FAULT"):
-    """Runs the suite against zwire; returns {case id: verdict}."""
+    """Runs the suite against zwire; returns {case id: the case as report.json has it}."""
     env = dict(os.environ)
     env.pop("ZWIRE_FAULT", None)
     env.pop("ZWIRE_LENIENT", None)
@@ -59,7 +61,11 @@ def run_suite(report_dir, fault=None, clause=None, multiplier=1.0, kind="FAULT")
         raise RuntimeError("the suite could not run (exit %d) for fault %r"
                            % (done.returncode, fault))
     with open(os.path.join(report_dir, "report.json")) as f:
-        return {c["id"]: c["verdict"] for c in json.load(f)["cases"]}
+        return {c["id"]: c for c in json.load(f)["cases"]}
+
+
+def verdicts(cases):
+    return {case_id: c["verdict"] for case_id, c in cases.items()}
 
 
 def killers(clean, mutated):
@@ -70,6 +76,30 @@ def killers(clean, mutated):
         if BAD.get(verdict, 0) > BAD.get(before, 0) and before in ("PASS", "PASS-NONSTRICT"):
             out.append({"case": case_id, "before": before, "after": verdict})
     return out
+
+
+def conduct(case):
+    """What the implementation did on each connection of a case, leaving out times and
+    octets that change from run to run (routing ids, how many PINGs): who closed it and
+    whether ERROR came first, the version it spoke, the kinds of frame it sent, and the
+    error class where its octets stopped decoding."""
+    seen = {}
+    for end in case.get("ending") or []:
+        seen.setdefault(str(end.get("conn")), {})["ended"] = (
+            end.get("closedBy"), end.get("errorCommand") is not None)
+    for decoded in case.get("decoded") or []:
+        sent = decoded.get("fromImplementation") or {}
+        kinds = sorted({(f.get("command") or {}).get("name", "?") if f.get("flags", 0) & 0x04
+                        else "message" for f in sent.get("frames") or []})
+        seen.setdefault(str(decoded.get("conn")), {})["sent"] = (
+            sent.get("version"), kinds, (sent.get("error") or {}).get("class"))
+    return sorted((conn, sorted(what.items())) for conn, what in seen.items())
+
+
+def told_apart(clean, mutated):
+    """The cases in which the variant acted otherwise than the plain peer."""
+    return sorted(case_id for case_id, case in mutated.items()
+                  if case_id in clean and conduct(case) != conduct(clean[case_id]))
 
 
 def main(argv=None):
@@ -84,19 +114,21 @@ def main(argv=None):
     lenient = [(n, c) for n, k, c in variants() if k == "LENIENT"
                and (not args.fault or n in args.fault)]
     try:
-        clean = run_suite(os.path.join(base, "fault-free"), multiplier=args.timeout_multiplier)
+        clean_cases = run_suite(os.path.join(base, "fault-free"),
+                                multiplier=args.timeout_multiplier)
     except RuntimeError as e:
         print("mutation: %s" % e, file=sys.stderr)
         return 2
+    clean = verdicts(clean_cases)
     clean_fails = sorted(c for c, v in clean.items() if v == "FAIL")
     results = []
     for name, clause in chosen:
         directory = os.path.join(base, name)
-        mutated = run_suite(directory, name, clause, args.timeout_multiplier)
+        mutated = verdicts(run_suite(directory, name, clause, args.timeout_multiplier))
         caught = killers(clean, mutated)
         scope = "cases citing %s" % clause
         if not caught:
-            mutated = run_suite(directory, name, None, args.timeout_multiplier)
+            mutated = verdicts(run_suite(directory, name, None, args.timeout_multiplier))
             caught, scope = killers(clean, mutated), "the whole suite"
         by_fail = any(k["after"] == "FAIL" for k in caught)
         results.append({"fault": name, "breaks": clause, "caught": bool(caught),
@@ -106,27 +138,34 @@ def main(argv=None):
             "" if by_fail or not caught else " (PASS-NONSTRICT under --strict: the clause is a SHOULD)"))
     accusations = []
     for name, clause in lenient:
-        mutated = run_suite(os.path.join(base, name), name, None, args.timeout_multiplier,
-                            kind="LENIENT")
-        accused = sorted(c for c, v in mutated.items() if v == "FAIL" and clean.get(c) != "FAIL")
-        accusations.append({"variant": name, "within": clause, "accusedBy": accused})
-        print("mutation: lenient %-18s %s" % (name, "never accused" if not accused else
-                                                "FALSELY ACCUSED by %s" % ", ".join(accused)))
+        cases = run_suite(os.path.join(base, name), name, None, args.timeout_multiplier,
+                          kind="LENIENT")
+        accused = sorted(c for c, v in verdicts(cases).items()
+                         if v == "FAIL" and clean.get(c) != "FAIL")
+        apart = told_apart(clean_cases, cases)
+        accusations.append({"variant": name, "within": clause, "accusedBy": accused,
+                            "toldApartBy": apart})
+        print("mutation: lenient %-26s %s; %s" % (
+            name, "never accused" if not accused else "FALSELY ACCUSED by %s" % ", ".join(accused),
+            "told apart by %d case(s)" % len(apart) if apart
+            else "NOT TOLD APART from the plain peer by any case"))
     score = sum(r["caught"] for r in results)
     accused = sum(bool(a["accusedBy"]) for a in accusations)
-    out = {"format": "zwire-mutation", "version": 2, "faults": len(results), "caught": score,
+    unseen = sum(not a["toldApartBy"] for a in accusations)
+    out = {"format": "zwire-mutation", "version": 3, "faults": len(results), "caught": score,
            "caughtByFail": sum(r["caughtByFail"] for r in results),
            "lenientVariants": len(accusations), "falselyAccused": accused,
+           "notToldApart": unseen,
            "faultFreeFails": clean_fails, "results": results, "lenient": accusations}
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")
     print("mutation: %d/%d faults caught (%d by a FAIL); %d/%d lenient variants falsely "
-          "accused; fault-free peer: %d FAIL; report %s"
-          % (score, len(results), out["caughtByFail"], accused, len(accusations),
+          "accused, %d not told apart; fault-free peer: %d FAIL; report %s"
+          % (score, len(results), out["caughtByFail"], accused, len(accusations), unseen,
              len(clean_fails), args.out))
-    return 0 if score == len(results) and not accused and not clean_fails else 1
+    return 0 if score == len(results) and not accused and not unseen and not clean_fails else 1
 
 
 if __name__ == "__main__":

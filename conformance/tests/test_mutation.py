@@ -1,0 +1,55 @@
+"""mutation.py's judgements, on made-up reports: which cases a fault made worse, and which
+cases tell a lenient variant apart from the plain peer (and which differences do not
+count: times, routing ids, how many PINGs)."""
+
+from zwire_conformance import mutation
+
+
+def case(verdict="PASS", closed_by="suite", error=None, frames=(), version="3.1",
+         story="it sent READY"):
+    return {"verdict": verdict,
+            "ending": [{"conn": "conn1", "closedBy": closed_by, "errorCommand": error,
+                        "story": story}],
+            "decoded": [{"conn": "conn1",
+                         "fromImplementation": {"version": version, "error": None,
+                                                "frames": [dict(f) for f in frames]}}]}
+
+
+READY = {"flags": 0x04, "command": {"name": "READY"}}
+PONG = {"flags": 0x04, "command": {"name": "PONG"}}
+PING = {"flags": 0x04, "command": {"name": "PING"}}
+MESSAGE = {"flags": 0x00, "body": "00"}
+
+
+def test_killers_are_cases_made_worse():
+    clean = {"a": "PASS", "b": "PASS", "c": "INFO", "d": "PASS-NONSTRICT"}
+    mutated = {"a": "FAIL", "b": "PASS", "c": "FAIL", "d": "FAIL"}
+    got = mutation.killers(clean, mutated)
+    assert [k["case"] for k in got] == ["a", "d"]
+
+
+def test_a_variant_that_keeps_the_connection_open_is_told_apart():
+    clean = {"x": case(closed_by="implementation", frames=[READY]),
+             "y": case(frames=[READY])}
+    variant = {"x": case(closed_by="suite", frames=[READY, PONG]),
+               "y": case(frames=[READY])}
+    assert mutation.told_apart(clean, variant) == ["x"]
+
+
+def test_an_error_command_or_another_version_tells_apart():
+    clean = {"x": case(closed_by="implementation", frames=[READY]),
+             "y": case(closed_by="implementation")}
+    variant = {"x": case(closed_by="implementation", error="refused", frames=[READY]),
+               "y": case(closed_by="implementation", version="2.0")}
+    assert mutation.told_apart(clean, variant) == ["x", "y"]
+
+
+def test_times_counts_and_octets_do_not_tell_apart():
+    clean = {"x": case(frames=[READY, PING, MESSAGE], story="closed 0 ms after; 3 PINGs")}
+    variant = {"x": case(frames=[READY, PING, PING, PING, MESSAGE, MESSAGE],
+                         story="closed 4 ms after; 5 PINGs")}
+    assert mutation.told_apart(clean, variant) == []
+
+
+def test_a_case_the_plain_peer_did_not_run_tells_nothing():
+    assert mutation.told_apart({}, {"x": case()}) == []
