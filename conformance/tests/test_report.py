@@ -318,6 +318,30 @@ def test_words_never_render_a_repr_or_an_empty_got():
     assert words.value(None) == "none" and words.value([]) == "none"
 
 
+class Conn:
+    """What words.sent reads of a RawConnection: its decoded inbound stream."""
+
+    def __init__(self, octets):
+        self.inbound = wire.InboundStream()
+        self.inbound.push(octets)
+
+
+def test_what_follows_the_last_whole_message_is_told_too():
+    """A peer whose last frame keeps MORE, or whose frame header announces more than it
+    sends, or whose octets stop decoding, did not just 'send no message'."""
+    head = wire.greeting() + wire.ready("PUSH")
+    more = Conn(head + wire.message(b"a") + wire.frame(b"b", more=True) + wire.frame(b"c", more=True))
+    assert words.sent(more.inbound.messages(), more) == (
+        "it sent ['a'], then 2 frames of a message it did not finish (MORE on the last)")
+    cut = Conn(head + bytes([0x02, 0, 0, 0, 0, 0, 0, 1, 0]) + b"xy")
+    assert words.sent(cut.inbound.messages(), cut) == (
+        "it sent no message, then a frame announcing 256 octets, 2 of them received")
+    bad = Conn(head + bytes([0x08, 1, 1]))
+    assert words.sent([], bad) == ("it sent no message, then octets that do not decode "
+                                   "(invalid-flags at offset 92, zmtp31.frame.flags-reserved)")
+    assert words.sent([[b"x"]], Conn(head + wire.message(b"x"))) == "it sent ['x']"
+
+
 def test_the_baseline_skeleton_keeps_reasons_and_says_what_the_suite_saw():
     rep = matrix_report()
     old = {"zmtp.b.one@binds": {"case": "zmtp.b.one@binds", "verdict": V.FAIL,

@@ -131,6 +131,29 @@ class InboundStream:
                 current = []
         return out
 
+    def unfinished(self):
+        """What follows the last whole message and cannot be read as one, in words (or
+        ""): the frames of a message whose last frame has not come (MORE on every one so
+        far), and octets that do not decode."""
+        parts, pending = [], []
+        for f in self.frames(complete_only=False):
+            if not f.flags & 0x04:
+                pending.append(f)
+                if f.complete and not f.flags & 0x01:
+                    pending = []
+        whole = [f for f in pending if f.complete]
+        if whole:
+            parts.append("%d frame%s of a message it did not finish (MORE on the last)"
+                         % (len(whole), "" if len(whole) == 1 else "s"))
+        if pending and not pending[-1].complete:
+            parts.append("a frame announcing %d octets, %d of them received"
+                         % (pending[-1].size, len(pending[-1].body)))
+        if self.error:
+            parts.append("octets that do not decode (%s at offset %d, %s)"
+                         % (self.error["class"], self.error["offset"],
+                            self.error.get("clause") or "no clause"))
+        return " and ".join(parts)
+
 
 class Mark:
     """A point of an exchange: the transcript's length and the octets received so far."""
@@ -285,6 +308,8 @@ class RawConnection:
             count = len(self.inbound.messages())
             if count:
                 sent.append("%d message%s" % (count, "" if count == 1 else "s"))
+            if self.inbound.unfinished():
+                sent.append(self.inbound.unfinished())
             parts.append("greeted as ZMTP %s, then sent %s"
                          % (version, ", ".join(sent) if sent else "nothing more"))
         if self.closed_by_peer:

@@ -6,7 +6,8 @@ Octets are shown as `zwire decode` shows a value: quoted text when every octet i
 printable ASCII, else 0x and hex, cut after 32 octets with the full size.
 
     delivered(got)      what the implementation's application received (CaseRun.recv)
-    sent(messages)      the messages it sent on the wire (InboundStream.messages())
+    sent(messages, conn)  the messages it sent on the wire (InboundStream.messages()), and
+                        on conn what follows them that is no whole message
     octets(data), frames(message), messages(list), value(anything)
 """
 
@@ -46,13 +47,14 @@ def delivered(got):
     return "it delivered %s" % frames(got)
 
 
-def sent(many):
+def sent(many, conn=None):
     """The messages the implementation sent: "it sent no message" or "it sent ['a1'],
-    ['b1']"."""
+    ['b1']"; with the connection they came on, what follows them that is no whole
+    message too ("..., then 3 frames of a message it did not finish")."""
     many = list(many or [])
-    if not many:
-        return "it sent no message"
-    return "it sent %s" % messages(many)
+    text = "it sent %s" % messages(many) if many else "it sent no message"
+    rest = conn.inbound.unfinished() if conn is not None else ""
+    return "%s, then %s" % (text, rest) if rest else text
 
 
 def error(report):

@@ -83,7 +83,7 @@ def _(t):
              and [f.flags & MORE for f in frames] == [MORE, MORE, 0],
              "one message of 3 frames, MORE on all but the last",
              happened="%s, in %d data frames of flags %s"
-             % (words.sent(conn.inbound.messages()), len(frames), _flags(frames)))
+             % (words.sent(conn.inbound.messages(), conn), len(frames), _flags(frames)))
     last = frames[-1] if frames else None
     t.expect("zmtp31.frame.long-size", last is not None and last.flags & LONG and last.size == 256,
              "the 256-octet frame has LONG and an 8-octet size of 256")

@@ -71,7 +71,7 @@ def _(t):
     t.note("the application's send before our READY was %s" % ("taken" if taken else "not taken"))
     t.expect("zmtp31.null.client-ready-first", first and not early and not conn.closed_by_peer,
              "then it waits for the server's READY: no message before ours",
-             happened=words.sent(early))
+             happened=words.sent(early, conn))
     conn.send(wire.ready("PULL"), "our READY, as the server")
     if not taken:
         t.send(handle, [b"early"])
@@ -79,7 +79,7 @@ def _(t):
     got = conn.inbound.messages()
     t.expect("zmtp31.null.roles", first and got == [[b"early"]],
              "the connecting side plays the client: READY first, ours taken as the server's, "
-             "then the message", happened=words.sent(got))
+             "then the message", happened=words.sent(got, conn))
 
 
 @case("zmtp.handshake.server-ready-reply", "handshake",
@@ -152,7 +152,7 @@ def _(t):
         back = conn.inbound.messages()
     t.expect("zmtp31.metadata.exchange", back == [[b"back"]],
              "and a reply addressed to that Identity reaches us",
-             happened=words.sent(back) if back is not None else "no reply was sent")
+             happened=words.sent(back, conn) if back is not None else "no reply was sent")
 
 
 # Resource values of the grammar: one name, a path, every character class it allows.
@@ -234,9 +234,9 @@ def exchange(t, socket_type, handle, conn):
         sent = conn.inbound.messages()
         want = [[b"", b"out"]] if socket_type == "REQ" else [[b"out"]]
         if sent != want:
-            return False, words.sent(sent)
+            return False, words.sent(sent, conn)
         if socket_type in ("PUSH", "PUB", "XPUB"):
-            return True, words.sent(sent)
+            return True, words.sent(sent, conn)
     if socket_type in ("SUB", "XSUB"):
         if socket_type == "SUB":
             t.subscribe(handle, b"")
@@ -263,7 +263,7 @@ def exchange(t, socket_type, handle, conn):
         back = conn.inbound.messages()
         want_back = [[b"", b"back"]] if socket_type == "REP" else [[b"back"]]
         if back != want_back:
-            return False, "it replied: %s" % words.sent(back)
+            return False, "for its reply, %s" % words.sent(back, conn)
     return True, "one message went each way"
 
 
@@ -360,7 +360,7 @@ def _(t):
     got = conn.inbound.messages() if conn is not None else None
     t.expect("zmtp31.socket.async-connect", ok and got == [[b"late"]],
              "the handshake completes and a message goes through",
-             happened=words.sent(got) if got is not None else "it never connected")
+             happened=words.sent(got, conn) if got is not None else "it never connected")
 
 
 # --- what the wire shows: plain framing, command names in clear ---------------------------------
@@ -392,8 +392,9 @@ def _(t):
              [bytes(f.body) for f in frames] == SENT and not any(
                  n not in ("READY", "PING", "PONG") for n, _ in conn.inbound.commands()),
              "the message's octets travel in message frames, not in commands",
-             happened="%s; its commands: %s" % (words.sent(conn.inbound.messages()), ", ".join(
-                 n for n, _ in conn.inbound.commands()) or "none"))
+             happened="%s; its commands: %s" % (
+                 words.sent(conn.inbound.messages(), conn),
+                 ", ".join(n for n, _ in conn.inbound.commands()) or "none"))
     t.expect("zmtp31.wire.clear-text-framing", plain,
              "4 data frames: flags MORE (and LONG for 512 octets) then none, bodies as sent",
              happened="it sent %s" % (", ".join("a frame of flags 0x%02x and %d octets"

@@ -53,7 +53,7 @@ def _(t):
     t.send(handle, [b"hello", b"world"])
     got = wire_messages(conn, 1)
     t.expect(REQREP, got[:1] == [[b"", b"hello", b"world"]],
-             "the request goes out as '' + hello + world", happened=words.sent(got[:1]))
+             "the request goes out as '' + hello + world", happened=words.sent(got[:1], conn))
     conn.send(msg(b"", b"reply"), "reply: '' + reply")
     back = t.recv(handle)
     t.expect(REQREP, back == [b"reply"], "the application gets [reply]",
@@ -72,7 +72,7 @@ def _(t):
     conn.wait_messages(2, 0.3)
     t.expect(REQREP, conn.inbound.messages() == [[b"", b"one"]],
              "only the first request is on the wire before the reply",
-             happened=words.sent(conn.inbound.messages()))
+             happened=words.sent(conn.inbound.messages(), conn))
     conn.send(msg(b"", b"reply-1"), "the reply")
     t.expect(REQREP, t.recv(handle) == [b"reply-1"], "the reply is delivered")
     if not early:
@@ -80,7 +80,7 @@ def _(t):
     got = wire_messages(conn, 2)
     t.expect(REQREP, got[1:2] == [[b"", b"two" if early else b"three"]],
              "then the next request goes out",
-             happened=words.sent(got[1:2]) + (" after the first" if got[1:2] else ""))
+             happened=words.sent(got[1:2], conn) + (" after the first" if got[1:2] else ""))
 
 
 @case("zmtp.sockets.req-reply-without-delimiter", "sockets",
@@ -120,7 +120,7 @@ def _(t):
     t.send(handle, [b"a2"])
     got = wire_messages(conn, 2)
     t.expect(REQREP, got[:2] == [[b"", b"a1"], [b"hop-1", b"hop-2", b"", b"a2"]],
-             "the replies carry the envelopes back", happened=words.sent(got[:2]))
+             "the replies carry the envelopes back", happened=words.sent(got[:2], conn))
 
 
 # --- ROUTER and DEALER ------------------------------------------------------------------------
@@ -147,7 +147,7 @@ def _(t):
     got_a, got_b = wire_messages(a, 1), wire_messages(b, 1)
     t.expect("zmtp31.identity.router-addressing", got_a == [[b"to-a"]] and got_b == [[b"to-b"]],
              "each reply reaches the peer its first frame names, without that frame",
-             happened="to A %s; to B %s" % (words.sent(got_a), words.sent(got_b)))
+             happened="to A %s; to B %s" % (words.sent(got_a, a), words.sent(got_b, b)))
     t.expect(REQREP, len(got_a) + len(got_b) == 2, "a message to an unknown identity is dropped")
 
 
@@ -190,8 +190,8 @@ def spreads_in_turn(t, socket_type, ours, clause):
     turns = sorted([got_a, got_b])
     t.expect(clause, turns == [[[b"m0"], [b"m2"]], [[b"m1"], [b"m3"]]],
              "4 messages alternate between the two peers",
-             happened="to the first peer %s; to the second %s" % (words.sent(got_a),
-                                                                 words.sent(got_b)))
+             happened="to the first peer %s; to the second %s" % (words.sent(got_a, a),
+                                                                 words.sent(got_b, b)))
     t.expect(NO_DUPLICATES, len(got_a) + len(got_b) == 4, "each message reaches one peer, once")
 
 
@@ -247,7 +247,7 @@ def _(t):
         t.send(handle, m)
     out = wire_messages(conn, 3)
     t.expect("zmtp31.socket.atomic", out == sent, "sent whole and in order",
-             happened=words.sent(out))
+             happened=words.sent(out, conn))
     t.expect("zmtp31.socket.pair-semantics", got == sent and out == sent,
              "a PAIR talks to its one peer both ways")
 

@@ -118,7 +118,7 @@ def _(t):
     conn.wait_messages(2)
     got = conn.inbound.messages()
     t.expect("zmtp30.pubsub.subscribe-message", got == [[b"\x01news"], [b"\x01more"]],
-             "01 news, then 01 more, each one frame", happened=words.sent(got))
+             "01 news, then 01 more, each one frame", happened=words.sent(got, conn))
     t.expect("zmtp30.pubsub.single-frame", not commands(conn, "SUBSCRIBE"),
              "no SUBSCRIBE command to a 3.0 peer")
 
@@ -135,7 +135,7 @@ def _(t):
     conn.wait_messages(2)
     got = conn.inbound.messages()
     t.expect("zmtp30.pubsub.cancel-message", got[1:] == [[b"\x00news"]],
-             "00 news, one frame", happened=words.sent(got))
+             "00 news, one frame", happened=words.sent(got, conn))
     t.expect("zmtp30.pubsub.single-frame", not commands(conn, "CANCEL"),
              "no CANCEL command to a 3.0 peer")
 
@@ -208,7 +208,7 @@ def _(t):
                                   [b"x", b"ab"], [b"abd"], [b"ba"]], [b"ab-end"])
     want = [[b"abc"], [b"ab"], [b"ab", b"tail"], [b"abd"], [b"ab-end"]]
     t.expect(PREFIX, all(m in got for m in want), "every message starting with 'ab' arrives")
-    t.expect(FILTERS, got == want, "and nothing else", happened=words.sent(got))
+    t.expect(FILTERS, got == want, "and nothing else", happened=words.sent(got, conn))
 
 
 @case("zmtp.subscriptions.pub-empty-topic", "subscriptions",
@@ -219,7 +219,7 @@ def _(t):
     sent = [[b""], [b"x"], [b"\x00\xff"], [b"", b"second"]]
     got = batch(t, handle, conn, sent, [b"end"])
     t.expect("zmtp31.pubsub.empty-matches-all", got == sent + [[b"end"]],
-             "all of them arrive", happened=words.sent(got))
+             "all of them arrive", happened=words.sent(got, conn))
 
 
 @case("zmtp.subscriptions.pub-no-subscription", "subscriptions",
@@ -228,7 +228,7 @@ def _(t):
 def _(t):
     handle, conn = subscriber(t, "PUB", b"zz")
     got = batch(t, handle, conn, [[b"abc"], [b""], [b"z"]], [b"zz-end"])
-    t.expect(FILTERS, got == [[b"zz-end"]], "only zz-end arrives", happened=words.sent(got))
+    t.expect(FILTERS, got == [[b"zz-end"]], "only zz-end arrives", happened=words.sent(got, conn))
 
 
 @case("zmtp.subscriptions.pub-additive", "subscriptions",
@@ -238,7 +238,7 @@ def _(t):
     handle, conn = subscriber(t, "PUB", b"a", b"b")
     got = batch(t, handle, conn, [[b"a1"], [b"b1"], [b"c1"], [b"ab1"]], [b"b-end"])
     t.expect(ADDITIVE, got == [[b"a1"], [b"b1"], [b"ab1"], [b"b-end"]],
-             "a1, b1, ab1 and b-end arrive, c1 does not", happened=words.sent(got))
+             "a1, b1, ab1 and b-end arrive, c1 does not", happened=words.sent(got, conn))
 
 
 @case("zmtp.subscriptions.pub-counted", "subscriptions",
@@ -250,12 +250,12 @@ def _(t):
     settle(conn)
     first = batch(t, handle, conn, [[b"t1"]], [b"m-end-1"])
     t.expect("zmtp31.pubsub.counted", first == [[b"t1"], [b"m-end-1"]],
-             "after one CANCEL of two, t1 still arrives", happened=words.sent(first))
+             "after one CANCEL of two, t1 still arrives", happened=words.sent(first, conn))
     conn.send(cancel(b"t"), "CANCEL t (the second)")
     settle(conn)
     second = batch(t, handle, conn, [[b"t2"]], [b"m-end-2"])
     t.expect(ADDITIVE, second == [[b"m-end-2"]],
-             "after the second CANCEL, t2 does not", happened=words.sent(second))
+             "after the second CANCEL, t2 does not", happened=words.sent(second, conn))
 
 
 @case("zmtp.subscriptions.pub-overlap-one-copy", "subscriptions",
@@ -265,7 +265,7 @@ def _(t):
     handle, conn = subscriber(t, "PUB", b"", b"a", b"ab", b"abc")
     got = batch(t, handle, conn, [[b"abcd"], [b"b"]], [b"abc-end"])
     t.expect("zmtp31.socket.no-duplicates", got == [[b"abcd"], [b"b"], [b"abc-end"]],
-             "each message once", happened=words.sent(got))
+             "each message once", happened=words.sent(got, conn))
 
 
 @case("zmtp.subscriptions.pub-fanout", "subscriptions",
@@ -283,9 +283,9 @@ def _(t):
     b.wait(lambda: [b"a-end"] in b.inbound.messages(), 2.0)
     got_a, got_b = a.inbound.messages(), b.inbound.messages()
     t.expect(FILTERS, got_a == [[b"a1"], [b"a-end"]],
-             "the 'a' subscriber gets a1 and a-end", happened=words.sent(got_a))
+             "the 'a' subscriber gets a1 and a-end", happened=words.sent(got_a, a))
     t.expect("zmtp31.socket.no-duplicates", got_b == [[b"a1"], [b"b1"], [b"a-end"]],
-             "the '' subscriber gets all three, once each", happened=words.sent(got_b))
+             "the '' subscriber gets all three, once each", happened=words.sent(got_b, b))
 
 
 @case("zmtp.subscriptions.pub-message-form", "subscriptions",
@@ -297,12 +297,12 @@ def _(t):
     settle(conn)
     first = batch(t, handle, conn, [[b"a1"], [b"b1"]], [b"a-end"])
     t.expect(SEMANTICS, first == [[b"a1"], [b"a-end"]],
-             "a 01 message subscribes", happened=words.sent(first))
+             "a 01 message subscribes", happened=words.sent(first, conn))
     conn.send(msg(b"\x00a") + msg(b"\x01m"), "message 00 'a', message 01 'm'")
     settle(conn)
     second = batch(t, handle, conn, [[b"a2"]], [b"m-end"])
     t.expect(SEMANTICS, second == [[b"m-end"]], "a 00 message cancels",
-             happened=words.sent(second))
+             happened=words.sent(second, conn))
 
 
 def probe(t, handle, conn, topic, tries=10):
@@ -332,7 +332,7 @@ def _(t):
     t.expect("zmtp30.pubsub.prefix-match", [b"a1"] in got and [b"ab"] in got,
              "messages starting with 'a' arrive")
     t.expect("zmtp30.pubsub.publisher-filters", got == [[b"a1"], [b"ab"], [b"a-end"]],
-             "and nothing else", happened=words.sent(got))
+             "and nothing else", happened=words.sent(got, conn))
 
 
 @case("zmtp.subscriptions.pub-topic-sizes", "subscriptions",
@@ -367,7 +367,7 @@ def _(t):
              happened=words.delivered(got))
     sent = batch(t, handle, conn, [[b"news-1"], [b"other"]], [b"news-end"])
     t.expect(FILTERS, sent == [[b"news-1"], [b"news-end"]],
-             "XPUB sends news-1 and news-end only", happened=words.sent(sent))
+             "XPUB sends news-1 and news-end only", happened=words.sent(sent, conn))
     conn.send(cancel(b"news"), "CANCEL news")
     got = t.recv(handle)
     t.expect(SEMANTICS, got == [b"\x00news"], "the application reads 00 news",

@@ -204,7 +204,7 @@ def own_protocol_case(slug, title, minor, needs=None):
                  "and a LONG last frame",
                  happened="its frames' flags: %s; %s"
                  % (", ".join("0x%02x" % f.flags for f in frames) or "no frame",
-                    words.sent(conn.inbound.messages())))
+                    words.sent(conn.inbound.messages(), conn)))
 
 
 own_protocol_case("zmtp.v30.version.own-protocol",
@@ -242,7 +242,7 @@ def _(t):
              readies == 1 and got == [b"in"] and conn.inbound.messages() == [[b"out"]],
              "one READY, and after both READYs a message each way",
              happened="it sent %d READY; %s; %s" % (readies, words.delivered(got),
-                                                   words.sent(conn.inbound.messages())))
+                                                   words.sent(conn.inbound.messages(), conn)))
 
 
 @case("zmtp.v30.handshake.ready-before-messages", AREA,
@@ -404,7 +404,8 @@ def _(t):
              "once we listen it connects (reconnectIvl 50 ms), completes the handshake and "
              "the message arrives",
              happened="it did not connect within 3 s" if conn is None else
-             "no handshake: %s" % conn.describe() if not ok else words.sent(conn.inbound.messages()))
+             "no handshake: %s" % conn.describe() if not ok
+             else words.sent(conn.inbound.messages(), conn))
 
 
 # --- ERROR and unexpected closes ----------------------------------------------------------
@@ -468,7 +469,7 @@ def _(t):
     conn.wait_messages(1)
     t.expect(ATOMIC, conn.inbound.messages() == [[b"x", b"", b"z"]],
              "[x, '', z] goes out as one message of three frames",
-             happened=words.sent(conn.inbound.messages()))
+             happened=words.sent(conn.inbound.messages(), conn))
 
 
 # --- order, duplicates, atomicity ---------------------------------------------------------
@@ -483,7 +484,8 @@ def fifty():
 
 def order_verdicts(t, got, sent):
     t.expect(IN_ORDER, [m[0][:4] for m in got] == [m[0][:4] for m in sent],
-             "in the order sent (%d of %d)" % (len(got), len(sent)))
+             "in the order sent",
+             happened="%d of the %d messages came through" % (len(got), len(sent)))
     t.expect("zmtp30.socket.atomic", got == sent, "every message whole, frame for frame")
     t.expect(NO_DUPLICATES, len(got) == len(sent) and got[-1:] == [[b"end"]],
              "each once: 'end' is the 51st message")
@@ -565,7 +567,7 @@ def _(t):
     sent = [[b""], [b"x"], [b"\x00\xff"], [b"", b"second"]]
     got = publish(t, handle, conn, sent, [b"end"])
     t.expect("zmtp30.pubsub.empty-matches-all", got == sent + [[b"end"]],
-             "all of them arrive", happened=words.sent(got))
+             "all of them arrive", happened=words.sent(got, conn))
 
 
 @case("zmtp.v30.pubsub.additive", AREA,
@@ -575,7 +577,7 @@ def _(t):
     handle, conn = publisher(t, b"a", b"b")
     got = publish(t, handle, conn, [[b"a1"], [b"b1"], [b"c1"], [b"ab1"]], [b"b-end"])
     t.expect("zmtp30.pubsub.additive", got == [[b"a1"], [b"b1"], [b"ab1"], [b"b-end"]],
-             "a1, b1, ab1 and b-end arrive, c1 does not", happened=words.sent(got))
+             "a1, b1, ab1 and b-end arrive, c1 does not", happened=words.sent(got, conn))
 
 
 @case("zmtp.v30.pubsub.counted", AREA,
@@ -586,11 +588,11 @@ def _(t):
     barrier(t, handle, conn, [subscription(b"t", False)], b"\xfe1")
     first = publish(t, handle, conn, [[b"t1"]], [b"m-end-1"])
     t.expect("zmtp30.pubsub.counted", first == [[b"t1"], [b"m-end-1"]],
-             "after one 00 't' of two, t1 still arrives", happened=words.sent(first))
+             "after one 00 't' of two, t1 still arrives", happened=words.sent(first, conn))
     barrier(t, handle, conn, [subscription(b"t", False)], b"\xfe2")
     second = publish(t, handle, conn, [[b"t2"]], [b"m-end-2"])
     t.expect("zmtp30.pubsub.additive", second == [[b"m-end-2"]],
-             "after the second 00 't', t2 does not", happened=words.sent(second))
+             "after the second 00 't', t2 does not", happened=words.sent(second, conn))
 
 
 @case("zmtp.v30.pubsub.one-copy", AREA,
@@ -600,7 +602,7 @@ def _(t):
     handle, conn = publisher(t, b"", b"a", b"ab", b"abc")
     got = publish(t, handle, conn, [[b"abcd"], [b"b"]], [b"abc-end"])
     t.expect(NO_DUPLICATES, got == [[b"abcd"], [b"b"], [b"abc-end"]],
-             "each message once", happened=words.sent(got))
+             "each message once", happened=words.sent(got, conn))
 
 
 # --- the wire in clear ------------------------------------------------------------------------
