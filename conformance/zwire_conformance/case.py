@@ -173,12 +173,14 @@ class CaseRun:
             raise NotExercised(happened)
         return True
 
-    def control(self, ok, what):
+    def control(self, ok, what, happened=None):
         """A refusal case's control: the well-formed input was accepted (else NOT-EXERCISED:
-        an implementation that refuses everything cannot pass a refusal case)."""
+        an implementation that refuses everything cannot pass a refusal case).  `happened`:
+        what the implementation did instead, in words, for the report."""
         if not ok:
-            raise NotExercised("the control failed: %s, so its refusal of the hostile input "
-                               "says nothing" % what)
+            raise NotExercised("the control failed: %s%s, so its refusal of the hostile input "
+                               "says nothing" % (what, "; instead %s" % happened if happened
+                                                 else ""))
         self.notes.append("control: %s" % what)
         return True
 

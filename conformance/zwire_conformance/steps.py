@@ -34,9 +34,9 @@ def handshake_control(t, socket_type, peer_type, minor=1, **options):
     of its own, completes a well-formed NULL handshake (t.control).  An implementation
     that refuses everything is then NOT-EXERCISED, never PASSed nor accused."""
     handle, conn = t.control_link(socket_type, **options)
-    t.control(handshake(conn, peer_type, minor=minor),
-              "a well-formed 3.%d greeting and READY (%s) complete the handshake"
-              % (minor, peer_type))
+    done = handshake(conn, peer_type, minor=minor)
+    t.control(done, "a well-formed 3.%d greeting and READY (%s) complete the handshake"
+              % (minor, peer_type), happened=None if done else conn.describe())
     return handle, conn
 
 

@@ -264,8 +264,8 @@ def _(t):
     handle, conn = receiver(t, maxMsgSize=64)
     conn.send(wire.frame(b"m" * 64), "a 64-octet message")
     got = t.recv(handle)
-    t.control(got == [b"m" * 64], "the message at the limit is delivered (%s)"
-              % words.delivered(got))
+    t.control(got == [b"m" * 64], "the message at the limit is delivered",
+              happened=words.delivered(got))
     closed, over, happened = after_hostile(t, handle, conn, wire.frame(b"o" * 65), "SizeLimit",
                                            "a 65-octet message")
     t.answer("SizeLimit", "the one over the limit is refused by closing",

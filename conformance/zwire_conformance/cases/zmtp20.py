@@ -89,8 +89,9 @@ def _(t):
 def _(t):
     handle, control = greeted_as_v2(t, "PULL", "PUSH", label="control")
     control.send(wire.message(b"control"), "a message")
-    t.control(t.recv(handle) == [b"control"],
-              "a 2.0 PUSH peer's message is delivered to a PULL socket")
+    got = t.recv(handle)
+    t.control(got == [b"control"], "a 2.0 PUSH peer's message is delivered to a PULL socket",
+              happened=words.delivered(got))
     handle, conn = t.link("PULL")
     conn.inbound.read_as_v2_peer()
     mark = conn.mark()
