@@ -658,7 +658,7 @@ def _(t):
                 names.append(name)
                 if not 1 <= size == len(name) or not set(name) <= ALPHA:
                     bad.append(name)
-    t.note("commands sent: %s" % sorted(set(n.decode("latin-1") for n in names)))
+    t.note("commands sent: %s" % ", ".join(sorted(set(n.decode("latin-1") for n in names))))
     t.expect("zmtp30.wire.command-names-visible", b"READY" in names and not bad,
              "READY and every other command name are 1..255 ALPHA octets",
              happened="it sent %s" % (", ".join(words.octets(n) for n in names) or "no command")
