@@ -131,10 +131,11 @@ class Reading:
         left = len(self.octets) - stop
         if left and (self.greeting is None or self.error or self.version == "1.0"
                      or not self.frames or self.frames[-1].complete):
-            out.add(stop, "not decoded", "%d octet%s from here on%s" % (
-                left, "" if left == 1 else "s", ", not a whole greeting" if self.greeting is None and not self.error
-                else ", not a whole frame header" if not self.error and self.version != "1.0"
-                else ""))
+            why = ("" if self.error or self.version == "1.0" else
+                   ", not a whole greeting" if self.greeting is None else
+                   ", not a whole frame header")
+            out.add(stop, "not decoded", "%d octet%s from here on%s"
+                    % (left, "" if left == 1 else "s", why))
             out.body(stop, self.octets[stop:], cut=False)
         out.notes_to(len(self.octets) + 1)
         out.text(self._end())
