@@ -179,14 +179,15 @@ def stories(r):
 
 # The registry is one Markdown table per spec; neither GitHub nor `make docs` gives its rows
 # anchors.  A link to a clause's entry is its spec/ file with a text fragment of its ID
-# (#:~:text=..., '-' escaped as the syntax wants): the browser scrolls to the ID in its row,
-# on GitHub's rendering and on the raw file alike, and the link outlives edits of the file
+# (#:~:text=<id>; an ID's '-' never starts or ends it, so it needs no escape, and the
+# link stays a citation spec-lint reads): the browser scrolls to the ID in its row, on
+# GitHub's rendering and on the raw file alike, and the link outlives edits of the file
 # (a line number would not).  The HTML reports also carry the entries themselves, anchored
 # by ID, in clauses.html.
 
 def spec_href(clause, root):
     """The link to a clause's row in spec/<file>.md, `root` the path to the repository."""
-    fragment = urllib.parse.quote(clause["id"], safe="").replace("-", "%2D")
+    fragment = urllib.parse.quote(clause["id"], safe=".-")
     return "%s#:~:text=%s" % (os.path.join(root, clause["file"]), fragment)
 
 
