@@ -5,7 +5,6 @@ never PASS a refusal case nor draw a FAIL or a harness error, and reports that m
 schema, with FAIL and harness error kept apart in JUnit."""
 
 import json
-import os
 import pathlib
 import socket
 import subprocess
