@@ -35,7 +35,9 @@ static const struct {
     [ZW_FAULT_IGNORE_CANCEL]          = { "ignore-cancel", FAULT, "zmtp31.pubsub.cancel-command" },
     [ZW_FAULT_PUB_NO_FILTER]          = { "pub-no-filter", FAULT, "zmtp31.pubsub.publisher-filters" },
     [ZW_FAULT_REQ_NO_DELIMITER]       = { "req-no-delimiter", FAULT, "zmtp31.socket.reqrep-semantics" },
-    [ZW_FAULT_ROUTER_NO_IDENTITY]     = { "router-no-identity", FAULT, "zmtp31.identity.router-addressing" },
+    /* routing by an announced Identity is 28/REQREP's, which 37/ZMTP says to follow (SHOULD) */
+    [ZW_FAULT_ROUTER_NO_IDENTITY]     = { "router-no-identity", FAULT,
+                                          "zmtp31.socket.reqrep-semantics" },
     /* "commands first" binds the sender: a message before READY may be ignored */
     [ZW_LENIENT_MESSAGE_BEFORE_READY] = { "message-before-ready", LENIENT,
                                           "zmtp31.handshake.commands-first" },
