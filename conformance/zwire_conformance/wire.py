@@ -279,6 +279,13 @@ class RawConnection:
                 messages += 1
         if messages:
             sent.append("%d message%s" % (messages, "s" if messages > 1 else ""))
+        undecoded = len(self.inbound.data) - mark.inbound
+        if not sent and undecoded > 0:
+            # octets of a greeting's rest, of another version's frames, or of a frame cut short
+            sent.append("%d octet%s that %s" % (
+                undecoded, "s" if undecoded > 1 else "",
+                "do not decode as ZMTP 3.x (%s)" % self.inbound.other_version
+                if self.inbound.other_version and self.inbound.error else "make no whole frame"))
         what = "it sent %s" % ", ".join(sent) if sent else "it sent nothing"
         if self.closed_since(mark):
             return "%s and closed the connection%s" % (what, self._close_timing(note=False))
