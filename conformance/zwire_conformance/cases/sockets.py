@@ -69,7 +69,9 @@ def _(t):
     conn.wait_messages(1)
     early = t.send(handle, [b"two"], 0.2)
     t.note("a second send before the reply was %s" % ("taken" if early else "refused"))
-    conn.wait_messages(2, 0.3)
+    # The barrier: a PONG to a PING sent after its send returned; a second request it put
+    # on the wire would come before that PONG.
+    settle(conn)
     t.expect(REQREP, conn.inbound.messages() == [[b"", b"one"]],
              "only the first request is on the wire before the reply",
              happened=words.sent(conn.inbound.messages(), conn))
