@@ -160,7 +160,7 @@ $(BUILD)/asan/bin/test-%: $(BUILD)/asan/reference/tests/test_%.o $(ASAN_CORE) $(
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -o $@
 $(REF_TESTS:%=$(BUILD)/obj/reference/tests/test_%.o) $(REF_TESTS:%=$(BUILD)/asan/reference/tests/test_%.o): $(CORE_H) \
-    reference/tests/test_watchdog.h
+    reference/tests/test_watchdog.h reference/tests/test_check.h
 
 # --- tests ------------------------------------------------------------------------
 unit: $(BUILD)/bin/test-codec $(REF_TESTS:%=$(BUILD)/bin/test-%)

@@ -14,12 +14,7 @@
 #include "zw_socket_internal.h"     /* a look inside: queued_at, held_octets; zw_loop_now */
 #include "test_watchdog.h"
 
-static int passed, failed;
-
-#define CHECK(cond) do { \
-    if (cond) passed++; \
-    else { failed++; fprintf (stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); } \
-} while (0)
+#include "test_check.h"
 
 #define WAIT 5000                   /* ms: only a bound on a failing test */
 

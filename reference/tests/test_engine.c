@@ -8,12 +8,7 @@
 #include <string.h>
 #include "zw_engine.h"
 
-static int passed, failed;
-
-#define CHECK(cond) do { \
-    if (cond) passed++; \
-    else { failed++; fprintf (stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); } \
-} while (0)
+#include "test_check.h"
 
 /* --- a recording owner ---------------------------------------------------------------- */
 

@@ -23,12 +23,7 @@
 #include "zw_loop.h"
 #include "test_watchdog.h"
 
-static int passed, failed;
-
-#define CHECK(cond) do { \
-    if (cond) passed++; \
-    else { failed++; fprintf (stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); } \
-} while (0)
+#include "test_check.h"
 
 /* ---- timers ---- */
 

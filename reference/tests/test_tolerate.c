@@ -12,12 +12,7 @@
 #include "zw_engine.h"
 #include "zw_fault.h"
 
-static int passed, failed;
-
-#define CHECK(cond) do { \
-    if (cond) passed++; \
-    else { failed++; fprintf (stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); } \
-} while (0)
+#include "test_check.h"
 
 /* --- frames ------------------------------------------------------------------------------ */
 
