@@ -299,6 +299,7 @@ property_name (void *user, const char *name, size_t size)
     zw_engine *engine = user;
     memcpy (engine->property, name, size);
     engine->property[size] = 0;
+    engine->property_size = (uint8_t) size;
     zw_buffer_clear (&engine->value);
     return 0;
 }
@@ -306,7 +307,7 @@ property_name (void *user, const char *name, size_t size)
 static int
 is_property (const zw_engine *engine, const char *name)
 {
-    return zw_zmtp_metadata_name_equal (engine->property, strlen (engine->property), name,
+    return zw_zmtp_metadata_name_equal (engine->property, engine->property_size, name,
                                         strlen (name));
 }
 

@@ -94,6 +94,7 @@ typedef struct {
     uint8_t *frame_data;            /* where the data frame's octets go, in the message */
     uint64_t frame_size, frame_filled;
     char property[256];             /* READY: the property being read */
+    uint8_t property_size;          /* its name's octets (a tolerated name may hold NUL) */
     zw_buffer value;                /* ... and its value, when we keep it */
     int saw_socket_type;
     /* sending */
