@@ -437,7 +437,8 @@ handle_line (adapter *a, const char *line)
     zw_control_reply (reply);
 }
 
-/* A 2.0-only adapter declares 2.0 alone; otherwise 2.0 is what the stack steps down to. */
+/*  A 2.0-only adapter declares 2.0 alone, and no heartbeat (2.0 has no PING);
+    otherwise 2.0 is what the stack steps down to.  */
 static json_t *
 capabilities (int only_v2)
 {
@@ -450,7 +451,7 @@ capabilities (int only_v2)
     return json_pack ("{s:o, s:[s], s:o, s:[s,s], s:[s,s], s:b, s:o}",
                       "zmtp", versions, "mechanisms", "NULL", "socketTypes", types,
                       "roles", "bind", "connect", "transports", "tcp", "ipc",
-                      "heartbeat", 1, "options", options);
+                      "heartbeat", !only_v2, "options", options);
 }
 
 static void

@@ -12,6 +12,7 @@ import json
 import os
 import pathlib
 import select
+import socket
 import subprocess
 import tempfile
 import time
@@ -33,9 +34,9 @@ ALL_OPTIONS = {"identity", "subscribe", "heartbeatIvl", "heartbeatTimeout", "hea
 class Adapter:
     """One `zwire adapter` process; every read has a deadline, so no test hangs."""
 
-    def __init__(self):
+    def __init__(self, *args):
         self.stderr = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen([ZWIRE, "adapter"], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen([ZWIRE, "adapter", *args], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.stderr)
         self.pending = b""
         self.last_id = 0
@@ -131,6 +132,28 @@ def test_hello_says_what_the_adapter_can_do(adapter):
     assert caps["transports"] == ["tcp", "ipc"]
     assert caps["heartbeat"] is True
     assert set(caps["options"]) == ALL_OPTIONS
+
+
+def test_a_2_0_only_adapter_says_so_and_speaks_2_0():
+    """--zmtp 2.0: the hello declares 2.0 alone and no heartbeat, and a socket greets a
+    3.x peer with revision 1, then reads it as 2.0 (it steps down: zmtp31.version.downgrade)."""
+    adapter = Adapter("--zmtp", "2.0")
+    try:
+        assert adapter.hello["implementation"]["name"] == "zwire-2.0"
+        assert adapter.hello["capabilities"]["zmtp"] == ["2.0"]
+        assert adapter.hello["capabilities"]["heartbeat"] is False
+        s = adapter.open("PULL")
+        port = int(adapter.bind(s).rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as peer:
+            peer.sendall(b"\xff" + bytes(8) + b"\x7f\x03")        # a 3.x peer's first 11
+            got = b""
+            while len(got) < 11:
+                got += peer.recv(64)
+            assert got[10] == 1                                    # zmtp20.greeting.revision
+            peer.sendall(b"\x08\x00\x00" + b"\x00\x02hi")      # its 2.0 rest, a message
+            assert adapter.ok("recv", socket=s, timeout=3000)["frames"] == ["6869"]
+    finally:
+        adapter.finish()
 
 
 def test_help_points_to_the_contract():
