@@ -283,28 +283,38 @@ def _(t):
 
 
 @case("zmtp.v30.metadata.exchange", AREA,
-      "READY carries metadata both ways: the ROUTER's Socket-Type comes, our Identity "
-      "(with an unknown X- property) is taken",
-      ["zmtp30.metadata.exchange"])
+      "READY carries metadata both ways: the ROUTER's Socket-Type comes, our READY (Identity "
+      "and an unknown X- property) is taken, and a ROUTER we connect to routes by the Identity",
+      ["zmtp30.metadata.exchange", "zmtp30.metadata.socket-type",
+       "zmtp30.socket.reqrep-semantics"])
 def _(t):
+    # The mechanism SHALL carry metadata both ways (zmtp30.metadata.exchange); the sender
+    # SHOULD name its Socket-Type (zmtp30.metadata.socket-type); routing by an Identity is
+    # 28/REQREP's SHOULD, which 23/ZMTP says to follow (zmtp30.socket.reqrep-semantics),
+    # and 23/ZMTP describes it for a peer connecting to a ROUTER only.
     handle, conn = t.link("ROUTER")
-    handshake30(conn, "DEALER", identity=b"v30-dealer", extra=wire.prop(b"X-Suite", b"zmtp30"))
+    handshaken(t, conn, "DEALER", minor=0, identity=b"v30-dealer",
+               extra=wire.prop(b"X-Suite", b"zmtp30"))
     props = their_ready(conn)
-    t.expect("zmtp30.metadata.exchange", property_of(props, "Socket-Type") == b"ROUTER",
+    t.expect("zmtp30.metadata.socket-type", property_of(props, "Socket-Type") == b"ROUTER",
              "its READY carries Socket-Type ROUTER", happened="its READY carries %s"
              % words.value(props) if props is not None else "it sent no READY")
     conn.send(wire.frame(b"hello"), "a message 'hello'")
     got = t.recv(handle)
+    t.expect("zmtp30.metadata.exchange", got is not None and got[-1:] == [b"hello"],
+             "our READY, with properties it knows nothing of, was taken: the message is "
+             "delivered", happened=words.delivered(got))
+    t.require(got is not None, "no message to route by: %s" % words.delivered(got))
     if t.role == "binds":
-        t.expect("zmtp30.metadata.exchange", got == [b"v30-dealer", b"hello"],
-                 "the ROUTER routes by the Identity of our READY",
-                 happened=words.delivered(got))
+        t.expect("zmtp30.socket.reqrep-semantics", got == [b"v30-dealer", b"hello"],
+                 "the ROUTER we connected to routes by the Identity of our READY: the message "
+                 "comes with it as its routing id", happened=words.delivered(got))
     else:
         # an Identity means something only towards an accepting ROUTER (zmtp30.identity)
-        t.expect("zmtp30.metadata.exchange", got is not None and got[1:] == [b"hello"],
-                 "our READY was taken: the message is delivered", happened=words.delivered(got))
-        if got:
-            t.note("routing id %s" % words.octets(got[0]))
+        t.expect("zmtp30.socket.reqrep-semantics", len(got) == 2,
+                 "the message comes after a routing id", happened=words.delivered(got))
+        if len(got) == 2:
+            t.note("the ROUTER connected to us; routing id %s" % words.octets(got[0]))
 
 
 # --- socket types and identities ----------------------------------------------------------------
