@@ -122,3 +122,43 @@ def settle(conn, seconds=2.0):
     conn.wait(lambda: any(n == "PONG" and c.get("context") == context.hex()
                           for n, c in conn.inbound.commands()), seconds)
     return not conn.closed_by_peer
+
+
+# --- once, in order, whole: each judged apart -------------------------------------------------
+
+def repeated(got, key=tuple):
+    """The messages of `got` delivered more than once (each listed once): what no-duplicates
+    judges.  A message that never came is not one that came twice; it is judged elsewhere."""
+    seen, twice, again = set(), set(), []
+    for m in got:
+        k = key(m)
+        if k in seen and k not in twice:
+            twice.add(k)
+            again.append(m)
+        seen.add(k)
+    return again
+
+
+def in_sent_order(got, sent, key=tuple):
+    """True if the messages of `got` that are among `sent` come in the order sent: a lost
+    message leaves a gap, not a disorder, and a repeated one is judged by no-duplicates."""
+    index = {key(m): i for i, m in enumerate(sent)}
+    firsts = []
+    for m in got:
+        i = index.get(key(m))
+        if i is not None and i not in firsts:
+            firsts.append(i)
+    return all(a < b for a, b in zip(firsts, firsts[1:]))
+
+
+def missing(got, sent, key=tuple):
+    """The messages of `sent` that never came."""
+    keys = {key(m) for m in got}
+    return [m for m in sent if key(m) not in keys]
+
+
+def not_whole(got, sent, key=tuple):
+    """The messages of `got` that are not, frame for frame, the sent message they start as
+    (or no sent message at all)."""
+    by_key = {key(m): m for m in sent}
+    return [m for m in got if by_key.get(key(m)) != m]
