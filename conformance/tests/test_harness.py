@@ -205,17 +205,39 @@ def test_a_close_counts_as_an_answer_only_after_our_octets():
 
 
 FAKE_ADAPTER = textwrap.dedent('''
-    import json, socket, sys, threading
+    import json, os, socket, sys, threading
     mode = sys.argv[1]
+    # closer: closes every connection at once.  Those that greet (a 3.1 NULL greeting and
+    # a READY of a PULL, sent at once) take option reconnectIvl, and then: serve-once stops
+    # listening after its first connection; dies exits (134) on octets of an HTTP request.
+    greets = mode in ("serve-once", "dies")
     print(json.dumps({"zwireAdapter": 1, "implementation": {"name": "fake-" + mode},
                       "capabilities": {"zmtp": ["3.1"], "mechanisms": ["NULL"],
                                        "socketTypes": ["PULL", "PUSH"], "roles": ["bind"],
                                        "transports": ["tcp"], "heartbeat": False,
-                                       "options": []}}), flush=True)
+                                       "options": ["reconnectIvl"] if greets else []}}),
+          flush=True)
+    READY = b"\\x05READY\\x0bSocket-Type" + (4).to_bytes(4, "big") + b"PULL"
+    HELLO = (b"\\xff" + bytes(8) + b"\\x7f\\x03\\x01" + b"NULL".ljust(20, b"\\0") + bytes(32)
+             + bytes([0x04, len(READY)]) + READY)
+    def serve(conn):
+        conn.sendall(HELLO)
+        while True:
+            data = conn.recv(65536)
+            if not data:
+                return
+            if mode == "dies" and b"GET " in data:
+                os._exit(134)
     def closer(listener):
         while True:
             conn, _ = listener.accept()
-            conn.close()
+            if not greets:
+                conn.close()
+                continue
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+            if mode == "serve-once":
+                listener.close()
+                return
     for line in sys.stdin:
         req = json.loads(line)
         op, reply = req["op"], {"id": req["id"], "ok": True}
@@ -359,3 +381,90 @@ def test_the_suite_timing_reports_its_figures(tmp_path):
     assert figures["implementation"] == "zwire-2.0" and figures["exitStatuses"] == [0]
     assert figures["cases"] > 0 and len(figures["seconds"]) == 1 and figures["slowestCases"]
     assert "| zwire-2.0 |" in (tmp_path / "time.md").read_text()
+
+
+def test_a_connection_the_implementation_refuses_is_its_doing_never_the_suites(tmp_path):
+    """A bound implementation that stops listening after hostile input: the connection it
+    refuses is NOT-EXERCISED, saying so, and the robustness probe still runs (stopped
+    serving); one that died with it is an ADAPTER-ERROR, robustness died.  Never a
+    HARNESS-ERROR."""
+    case_id = "zmtp.robustness.garbage-after-handshake@binds"
+    done = run_suite(tmp_path, "serve-once", "--case", case_id)
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    jsonschema.validate(report, SCHEMA)
+    (result,) = report["cases"]
+    assert result["verdict"] == V.NOT_EXERCISED, result["reason"]
+    assert "it refused a new connection to tcp://127.0.0.1:" in result["reason"]
+    assert result["robustness"] == V.ROBUST_STOPPED
+    assert "it refused the connection" in result["robustnessDetail"]
+    assert done.returncode == 1, done.stdout + done.stderr      # robustness counts
+    (tmp_path / "out" / "report.json").unlink()
+    done = run_suite(tmp_path, "dies", "--case", case_id)
+    (result,) = json.loads((tmp_path / "out" / "report.json").read_text())["cases"]
+    assert result["verdict"] == V.ADAPTER_ERROR, result["reason"]
+    assert "exited with status 134 during the case" in result["reason"]
+    assert result["robustness"] == V.ROBUST_DIED
+    assert done.returncode == 2
+
+
+def test_the_suites_own_exception_is_that_cases_harness_error_and_the_run_goes_on(
+        tmp_path, monkeypatch):
+    """The Python codec raising on odd octets while the report describes a connection is a
+    HARNESS-ERROR of that case, with the traceback; the other cases of the run, run at the
+    same time, still get their verdicts."""
+    from zwire_conformance import cli, runner
+    script = tmp_path / "fake_adapter.py"
+    script.write_text(FAKE_ADAPTER)
+    command = "%s %s closer" % (sys.executable, script)
+    registry = runner.load_registry()
+    describe = runner._decoded
+
+    def odd(conn):
+        if conn.label == "odd":
+            raise ValueError("the codec choked on odd octets")
+        return describe(conn)
+    monkeypatch.setattr(runner, "_decoded", odd)
+
+    def sends(label):
+        def fn(t):
+            handle, conn = t.link("PULL", label=label)
+            conn.send(b"\x01\x02", "two octets")
+            t.expect("zmtp31.error.close-temporary", True, "nothing to judge")
+        return fn
+    cases = [Case("x.odd", "binds", sends("odd"), "a", "t", ["zmtp31.error.close-temporary"], {}),
+             Case("x.even", "binds", sends("even"), "a", "t", ["zmtp31.error.close-temporary"], {})]
+    plugin = cli.Plugin(cases, lambda c: runner.run_case(c, command, registry, "rfc-strict",
+                                                         wire.Clock(), {}), jobs=2)
+    odd_result, even_result = plugin.done["x.odd@binds"], plugin.done["x.even@binds"]
+    assert odd_result["verdict"] == V.HARNESS_ERROR
+    assert "ValueError: the codec choked on odd octets" in odd_result["reason"]
+    assert "Traceback" in odd_result["reason"] and "(before that, the case's verdict was PASS)" \
+        in odd_result["reason"]
+    assert odd_result["ending"] and odd_result["decoded"] == []
+    assert even_result["verdict"] == V.PASS and even_result["decoded"]
+
+
+def test_the_clause_a_wire_check_judged_is_among_the_cases_clauses(tmp_path):
+    """Malformed octets from the implementation are judged by the clause the codec names,
+    which the case need not cite: the result lists it, with its RFC sentence, so that the
+    report's headline can quote it."""
+    from zwire_conformance import report, runner
+    script = tmp_path / "fake_adapter.py"
+    assert 'b"\\x05READY' in FAKE_ADAPTER
+    script.write_text(FAKE_ADAPTER.replace('b"\\x05READY', 'b"\\x05RE@DY'))   # no command name
+    registry = runner.load_registry()
+
+    def fn(t):
+        handle, conn = t.link("PULL")
+        conn.wait_greeting(2.0)
+        conn.wait(lambda: conn.inbound.error is not None, 2.0)
+        t.expect("zmtp31.error.close-temporary", True, "nothing else to judge")
+    case_ = Case("x.wire", "binds", fn, "a", "t", ["zmtp31.error.close-temporary"], {})
+    result = runner.run_case(case_, "%s %s dies" % (sys.executable, script), registry,
+                             "rfc-strict", wire.Clock(), {})
+    assert result["verdict"] == V.FAIL, result["reason"]
+    failed = [e["clause"] for e in result["expectations"] if e["verdict"] == V.FAIL]
+    cited = {c["id"]: c for c in result["clauses"]}
+    assert failed and all(c in cited for c in failed)
+    assert cited[failed[0]]["rfc"] and cited[failed[0]]["keyword"]
+    assert report.headline(result)["clause"] == failed[0]

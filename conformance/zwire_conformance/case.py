@@ -311,7 +311,7 @@ class CaseRun:
         else:
             endpoint = self.bind(handle)
             self.bound = (handle, endpoint, socket_type)
-            conn = wire.connect(endpoint, self.clock, self.transcript, label)
+            conn = self._connect(endpoint, label)
         self.connections.append(conn)
         return handle, conn
 
@@ -323,10 +323,19 @@ class CaseRun:
 
     def another_connection(self, handle, endpoint=None):
         """A second raw connection to a bound implementation socket (role binds only)."""
-        conn = wire.connect(endpoint, self.clock, self.transcript,
-                            "conn%d" % (len(self.connections) + 1))
+        conn = self._connect(endpoint, "conn%d" % (len(self.connections) + 1))
         self.connections.append(conn)
         return conn
+
+    def _connect(self, endpoint, label):
+        """A raw connection to the implementation's endpoint.  A connection it does not
+        take (refused, reset, not accepted in time) is the implementation's doing, never
+        the suite's: Refused, which the runner records as NOT-EXERCISED, or, if the adapter
+        has exited, as ADAPTER-ERROR (robustness: died)."""
+        try:
+            return wire.connect(endpoint, self.clock, self.transcript, label)
+        except OSError as e:
+            raise Refused("it refused a new connection to %s: %s" % (endpoint, wire.os_error(e)))
 
     def close_all(self):
         for conn in self.connections:
@@ -341,3 +350,8 @@ class HarnessError(Exception):
 
 class NotExercised(Exception):
     """A precondition of the case did not hold; the message says what happened instead."""
+
+
+class Refused(NotExercised):
+    """A raw connection to the implementation failed (refused, reset, timed out): what
+    follows in the case cannot be exercised.  The runner tells a dead adapter apart."""

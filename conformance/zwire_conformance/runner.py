@@ -4,6 +4,7 @@ record (the `cases[]` item of report.json).
 """
 
 import os
+import subprocess
 import sys
 import time
 import traceback
@@ -13,7 +14,7 @@ from . import verdict as V
 from . import wire
 from . import words
 from .adapter import Adapter, AdapterError, Unsupported
-from .case import CaseRun, HarnessError, NotExercised
+from .case import CaseRun, HarnessError, NotExercised, Refused
 from .steps import handshake, handshake_v2
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -50,7 +51,9 @@ def capability_gap(case_, capabilities):
 
 def _wire_checks(run):
     """What every case checks: the implementation's octets decode, on every connection.
-    They are its own octets, so a sender clause judges them whatever the case sent."""
+    They are its own octets, so a sender clause judges them whatever the case sent.
+    Returns the clauses it judged (the codec's, which the case need not cite)."""
+    judged = []
     for conn in run.connections:
         error = conn.inbound.error
         if error and conn.inbound.other_version:
@@ -62,6 +65,8 @@ def _wire_checks(run):
             if clause in run.registry:
                 run.expect(clause, False, "%s sent malformed octets: %s at offset %d"
                            % (conn.label, error["class"], error["offset"]), own_octets=True)
+                judged.append(clause)
+    return judged
 
 
 # The socket types a probe can reach on their own socket, and the peer it plays: a
@@ -81,19 +86,32 @@ def _speaks_3x(run):
 def _probe_serves(run, handle, endpoint, peer):
     """A new connection to the endpoint completes a handshake as peer (2.0 with an
     implementation that speaks no 3.x) and its message reaches the application through
-    the socket handle."""
-    conn = wire.connect(endpoint, run.clock, run.transcript, "probe")
+    the socket handle.  Returns None if it did, else what went wrong, in words."""
+    try:
+        conn = wire.connect(endpoint, run.clock, run.transcript, "probe")
+    except OSError as e:
+        return "it refused the connection: %s" % wire.os_error(e)
     run.connections.append(conn)
     if not (handshake(conn, peer) if _speaks_3x(run) else handshake_v2(conn, peer)):
-        return False
+        return "no handshake: %s" % conn.describe()
     conn.send(wire.message(*_probe_message(peer)), "robustness probe")
     for _ in range(8):
         got = run.recv(handle, 2.0)
         if got is None:
-            return False
+            return "the handshake completed, but no message was delivered within 2 s"
         if got[-1] == b"robustness-probe":
-            return True
-    return False
+            return None
+    return "the handshake completed, but our message was not among 8 delivered"
+
+
+def _exited(adapter, seconds=0.5):
+    """True if the adapter process has exited, or does within `seconds` (scaled): an
+    implementation that crashed may close its sockets a moment before its exit shows."""
+    try:
+        adapter.proc.wait(timeout=seconds * adapter.clock.multiplier)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
 
 
 def probe_robustness(run):
@@ -114,9 +132,14 @@ def probe_robustness(run):
             handle = run.socket("PULL")
             endpoint, peer = run.bind(handle), "PUSH"
             where = "a new PULL socket"
-        if _probe_serves(run, handle, endpoint, peer):
+        failed = _probe_serves(run, handle, endpoint, peer)
+        if failed is None:
             return V.ROBUST_OK, "%s completed a handshake and delivered a message" % where
-        return V.ROBUST_STOPPED, "%s got no handshake or no message through" % where
+        if _exited(run.adapter):
+            return V.ROBUST_DIED, "its adapter exited with status %d (%s: %s)" % (
+                run.adapter.proc.returncode, where, failed)
+        return V.ROBUST_STOPPED, "%s got no handshake or no message through: %s" % (where,
+                                                                                    failed)
     except (Unsupported, HarnessError) as e:
         return None, "no probe: %s" % e
     except (AdapterError, OSError) as e:
@@ -134,17 +157,43 @@ def _ending(conn):
             "story": conn.describe()}
 
 
+def _clause_entry(registry, c):
+    """A clause as a result cites it: keyword, whom it binds, statement, RFC sentence."""
+    return {"id": c, "keyword": registry[c]["keyword"], "binds": registry[c].get("binds"),
+            "statement": registry[c]["statement"], "rfc": registry[c].get("rfc", ""),
+            **{k: registry[c][k] for k in ("file", "line", "section") if k in registry[c]}}
+
+
+def _harness_error(result, what, error):
+    """Records a failure of the suite's own code as the case's HARNESS-ERROR (the run goes
+    on), with the traceback, and the verdict it had reached before, if any."""
+    reason = "%s: %s: %s\n%s" % (what, type(error).__name__, error, traceback.format_exc())
+    if result["verdict"] not in (None, V.HARNESS_ERROR):
+        reason += "\n(before that, the case's verdict was %s%s)" % (
+            result["verdict"], ": %s" % result["reason"] if result["reason"] else "")
+    elif result["verdict"] == V.HARNESS_ERROR:
+        reason = result["reason"] + "\n" + reason
+    result.update(verdict=V.HARNESS_ERROR, reason=reason)
+
+
+def _record(result, key, items, fn):
+    """result[key] = [fn(item) ...]; an item the suite's own code cannot describe (the
+    codec raising on odd octets, say) is left out and makes the case a HARNESS-ERROR."""
+    result[key] = []
+    for item in items:
+        try:
+            result[key].append(fn(item))
+        except Exception as e:  # noqa: BLE001 - the suite's own bug, for this case only
+            _harness_error(result, "describing %s (%s)" % (getattr(item, "label", item), key), e)
+
+
 def run_case(case_, adapter_command, registry, profile, clock, baseline):
-    """Runs one case; returns its result record."""
+    """Runs one case; returns its result record.  It never raises: whatever breaks in the
+    suite's own code is this case's HARNESS-ERROR, and the run goes on."""
     started = time.monotonic()
     result = {"id": case_.id, "slug": case_.slug, "role": case_.role, "area": case_.area,
               "title": case_.title,
-              "clauses": [{"id": c, "keyword": registry[c]["keyword"],
-                           "binds": registry[c].get("binds"),
-                           "statement": registry[c]["statement"],
-                           "rfc": registry[c].get("rfc", ""),
-                           **{k: registry[c][k] for k in ("file", "line", "section")
-                              if k in registry[c]}} for c in case_.clauses],
+              "clauses": [_clause_entry(registry, c) for c in case_.clauses],
               "verdict": None, "reason": "", "expectations": [], "notes": [],
               "robustness": None, "robustnessDetail": "",
               "ending": [], "transcript": [], "decoded": [], "adapterLog": ""}
@@ -155,12 +204,23 @@ def run_case(case_, adapter_command, registry, profile, clock, baseline):
         if gap:
             raise Unsupported("the adapter does not declare %s" % gap)
         run = CaseRun(case_, adapter, registry, profile, clock)
+        gone = ""
         try:
             case_.fn(run)
         except NotExercised as e:
+            if isinstance(e, Refused) and _exited(adapter):
+                gone = "; %s" % e           # the implementation died: refused, of course
             result["reason"] = "not exercised: %s" % e
             run.stopped = True
-        _wire_checks(run)
+        for clause in _wire_checks(run):
+            if clause not in [c["id"] for c in result["clauses"]]:
+                result["clauses"].append(_clause_entry(registry, clause))
+        if adapter.proc.poll() is not None:
+            # Died during the case, whatever the case went on to judge (a crash whose
+            # sockets close a moment before the exit may have refused a connection or
+            # reset one): ADAPTER-ERROR, and robustness "died" after hostile input.
+            raise AdapterError("it exited with status %d during the case%s"
+                               % (adapter.proc.returncode, gone))
         recorded = [e["verdict"] for e in run.expectations]
         if run.stopped:
             recorded.append(V.NOT_EXERCISED)
@@ -188,13 +248,17 @@ def run_case(case_, adapter_command, registry, profile, clock, baseline):
             run.close_all()
             result["expectations"] = run.expectations
             result["notes"] = run.notes
-            result["ending"] = [_ending(c) for c in run.connections]
             result["transcript"] = run.transcript.entries
-            result["decoded"] = [_decoded(c) for c in run.connections]
+            _record(result, "ending", run.connections, _ending)
+            _record(result, "decoded", run.connections, _decoded)
         if adapter is not None:
-            adapter.quit()
-            result["adapterLog"] = adapter.stderr_text()
-            adapter.close()
+            try:
+                adapter.quit()
+                result["adapterLog"] = adapter.stderr_text()
+            except Exception as e:  # noqa: BLE001 - the suite's own bug, for this case only
+                _harness_error(result, "ending the adapter", e)
+            finally:
+                adapter.close()
     if result["verdict"] in (V.FAIL, V.PASS_NONSTRICT) and not result["reason"]:
         broken = [e for e in result["expectations"] if e["verdict"] == result["verdict"]]
         result["reason"] = "; ".join("%s: %s" % (e["clause"], words.judged(e)) for e in broken)

@@ -14,11 +14,15 @@ sender rule, with no receiver duty in the RFC, is reported: INFO, with what happ
 
 The other verdicts never come from an expectation:
     NOT-EXERCISED   a precondition of the case did not hold (no handshake, another version,
-                    the control input refused too): nothing after it is judged
+                    the control input refused too, a new connection refused by a live
+                    implementation): nothing after it is judged
     UNSUPPORTED     a capability the adapter does not declare
     SKIPPED         filtered out
-    ADAPTER-ERROR   the adapter died, broke its contract or did not answer in time
-    HARNESS-ERROR   the suite itself broke
+    ADAPTER-ERROR   the adapter died (at any point of the case: a connection refused by a
+                    dead implementation is this), broke its contract or did not answer in
+                    time
+    HARNESS-ERROR   the suite itself broke (an exception of its own code, the codec's
+                    included): that case only, the run goes on
 
 A case's verdict is the worst of what it recorded.  Robustness (did the implementation
 stay alive and keep serving others after hostile input) is a second axis, ROBUST_*:

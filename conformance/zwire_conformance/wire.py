@@ -415,11 +415,20 @@ class RawListener:
 
 
 def connect(endpoint, clock, transcript, label="conn1"):
-    """A raw connection to a tcp:// endpoint of the implementation."""
+    """A raw connection to a tcp:// endpoint of the implementation.  Raises OSError when
+    the implementation does not take it (refused, reset, not accepted in time): its doing,
+    which CaseRun and the robustness probe record as such (os_error says it in words)."""
     host, port = endpoint[len("tcp://"):].rsplit(":", 1)
     sock = socket.create_connection((host.strip("[]"), int(port)),
                                     timeout=3.0 * clock.multiplier)
     return RawConnection(sock, clock, transcript, label)
+
+
+def os_error(e):
+    """An OSError of a connection in words: 'Connection refused (ECONNREFUSED)'."""
+    name = errno.errorcode.get(e.errno) if isinstance(e.errno, int) else None
+    text = e.strerror or str(e) or type(e).__name__
+    return "%s (%s)" % (text, name) if name else text
 
 
 # --- octets, spelled out (the codec's encoders are used where they exist) ---------------
