@@ -468,3 +468,18 @@ def test_the_clause_a_wire_check_judged_is_among_the_cases_clauses(tmp_path):
     assert failed and all(c in cited for c in failed)
     assert cited[failed[0]]["rfc"] and cited[failed[0]]["keyword"]
     assert report.headline(result)["clause"] == failed[0]
+
+
+def test_a_suite_run_that_writes_no_report_is_timed_as_broken():
+    """A run the suite refuses before any case (here a bad invocation; a pre-flight exit 2
+    alike) writes no report: its exit status and last words are kept, with no figures."""
+    from zwire_conformance import timing
+    figures = timing.measure("no-such-implementation", 1, 0)
+    assert figures["median"] is None and figures["seconds"] == [] and figures["cases"] == 0
+    assert figures["withinTarget"] is None and figures["slowestCases"] == []
+    (broken,) = figures["broken"]
+    assert broken["run"] == 1 and broken["exitStatus"] == figures["exitStatuses"][0] != 0
+    assert "no-such-implementation" in broken["said"]
+    text = timing.render([figures], 0)
+    assert "| no-such-implementation | - | broken | broken | - |" in text
+    assert "- no-such-implementation, run 1: exit %d: " % broken["exitStatus"] in text

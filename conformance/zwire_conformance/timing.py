@@ -3,7 +3,10 @@ timed from the outside (process start to exit), RUNS times, the median reported 
 the target of 30 s per implementation on a 2-core machine, with the slowest cases.
 
 A benchmark, never a test: nothing here fails because of a time.  The suite's exit status
-is kept, so a run that broke is shown as broken rather than timed.
+is kept, so a run that broke is shown as broken rather than timed: a run that wrote no
+report (the pre-flight refused the adapter, exit 2; a bad invocation, exit 3) gives its
+exit status and the last line it wrote, and no figures; the median is of the runs that
+were timed, and an implementation none of whose runs was is rendered "broken".
 
     python3 -m zwire_conformance.timing [--runs 3] [--jobs N] [--report PATH.json]
 """
@@ -27,7 +30,8 @@ ROOT = os.path.dirname(HERE)
 
 
 def time_suite(implementation, jobs, directory):
-    """(wall seconds, exit status, report) of one whole run."""
+    """(wall seconds, exit status, report, the last line of its stderr) of one whole run;
+    report is None for a run that wrote none."""
     command = [sys.executable, "-m", "zwire_conformance", "--implementation", implementation,
                "-q", "--report-dir", directory]
     if jobs:
@@ -37,25 +41,37 @@ def time_suite(implementation, jobs, directory):
     started = time.monotonic()
     done = subprocess.run(command, cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seconds = time.monotonic() - started
-    with open(os.path.join(directory, "report.json")) as f:
-        return seconds, done.returncode, json.load(f)
+    said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    try:
+        with open(os.path.join(directory, "report.json")) as f:
+            report = json.load(f)
+    except (OSError, ValueError):
+        report = None
+    return seconds, done.returncode, report, said[-1] if said else ""
 
 
 def measure(implementation, runs, jobs):
-    times, statuses, slowest, counted = [], [], {}, 0
-    for _ in range(runs):
+    """The figures of `runs` runs; a run that wrote no report counts in `broken` (its exit
+    status and what it said) and gives no figure."""
+    times, statuses, slowest, counted, broken = [], [], {}, 0, []
+    for run in range(runs):
         with tempfile.TemporaryDirectory() as directory:
-            seconds, status, report = time_suite(implementation, jobs, directory)
-        times.append(seconds)
+            seconds, status, report, said = time_suite(implementation, jobs, directory)
         statuses.append(status)
+        if report is None:
+            broken.append({"run": run + 1, "exitStatus": status, "said": said})
+            continue
+        times.append(seconds)
         counted = len(report["cases"])
         for case_ in report["cases"]:
             slowest[case_["id"]] = max(slowest.get(case_["id"], 0.0), case_["seconds"])
-    median = statistics.median(times)
+    median = statistics.median(times) if times else None
     return {"implementation": implementation, "cases": counted, "runs": runs,
-            "seconds": [round(s, 1) for s in times], "median": round(median, 1),
-            "target": TARGET_SECONDS, "withinTarget": median <= TARGET_SECONDS,
-            "exitStatuses": statuses,
+            "seconds": [round(s, 1) for s in times],
+            "median": round(median, 1) if times else None,
+            "target": TARGET_SECONDS,
+            "withinTarget": median <= TARGET_SECONDS if times else None,
+            "exitStatuses": statuses, "broken": broken,
             "slowestCases": sorted(([k, round(v, 2)] for k, v in slowest.items()),
                                    key=lambda kv: -kv[1])[:5]}
 
@@ -68,10 +84,20 @@ def render(results, jobs):
              "| implementation | cases | median | runs (s) | target | suite exit | slowest cases (s) |",
              "|---|---|---|---|---|---|---|"]
     for r in results:
-        lines.append("| %s | %d | %.1f s | %s | %s | %s | %s |" % (
-            r["implementation"], r["cases"], r["median"], ", ".join(map(str, r["seconds"])),
-            "met" if r["withinTarget"] else "MISSED", ", ".join(map(str, r["exitStatuses"])),
+        runs = [str(s) for s in r["seconds"]] + ["broken"] * len(r.get("broken", []))
+        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            r["implementation"], r["cases"] if r["median"] is not None else "-",
+            "%.1f s" % r["median"] if r["median"] is not None else "broken",
+            ", ".join(runs),
+            "-" if r["withinTarget"] is None else "met" if r["withinTarget"] else "MISSED",
+            ", ".join(map(str, r["exitStatuses"])),
             ", ".join("%s %.1f" % (k, v) for k, v in r["slowestCases"][:3])))
+    broken = [(r["implementation"], b) for r in results for b in r.get("broken", [])]
+    if broken:
+        lines += ["", "Broken runs (no report, so no figures):", ""]
+        lines += ["- %s, run %d: exit %d%s" % (name, b["run"], b["exitStatus"],
+                                               ": %s" % b["said"] if b["said"] else "")
+                  for name, b in broken]
     return "\n".join(lines) + "\n"
 
 
