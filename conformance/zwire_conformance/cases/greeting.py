@@ -65,15 +65,19 @@ def _(t):
        "zmtp31.greeting.filler"])
 def _(t):
     conn = own_greeting(t)
-    g = conn.inbound.greeting or {}
     raw = bytes(conn.inbound.data[:64])
+    t.require(len(raw) == 64, "no whole greeting (%d octets) to read its fields from: %s"
+              % (len(raw), conn.describe()))
+    g = conn.inbound.greeting or {}
     t.expect("zmtp31.greeting.mechanism-name", g.get("mechanism") == "NULL",
              "mechanism NULL, NUL-padded", happened="its mechanism field reads %s"
              % words.octets(bytes(conn.inbound.data[12:32]).rstrip(b"\0")))
-    t.expect("zmtp31.greeting.as-server", g.get("asServer") in (0, 1), "as-server is 0 or 1")
-    t.expect("zmtp31.null.as-server-zero", g.get("asServer") == 0, "as-server is 0 with NULL")
-    t.expect("zmtp31.greeting.filler", len(raw) == 64 and raw[33:] == bytes(31),
-             "the 31 filler octets are zero")
+    t.expect("zmtp31.greeting.as-server", raw[32] in (0, 1), "as-server is 0 or 1",
+             happened="its as-server octet is 0x%02x" % raw[32])
+    t.expect("zmtp31.null.as-server-zero", raw[32] == 0, "as-server is 0 with NULL",
+             happened="its as-server octet is 0x%02x" % raw[32])
+    t.expect("zmtp31.greeting.filler", raw[33:] == bytes(31), "the 31 filler octets are zero",
+             happened="its filler is %s" % raw[33:].hex(" "))
 
 
 @case("zmtp.greeting.whole-after-ours", "greeting",

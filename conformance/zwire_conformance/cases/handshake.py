@@ -535,20 +535,27 @@ def _(t):
 
 
 @case("zmtp.handshake.greeting-64-before-ready", "handshake",
-      "The implementation reads all 64 octets of our greeting before READY: 63 are not "
-      "enough",
+      "With 63 octets of our greeting in, what the implementation does is reported; once "
+      "the 64th is in, the handshake completes",
       ["zmtp31.version.full-greeting-strict"])
 def _(t):
-    """The other half of the strict rule: a 3.x greeting is 64 octets and the implementation
-    expects them all, whether it sent its own at once or detected our version first: with
-    63 octets in, it has no greeting to answer with READY."""
+    """The other half of the strict rule: the implementation "SHALL expect a matching 64
+    octet greeting", so with the 64th octet the handshake goes on.  The clause says nothing
+    of when READY may go out (and server-ready-reply takes a server's early READY), so a
+    READY before our 64th octet is reported, not judged."""
     handshake_control(t, TYPE, PEER)
     handle, conn = t.link(TYPE)
     greeting = wire.greeting()
     conn.send(greeting[:63], "63 octets of our greeting")
     early = conn.wait_command("READY", 0.5)
-    t.expect("zmtp31.version.full-greeting-strict", not early and not conn.closed_by_peer,
-             "no READY while the 64th octet is missing", happened=conn.describe())
+    if early:
+        t.observe("zmtp31.version.full-greeting-strict",
+                  "what it sent while the 64th octet of our greeting was missing "
+                  "(the clause does not say when READY may go out)",
+                  happened=conn.describe())
+    else:
+        t.note("with 63 octets of our greeting: %s" % conn.describe())
     conn.send(greeting[63:] + wire.ready(PEER), "the 64th octet, then READY (PUSH)")
     t.expect("zmtp31.version.full-greeting-strict", conn.wait_command("READY", 3.0),
-             "READY follows once the greeting is whole")
+             "the handshake completes once the greeting is whole: READY arrives",
+             happened=conn.describe())

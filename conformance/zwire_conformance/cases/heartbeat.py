@@ -60,15 +60,27 @@ def _(t):
 
 
 @case("zmtp.heartbeat.ping-ttl", "heartbeat",
-      "With heartbeatTtl 2000 ms the PINGs carry TTL 20 (tenths of a second)",
+      "With heartbeatTtl 2000 ms, the TTL of its PINGs: asked for 20 (tenths of a second)",
       ["zmtp31.command.ping"], needs=HEARTBEAT)
 def _(t):
+    # Sending PING at all is a MAY (heartbeat.ping-any-time), and the grammar takes any
+    # 2-octet TTL ("MAY be zero or MAY contain a time-to-live"): whether the TTL is the one
+    # the adapter was asked for binds no clause, so it is reported when it differs; the
+    # PING's layout is what command.ping judges.
     handle, conn = ready_link(t, heartbeatIvl=100, heartbeatTtl=2000)
-    conn.wait_command("PING", 1.0)
-    ttls = [p["ttl"] for p in pings(conn)]
-    t.expect("zmtp31.command.ping", ttls[:1] == [20], "TTL 20",
-             happened="its first PING has TTL %d" % ttls[0] if ttls
-             else "it sent no PING: %s" % conn.describe())
+    t.require(conn.wait_command("PING", 1.0),
+              "it sent no PING within 1 s (heartbeatIvl 100 ms): %s" % conn.describe())
+    ping = pings(conn)[0]
+    ttl, context = ping["ttl"], bytes.fromhex(ping["context"])
+    t.expect("zmtp31.command.ping", 0 <= ttl <= 0xFFFF and len(context) <= 16,
+             "its PING is a 2-octet TTL and at most 16 context octets",
+             happened="its first PING has TTL %d and context %s" % (ttl, words.octets(context)))
+    if ttl == 20:
+        t.note("its first PING has TTL 20, as asked")
+    else:
+        t.observe("zmtp31.command.ping", "the TTL of its first PING, asked for 20 "
+                  "(heartbeatTtl 2000 ms); the grammar takes any", happened="its first PING "
+                  "has TTL %d" % ttl)
 
 
 @case("zmtp.heartbeat.no-ping-in-handshake", "heartbeat",

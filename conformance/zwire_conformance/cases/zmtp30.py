@@ -117,10 +117,13 @@ def _(t):
 
 
 @case("zmtp.v30.greeting.expects-64", AREA,
-      "Nothing after the greeting goes out before our 64th octet is in: no READY to a "
-      "greeting one octet short",
+      "With 63 octets of our 3.0 greeting in, what the implementation does is reported; "
+      "once the 64th is in, the handshake completes",
       ["zmtp30.version.full-greeting-strict", "zmtp30.version.partial-greeting"])
 def _(t):
+    # The clauses say what a peer sends first and that it "SHALL expect a matching 64
+    # octet greeting", nothing of when READY may go out: a READY before our 64th octet is
+    # reported, and the judgement is that the handshake completes once the 64th is in.
     handshake_control(t, "PULL", "PUSH", minor=0)
     handle, conn = t.link("PULL")
     first = opening(conn)
@@ -130,12 +133,15 @@ def _(t):
               else "zmtp30.version.partial-greeting")
     t.note("its opening was %d octets: judged under %s" % (first, clause))
     conn.send(greeting30()[:63], "63 octets of our greeting: the last filler octet missing")
-    early = conn.wait_command("READY", 0.5)
-    t.expect(clause, not early and not conn.closed_by_peer,
-             "no READY and no close while our greeting lacks an octet",
-             happened=conn.describe())
+    if conn.wait_command("READY", 0.5):
+        t.observe(clause, "what it sent while the 64th octet of our greeting was missing "
+                  "(the clause does not say when READY may go out)", happened=conn.describe())
+    else:
+        t.note("with 63 octets of our greeting: %s" % conn.describe())
     conn.send(greeting30()[63:] + wire.ready("PUSH"), "the 64th octet, READY")
-    t.expect(clause, conn.wait_command("READY", 2.0), "with the 64th octet, READY follows")
+    t.expect(clause, conn.wait_command("READY", 2.0),
+             "with the 64th octet, the handshake completes: READY arrives",
+             happened=conn.describe())
 
 
 @case("zmtp.v30.greeting.whole-after-ours", AREA,
