@@ -162,3 +162,17 @@ def not_whole(got, sent, key=tuple):
     (or no sent message at all)."""
     by_key = {key(m): m for m in sent}
     return [m for m in got if by_key.get(key(m)) != m]
+
+
+def opening(conn, seconds=3.0, quiet=0.3):
+    """How many octets of its greeting the implementation sends before it reads any of
+    ours (the suite sends nothing meanwhile): 10 or 11 for a detecting peer, 64 for one
+    that is not.  Waits for the first 10 as long as for any answer (a slow starter is not
+    cut off at some fraction of a second), then until the greeting is whole or nothing more
+    has come for `quiet` seconds (where a detecting peer stops to read ours)."""
+    conn.wait(lambda: len(conn.inbound.data) >= 10 or conn.closed_by_peer, seconds)
+    while 10 <= len(conn.inbound.data) < 64 and not conn.closed_by_peer:
+        had = len(conn.inbound.data)
+        if not conn.wait(lambda: len(conn.inbound.data) > had, quiet):
+            break
+    return len(conn.inbound.data)

@@ -11,9 +11,12 @@ the wire.
 Not here (and not cited, so that the trace does not count them): closing on a legacy peer
 with a mechanism other than NULL, message data inside commands on an encrypted link, and
 the downgrade guard all need PLAIN or CURVE (spec/waivers.md); that as-server means nothing
-to a mechanism without roles cannot be seen with NULL, the only such mechanism, which pins
-as-server to 0: no two legal NULL greetings differ in as-server alone, and what an
-implementation does with as-server 1 is the case zmtp.greeting.null-as-server-one.
+to a mechanism without roles cannot be seen with NULL, in 23/ZMTP (3.0) the only such
+mechanism (both peers send READY, neither is client or server), which pins as-server to 0:
+no two legal NULL greetings differ in as-server alone, and what an implementation does
+with as-server 1 is the case zmtp.greeting.null-as-server-one.  That holds for 3.0 only:
+37/ZMTP (3.1) gives NULL roles by who binds ("The peer that binds SHALL be the server"),
+as cases/greeting.py says.
 """
 
 import socket
@@ -23,8 +26,8 @@ from .. import wire
 from .. import words
 from ..case import case
 from ..steps import (error_after_handshake, error_in_handshake, handshake, handshake_control,
-                     handshaken, in_sent_order, missing, not_whole, property_of, reconnection,
-                     repeated, their_ready)
+                     handshaken, in_sent_order, missing, not_whole, opening, property_of,
+                     reconnection, repeated, their_ready)
 
 AREA = "zmtp30"
 TYPES = ("PAIR", "PUB", "SUB", "XPUB", "XSUB", "REQ", "REP", "DEALER", "ROUTER", "PUSH", "PULL")
@@ -56,13 +59,6 @@ def ready_link(t, socket_type, peer, **options):
 msg = wire.message
 
 
-def opening(conn):
-    """How many octets the implementation sends before it reads any of ours: 10 or 11
-    for a detecting peer, 64 for one that is not (waits 0.3 s for a 64th that may not come)."""
-    conn.wait(lambda: len(conn.inbound.data) >= 64, 0.3)
-    return len(conn.inbound.data)
-
-
 def _ready_and(ready, got, conn):
     """Whether READY came, and what was delivered, in words."""
     if not ready:
@@ -85,8 +81,9 @@ def _(t):
     handle, conn = t.link("PULL")
     first = opening(conn)
     t.expect("zmtp30.version.partial-greeting", first in (10, 11) or first >= 64,
-             "its opening is 10 or 11 octets, or the whole greeting",
-             happened="it opened with %d octets" % first)
+             "its opening, before any of ours, is 10 or 11 octets, or the whole greeting",
+             happened="it sent %d octets before any of ours%s" % (first, "" if first else
+                                                                  ": %s" % conn.describe()))
     conn.send(greeting30()[:11], "our opening: signature and major version 3")
     t.expect("zmtp30.version.partial-greeting", whole_greeting(conn),
              "after our 11 octets its whole greeting follows: two detecting peers do not "
