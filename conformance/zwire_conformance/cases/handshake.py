@@ -254,10 +254,10 @@ PATTERN = {"PAIR": "zmtp31.socket.pair-semantics",
 
 
 def exchange(t, socket_type, handle, conn, how):
-    """After the handshake, one message each way the type allows.  zmtp31.socket.bind-and-
-    connect judges that the handshake completes and that each message gets through (its
-    payload); the envelope the pattern puts around it is judged under the pattern's SHOULD
-    (PATTERN).  `how`: "when the implementation binds" or "connects", for the reports."""
+    """After the handshake, one message each way the type allows.  BIND_AND_CONNECT judges
+    that the handshake completes and that each message gets through (its payload); the
+    envelope the pattern puts around it is judged under the pattern's SHOULD (PATTERN).
+    `how`: "when the implementation binds" or "connects", for the reports."""
     partner, pattern = PARTNERS[socket_type], PATTERN[socket_type]
     done = handshake(conn, partner) and settle(conn)
     if not t.expect(BIND_AND_CONNECT, done, "%s, %s: the handshake completes"
