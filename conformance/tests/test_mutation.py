@@ -53,3 +53,24 @@ def test_times_counts_and_octets_do_not_tell_apart():
 
 def test_a_case_the_plain_peer_did_not_run_tells_nothing():
     assert mutation.told_apart({}, {"x": case()}) == []
+
+
+def judged(verdict, *fails):
+    return {"verdict": verdict,
+            "expectations": [{"clause": c, "verdict": "FAIL"} for c in fails]}
+
+
+def test_a_should_fault_that_draws_fails_under_other_clauses_is_a_warning():
+    registry = {"x.should": {"keyword": "SHOULD"}, "x.must": {"keyword": "MUST"},
+                "y.must": {"keyword": "SHALL"}}
+    clean = {"a": "PASS", "b": "PASS", "c": "FAIL", "d": "PASS"}
+    mutated = {"a": judged("FAIL", "x.must"), "b": judged("PASS-NONSTRICT"),
+               "c": judged("FAIL", "y.must"),          # failed on the plain peer too
+               "d": judged("FAIL", "y.must", "x.must")}
+    got = mutation.over_accusing("f", "x.should", registry, clean, mutated)
+    assert got["alsoFailedUnder"] == ["x.must", "y.must"] and got["cases"] == ["a", "d"]
+    assert got["keyword"] == "SHOULD"
+    assert got["warning"] == "also FAILed under x.must, y.must: check those cases accuse truly"
+    quiet = {"a": judged("PASS-NONSTRICT"), "b": judged("PASS")}
+    assert mutation.over_accusing("f", "x.should", registry, clean, quiet) is None
+    assert mutation.over_accusing("f", "x.must", registry, clean, mutated) is None

@@ -14,6 +14,12 @@ accusation.  A lenient variant must also be *told apart*: some case must see it 
 otherwise than the plain peer (keep a connection open, answer, send another command),
 else it is a no-op and proves nothing.
 
+A fault that breaks only a SHOULD (or a MAY) should draw PASS-NONSTRICT (or INFO): where it
+also draws a FAIL, that FAIL cites some other MUST-class clause, and either the fault
+really breaks that clause too or a case accuses more than the RFC does.  Such faults are
+listed as warnings (`overAccusing` in mutation.json: "also FAILed under X, Y: check those
+cases accuse truly"); they do not change the exit status.
+
 Writes build/reports/mutation.json and prints a line per variant.  Exit status: 0 when
 every fault is caught, no lenient variant is accused, every one is told apart and the
 plain peer has no FAIL, 1 otherwise, 2 on a harness error.
@@ -27,6 +33,9 @@ import os
 import re
 import subprocess
 import sys
+
+from . import verdict as V
+from .runner import load_registry
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONFORMANCE = os.path.dirname(HERE)
@@ -78,6 +87,28 @@ def killers(clean, mutated):
     return out
 
 
+def over_accusing(name, clause, registry, clean, mutated):
+    """The warning for a fault whose clause is not of the MUST class but which drew FAILs
+    (on cases that did not FAIL on the plain peer) under MUST-class clauses, or None."""
+    keyword = registry.get(clause, {}).get("keyword", "MUST")
+    if V.severity(keyword) == V.FAIL:
+        return None
+    under, cases = set(), set()
+    for case_id, case in mutated.items():
+        if case["verdict"] != V.FAIL or clean.get(case_id) == V.FAIL:
+            continue
+        for e in case.get("expectations") or []:
+            if e["verdict"] == V.FAIL and e["clause"] != clause:
+                under.add(e["clause"])
+                cases.add(case_id)
+    if not under:
+        return None
+    return {"fault": name, "breaks": clause, "keyword": keyword,
+            "alsoFailedUnder": sorted(under), "cases": sorted(cases),
+            "warning": "also FAILed under %s: check those cases accuse truly"
+                       % ", ".join(sorted(under))}
+
+
 def conduct(case):
     """What the implementation did on each connection of a case, leaving out times and
     octets that change from run to run (routing ids, how many PINGs): who closed it and
@@ -121,21 +152,28 @@ def main(argv=None):
         return 2
     clean = verdicts(clean_cases)
     clean_fails = sorted(c for c, v in clean.items() if v == "FAIL")
-    results = []
+    registry = load_registry()
+    results, warnings = [], []
     for name, clause in chosen:
         directory = os.path.join(base, name)
-        mutated = verdicts(run_suite(directory, name, clause, args.timeout_multiplier))
-        caught = killers(clean, mutated)
+        cases = run_suite(directory, name, clause, args.timeout_multiplier)
+        caught = killers(clean, verdicts(cases))
         scope = "cases citing %s" % clause
         if not caught:
-            mutated = verdicts(run_suite(directory, name, None, args.timeout_multiplier))
-            caught, scope = killers(clean, mutated), "the whole suite"
+            cases = run_suite(directory, name, None, args.timeout_multiplier)
+            caught, scope = killers(clean, verdicts(cases)), "the whole suite"
         by_fail = any(k["after"] == "FAIL" for k in caught)
         results.append({"fault": name, "breaks": clause, "caught": bool(caught),
                         "caughtByFail": by_fail, "scope": scope, "killedBy": caught})
+        warning = over_accusing(name, clause, registry, clean, cases)
+        if warning:
+            warnings.append(warning)
         print("mutation: %-26s %s by %d case(s) of %s%s" % (
             name, "caught" if caught else "NOT CAUGHT", len(caught), scope,
             "" if by_fail or not caught else " (PASS-NONSTRICT under --strict: the clause is a SHOULD)"))
+        if warning:
+            print("mutation:   WARNING: %s is a %s, but %s %s (%s)" % (
+                clause, warning["keyword"], name, warning["warning"], ", ".join(warning["cases"])))
     accusations = []
     for name, clause in lenient:
         cases = run_suite(os.path.join(base, name), name, None, args.timeout_multiplier,
@@ -152,19 +190,21 @@ def main(argv=None):
     score = sum(r["caught"] for r in results)
     accused = sum(bool(a["accusedBy"]) for a in accusations)
     unseen = sum(not a["toldApartBy"] for a in accusations)
-    out = {"format": "zwire-mutation", "version": 3, "faults": len(results), "caught": score,
+    out = {"format": "zwire-mutation", "version": 4, "faults": len(results), "caught": score,
            "caughtByFail": sum(r["caughtByFail"] for r in results),
            "lenientVariants": len(accusations), "falselyAccused": accused,
            "notToldApart": unseen,
-           "faultFreeFails": clean_fails, "results": results, "lenient": accusations}
+           "faultFreeFails": clean_fails, "overAccusing": warnings, "results": results,
+           "lenient": accusations}
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")
     print("mutation: %d/%d faults caught (%d by a FAIL); %d/%d lenient variants falsely "
-          "accused, %d not told apart; fault-free peer: %d FAIL; report %s"
+          "accused, %d not told apart; fault-free peer: %d FAIL; %d fault(s) of a SHOULD "
+          "FAILed under other clauses (warnings); report %s"
           % (score, len(results), out["caughtByFail"], accused, len(accusations), unseen,
-             len(clean_fails), args.out))
+             len(clean_fails), len(warnings), args.out))
     return 0 if score == len(results) and not accused and not unseen and not clean_fails else 1
 
 
