@@ -30,6 +30,10 @@ PARTNER = {"PAIR": "PAIR", "PUB": "SUB", "XPUB": "SUB", "SUB": "PUB", "XSUB": "P
            "REQ": "REP", "REP": "REQ", "DEALER": "ROUTER", "ROUTER": "DEALER",
            "PUSH": "PULL", "PULL": "PUSH"}
 
+# socket-type of 37/ZMTP's grammar (zmtp31.socket-type.values)
+SOCKET_TYPE_NAMES = frozenset(n.encode() for n in TYPES + (
+    "CLIENT", "SERVER", "RADIO", "DISH", "SCATTER", "GATHER", "PEER", "CHANNEL"))
+
 NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+")
 
 TYPE = "PULL"       # the implementation's socket where any type would do
@@ -74,13 +78,18 @@ def own_ready_case(socket_type):
                  else "it sent no READY: %s" % conn.describe())
         t.expect("zmtp31.metadata.value-size", props is not None and not conn.inbound.error,
                  "every property value size is within 0..2^31-1 and matches its value")
+        # "The sender SHOULD specify the Socket-Type", "which specifies the sender's socket
+        # type" (SHOULD); a Socket-Type it does send "SHALL match this grammar" (values).
         value = property_of(props, "Socket-Type")
-        t.expect("zmtp31.metadata.socket-type", value is not None,
-                 "READY has a Socket-Type property")
-        t.expect("zmtp31.socket-type.values", value == socket_type.encode(),
-                 "its value is '%s', exactly" % socket_type,
-                 happened="its Socket-Type is %s" % words.octets(value) if value is not None
-                 else "its READY has no Socket-Type")
+        said = ("its Socket-Type is %s" % words.octets(value) if value is not None
+                else "its READY has no Socket-Type")
+        t.expect("zmtp31.metadata.socket-type", value == socket_type.encode(),
+                 "READY has a Socket-Type property naming its own type, '%s'" % socket_type,
+                 happened=said)
+        if value is not None:
+            t.expect("zmtp31.socket-type.values", value in SOCKET_TYPE_NAMES,
+                     "its value is one of the grammar's socket-type names, exactly",
+                     happened=said)
 
 
 for _type in TYPES:

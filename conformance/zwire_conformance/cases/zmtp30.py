@@ -327,8 +327,11 @@ def _(t):
 @case("zmtp.v30.sockets.every-type", AREA,
       "Every socket type completes a handshake with a 3.0 peer in this role, announcing "
       "its own Socket-Type",
-      ["zmtp30.socket.bind-and-connect", "zmtp30.socket-type.values"])
+      ["zmtp30.socket.bind-and-connect", "zmtp30.socket-type.values",
+       "zmtp30.metadata.socket-type"])
 def _(t):
+    # Naming its own type is the sender's SHOULD ("which specifies the sender's socket
+    # type ... SHOULD specify"); a Socket-Type it sends "SHALL match this grammar" (values).
     handshake_control(t, "PULL", "PUSH", minor=0)
     offered = [s for s in TYPES if s in t.adapter.capabilities.get("socketTypes", [])]
     if not offered:
@@ -346,10 +349,16 @@ def _(t):
     t.expect("zmtp30.socket.bind-and-connect", not failed,
              "%d types: each READY arrives and the connection stays open" % len(links),
              happened="failed: %s" % ", ".join(failed) if failed else "every one did")
-    t.expect("zmtp30.socket-type.values", not wrong,
-             "each Socket-Type is the socket's own type, exactly",
-             happened="; ".join("its %s announced %s" % (s, words.value(v)) for s, v in wrong)
-             or "every one did")
+    said = "; ".join("its %s announced %s" % (s, words.value(v) if v is not None else
+                                              "no Socket-Type") for s, v in wrong)
+    t.expect("zmtp30.metadata.socket-type", not wrong,
+             "each READY has a Socket-Type naming the socket's own type",
+             happened=said or "every one did")
+    outside = [(s, v) for s, v in wrong if v is not None and v.decode("latin-1") not in TYPES]
+    t.expect("zmtp30.socket-type.values", not outside,
+             "each Socket-Type sent is one of the grammar's names, exactly",
+             happened="; ".join("its %s announced %s" % (s, words.value(v))
+                                for s, v in outside) or "every one sent is")
 
 
 @case("zmtp.v30.metadata.identity-length", AREA,
