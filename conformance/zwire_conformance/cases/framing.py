@@ -124,13 +124,13 @@ def _(t):
     conn.wait_command("READY", 3.0)
     ready = [f for f in conn.inbound.frames() if f.flags & COMMAND and f.command
              and f.command.get("name") == "READY"]
-    size = ready[0].size if ready else None
-    t.expect("zmtp31.command.long-size", bool(ready) and size > 255 and ready[0].flags == 0x06,
+    t.require(ready, "it sent no READY to judge: %s" % conn.describe())
+    size = ready[0].size
+    t.expect("zmtp31.command.long-size", size > 255 and ready[0].flags == 0x06,
              "its READY, of more than 255 octets, has flags 0x06",
-             happened="its READY has %d octets and flags 0x%02x" % (size, ready[0].flags)
-             if ready else "it sent no READY: %s" % conn.describe())
-    t.expect("zmtp31.frame.command-no-more", bool(ready) and not ready[0].flags & MORE,
-             "READY has no MORE")
+             happened="its READY has %d octets and flags 0x%02x" % (size, ready[0].flags))
+    t.expect("zmtp31.frame.command-no-more", not ready[0].flags & MORE, "READY has no MORE",
+             happened="its READY has flags 0x%02x" % ready[0].flags)
 
 
 @case("zmtp.framing.sent-large", "framing",
