@@ -8,7 +8,7 @@ runs against `zwire adapter` with it on, and the fault is *caught* when a case t
 fail on the plain peer fails now (FAIL), or, the suite being run with --strict, drops from
 PASS to PASS-NONSTRICT (a SHOULD the faulty peer no longer meets).  Cases citing the
 clause the fault breaks run first; only if none of them catches it does the whole suite
-run.  A *lenient variant* (ZWIRE_LENIENT) tolerates what the RFCs leave to the receiver:
+run.  A fault of a SHOULD or MAY always runs the whole suite (see below).  A *lenient variant* (ZWIRE_LENIENT) tolerates what the RFCs leave to the receiver:
 the whole suite runs against it, and any FAIL the plain peer does not have is a false
 accusation.  A lenient variant must also be *told apart*: some case must see it act
 otherwise than the plain peer (keep a connection open, answer, send another command),
@@ -17,12 +17,12 @@ else it is a no-op and proves nothing.
 A fault that breaks only a SHOULD (or a MAY) should draw PASS-NONSTRICT (or INFO): where it
 also draws a FAIL, that FAIL cites some other MUST-class clause, and either the fault
 really breaks that clause too or a case accuses more than the RFC does.  Such faults are
-listed as warnings (`overAccusing` in mutation.json: "also FAILed under X, Y: check those
-cases accuse truly"); they do not change the exit status.
+listed (`overAccusing` in mutation.json: "also FAILed under X, Y: check those cases accuse
+truly") and fail the run.
 
 Writes build/reports/mutation.json and prints a line per variant.  Exit status: 0 when
-every fault is caught, no lenient variant is accused, every one is told apart and the
-plain peer has no FAIL, 1 otherwise, 2 on a harness error.
+every fault is caught, no lenient variant is accused, every one is told apart, no fault of
+a SHOULD over-accuses and the plain peer has no FAIL, 1 otherwise, 2 on a harness error.
 
     /usr/bin/python3 -m zwire_conformance.mutation [--fault NAME]... [--timeout-multiplier X]
 """
@@ -156,10 +156,14 @@ def main(argv=None):
     results, warnings = [], []
     for name, clause in chosen:
         directory = os.path.join(base, name)
-        cases = run_suite(directory, name, clause, args.timeout_multiplier)
+        # A fault of a SHOULD or MAY runs the whole suite: a FAIL anywhere would be an
+        # accusation beyond what the fault breaks (over_accusing).
+        below_must = V.severity(registry.get(clause, {}).get("keyword", "MUST")) != V.FAIL
+        cases = run_suite(directory, name, None if below_must else clause,
+                          args.timeout_multiplier)
         caught = killers(clean, verdicts(cases))
-        scope = "cases citing %s" % clause
-        if not caught:
+        scope = "the whole suite" if below_must else "cases citing %s" % clause
+        if not caught and not below_must:
             cases = run_suite(directory, name, None, args.timeout_multiplier)
             caught, scope = killers(clean, verdicts(cases)), "the whole suite"
         by_fail = any(k["after"] == "FAIL" for k in caught)
@@ -202,10 +206,11 @@ def main(argv=None):
         f.write("\n")
     print("mutation: %d/%d faults caught (%d by a FAIL); %d/%d lenient variants falsely "
           "accused, %d not told apart; fault-free peer: %d FAIL; %d fault(s) of a SHOULD "
-          "FAILed under other clauses (warnings); report %s"
+          "FAILed under other clauses (over-accusing); report %s"
           % (score, len(results), out["caughtByFail"], accused, len(accusations), unseen,
              len(clean_fails), len(warnings), args.out))
-    return 0 if score == len(results) and not accused and not unseen and not clean_fails else 1
+    return 0 if (score == len(results) and not accused and not unseen and not clean_fails
+                 and not warnings) else 1
 
 
 if __name__ == "__main__":
