@@ -482,7 +482,12 @@ zw_cli_adapter (int argc, char **argv)
             usage (stdout);
             return ZW_EXIT_OK;
         }
-        if (strcmp (argv[i], "--zmtp") == 0 && i + 1 < argc && strcmp (argv[i + 1], "2.0") == 0) {
+        if (strcmp (argv[i], "--zmtp") == 0) {
+            if (i + 1 >= argc || strcmp (argv[i + 1], "2.0") != 0) {
+                fprintf (stderr, "zwire adapter: --zmtp takes 2.0 only (3.1 and 3.0 are the "
+                                 "default, chosen per socket by the zmtpMinor option)\n");
+                return ZW_EXIT_USAGE;
+            }
             only_v2 = 1, i++;
             continue;
         }

@@ -161,6 +161,8 @@ def test_help_points_to_the_contract():
     assert r.returncode == 0 and "conformance/ADAPTER.md" in r.stdout
     r = subprocess.run([ZWIRE, "adapter", "--nope"], capture_output=True, text=True)
     assert r.returncode == 3 and "--nope" in r.stderr
+    r = subprocess.run([ZWIRE, "adapter", "--zmtp", "3.0"], capture_output=True, text=True)
+    assert r.returncode == 3 and "--zmtp takes 2.0 only" in r.stderr
 
 
 @pytest.mark.parametrize("request_", [
