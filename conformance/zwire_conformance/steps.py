@@ -3,6 +3,7 @@ implementation's.  Kept small: a case should read as the exchange it tests.
 """
 
 from . import wire
+from . import words
 
 
 def handshake(conn, peer_type, minor=1, identity=None, extra=b"", seconds=3.0):
@@ -176,3 +177,23 @@ def opening(conn, seconds=3.0, quiet=0.3):
         if not conn.wait(lambda: len(conn.inbound.data) > had, quiet):
             break
     return len(conn.inbound.data)
+
+
+def routed_by_identity(t, got, identity, family):
+    """A message a raw peer sent to the implementation's ROUTER after announcing Identity
+    `identity`, as delivered (`got`): routing by it is 28/REQREP's, a SHOULD that 23/ZMTP
+    and 37/ZMTP say to follow (`family`.socket.reqrep-semantics), and it means something
+    only towards a ROUTER the peer connected to (role binds); where the ROUTER connected to
+    us, only a routing id is expected, and noted."""
+    clause = "%s.socket.reqrep-semantics" % family
+    if t.role == "binds":
+        t.expect(clause, got == [identity, got[-1]],
+                 "we connected to the ROUTER announcing Identity %s: our message comes "
+                 "with it as its routing id" % words.octets(identity),
+                 happened=words.delivered(got))
+        return
+    t.expect(clause, len(got) == 2, "our message comes after a routing id",
+             happened=words.delivered(got))
+    if len(got) == 2:
+        t.note("the ROUTER connected to us: we announced Identity %s and it gave us routing "
+               "id %s" % (words.octets(identity), words.octets(got[0])))

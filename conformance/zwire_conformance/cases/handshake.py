@@ -21,7 +21,8 @@ import time
 from .. import wire
 from .. import words
 from ..case import Alt, HarnessError, case
-from ..steps import (handshake, handshake_control, handshaken, opening, property_of, settle,
+from ..steps import (handshake, handshake_control, handshaken, opening, property_of,
+                     routed_by_identity, settle,
                      their_ready)
 
 TYPE = "PULL"
@@ -153,18 +154,7 @@ def _(t):
              "ours, with properties it knows nothing of, was taken: the connection carries "
              "our message", happened=words.delivered(got))
     t.require(got is not None, "no message to route by: %s" % words.delivered(got))
-    if t.role == "binds":
-        t.expect("zmtp31.socket.reqrep-semantics", got == [b"suite-peer", b"hello"],
-                 "we connected to the ROUTER announcing Identity 'suite-peer': our message "
-                 "comes with it as its routing id", happened=words.delivered(got))
-    else:
-        # 37/ZMTP's Identity is that of a peer connecting to a ROUTER: here the ROUTER is
-        # the one that connected, so which routing id it gives us is only noted.
-        t.expect("zmtp31.socket.reqrep-semantics", len(got) == 2,
-                 "our message comes after a routing id", happened=words.delivered(got))
-        if len(got) == 2:
-            t.note("the ROUTER connected to us: we announced Identity 'suite-peer' and it "
-                   "gave us routing id %s" % words.octets(got[0]))
+    routed_by_identity(t, got, b"suite-peer", "zmtp31")
     back = None
     if len(got) == 2:
         t.send(handle, [got[0], b"back"])

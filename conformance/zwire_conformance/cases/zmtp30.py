@@ -27,7 +27,7 @@ from .. import words
 from ..case import case
 from ..steps import (error_after_handshake, error_in_handshake, handshake, handshake_control,
                      handshaken, in_sent_order, missing, not_whole, opening, property_of,
-                     reconnection, repeated, their_ready)
+                     reconnection, repeated, routed_by_identity, their_ready)
 
 AREA = "zmtp30"
 TYPES = ("PAIR", "PUB", "SUB", "XPUB", "XSUB", "REQ", "REP", "DEALER", "ROUTER", "PUSH", "PULL")
@@ -310,16 +310,7 @@ def _(t):
              "our READY, with properties it knows nothing of, was taken: the message is "
              "delivered", happened=words.delivered(got))
     t.require(got is not None, "no message to route by: %s" % words.delivered(got))
-    if t.role == "binds":
-        t.expect("zmtp30.socket.reqrep-semantics", got == [b"v30-dealer", b"hello"],
-                 "the ROUTER we connected to routes by the Identity of our READY: the message "
-                 "comes with it as its routing id", happened=words.delivered(got))
-    else:
-        # an Identity means something only towards an accepting ROUTER (zmtp30.identity)
-        t.expect("zmtp30.socket.reqrep-semantics", len(got) == 2,
-                 "the message comes after a routing id", happened=words.delivered(got))
-        if len(got) == 2:
-            t.note("the ROUTER connected to us; routing id %s" % words.octets(got[0]))
+    routed_by_identity(t, got, b"v30-dealer", "zmtp30")
 
 
 # --- socket types and identities ----------------------------------------------------------------
