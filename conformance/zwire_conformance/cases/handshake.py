@@ -263,14 +263,8 @@ def exchange(t, socket_type, handle, conn, how):
                          "over to the application as 0x01" % how,
                          happened=words.delivered(got))
         t.send(handle, [b"out"])
-        conn.wait_messages(1)
-        sent = conn.inbound.messages()
-        t.expect(BIND_AND_CONNECT, len(sent) == 1 and sent[0][-1:] == [b"out"],
-                 "%s, %s: the message 'out' reaches us" % (socket_type, how),
-                 happened=words.sent(sent, conn))
-        want = [[b"", b"out"]] if socket_type == "REQ" else [[b"out"]]
-        t.expect(pattern, sent == want, "%s, %s: it comes as %s" % (socket_type, how,
-                 words.messages(want)), happened=words.sent(sent, conn))
+        outgoing(t, conn, pattern, "%s, %s" % (socket_type, how), "the message", b"out",
+                 [b"", b"out"] if socket_type == "REQ" else [b"out"])
         if socket_type in ("PUSH", "PUB", "XPUB"):
             return
     if socket_type in ("SUB", "XSUB"):
@@ -303,14 +297,21 @@ def exchange(t, socket_type, handle, conn, how):
         t.send(handle, [got[0], b"back"])
     else:
         t.send(handle, [b"back"])
+    outgoing(t, conn, pattern, "%s, %s" % (socket_type, how), "its reply", b"back",
+             [b"", b"back"] if socket_type == "REP" else [b"back"])
+
+
+def outgoing(t, conn, pattern, where, noun, body, frames):
+    """The one message the implementation sends next, judged twice: its last frame `body`
+    reaches us (bind-and-connect), and the whole message is `frames`, the envelope of its
+    pattern (a SHOULD: `pattern`)."""
     conn.wait_messages(1)
-    back = conn.inbound.messages()
-    t.expect(BIND_AND_CONNECT, len(back) == 1 and back[0][-1:] == [b"back"],
-             "%s, %s: its reply 'back' reaches us" % (socket_type, how),
-             happened=words.sent(back, conn))
-    want_back = [[b"", b"back"]] if socket_type == "REP" else [[b"back"]]
-    t.expect(pattern, back == want_back, "%s, %s: the reply comes as %s"
-             % (socket_type, how, words.messages(want_back)), happened=words.sent(back, conn))
+    sent = conn.inbound.messages()
+    t.expect(BIND_AND_CONNECT, len(sent) == 1 and sent[0][-1:] == [body],
+             "%s: %s %s reaches us" % (where, noun, words.octets(body)),
+             happened=words.sent(sent, conn))
+    t.expect(pattern, sent == [frames], "%s: %s comes as %s"
+             % (where, noun, words.messages([frames])), happened=words.sent(sent, conn))
 
 
 PARTNERS = {"PAIR": "PAIR", "PUB": "SUB", "XPUB": "SUB", "SUB": "PUB", "XSUB": "PUB",
