@@ -54,7 +54,7 @@ ROLES = ("peer", "client", "server", "sender", "receiver", "publisher", "subscri
 # Every digest statement of these families must appear in some Digest cell.
 DIGEST_COVERAGE = {
     "ZMTP10": 18, "ZMTP20": 6, "ZMTP30": 86, "ZMTP31": 110,
-    "CZMQ": 60, "PLAIN": 3, "Z85": 10,
+    "CZMQ": 60, "PLAIN": 3, "Z85": 10, "MDP01": 26, "MDP02": 27, "MMI": 5,
 }
 
 # The mandatory wire clause IDs (the codec and vector contract) and their keywords.
