@@ -74,7 +74,7 @@ all: deps $(BUILD)/bin/zwire $(BUILD)/bin/zw-vector-runner $(BUILD)/bin/test-cod
 
 help:
 	@echo "make                 build the codecs, zwire, the vector runner, the tests"
-	@echo "make conformance     build; vectors through both codecs; the suite against zwire and libzmq; the matrix"
+	@echo "make conformance     build; vectors through both codecs; the suite against zwire, zwire-2.0 and libzmq; the matrix"
 	@echo "make conformance-stability  every case 5 times against zwire and libzmq under stress-ng: 0 unstable"
 	@echo "make mutation        the suite against each fault (caught) and lenient variant (never accused) of the reference peer"
 	@echo "make bench           codec and messaging benchmarks against memcpy, libzmq and raw sockets"
