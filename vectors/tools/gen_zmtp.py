@@ -127,6 +127,9 @@ NOTES.update({
     "Z85Length": ("MALFORMED_INPUT", None),
 })
 
+# The specs whose wire clauses these vectors must all cite.
+GENERATED_SPECS = ("zmtp10", "zmtp20", "zmtp30", "zmtp31", "null", "plain", "curve", "z85")
+
 
 # --------------------------------------------------------------------------
 # Small helpers: octets, chunks, reports.
@@ -1969,7 +1972,10 @@ def main(argv=None):
     if known is None:
         print("note: no clause registry found, clause coverage not checked", file=sys.stderr)
     else:
-        wire = {c for c, t in testability.items() if t == "wire"}
+        # Only the specs these vectors are for: the protocols above ZMTP have generators
+        # of their own.
+        wire = {c for c, t in testability.items()
+                if t == "wire" and c.split(".", 1)[0] in GENERATED_SPECS}
         problems += [f"cited clause not in {source}: {c}" for c in sorted(cited - known)]
         problems += [f"wire clause never cited: {c}" for c in sorted(wire - cited)]
 
