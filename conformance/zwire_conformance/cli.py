@@ -193,11 +193,12 @@ def main(argv=None):
         print("zwire_conformance: %s" % e, file=sys.stderr)
         return 3
     name = args.name or hello.get("implementation", {}).get("name", "implementation")
-    speaks = speaks_line(name, hello.get("capabilities", {}))
+    capabilities = hello.get("capabilities", {})
+    speaks = speaks_line(name, capabilities)
     print(speaks)
     started = time.time()
-    run_one = repeated(lambda c: run_case(c, command, registry, args.profile, clock, baseline),
-                       args.repeat)
+    run_one = repeated(lambda c: run_case(c, command, registry, args.profile, clock, baseline,
+                                          capabilities), args.repeat)
     PLUGIN = Plugin(chosen, run_one, 1 if args.exitfirst else args.jobs)
     pytest_args = [os.path.join(os.path.dirname(__file__), "pytest_cases.py"),
                    "-p", "no:cacheprovider", "-q" if args.quiet else "-rfE"]
@@ -208,7 +209,7 @@ def main(argv=None):
     meta = {"suite": {"name": "zwire-conformance", "version": SUITE_VERSION},
             "implementation": dict(hello.get("implementation", {}), name=name),
             "adapter": {"command": command if isinstance(command, str) else " ".join(command),
-                        "capabilities": hello.get("capabilities", {})},
+                        "capabilities": capabilities},
             "speaks": speaks, "profile": args.profile, "strict": args.strict,
             "timeoutMultiplier": args.timeout_multiplier, "repeat": args.repeat,
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),

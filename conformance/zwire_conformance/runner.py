@@ -187,9 +187,11 @@ def _record(result, key, items, fn):
             _harness_error(result, "describing %s (%s)" % (getattr(item, "label", item), key), e)
 
 
-def run_case(case_, adapter_command, registry, profile, clock, baseline):
+def run_case(case_, adapter_command, registry, profile, clock, baseline, capabilities=None):
     """Runs one case; returns its result record.  It never raises: whatever breaks in the
-    suite's own code is this case's HARNESS-ERROR, and the run goes on."""
+    suite's own code is this case's HARNESS-ERROR, and the run goes on.  `capabilities`,
+    when the run already has them from the adapter's hello, decide UNSUPPORTED before any
+    adapter is started for the case."""
     started = time.monotonic()
     result = {"id": case_.id, "slug": case_.slug, "role": case_.role, "area": case_.area,
               "title": case_.title,
@@ -199,6 +201,9 @@ def run_case(case_, adapter_command, registry, profile, clock, baseline):
               "ending": [], "transcript": [], "decoded": [], "adapterLog": ""}
     adapter = run = None
     try:
+        gap = capabilities is not None and capability_gap(case_, capabilities)
+        if gap:
+            raise Unsupported("the adapter does not declare %s" % gap)
         adapter = Adapter(adapter_command, clock)
         gap = capability_gap(case_, adapter.capabilities)
         if gap:

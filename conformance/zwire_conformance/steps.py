@@ -17,7 +17,7 @@ def handshake(conn, peer_type, minor=1, identity=None, extra=b"", seconds=3.0):
 def handshake_v2(conn, peer_type, seconds=2.0):
     """Greets as a 2.0 peer_type does, all at once, and reads the implementation as a 2.0
     peer reads it; True once its 2.0 greeting is in (2.0 has no commands: messages flow)."""
-    conn.inbound.read_as_v2_peer()
+    conn.read_as_v2_peer()
     conn.send(wire.greeting_v2(peer_type), "a 2.0 %s greeting" % peer_type)
     return conn.wait_greeting(seconds)
 

@@ -77,14 +77,6 @@ class InboundStream:
             return "2.0"            # never used: a 1.0 peer is not framed here
         return "3.0" if greeting.get("minor") == 0 else "3.1"
 
-    def read_as_v2_peer(self):
-        """Decode the implementation's octets as a 2.0 peer reads them (15/ZMTP): a greeting
-        of any revision from 1 up is a 2.0 one, since a later peer steps down to ours, and
-        2.0 frames follow.  Octets already in are decoded again."""
-        data = bytes(self.data)
-        self.__init__(max_version="2.0")
-        self.push(data)
-
     def may_speak_other_version(self, why):
         """After a greeting of another version from the suite, the implementation may
         answer in that version: its octets are decoded as 3.x still, but a decoding error
@@ -178,6 +170,14 @@ class RawConnection:
         self.closed_entry = None        # the transcript's length when the close was seen
         self.closed_by_us = False
         self.send_failed = None
+
+    def read_as_v2_peer(self):
+        """From now on, decode the implementation's octets as a 2.0 peer reads them
+        (15/ZMTP): a greeting of any revision from 1 up is a 2.0 one, since a later peer
+        steps down to ours, and 2.0 frames follow.  Octets already in are decoded again."""
+        stream = InboundStream(max_version="2.0")
+        stream.push(bytes(self.inbound.data))
+        self.inbound = stream
 
     # --- sending ------------------------------------------------------------------------
 

@@ -101,7 +101,7 @@ def _(t):
     t.control(got == [b"control"], "a 2.0 PUSH peer's message is delivered to a PULL socket",
               happened=words.delivered(got))
     handle, conn = t.link("PULL")
-    conn.inbound.read_as_v2_peer()
+    conn.read_as_v2_peer()
     mark = conn.mark()
     conn.send(wire.greeting_v2("PULL") + wire.message(b"from-a-pull"),
               "a 2.0 PULL greeting, then a message")
