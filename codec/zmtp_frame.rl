@@ -40,11 +40,13 @@ static int tolerated (const zw_zmtp_frame_ctx *ctx, uint8_t flags);
 
 %% write data;
 
-/* The flag bits that must be zero: bits 3-7, or 2-7 in 2.0. */
-static uint8_t
-reserved_bits (const zw_zmtp_frame_ctx *ctx)
+/*  1 if flags set a bit that must be zero (bits 3-7, or 2-7 in 2.0) and the
+    caller does not tolerate it.  */
+static int
+reserved_refused (const zw_zmtp_frame_ctx *ctx, uint8_t flags)
 {
-    return ctx->framing == ZW_ZMTP_FRAMING_V2 ? 0xFC : 0xF8;
+    uint8_t reserved = ctx->framing == ZW_ZMTP_FRAMING_V2 ? 0xFC : 0xF8;
+    return (flags & reserved) && !(ctx->tolerate & ZW_ZMTP_TOLERATE_RESERVED_FLAGS);
 }
 
 /*  A flags octet outside the grammar, read if the caller tolerates every
@@ -57,7 +59,7 @@ tolerated (const zw_zmtp_frame_ctx *ctx, uint8_t flags)
     int command_more = ctx->framing == ZW_ZMTP_FRAMING_V3
                     && (flags & (ZW_ZMTP_FLAG_COMMAND | ZW_ZMTP_FLAG_MORE))
                        == (ZW_ZMTP_FLAG_COMMAND | ZW_ZMTP_FLAG_MORE);
-    if ((flags & reserved_bits (ctx)) && !(ctx->tolerate & ZW_ZMTP_TOLERATE_RESERVED_FLAGS))
+    if (reserved_refused (ctx, flags))
         return 0;
     return !command_more || (ctx->tolerate & ZW_ZMTP_TOLERATE_COMMAND_MORE);
 }
@@ -67,12 +69,10 @@ tolerated (const zw_zmtp_frame_ctx *ctx, uint8_t flags)
 static void
 flags_error (zw_zmtp_frame_ctx *ctx, uint8_t flags, uint64_t at)
 {
-    int reserved = (flags & reserved_bits (ctx))
-                && !(ctx->tolerate & ZW_ZMTP_TOLERATE_RESERVED_FLAGS);
     if (ctx->framing == ZW_ZMTP_FRAMING_V2)
         zw_error_set (&ctx->error, ZW_ERR_INVALID_FLAGS, at, "zmtp20.frame.flags-reserved",
                       "2.0 flag bits 2-7 must be zero");
-    else if (reserved)
+    else if (reserved_refused (ctx, flags))
         zw_error_set (&ctx->error, ZW_ERR_INVALID_FLAGS, at, "zmtp31.frame.flags-reserved",
                       "flag bits 3-7 must be zero");
     else
