@@ -32,9 +32,9 @@ SECONDS      ?= 300
 TARGET       ?= frames
 
 # --- sources ----------------------------------------------------------------
-MACHINES   := zmtp_greeting zmtp_frame zmtp_metadata zmtp_command z85
-CODEC_C    := codec/zw_error.c codec/zmtp_greeting_pack.c codec/zmtp_command_pack.c
-REPORT_C   := vectors/runner/zw_report.c
+MACHINES   := zmtp_greeting zmtp_frame zmtp_metadata zmtp_command z85 mdp_message
+CODEC_C    := codec/zw_error.c codec/zmtp_greeting_pack.c codec/zmtp_command_pack.c codec/mdp_message_pack.c
+REPORT_C   := vectors/runner/zw_report.c vectors/runner/zw_report_mdp.c
 CLI_C      := $(wildcard reference/cli/*.c)
 CLI_H      := $(wildcard reference/cli/*.h)
 # The reference stack: its session machine (Ragel) and the C around it.

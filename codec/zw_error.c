@@ -30,6 +30,12 @@ zw_error_class_name (zw_errcode code)
         case ZW_ERR_MALFORMED_COMMAND:       return "malformed-command";
         case ZW_ERR_INVALID_METADATA:        return "invalid-metadata";
         case ZW_ERR_INVALID_Z85:             return "invalid-z85";
+        case ZW_ERR_MDP_INVALID_HEADER:      return "mdp-invalid-header";
+        case ZW_ERR_MDP_INVALID_COMMAND:     return "mdp-invalid-command";
+        case ZW_ERR_MDP_INVALID_SERVICE:     return "mdp-invalid-service";
+        case ZW_ERR_MDP_INVALID_DELIMITER:   return "mdp-invalid-delimiter";
+        case ZW_ERR_MDP_MISSING_FRAME:       return "mdp-missing-frame";
+        case ZW_ERR_MDP_EXTRA_FRAME:         return "mdp-extra-frame";
         case ZW_ERR_LIMIT_EXCEEDED:          return "limit-exceeded";
         case ZW_ERR_UNEXPECTED_COMMAND:      return "unexpected-command";
         case ZW_ERR_INVALID_SEQUENCE:        return "invalid-sequence";

@@ -26,6 +26,13 @@ typedef enum {
     ZW_ERR_MALFORMED_COMMAND = 7,
     ZW_ERR_INVALID_METADATA = 8,
     ZW_ERR_INVALID_Z85 = 9,
+    /* Majordomo messages (frame lists; the offset is a frame index) */
+    ZW_ERR_MDP_INVALID_HEADER = 10,
+    ZW_ERR_MDP_INVALID_COMMAND = 11,
+    ZW_ERR_MDP_INVALID_SERVICE = 12,
+    ZW_ERR_MDP_INVALID_DELIMITER = 13,
+    ZW_ERR_MDP_MISSING_FRAME = 14,
+    ZW_ERR_MDP_EXTRA_FRAME = 15,
     /* limit: well-formed, but above a configured or absolute bound */
     ZW_ERR_LIMIT_EXCEEDED = 20,
     /* protocol: well-formed, but wrong in the session's state */

@@ -38,8 +38,8 @@ zw_bytes_free (zw_bytes *b)
     memset (b, 0, sizeof *b);
 }
 
-static json_t *
-hex (const uint8_t *data, size_t len)
+json_t *
+zw_report_hex (const uint8_t *data, size_t len)
 {
     static const char digits[] = "0123456789abcdef";
     char *text = malloc (2 * len + 1);
@@ -64,8 +64,8 @@ error_json (const zw_error *e)
                       "offset", (json_int_t) e->offset, "clause", e->clause ? e->clause : "");
 }
 
-static json_t *
-report_base (const zw_error *e, int complete)
+json_t *
+zw_report_base (const zw_error *e, int complete)
 {
     const char *state = e && e->code != ZW_OK ? "error" : complete ? "complete" : "incomplete";
     return json_pack ("{s:s, s:o}", "state", state, "error", error_json (e));
@@ -152,7 +152,10 @@ zw_report_params_parse (zw_report_params *p, const char *type, json_t *json,
     if (strcmp (type, "command") == 0)       p->type = ZW_REPORT_COMMAND;
     else if (strcmp (type, "metadata") == 0) p->type = ZW_REPORT_METADATA;
     else if (strcmp (type, "z85") == 0)      p->type = ZW_REPORT_Z85;
-    else {
+    else if (strcmp (type, "mdp") == 0) {
+        p->type = ZW_REPORT_MDP;
+        return zw_report_mdp_params (p, json, err, err_size);
+    } else {
         snprintf (err, err_size, "unknown test group type '%s'", type);
         return 0;
     }
@@ -193,11 +196,11 @@ greeting_json (const zw_zmtp_greeting *g)
     switch (g->family) {
         case ZW_ZMTP_V1:
             return json_pack ("{s:s, s:o}", "version", "1.0",
-                              "identity", hex (g->identity, g->identity_size));
+                              "identity", zw_report_hex (g->identity, g->identity_size));
         case ZW_ZMTP_V2:
             return json_pack ("{s:s, s:i, s:i, s:o}", "version", "2.0", "revision", g->revision,
                               "socketType", g->socket_type,
-                              "identity", hex (g->identity, g->identity_size));
+                              "identity", zw_report_hex (g->identity, g->identity_size));
         default:
             return json_pack ("{s:s, s:i, s:i, s:s, s:i}", "version", "3", "major", g->major,
                               "minor", g->minor, "mechanism", g->mechanism,
@@ -222,7 +225,7 @@ report_greeting (const zw_report_params *p, const zw_chunk *chunks, size_t count
     zw_zmtp_greeting_ctx ctx;
     greeting_capture c;
     run_greeting (p, chunks, count, &ctx, &c);
-    json_t *report = report_base (zw_zmtp_greeting_error (&ctx), c.done);
+    json_t *report = zw_report_base (zw_zmtp_greeting_error (&ctx), c.done);
     json_object_set_new (report, "detected", c.detected ? c.detected : json_null ());
     json_object_set_new (report, "greeting",
                          c.done && !zw_zmtp_greeting_error (&ctx) ? greeting_json (&c.greeting) : json_null ());
@@ -350,7 +353,7 @@ properties_json (const property_list *list)
     for (size_t i = 0; i < list->complete; i++) {
         const property *prop = &list->items[i];
         json_array_append_new (array, json_pack ("{s:s#, s:o}", "name", prop->name, prop->name_size,
-                                                 "value", hex (prop->value.data, prop->value.len)));
+                                                 "value", zw_report_hex (prop->value.data, prop->value.len)));
     }
     return array;
 }
@@ -358,7 +361,7 @@ properties_json (const property_list *list)
 static json_t *
 string_hex (const zw_short_string *s)
 {
-    return hex (s->data, s->size);
+    return zw_report_hex (s->data, s->size);
 }
 
 static json_t *
@@ -369,29 +372,29 @@ curve_command_json (const command_capture *c, json_t *o)
         case ZW_COMMAND_HELLO:
             json_object_set_new (o, "versionMajor", json_integer (cmd->u.curve_hello.version[0]));
             json_object_set_new (o, "versionMinor", json_integer (cmd->u.curve_hello.version[1]));
-            json_object_set_new (o, "clientKey", hex (cmd->u.curve_hello.client_key, 32));
-            json_object_set_new (o, "nonce", hex (cmd->u.curve_hello.nonce, 8));
-            json_object_set_new (o, "signatureBox", hex (cmd->u.curve_hello.signature_box, 80));
+            json_object_set_new (o, "clientKey", zw_report_hex (cmd->u.curve_hello.client_key, 32));
+            json_object_set_new (o, "nonce", zw_report_hex (cmd->u.curve_hello.nonce, 8));
+            json_object_set_new (o, "signatureBox", zw_report_hex (cmd->u.curve_hello.signature_box, 80));
             break;
         case ZW_COMMAND_WELCOME:
-            json_object_set_new (o, "nonce", hex (cmd->u.curve_welcome.nonce, 16));
-            json_object_set_new (o, "box", hex (cmd->u.curve_welcome.box, 144));
+            json_object_set_new (o, "nonce", zw_report_hex (cmd->u.curve_welcome.nonce, 16));
+            json_object_set_new (o, "box", zw_report_hex (cmd->u.curve_welcome.box, 144));
             break;
         case ZW_COMMAND_INITIATE:
-            json_object_set_new (o, "cookie", hex (cmd->u.curve_initiate.cookie, 96));
-            json_object_set_new (o, "nonce", hex (cmd->u.curve_initiate.nonce, 8));
-            json_object_set_new (o, "box", hex (c->part.data, c->part.len));
+            json_object_set_new (o, "cookie", zw_report_hex (cmd->u.curve_initiate.cookie, 96));
+            json_object_set_new (o, "nonce", zw_report_hex (cmd->u.curve_initiate.nonce, 8));
+            json_object_set_new (o, "box", zw_report_hex (c->part.data, c->part.len));
             break;
         case ZW_COMMAND_READY:
         case ZW_COMMAND_MESSAGE:
-            json_object_set_new (o, "nonce", hex (cmd->u.curve_short.nonce, 8));
-            json_object_set_new (o, "box", hex (c->part.data, c->part.len));
+            json_object_set_new (o, "nonce", zw_report_hex (cmd->u.curve_short.nonce, 8));
+            json_object_set_new (o, "box", zw_report_hex (c->part.data, c->part.len));
             break;
         case ZW_COMMAND_ERROR:
             json_object_set_new (o, "reason", string_hex (&cmd->u.reason));
             break;
         default:
-            json_object_set_new (o, "data", hex (c->part.data, c->part.len));
+            json_object_set_new (o, "data", zw_report_hex (c->part.data, c->part.len));
     }
     return o;
 }
@@ -413,7 +416,7 @@ command_json (const command_capture *c, zw_zmtp_mechanism mechanism)
             break;
         case ZW_COMMAND_SUBSCRIBE:
         case ZW_COMMAND_CANCEL:
-            json_object_set_new (o, "topic", hex (c->part.data, c->part.len));
+            json_object_set_new (o, "topic", zw_report_hex (c->part.data, c->part.len));
             break;
         case ZW_COMMAND_PING:
             json_object_set_new (o, "ttl", json_integer (cmd->u.ping.ttl));
@@ -433,7 +436,7 @@ command_json (const command_capture *c, zw_zmtp_mechanism mechanism)
         case ZW_COMMAND_WELCOME:
             break;
         default:
-            json_object_set_new (o, "data", hex (c->part.data, c->part.len));
+            json_object_set_new (o, "data", zw_report_hex (c->part.data, c->part.len));
     }
     return o;
 }
@@ -485,7 +488,7 @@ report_command (const zw_report_params *p, const zw_chunk *chunks, size_t count)
         abort ();
     run_command (p, chunks, count, ctx, &c);
     const zw_error *e = zw_zmtp_command_error (ctx);
-    json_t *report = report_base (e, c.done);
+    json_t *report = zw_report_base (e, c.done);
     json_object_set_new (report, "command", c.done && !e ? command_json (&c, p->mechanism) : json_null ());
     command_capture_free (&c);
     free (ctx);
@@ -508,7 +511,7 @@ report_metadata (const zw_chunk *chunks, size_t count)
     command_capture c;
     run_metadata (chunks, count, &ctx, &c);
     const zw_error *e = zw_zmtp_metadata_error (&ctx);
-    json_t *report = report_base (e, zw_zmtp_metadata_done (&ctx));
+    json_t *report = zw_report_base (e, zw_zmtp_metadata_done (&ctx));
     json_object_set_new (report, "properties", properties_json (&c.properties));
     property_list_free (&c.properties);
     return report;
@@ -566,7 +569,7 @@ static void
 close_body (frames_capture *c)
 {
     if (c->current)
-        json_object_set_new (c->current, "body", hex (c->body.data, c->body.len));
+        json_object_set_new (c->current, "body", zw_report_hex (c->body.data, c->body.len));
 }
 
 /* The round trip of one frame: its header re-encoded, and its command. */
@@ -639,7 +642,7 @@ report_frames (const zw_report_params *p, const zw_chunk *chunks, size_t count)
         /* the frame in which the error happened is not listed */
         json_array_remove (c->frames, json_array_size (c->frames) - 1);
     }
-    json_t *report = report_base (e, zw_zmtp_frame_at_boundary (&ctx));
+    json_t *report = zw_report_base (e, zw_zmtp_frame_at_boundary (&ctx));
     json_object_set (report, "frames", c->frames);
     frames_capture_free (c);
     free (c);
@@ -661,9 +664,9 @@ report_z85 (const zw_chunk *chunks, size_t count)
     for (size_t i = 0; i < count; i++)
         zw_z85_decode_push (&ctx, chunks[i].data, chunks[i].len);
     const zw_error *e = zw_z85_decode_error (&ctx);
-    json_t *report = report_base (e, zw_z85_decode_done (&ctx));
+    json_t *report = zw_report_base (e, zw_z85_decode_done (&ctx));
     /* the groups decoded before an error, like frames and properties */
-    json_object_set_new (report, "decoded", hex (out, ctx.out_len));
+    json_object_set_new (report, "decoded", zw_report_hex (out, ctx.out_len));
     free (out);
     return report;
 }
@@ -679,6 +682,7 @@ zw_report_decode (const zw_report_params *p, const zw_chunk *chunks, size_t coun
         case ZW_REPORT_COMMAND:  return report_command (p, chunks, count);
         case ZW_REPORT_METADATA: return report_metadata (chunks, count);
         case ZW_REPORT_Z85:      return report_z85 (chunks, count);
+        case ZW_REPORT_MDP:      return zw_report_mdp_decode (p, chunks, count);
     }
     return NULL;
 }
@@ -798,6 +802,20 @@ zw_report_round_trip (const zw_report_params *p, const uint8_t *input, size_t le
         case ZW_REPORT_COMMAND:  return round_trip_command (p, &whole, why, why_size);
         case ZW_REPORT_METADATA: return round_trip_metadata (&whole, why, why_size);
         case ZW_REPORT_Z85:      return round_trip_z85 (&whole, why, why_size);
+        case ZW_REPORT_MDP:      break;     /* zw_report_round_trip_frames */
     }
     return -1;
+}
+
+int
+zw_report_is_frame_list (const zw_report_params *p)
+{
+    return p->type == ZW_REPORT_MDP;
+}
+
+int
+zw_report_round_trip_frames (const zw_report_params *p, const zw_chunk *frames, size_t count,
+                             char *why, size_t why_size)
+{
+    return p->type == ZW_REPORT_MDP ? zw_report_mdp_round_trip (p, frames, count, why, why_size) : -1;
 }

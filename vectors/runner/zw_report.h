@@ -15,7 +15,8 @@
 #include "zmtp_command.h"
 
 typedef enum {
-    ZW_REPORT_GREETING, ZW_REPORT_FRAMES, ZW_REPORT_COMMAND, ZW_REPORT_METADATA, ZW_REPORT_Z85
+    ZW_REPORT_GREETING, ZW_REPORT_FRAMES, ZW_REPORT_COMMAND, ZW_REPORT_METADATA, ZW_REPORT_Z85,
+    ZW_REPORT_MDP       /* a frame list: each chunk is one frame, never re-chunked */
 } zw_report_type;
 
 typedef struct {
@@ -25,6 +26,7 @@ typedef struct {
     zw_zmtp_framing framing;            /* frames */
     uint64_t max_frame_size;            /* frames */
     zw_zmtp_mechanism mechanism;        /* frames, command */
+    unsigned mdp_accept;                /* mdp: ZW_MDP_ACCEPT_* bits */
 } zw_report_params;
 
 typedef struct {
@@ -55,5 +57,23 @@ json_t *zw_report_decode (const zw_report_params *params, const zw_chunk *chunks
     completely (no round trip to check).  */
 int zw_report_round_trip (const zw_report_params *params, const uint8_t *input, size_t len,
                           char *why, size_t why_size);
+
+/* Shared by the report builders: lower-case hex; {"state", "error"} of a report. */
+json_t *zw_report_hex (const uint8_t *data, size_t len);
+json_t *zw_report_base (const zw_error *error, int complete);
+
+/*  Frame-list decoders (mdp): the input's chunks are the message's frames.
+    The runner neither re-chunks them nor concatenates them for the round
+    trip, which zw_report_round_trip_frames does instead.  */
+int zw_report_is_frame_list (const zw_report_params *params);
+
+int zw_report_round_trip_frames (const zw_report_params *params, const zw_chunk *frames,
+                                 size_t count, char *why, size_t why_size);
+
+/* The mdp decoder (zw_report_mdp.c). */
+int zw_report_mdp_params (zw_report_params *params, json_t *json, char *err, size_t err_size);
+json_t *zw_report_mdp_decode (const zw_report_params *params, const zw_chunk *frames, size_t count);
+int zw_report_mdp_round_trip (const zw_report_params *params, const zw_chunk *frames, size_t count,
+                              char *why, size_t why_size);
 
 #endif

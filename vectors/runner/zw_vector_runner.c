@@ -165,8 +165,11 @@ run_test (const char *file, const zw_report_params *p, json_t *test)
     uint8_t *data = read_input (json_object_get (test, "input"), &chunks, &count, &len);
     json_t *report = zw_report_decode (p, chunks, count);
     char *want = canonical (report);
-    int invariant = check_chunkings (p, data, len, want, variant, sizeof variant);
-    int trip = zw_report_round_trip (p, data, len, why, sizeof why);
+    /* a frame list (mdp) is its frames: nothing to re-chunk */
+    int frame_list = zw_report_is_frame_list (p);
+    int invariant = frame_list || check_chunkings (p, data, len, want, variant, sizeof variant);
+    int trip = frame_list ? zw_report_round_trip_frames (p, chunks, count, why, sizeof why)
+                          : zw_report_round_trip (p, data, len, why, sizeof why);
     json_t *line = json_pack ("{s:s, s:O, s:o, s:b, s:s, s:s}", "file", file,
                               "tcId", json_object_get (test, "tcId"), "report", report,
                               "chunkInvariant", invariant, "variant", variant,
