@@ -3,7 +3,8 @@
 Every decoder in this package reports a violation as one DecodeError: an error class
 from the taxonomy below, the zero-based offset in the whole input of the octet whose
 arrival made the input invalid (or the input's length when an input of known length
-ended too early), and the clause ID (wire-ids.md) that the failed check enforces.
+ended too early; for a Majordomo frame list, a frame index: mdp.py), and the clause ID
+(wire-ids.md) that the failed check enforces.
 The first error wins; a decoder that has raised one decodes nothing more.
 
 DecodeError is an exception so that parsers can raise it from deep inside a field,
@@ -29,6 +30,19 @@ CODEC_CLASSES = (
     INVALID_Z85,
 )
 
+# Majordomo classes (FORMAT.md, "Majordomo classes"): frame lists, offsets are frame indexes.
+MDP_INVALID_HEADER = "mdp-invalid-header"
+MDP_INVALID_COMMAND = "mdp-invalid-command"
+MDP_INVALID_SERVICE = "mdp-invalid-service"
+MDP_INVALID_DELIMITER = "mdp-invalid-delimiter"
+MDP_MISSING_FRAME = "mdp-missing-frame"
+MDP_EXTRA_FRAME = "mdp-extra-frame"
+
+MDP_CLASSES = (
+    MDP_INVALID_HEADER, MDP_INVALID_COMMAND, MDP_INVALID_SERVICE, MDP_INVALID_DELIMITER,
+    MDP_MISSING_FRAME, MDP_EXTRA_FRAME,
+)
+
 # Session classes: reserved by FORMAT.md for later issues; no codec here emits them.
 SESSION_CLASSES = (
     "unexpected-command", "invalid-sequence", "cryptographic", "invalid-socket-type",
@@ -36,7 +50,7 @@ SESSION_CLASSES = (
     "zap-invalid-status-code", "zap-invalid-metadata",
 )
 
-ALL_CLASSES = CODEC_CLASSES + SESSION_CLASSES
+ALL_CLASSES = CODEC_CLASSES + MDP_CLASSES + SESSION_CLASSES
 
 
 class DecodeError(Exception):
