@@ -495,7 +495,9 @@ BASES = ("receiver", "sender", "limit", "decoding")
 # The codec error classes a row may name (vectors/FORMAT.md, "Error classes").
 CODEC_CLASSES = ("malformed-greeting", "unsupported-version", "invalid-mechanism",
                  "mechanism-mismatch", "invalid-flags", "invalid-size", "limit-exceeded",
-                 "malformed-command", "invalid-metadata", "invalid-z85")
+                 "malformed-command", "invalid-metadata", "invalid-z85",
+                 "mdp-invalid-header", "mdp-invalid-command", "mdp-invalid-service",
+                 "mdp-invalid-delimiter", "mdp-missing-frame", "mdp-extra-frame")
 INPUT_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
 

@@ -11,6 +11,12 @@ hex strings even-length lower-case; invalid vectors have state error, valid ones
 error null iff state is not error; no duplicate input (concatenated chunks) within a group;
 canonical formatting (json.dumps(indent=2) plus a final newline, as the generator writes).
 
+Majordomo (group type `mdp`, FORMAT.md): `input` is a list of frames, so a duplicate is the
+same frame list (["", "41"] and ["41"] are two messages); an error offset is a frame index,
+the number of frames for mdp-missing-frame and a frame of the message for every other class;
+`message` is null exactly when the state is not complete; a file of protocol `mdp` lives under
+vectors/mdp/ (one of `zmtp`, under vectors/zmtp/).
+
 Leniency (spec/leniency.md, read with tools/zwire_spec.py; --leniency names another table, and
 lint(leniency_path=None) skips it): a flag that names an input class of the table puts the vector
 in that class.  The result is the table's (the strictest of its classes: invalid over acceptable
@@ -46,7 +52,10 @@ CLAUSE_RE = re.compile(r"^[a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$")
 HEX_RE = re.compile(r"^(?:[0-9a-f]{2})*$")
 # Keys of report objects whose values are hex strings.
 HEX_KEYS = {"identity", "body", "data", "value", "reason", "topic", "context", "group", "username",
-            "password", "clientKey", "nonce", "signatureBox", "box", "cookie", "decoded"}
+            "password", "clientKey", "nonce", "signatureBox", "box", "cookie", "decoded",
+            "service", "address"}
+# The decoders whose input is a list of frames (each string one frame), not a byte stream.
+FRAME_LIST_TYPES = {"mdp"}
 
 
 # --------------------------------------------------------------------------
@@ -129,6 +138,10 @@ def walk_hex(node, path, report):
         for k, v in node.items():
             if k in HEX_KEYS and isinstance(v, str) and not HEX_RE.match(v):
                 report(f"{path}.{k} is not even-length lower-case hex")
+            if k in HEX_KEYS and isinstance(v, list):      # mdp bodies: a list of frames
+                for i, item in enumerate(v):
+                    if isinstance(item, str) and not HEX_RE.match(item):
+                        report(f"{path}.{k}[{i}] is not even-length lower-case hex")
             walk_hex(v, f"{path}.{k}", report)
     elif isinstance(node, list):
         for i, v in enumerate(node):
@@ -194,10 +207,16 @@ def lint_file(path, validator, registry, problems, cited, table=None):
     if data.get("numberOfTests") != len(tests):
         report(f"numberOfTests is {data.get('numberOfTests')!r}, the file has {len(tests)} tests")
 
+    protocol = data.get("protocol")
+    if protocol in ("zmtp", "mdp") and Path(path).parent.name in ("zmtp", "mdp") \
+            and Path(path).parent.name != protocol:
+        report(f"protocol {protocol!r} in a file under vectors/{Path(path).parent.name}/")
+
     seen_ids = set()
     for gi, g in enumerate(groups):
         if not isinstance(g, dict) or not isinstance(g.get("tests"), list):
             continue
+        frame_list = g.get("type") in FRAME_LIST_TYPES
         inputs = {}
         for t in g["tests"]:
             if not isinstance(t, dict):
@@ -228,7 +247,8 @@ def lint_file(path, validator, registry, problems, cited, table=None):
                 if not isinstance(chunk, str) or not HEX_RE.match(chunk):
                     report(f"input[{i}] is not even-length lower-case hex", tc)
             if all(isinstance(c, str) for c in chunks):
-                joined = "".join(chunks)
+                # A frame list is its frames; a byte stream is its octets, however chunked.
+                joined = tuple(chunks) if frame_list else "".join(chunks)
                 if joined in inputs:
                     report(f"same input as tcId {inputs[joined]} in group {gi}", tc)
                 else:
@@ -249,8 +269,16 @@ def lint_file(path, validator, registry, problems, cited, table=None):
                 err = exp.get("error")
                 if isinstance(err, dict) and isinstance(err.get("offset"), int) and \
                         all(isinstance(c, str) for c in chunks):
-                    if err["offset"] > len("".join(chunks)) // 2:
-                        report("error offset is past the end of the input", tc)
+                    end = len(chunks) if frame_list else len("".join(chunks)) // 2
+                    if err["offset"] > end:
+                        report("error offset is past the end of the input"
+                               + (" (a frame index, at most the number of frames)" if frame_list else ""), tc)
+                    elif frame_list and (err["offset"] == end) != (err.get("class") == "mdp-missing-frame"):
+                        report(f"{err.get('class')} at frame {err['offset']} of {end}: mdp-missing-frame is "
+                               "reported at the number of frames, every other class at a frame of the "
+                               "message", tc)
+                if frame_list and "message" in exp and (exp.get("message") is None) != (state != "complete"):
+                    report("expected.message must be null exactly when state is not complete", tc)
                 walk_hex(exp, "expected", lambda m, tc=tc: report(m, tc))
             else:
                 report("expected is missing or not an object", tc)
