@@ -64,6 +64,11 @@ endef
 OBJ_CORE   := $(call core_objs,$(BUILD)/obj)
 ASAN_CORE  := $(call core_objs,$(BUILD)/asan)
 
+# Protocol roles: one folder each, with its own module.mk (DESIGN.md, "Protocol roles").
+MODULE_TESTS :=
+DOC_EVENT_MACHINES := $(PEER_MACHINES:%=reference/core/%)
+include reference/mdp/module.mk
+
 .PHONY: all help deps check conformance unit unit-asan vectors vectors-check vectors-lint \
         spec-lint trace python-tests interop-tests cli-tests soak mutation conformance-suite conformance-stability bench bench-conformance bench-codec fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
         fuzz-dicts-lint \
@@ -152,7 +157,7 @@ $(BUILD)/asan/bin/zwire: $(CLI_C:%.c=$(BUILD)/asan/%.o) $(ASAN_CORE) $(ASAN_CODE
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -ljansson -o $@
 
 # The reference stack's unit tests: reference/tests/test_<name>.c.
-REF_TESTS := engine loop endpoint api tolerate
+REF_TESTS := engine loop endpoint api tolerate callbacks
 $(BUILD)/bin/test-%: $(BUILD)/obj/reference/tests/test_%.o $(OBJ_CORE) $(OBJ_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@
@@ -163,13 +168,14 @@ $(REF_TESTS:%=$(BUILD)/obj/reference/tests/test_%.o) $(REF_TESTS:%=$(BUILD)/asan
     reference/tests/test_watchdog.h reference/tests/test_check.h
 
 # --- tests ------------------------------------------------------------------------
-unit: $(BUILD)/bin/test-codec $(REF_TESTS:%=$(BUILD)/bin/test-%)
+unit: $(BUILD)/bin/test-codec $(REF_TESTS:%=$(BUILD)/bin/test-%) $(MODULE_TESTS:%=$(BUILD)/bin/test-%)
 	$(BUILD)/bin/test-codec
-	@for t in $(REF_TESTS); do $(BUILD)/bin/test-$$t || exit 1; done
+	@for t in $(REF_TESTS) $(MODULE_TESTS); do $(BUILD)/bin/test-$$t || exit 1; done
 
-unit-asan: $(BUILD)/asan/bin/test-codec $(REF_TESTS:%=$(BUILD)/asan/bin/test-%)
+unit-asan: $(BUILD)/asan/bin/test-codec $(REF_TESTS:%=$(BUILD)/asan/bin/test-%) \
+           $(MODULE_TESTS:%=$(BUILD)/asan/bin/test-%)
 	$(ASAN_ENV) $(BUILD)/asan/bin/test-codec
-	@for t in $(REF_TESTS); do $(ASAN_ENV) $(BUILD)/asan/bin/test-$$t || exit 1; done
+	@for t in $(REF_TESTS) $(MODULE_TESTS); do $(ASAN_ENV) $(BUILD)/asan/bin/test-$$t || exit 1; done
 
 spec-lint:
 	$(PYTHON) tools/spec_lint.py
@@ -373,7 +379,7 @@ mutation: $(BUILD)/bin/zwire
 	cd conformance && $(PYTHON) -m zwire_conformance.mutation
 
 # --- documentation ------------------------------------------------------------------------
-DOC_MACHINES := $(MACHINES:%=codec/%) $(PEER_MACHINES:%=reference/core/%)
+DOC_MACHINES := $(MACHINES:%=codec/%) $(DOC_EVENT_MACHINES)
 
 docs: ragel-version
 	@mkdir -p $(BUILD)/docs
@@ -383,10 +389,12 @@ docs: ragel-version
 	    dot -Tsvg $(BUILD)/docs/$$n.dot -o $(BUILD)/docs/$$n.svg || exit 1; \
 	done
 	@# Event machines: ragel numbers the events; the diagram names them.
-	@for m in $(PEER_MACHINES); do \
-	    $(RAGEL) -V -I reference/core -o $(BUILD)/docs/$$m.dot reference/core/$$m.rl && \
-	    $(PYTHON) tools/render_docs.py --relabel $(BUILD)/docs/$$m.dot reference/core/$$m.h && \
-	    dot -Tsvg $(BUILD)/docs/$$m.dot -o $(BUILD)/docs/$$m.svg || exit 1; \
+	@for m in $(DOC_EVENT_MACHINES) codec/mdp_message; do \
+	    n=$$(basename $$m); d=$$(dirname $$m); h=$$m.h; \
+	    [ $$n = mdp_message ] && h=codec/mdp_frame_class.h; \
+	    $(RAGEL) -V -I $$d -o $(BUILD)/docs/$$n.dot $$m.rl && \
+	    $(PYTHON) tools/render_docs.py --relabel $(BUILD)/docs/$$n.dot $$h && \
+	    dot -Tsvg $(BUILD)/docs/$$n.dot -o $(BUILD)/docs/$$n.svg || exit 1; \
 	done
 	$(PYTHON) tools/render_docs.py --out $(BUILD)/docs $(DOC_MACHINES)
 

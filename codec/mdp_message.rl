@@ -103,12 +103,14 @@ header_class (const zw_mdp_frame *frame, unsigned accept)
     return 0;
 }
 
-/* The grammar's alphabet: one class per frame (mdp_frame_class.h). */
+/*  The grammar's alphabet: one class per frame (mdp_frame_class.h).  An
+    empty frame 0 opens a 0.1 header only: where 0.1 is not accepted it
+    starts no header at all.  */
 static int
-frame_class (const zw_mdp_frame *frame, unsigned accept)
+frame_class (const zw_mdp_frame *frame, size_t index, unsigned accept)
 {
     if (frame->size == 0)
-        return ZW_MDPF_EMPTY;
+        return index == 0 && !(accept & ZW_MDP_ACCEPT_V01) ? ZW_MDPF_OTHER : ZW_MDPF_EMPTY;
     if (frame->size == 1 && frame->data[0] >= 0x01 && frame->data[0] <= 0x06)
         return ZW_MDPF_CODE1 + frame->data[0] - 1;
     int header = header_class (frame, accept);
@@ -211,7 +213,7 @@ zw_mdp_decode (const zw_mdp_frame *frames, size_t count, unsigned accept,
     decoder *d = &state;
     %% write init;
     for (size_t i = 0; i < count; i++) {
-        int token = frame_class (&frames[i], accept);
+        int token = frame_class (&frames[i], i, accept);
         const int *p = &token, *pe = p + 1;
         d->frame = &frames[i];
         d->index = i;

@@ -1,0 +1,56 @@
+# reference/mdp/module.mk — the Majordomo roles (7/MDP, 18/MDP, 8/MMI).
+#
+# Built the way every protocol role is (DESIGN.md, "Protocol roles"): against the public
+# header zwire.h and the codecs only (no -Ireference/core), generated C in
+# build/gen/reference/mdp/, header dependencies from the compiler (-MMD -MP).
+
+MDP_DIR      := reference/mdp
+MDP_MACHINES := mdp_worker_view
+MDP_C        := $(wildcard $(MDP_DIR)/*.c)
+MDP_GEN_C    := $(MDP_MACHINES:%=$(GEN)/$(MDP_DIR)/%.c)
+MDP_CFLAGS   := -std=c11 -g -D_POSIX_C_SOURCE=200809L $(WARN) -Icodec -Ireference/include \
+                -I$(MDP_DIR) -MMD -MP
+MDP_TESTS    := mdp-broker
+
+define mdp_objs   # $(1) = build dir
+$(MDP_C:%.c=$(1)/%.o) $(MDP_GEN_C:$(GEN)/%.c=$(1)/gen/%.o)
+endef
+OBJ_MDP  := $(call mdp_objs,$(BUILD)/obj)
+ASAN_MDP := $(call mdp_objs,$(BUILD)/asan)
+.SECONDARY: $(MDP_GEN_C)
+
+$(GEN)/$(MDP_DIR)/%.c: $(MDP_DIR)/%.rl $(MDP_DIR)/%_grammar.rl $(MDP_DIR)/%.h | ragel-version
+	@mkdir -p $(@D)
+	$(RAGEL) $(RAGEL_FLAGS) -I $(MDP_DIR) -o $@ $<
+
+$(BUILD)/obj/$(MDP_DIR)/%.o: $(MDP_DIR)/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(MDP_CFLAGS) -O2 -c $< -o $@
+$(BUILD)/obj/gen/$(MDP_DIR)/%.o: $(GEN)/$(MDP_DIR)/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(MDP_CFLAGS) -O2 $(GEN_WARN) -c $< -o $@
+$(BUILD)/asan/$(MDP_DIR)/%.o: $(MDP_DIR)/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(MDP_CFLAGS) $(ASAN_FLAGS) -c $< -o $@
+$(BUILD)/asan/gen/$(MDP_DIR)/%.o: $(GEN)/$(MDP_DIR)/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(MDP_CFLAGS) $(ASAN_FLAGS) $(GEN_WARN) -c $< -o $@
+
+# Unit tests: reference/mdp/tests/test_<name>.c, each linked with the module and the codecs.
+$(BUILD)/obj/$(MDP_DIR)/tests/%.o: $(MDP_DIR)/tests/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(MDP_CFLAGS) -Ireference/tests -O2 -c $< -o $@
+$(BUILD)/asan/$(MDP_DIR)/tests/%.o: $(MDP_DIR)/tests/%.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(MDP_CFLAGS) -Ireference/tests $(ASAN_FLAGS) -c $< -o $@
+$(BUILD)/bin/test-mdp-%: $(BUILD)/obj/$(MDP_DIR)/tests/test_mdp_%.o $(OBJ_MDP) $(OBJ_CORE) $(OBJ_CODEC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@
+$(BUILD)/asan/bin/test-mdp-%: $(BUILD)/asan/$(MDP_DIR)/tests/test_mdp_%.o $(ASAN_MDP) $(ASAN_CORE) $(ASAN_CODEC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -o $@
+
+MODULE_TESTS += $(MDP_TESTS)
+DOC_EVENT_MACHINES += $(MDP_MACHINES:%=$(MDP_DIR)/%)
+
+-include $(OBJ_MDP:.o=.d) $(ASAN_MDP:.o=.d)
