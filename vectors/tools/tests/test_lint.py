@@ -348,3 +348,173 @@ def test_seeds(tmp_path):
     assert n == len(files) > 50
     first = tmp_path / "out" / "frame_test-1.bin"
     assert first.read_bytes() == bytes.fromhex("000141")
+
+
+# --- Majordomo (group type mdp): frame lists ------------------------------------------
+
+MDP_REGISTRY_TEXT = """# test registry
+mdp02.grammar.worker-header | MUST | ABNF | MDPW02 first.
+mdp02.grammar.heartbeat | MUST | ABNF | HEARTBEAT is two frames.
+"""
+
+MDP_LENIENCY_TEXT = """# test table of leniency
+
+| Input | Breaks | Basis | Because | Result | Codecs | Note |
+|---|---|---|---|---|---|---|
+| MdpHeader | mdp02.grammar.worker-header | sender | - | acceptable | mdp-invalid-header | For the test. |
+| MdpMissingFrame | mdp02.grammar.heartbeat | sender | - | acceptable | mdp-missing-frame | For the test. |
+"""
+
+W2 = b"MDPW02".hex()
+
+
+def mdp_base():
+    """A small, clean mdp file: a HEARTBEAT, a header error, the empty message."""
+    def err(cls, at):
+        return {"state": "error", "error": {"class": cls, "offset": at}, "message": None}
+    return {
+        "protocol": "mdp",
+        "specVersion": "0.2",
+        "schema": "zwire_vectors_v1.schema.json",
+        "numberOfTests": 3,
+        "header": ["Lint test file."],
+        "notes": {
+            "Valid": {"bugType": "BASIC", "description": "Valid."},
+            "MdpHeader": {"bugType": "MALFORMED_INPUT", "description": "No header."},
+            "MdpMissingFrame": {"bugType": "MALFORMED_INPUT", "description": "Too short."},
+        },
+        "retiredIds": [],
+        "testGroups": [{
+            "type": "mdp",
+            "params": {"version": "0.2", "subprotocol": "worker"},
+            "tests": [
+                {"tcId": 1, "comment": "HEARTBEAT", "flags": ["Valid"], "clauses": ["mdp02.grammar.heartbeat"],
+                 "input": [W2, "05"], "result": "valid",
+                 "expected": {"state": "complete", "error": None,
+                              "message": {"version": "0.2", "subprotocol": "worker", "command": "HEARTBEAT"}}},
+                {"tcId": 2, "comment": "empty frame first", "flags": ["MdpHeader"],
+                 "clauses": ["mdp02.grammar.worker-header"], "input": ["", W2, "05"], "result": "acceptable",
+                 "expected": err("mdp-invalid-header", 0)},
+                {"tcId": 3, "comment": "no frame at all", "flags": ["MdpMissingFrame"],
+                 "clauses": ["mdp02.grammar.heartbeat"], "input": [], "result": "acceptable",
+                 "expected": err("mdp-missing-frame", 0)},
+            ],
+        }],
+    }
+
+
+def run_mdp(tmp_path, obj, name="x_test.json", subdir="mdp", text=None):
+    reg = tmp_path / "mdp-registry.md"
+    reg.write_text(MDP_REGISTRY_TEXT)
+    table = tmp_path / "mdp-leniency.md"
+    table.write_text(MDP_LENIENCY_TEXT)
+    (tmp_path / subdir).mkdir(exist_ok=True)
+    path = tmp_path / subdir / name
+    path.write_text(text if text is not None else vectors_lint.canonical(obj))
+    _, _, problems = vectors_lint.lint([path], registry_path=reg, leniency_path=table)
+    return problems
+
+
+def test_mdp_clean_file_passes(tmp_path):
+    """An empty frame list is a message (of no frame): allowed for mdp, unlike a byte stream."""
+    assert run_mdp(tmp_path, mdp_base()) == []
+
+
+def test_mdp_duplicates_are_frame_lists(tmp_path):
+    obj = mdp_base()
+    tests = group_tests(obj)
+    tests[1]["input"] = [W2 + "05"]              # the octets of tcId 1 in one frame: another message
+    assert run_mdp(tmp_path, obj) == []
+    tests[1]["input"] = [W2, "05"]
+    assert_fires(run_mdp(tmp_path, obj), "same input as tcId 1")
+
+
+def test_mdp_offset_is_a_frame_index(tmp_path):
+    obj = mdp_base()
+    group_tests(obj)[1]["expected"]["error"]["offset"] = 4
+    assert_fires(run_mdp(tmp_path, obj), "a frame index, at most the number of frames")
+    obj = mdp_base()
+    group_tests(obj)[1]["expected"]["error"]["offset"] = 3
+    assert_fires(run_mdp(tmp_path, obj), "mdp-invalid-header at frame 3 of 3")
+    obj = mdp_base()
+    group_tests(obj)[2]["input"] = [W2]
+    assert_fires(run_mdp(tmp_path, obj), "mdp-missing-frame at frame 0 of 1")
+
+
+def test_mdp_message_null_unless_complete(tmp_path):
+    obj = mdp_base()
+    group_tests(obj)[1]["expected"]["message"] = {"version": "0.2", "subprotocol": "worker",
+                                                 "command": "HEARTBEAT"}
+    assert_fires(run_mdp(tmp_path, obj), "expected.message must be null exactly when state is not complete")
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda o: group_tests(o)[0]["expected"].update(state="incomplete"),                 # a message is whole
+    lambda o: group_tests(o)[1].update(result="invalid"),                               # never invalid
+    lambda o: group_tests(o)[1]["expected"]["error"].update({"class": "mdp-bad"}),      # the six classes
+    lambda o: o["testGroups"][0]["params"].update(version="0.3"),
+    lambda o: o["testGroups"][0]["params"].update(mechanism="NULL"),
+    lambda o: group_tests(o)[0]["expected"]["message"].update(command="REPLY"),         # REPLY is 0.1 only
+    lambda o: group_tests(o)[0]["expected"]["message"].update(service="00"),            # no service here
+    lambda o: o.update(protocol="zmtp"),                                                # mdp groups, mdp files
+    lambda o: o.update(protocol="curve"),
+])
+def test_mdp_schema(tmp_path, mutate):
+    obj = mdp_base()
+    mutate(obj)
+    assert_fires(run_mdp(tmp_path, obj), "schema:")
+
+
+def test_mdp_schema_messages(tmp_path):
+    """Each message shape of FORMAT.md passes; a service outside 0x20..0x7E or an empty body does not."""
+    validator = vectors_lint.make_validator()
+    obj = mdp_base()
+    good = [
+        {"version": "0.1", "subprotocol": "client", "command": None, "service": "2061", "body": [""]},
+        {"version": "0.2", "subprotocol": "client", "command": "PARTIAL", "service": "7e", "body": ["00", ""]},
+        {"version": "0.1", "subprotocol": "worker", "command": "READY", "service": "6563686f"},
+        {"version": "0.1", "subprotocol": "worker", "command": "REPLY", "address": "", "body": ["ff"]},
+        {"version": "0.2", "subprotocol": "worker", "command": "FINAL", "address": "00", "body": [""]},
+        {"version": "0.1", "subprotocol": "worker", "command": "DISCONNECT"},
+    ]
+    bad = [
+        {"version": "0.1", "subprotocol": "client", "command": None, "service": "1f", "body": [""]},
+        {"version": "0.2", "subprotocol": "client", "command": "REQUEST", "service": "7f", "body": [""]},
+        {"version": "0.2", "subprotocol": "worker", "command": "READY", "service": ""},
+        {"version": "0.2", "subprotocol": "worker", "command": "REQUEST", "address": "", "body": []},
+        {"version": "0.1", "subprotocol": "client", "command": "REQUEST", "service": "41", "body": [""]},
+        {"version": "0.2", "subprotocol": "worker", "command": "PARTIAL", "address": "", "body": [""],
+         "service": "41"},
+    ]
+    for message, want in [(m, True) for m in good] + [(m, False) for m in bad]:
+        group_tests(obj)[0]["expected"]["message"] = message
+        assert validator.is_valid(obj) is want, message
+
+
+def test_mdp_protocol_matches_directory(tmp_path):
+    assert_fires(run_mdp(tmp_path, mdp_base(), subdir="zmtp"), "protocol 'mdp' in a file under vectors/zmtp/")
+
+
+def test_mdp_body_lists_are_hex(tmp_path):
+    obj = mdp_base()
+    group_tests(obj)[0]["expected"]["message"] = {"version": "0.2", "subprotocol": "worker",
+                                                 "command": "FINAL", "address": "", "body": ["ABC"]}
+    assert_fires(run_mdp(tmp_path, obj), "expected.message.body[0] is not even-length lower-case hex")
+
+
+def test_a_byte_stream_still_needs_a_chunk(tmp_path, registry):
+    obj = base()
+    group_tests(obj)[0]["input"] = []
+    assert_fires(run(tmp_path, obj, registry), "schema:")
+
+
+def test_repository_mdp_vectors_are_clean():
+    """The committed Majordomo vectors lint clean against spec/ and spec/leniency.md."""
+    nfiles, nvectors, problems = vectors_lint.lint([TOOLS.parent / "mdp"], registry_path=None)
+    assert nfiles == 3 and nvectors >= 120
+    assert problems == []
+
+
+def test_mdp_generator_is_up_to_date():
+    proc = subprocess.run([sys.executable, str(TOOLS / "gen_mdp.py"), "--check"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
