@@ -245,7 +245,7 @@ H01_0 = cat(H01C_0, H01W)               # 0.1, both sub-protocols, frame 0
 H01_1 = cat(H01C_1, H01W)               # 0.1, both sub-protocols, frame 1
 H02 = [CH02, WH02]                      # 0.2, both sub-protocols
 HANY_0 = cat(H02, H01_0)                # version any, frame 0
-HANY_1 = cat(H01_1, H02)                # version any, frame 1 (MDPC02 / MDPW02 after an empty frame)
+HANY_1 = cat(H02, H01_1)                # version any, frame 1 (MDPC02 / MDPW02 after an empty frame)
 
 
 # --------------------------------------------------------------------------
@@ -886,9 +886,9 @@ def gen_mdp_any():
 
     # Header: the decisions of M2-2.
     F = ["MdpHeader", "VersionDetection"]
-    g.t("empty-then-mdpc02", "An empty frame then MDPC02 (a 0.2 client on a REQ socket): invalid at frame 1 "
+    g.t("empty-then-mdpc02", "An empty frame then MDPC02 (a 0.2 client on a REQ socket): no header, at frame 1 "
         "(DECISIONS M2-2)", F + ["CrossVersion"], HANY_1, ["", C2, 1, "echo", "hello"], err(HEADER, 1))
-    g.t("empty-then-mdpw02", "An empty frame then MDPW02: invalid at frame 1", F + ["CrossVersion"], HANY_1,
+    g.t("empty-then-mdpw02", "An empty frame then MDPW02: no header, at frame 1", F + ["CrossVersion"], HANY_1,
         ["", W2, 6], err(HEADER, 1))
     g.t("mdpc01-first", "MDPC01 as frame 0, without the 0.1 empty frame: no header", F + ["CrossVersion"],
         HANY_0, [C1, "echo", "hello"], err(HEADER, 0))
