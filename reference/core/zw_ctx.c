@@ -39,6 +39,7 @@ zw_ctx_destroy (zw_ctx *ctx)
 {
     if (!ctx)
         return;
+    zw_ctx_silence (ctx);           /* the application may be half gone: no callback now */
     while (ctx->sockets)
         zw_close (ctx->sockets);
     zw_loop_destroy (ctx->loop);
@@ -68,6 +69,31 @@ zw_log (zw_ctx *ctx, const char *format, ...)
 
 /* --- the one wait of every blocking call -------------------------------------------- */
 
+/*  One turn of the context: the readiness callbacks due, then one turn of
+    the loop, which does not sleep if any was called: the callback may
+    have done what the caller waits for, or left its socket ready, to be
+    called again at the next turn (level-triggered; zw_callbacks.c).  */
+static int
+turn (zw_ctx *ctx, int timeout_ms)
+{
+    int called = zw_ctx_dispatch_ready (ctx);
+    return zw_loop_run_once (ctx->loop, called ? 0 : timeout_ms);
+}
+
+/*  Inside a timer or readiness callback the loop is already turning,
+    below it: a call tries once, and one that would wait is refused at
+    once (EDEADLK), not only when it would have waited, so that a program
+    that waits in a callback fails the first time, not under load.  */
+static int
+attempt_in_callback (zw_attempt_fn *attempt, void *arg, int timeout_ms)
+{
+    if (timeout_ms != 0) {
+        errno = EDEADLK;
+        return -1;
+    }
+    return attempt (arg);
+}
+
 /*  The clock is read only once a try has failed: a call that succeeds at
     once costs no system call.  Correct because of the loop's contract
     (zw_loop.h): a turn sleeps only if nothing has happened since the
@@ -75,6 +101,8 @@ zw_log (zw_ctx *ctx, const char *format, ...)
 int
 zw_ctx_wait (zw_ctx *ctx, zw_attempt_fn *attempt, void *arg, int timeout_ms)
 {
+    if (ctx->in_callback)
+        return attempt_in_callback (attempt, arg, timeout_ms);
     uint64_t deadline = 0;
     for (int turned = 0;; turned = 1) {
         if (attempt (arg) == 0)
@@ -92,7 +120,7 @@ zw_ctx_wait (zw_ctx *ctx, zw_attempt_fn *attempt, void *arg, int timeout_ms)
             }
             left = (int) (deadline - now);
         }
-        if (zw_loop_run_once (ctx->loop, left) < 0)
+        if (turn (ctx, left) < 0)
             return -1;
     }
 }

@@ -27,7 +27,9 @@
       (zw_conn.c, "Progress"): so no wait sleeps through its own progress
       (a lost wake-up).
     - A blocking call therefore loops: try; if not done, one turn; try
-      again (zw_ctx_wait does it for all of them).  It may assume nothing
+      again (zw_ctx_wait does it for all of them, and calls the
+      application's readiness callbacks before each turn, which then does
+      not sleep if it called one: zw_callbacks.c).  It may assume nothing
       about the state after a turn but what it checks again.
 
     Invariants:

@@ -439,11 +439,13 @@ zw_flush (zw_socket *socket, int timeout_ms)
 
 /*  Lets queued messages go out for up to the linger time.  Whatever is
     still queued after it (a timeout, an error of the loop) is dropped with
-    its connections: that is what linger means.  */
+    its connections: that is what linger means.  Not inside a callback,
+    which must not wait (zwire.h, Model): as with linger 0, each
+    connection then writes once as it closes.  */
 static void
 linger (zw_socket *socket)
 {
-    if (socket->options.linger != 0)
+    if (socket->options.linger != 0 && !socket->ctx->in_callback)
         (void) zw_ctx_wait (socket->ctx, try_drain, socket, (int) socket->options.linger);
 }
 
@@ -475,6 +477,7 @@ zw_close (zw_socket *socket)
 {
     if (!socket)
         return;
+    zw_socket_clear_ready (socket);
     close_listeners (socket);
     linger (socket);
     socket->closing = 1;

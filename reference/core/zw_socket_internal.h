@@ -101,6 +101,13 @@ extern const zw_pattern zw_pattern_pair, zw_pattern_pub, zw_pattern_xpub, zw_pat
     zw_pattern_xsub, zw_pattern_req, zw_pattern_rep, zw_pattern_dealer, zw_pattern_router,
     zw_pattern_push, zw_pattern_pull;
 
+/* A readiness callback of a socket (zw_socket_set_readable, zw_socket_set_writable). */
+typedef struct {
+    zw_ready_cb *fn;                /* NULL: none */
+    void *arg;
+    uint64_t round;                 /* the last dispatch that called it (zw_callbacks.c) */
+} zw_ready;
+
 typedef struct {
     int64_t sndhwm, rcvhwm, linger, reconnect_ivl, reconnect_ivl_max;
     int64_t heartbeat_ivl, heartbeat_timeout, heartbeat_ttl, handshake_ivl, maxmsgsize;
@@ -128,6 +135,7 @@ struct zw_socket {
     zw_stats stats;
     zw_monitor_fn *monitor;         /* zw_socket_set_monitor, or NULL */
     void *monitor_arg;
+    zw_ready readable, writable;
     int closing;
     zw_msgq leftover;               /* whole messages of pipes now gone, still the application's */
     /* pattern state */
@@ -144,6 +152,10 @@ struct zw_ctx {
     zw_socket *sockets;
     zw_log_fn *log;
     void *log_arg;
+    zw_ctx_timer *timers;           /* zw_timer_new's, for zw_ctx_destroy */
+    size_t ready_set;               /* readiness callbacks set, all sockets together */
+    uint64_t ready_round;           /* counts their dispatches */
+    int in_callback;                /* a timer or readiness callback is running */
 };
 
 /*  What a blocking call tries: 0 when done, else -1 with errno (EAGAIN:
@@ -156,13 +168,27 @@ typedef int (zw_attempt_fn) (void *arg);
     real (-1 with its errno), or timeout_ms has passed (-1, EAGAIN); with
     timeout 0 it tries, turns the loop once and tries again; -1 waits
     without limit.  An error of the loop itself is -1 with its errno.
-    Sound because of the loop's contract (zw_loop.h): a turn never
-    sleeps after a callback.  */
+    Each turn starts with the readiness callbacks due.  Sound because of
+    the loop's contract (zw_loop.h): a turn never sleeps after a
+    callback.  Inside an application callback it never turns the loop:
+    timeout 0 tries once, any other is EDEADLK (zwire.h, Model).  */
 int zw_ctx_wait (zw_ctx *ctx, zw_attempt_fn *attempt, void *arg, int timeout_ms);
 
 /* Logs one line through the context's log function. */
 void zw_log (zw_ctx *ctx, const char *format, ...)
     __attribute__ ((format (printf, 2, 3)));
+
+/* --- the application's callbacks (zw_callbacks.c) ----------------------------------- */
+
+/*  Calls each readiness callback that is due (its socket can receive, or
+    send) once; returns how many it called.  The start of every turn.  */
+int zw_ctx_dispatch_ready (zw_ctx *ctx);
+
+/* Stops the socket's readiness callbacks (zw_close). */
+void zw_socket_clear_ready (zw_socket *socket);
+
+/* Destroys the context's timers and stops every readiness callback (zw_ctx_destroy). */
+void zw_ctx_silence (zw_ctx *ctx);
 
 /* --- pipes, for the patterns (zw_pipe.c) --------------------------------------- */
 

@@ -5,14 +5,54 @@
     (15/ZMTP), the NULL mechanism, and the eleven standard socket types over
     tcp and ipc.  It talks to libzmq and to any conforming peer.
 
-    Model.  A zw_ctx owns one event loop (epoll) and every socket made from
-    it.  There are no hidden threads: the loop runs inside the blocking
-    calls (zw_send, zw_recv, zw_flush, zw_poll, zw_close, zw_ctx_run), and
-    a blocking call wakes as soon as what it waits for is done (it never
-    sleeps through its own progress: see reference/core/zw_loop.h); while it
-    runs every connection of every socket of the context is served
-    (handshakes, heartbeats, reconnects, queued messages in and out).  A
-    context and its sockets belong to one thread at a time.
+    Model.  A zw_ctx owns one event loop (epoll) and every socket and
+    timer made from it.  There are no hidden threads: the loop runs inside
+    the blocking calls (zw_send, zw_recv, zw_flush, zw_poll, zw_close,
+    zw_ctx_run), and a blocking call wakes as soon as what it waits for is
+    done (it never sleeps through its own progress: see
+    reference/core/zw_loop.h); while it runs every connection of every
+    socket of the context is served (handshakes, heartbeats, reconnects,
+    queued messages in and out).  A context, its sockets and its timers
+    belong to one thread: every call on them is made on it, and every
+    callback runs on it, inside one of those calls.
+
+    A program may wait in blocking calls, or never wait: it makes its
+    sockets, timers (zw_timer_new) and readiness callbacks
+    (zw_socket_set_readable), calls zw_ctx_run (ctx, -1) (or, to stop
+    when it chooses, zw_ctx_run (ctx, 100) in a loop) and does all its
+    work in those callbacks.  Programs written so (a broker, its workers
+    and clients) can share one context and one loop.  The loop calls a
+    timer or readiness callback between its pieces of work, never in the
+    middle of serving a connection, so the callback may call the API,
+    under one rule: it must not wait, since waiting would stop every
+    other program on the loop.  Inside such a callback:
+    - A call with timeout 0 (zw_send, zw_recv, zw_flush, zw_poll) tries
+      once and returns: it does not turn the loop (so no callback ever
+      runs inside another); zw_recv (s, &m, 0) takes what is already
+      queued, and zw_flush (s, 0) only tells whether all is written.  A call with any other timeout fails at once with EDEADLK
+      (zw_send's message stays the caller's); zw_ctx_run (ctx, 0) does
+      nothing.
+    - Anything else is allowed: new sockets, bind, connect, options,
+      setting or clearing callbacks, starting, stopping and destroying
+      timers (its own timer too), and zw_close of any socket (its own
+      too), which then does not linger: as with ZW_OPT_LINGER 0, what
+      is queued gets one write, and what the system does not take is
+      dropped.
+    - zw_ctx_destroy is not allowed, nor closing a socket that a blocking
+      call below the callback is waiting on (the program's zw_recv (s,
+      &m, -1) whose loop fired the timer that closes s).
+    What a callback sends leaves when the loop next turns, right after
+    the callback returns.  Monitor (zw_socket_set_monitor) and log
+    functions are not such callbacks: they run in the middle of the
+    loop's work, and must not call into the context.
+
+    Lifetimes.  zw_close stops a socket's readiness callbacks at once
+    (none runs during its linger); a timer, like a socket, ends with
+    zw_timer_destroy or with zw_ctx_destroy, whichever comes first, and
+    zw_ctx_destroy destroys the timers and stops the callbacks before it
+    closes the sockets, so no callback runs while it tears down.  The arg
+    of a callback must stay valid while the callback is set (a timer's:
+    until the timer is destroyed).
 
     Errors.  Functions that can fail return -1 (or NULL) and set errno:
       EINVAL      a bad argument (unknown option, malformed endpoint, ...)
@@ -20,6 +60,7 @@
       ENOTSUP     the socket type has no such operation (zw_recv on PUB, ...)
       ZW_EFSM     the operation is not allowed in the socket's current state
                   (zw_send twice on REQ without a zw_recv between, ...)
+      EDEADLK     a call that could wait, made inside a callback (Model)
       EADDRINUSE, EACCES, ...   from the operating system, on bind
       ENOMEM      out of memory
     A peer that breaks the protocol is never an API error: its connection
@@ -27,7 +68,8 @@
     and counted (zw_socket_stats), and the socket keeps serving others.
 
     Timeouts are in milliseconds: 0 means do not wait (one turn of the loop
-    still takes in what has already arrived), -1 wait forever.  */
+    still takes in what has already arrived; inside a callback, no turn),
+    -1 wait forever.  */
 
 #ifndef ZWIRE_H
 #define ZWIRE_H
@@ -104,8 +146,9 @@ void zw_msg_destroy (zw_msg *msg);
 /* A new context, or NULL with errno. */
 zw_ctx *zw_ctx_new (void);
 
-/*  Closes every socket still open (each with its linger) and frees the
-    context.  NULL is allowed.  */
+/*  Destroys the timers left, stops every readiness callback, closes
+    every socket still open (each with its linger) and frees the context.
+    NULL is allowed.  Never from inside a callback.  */
 void zw_ctx_destroy (zw_ctx *ctx);
 
 /*  Where log lines go: one call per line, without the newline.  The
@@ -119,16 +162,48 @@ void zw_ctx_set_log (zw_ctx *ctx, zw_log_fn *fn, void *arg);
 /*  Serves every connection of the context for up to timeout_ms (0: one
     turn of the loop, without waiting; -1: for ever).  Returns 0, or -1
     with errno on an error of the loop itself (earlier).  Useful to keep a
-    process responsive while it has nothing to send or receive.  */
+    process responsive while it has nothing to send or receive, and the
+    main loop of a program that lives in callbacks (Model).  Inside a
+    callback: 0 does nothing, anything else is EDEADLK.  */
 int zw_ctx_run (zw_ctx *ctx, int timeout_ms);
+
+/* --- timers (see Model: what a callback may call) ------------------------------- */
+
+typedef struct zw_ctx_timer zw_ctx_timer;
+typedef void (zw_timer_cb) (void *arg);
+
+/*  A new timer on the context's loop, idle until zw_timer_start; NULL with
+    errno EINVAL (no ctx or fn) or ENOMEM.  fn (arg) is called once per
+    start, from inside whichever blocking call (or zw_ctx_run) runs the
+    loop when it is due; timers due together fire in deadline order,
+    ties in the order they were started.  */
+zw_ctx_timer *zw_timer_new (zw_ctx *ctx, zw_timer_cb *fn, void *arg);
+
+/*  Arms the timer to fire once, delay_ms from now; re-arms it if it is
+    armed.  A timer started from a timer callback, even with delay 0,
+    fires at the loop's next turn at the earliest: one that re-arms itself
+    fires once a turn, and lets the loop serve everything else between.  */
+void zw_timer_start (zw_ctx_timer *timer, uint64_t delay_ms);
+
+/* Disarms the timer: it does not fire until started again.  No-op when idle. */
+void zw_timer_stop (zw_ctx_timer *timer);
+
+/*  Stops and frees the timer; NULL is allowed.  Allowed in any callback,
+    its own included.  zw_ctx_destroy destroys the timers still there.  */
+void zw_timer_destroy (zw_ctx_timer *timer);
+
+/* The loop's clock, in milliseconds: monotonic; only differences mean anything. */
+uint64_t zw_ctx_now (zw_ctx *ctx);
 
 /* --- sockets -------------------------------------------------------------------- */
 
 /* A new socket of the given type, or NULL (EINVAL for an unknown type). */
 zw_socket *zw_socket_new (zw_ctx *ctx, zw_socket_type type);
 
-/*  Closes the socket: waits up to ZW_OPT_LINGER for queued messages to be
-    written, then closes every connection and listener and frees it.  */
+/*  Closes the socket: stops its readiness callbacks, waits up to
+    ZW_OPT_LINGER for queued messages to be written (inside a callback it
+    does not wait: Model), then closes every connection and listener and
+    frees it.  */
 void zw_close (zw_socket *socket);
 
 /* The socket's type name ("ROUTER"), or NULL for an unknown value. */
@@ -286,6 +361,30 @@ typedef void (zw_monitor_fn) (void *arg, zw_event event, const char *peer);
     context, only note the event and return, and arg must stay valid
     until the socket is closed.  */
 void zw_socket_set_monitor (zw_socket *socket, zw_monitor_fn *fn, void *arg);
+
+/* --- readiness callbacks (see Model: what a callback may call) ------------------ */
+
+typedef void (zw_ready_cb) (void *arg);
+
+/*  Calls fn (arg) from the loop whenever the socket has a whole message
+    for the application, that is when zw_recv (socket, &m, 0) would
+    succeed; fn NULL clears it.  Level-triggered: checked at every turn of
+    the loop, so while messages remain (fn took some, or none) fn is
+    called again at the next turn, and that turn does not sleep; it is
+    never called when nothing can be received.  A callback typically
+    drains: while (zw_recv (socket, &m, 0) == 0) ...  One that means to
+    leave messages for later clears itself (else it is called at every
+    turn).  At most one call per socket per turn.  Returns 0, or -1 with
+    EINVAL (no socket) or ENOTSUP (the type never receives: PUB, PUSH).  */
+int zw_socket_set_readable (zw_socket *socket, zw_ready_cb *fn, void *arg);
+
+/*  The same for sending: fn (arg) is called while zw_send (socket, m, 0)
+    would take a message (a peer below its high-water marks; ROUTER, PUB,
+    XPUB and XSUB, which never wait, always).  Set it when zw_send (..., 0)
+    has refused a message (EAGAIN), and clear it once that message is
+    sent: set, it is called at every turn while the socket can send.
+    ENOTSUP for the types that never send (SUB, PULL).  */
+int zw_socket_set_writable (zw_socket *socket, zw_ready_cb *fn, void *arg);
 
 #ifdef __cplusplus
 }
