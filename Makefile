@@ -135,7 +135,7 @@ $(BUILD)/lib/libzwcodec.a: $(OBJ_CODEC)
 	ar rcs $@ $^
 
 # --- programs ---------------------------------------------------------------------
-$(BUILD)/bin/zwire: $(CLI_C:%.c=$(BUILD)/obj/%.o) $(OBJ_CORE) $(OBJ_CODEC)
+$(BUILD)/bin/zwire: $(CLI_C:%.c=$(BUILD)/obj/%.o) $(OBJ_MDP_CLI) $(OBJ_MDP) $(OBJ_CORE) $(OBJ_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -ljansson -o $@
 $(BUILD)/bin/zw-vector-runner: $(BUILD)/obj/vectors/runner/zw_vector_runner.o \
@@ -152,7 +152,7 @@ $(BUILD)/asan/bin/zw-vector-runner: $(BUILD)/asan/vectors/runner/zw_vector_runne
 $(BUILD)/asan/bin/test-codec: $(BUILD)/asan/codec/tests/test_codec.o $(ASAN_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -o $@
-$(BUILD)/asan/bin/zwire: $(CLI_C:%.c=$(BUILD)/asan/%.o) $(ASAN_CORE) $(ASAN_CODEC)
+$(BUILD)/asan/bin/zwire: $(CLI_C:%.c=$(BUILD)/asan/%.o) $(ASAN_MDP_CLI) $(ASAN_MDP) $(ASAN_CORE) $(ASAN_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -ljansson -o $@
 

@@ -24,6 +24,8 @@ static const subcommand subcommands[] = {
     { "bench", "measure the codecs against memcpy (zwire bench codec)", zw_cli_bench },
     { "adapter", "the reference stack behind the conformance suite's adapter contract",
       zw_cli_adapter },
+    { "mdp broker", "the Majordomo broker (MDP 0.1 and 0.2, MMI) on one ROUTER socket",
+      zw_cli_mdp_broker },
 };
 
 #define SUBCOMMAND_COUNT (sizeof subcommands / sizeof subcommands[0])

@@ -9,14 +9,18 @@ MDP_MACHINES := mdp_worker_view
 MDP_C        := $(wildcard $(MDP_DIR)/*.c)
 MDP_GEN_C    := $(MDP_MACHINES:%=$(GEN)/$(MDP_DIR)/%.c)
 MDP_CFLAGS   := -std=c11 -g -D_POSIX_C_SOURCE=200809L $(WARN) -Icodec -Ireference/include \
-                -I$(MDP_DIR) -MMD -MP
+                -Ireference/cli -I$(MDP_DIR) -MMD -MP
 MDP_TESTS    := mdp-broker
 
+# The roles (cores, machines, shells), and the zwire subcommands on them (mdp_cli*.c).
+MDP_CLI_C    := $(wildcard $(MDP_DIR)/mdp_cli*.c)
 define mdp_objs   # $(1) = build dir
-$(MDP_C:%.c=$(1)/%.o) $(MDP_GEN_C:$(GEN)/%.c=$(1)/gen/%.o)
+$(filter-out $(MDP_CLI_C:%.c=$(1)/%.o),$(MDP_C:%.c=$(1)/%.o)) $(MDP_GEN_C:$(GEN)/%.c=$(1)/gen/%.o)
 endef
-OBJ_MDP  := $(call mdp_objs,$(BUILD)/obj)
-ASAN_MDP := $(call mdp_objs,$(BUILD)/asan)
+OBJ_MDP      := $(call mdp_objs,$(BUILD)/obj)
+ASAN_MDP     := $(call mdp_objs,$(BUILD)/asan)
+OBJ_MDP_CLI  := $(MDP_CLI_C:%.c=$(BUILD)/obj/%.o)
+ASAN_MDP_CLI := $(MDP_CLI_C:%.c=$(BUILD)/asan/%.o)
 .SECONDARY: $(MDP_GEN_C)
 
 $(GEN)/$(MDP_DIR)/%.c: $(MDP_DIR)/%.rl $(MDP_DIR)/%_grammar.rl $(MDP_DIR)/%.h | ragel-version
@@ -53,4 +57,4 @@ $(BUILD)/asan/bin/test-mdp-%: $(BUILD)/asan/$(MDP_DIR)/tests/test_mdp_%.o $(ASAN
 MODULE_TESTS += $(MDP_TESTS)
 DOC_EVENT_MACHINES += $(MDP_MACHINES:%=$(MDP_DIR)/%)
 
--include $(OBJ_MDP:.o=.d) $(ASAN_MDP:.o=.d)
+-include $(OBJ_MDP:.o=.d) $(ASAN_MDP:.o=.d) $(OBJ_MDP_CLI:.o=.d) $(ASAN_MDP_CLI:.o=.d)

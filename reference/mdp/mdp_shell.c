@@ -1,0 +1,50 @@
+/*  mdp_shell.c — helpers shared by the Majordomo shells (mdp_shell.h). */
+
+#include <errno.h>
+#include "mdp_shell.h"
+
+static int
+add_frames (zw_msg *msg, const zw_mdp_frame *frames, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (zw_msg_add (msg, frames[i].data, frames[i].size) != 0)
+            return -1;
+    return 0;
+}
+
+int
+mdp_shell_send (zw_socket *socket, const zw_mdp_frame *prefix, const zw_mdp_frame *head,
+                size_t head_count, const zw_mdp_frame *body, size_t body_count)
+{
+    zw_msg *msg = zw_msg_new ();
+    if (!msg)
+        return -1;
+    if ((prefix && add_frames (msg, prefix, 1) != 0) || add_frames (msg, head, head_count) != 0
+        || add_frames (msg, body, body_count) != 0 || zw_send (socket, msg, 0) != 0) {
+        int saved = errno;
+        zw_msg_destroy (msg);
+        errno = saved;
+        return -1;
+    }
+    return 0;
+}
+
+size_t
+mdp_shell_frames (const zw_msg *msg, zw_mdp_frame *frames, size_t max)
+{
+    if (msg->count > max)
+        return 0;
+    for (size_t i = 0; i < msg->count; i++)
+        frames[i] = (zw_mdp_frame) { msg->frames[i].data, msg->frames[i].size };
+    return msg->count;
+}
+
+void
+mdp_shell_arm (zw_ctx *ctx, zw_ctx_timer *timer, uint64_t at, uint64_t *armed_at)
+{
+    if (at == UINT64_MAX || (*armed_at && *armed_at <= at))
+        return;
+    uint64_t now = zw_ctx_now (ctx);
+    zw_timer_start (timer, at > now ? at - now : 0);
+    *armed_at = at;
+}

@@ -1,0 +1,28 @@
+/*  mdp_shell.h — what the Majordomo roles' shells share: the thin layer
+    between a role's I/O-free core and a zwire socket (zwire.h only).  */
+
+#ifndef MDP_SHELL_H
+#define MDP_SHELL_H
+
+#include <stddef.h>
+#include "zwire.h"
+#include "mdp_message.h"
+
+/* The most frames a shell takes in one message; more is malformed traffic, counted and dropped. */
+#define MDP_SHELL_FRAMES_MAX 1024
+
+/*  Sends prefix (may be NULL), head then body as one message on socket,
+    without waiting.  Returns 0, or -1 (errno) when the socket refused it;
+    the message is freed either way.  */
+int mdp_shell_send (zw_socket *socket, const zw_mdp_frame *prefix, const zw_mdp_frame *head,
+                    size_t head_count, const zw_mdp_frame *body, size_t body_count);
+
+/*  Views of msg's frames in frames[] (at most max); returns how many, or
+    0 if msg has more than max frames.  */
+size_t mdp_shell_frames (const zw_msg *msg, zw_mdp_frame *frames, size_t max);
+
+/*  Arms timer for the absolute deadline at (the core's next deadline) if it
+    is sooner than *armed_at, or if nothing is armed (*armed_at 0).  */
+void mdp_shell_arm (zw_ctx *ctx, zw_ctx_timer *timer, uint64_t at, uint64_t *armed_at);
+
+#endif
