@@ -41,7 +41,7 @@ CLI_H      := $(wildcard reference/cli/*.h)
 PEER_MACHINES := zw_session
 CORE_C     := $(wildcard reference/core/*.c)
 CORE_H     := $(wildcard reference/core/*.h) reference/include/zwire.h
-FUZZ_TARGETS := greeting frames command metadata z85
+FUZZ_TARGETS := greeting frames command metadata z85 mdp mdp_broker
 
 GEN_C      := $(MACHINES:%=$(GEN)/%.c)
 PEER_GEN_C := $(PEER_MACHINES:%=$(GEN)/%.c)
@@ -228,8 +228,10 @@ trace:
 # --- fuzzing ----------------------------------------------------------------------
 # The codec, the report builder and the oracle are compiled once per flavour
 # (libFuzzer with sanitizers, AFL++ instrumentation); each harness links them.
-FUZZ_SHARED := $(GEN_C) $(CODEC_C) $(REPORT_C) fuzz/fuzz_oracle.c
-FUZZ_CFLAGS := -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Icodec -Ivectors/runner -Ifuzz $(WARN)
+# The Majordomo broker's I/O-free core (no socket, no zwire.h) joins them for fuzz_mdp_broker.
+FUZZ_SHARED := $(GEN_C) $(CODEC_C) $(REPORT_C) fuzz/fuzz_oracle.c $(MDP_CORE_C)
+FUZZ_CFLAGS := -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Icodec -Ivectors/runner -Ifuzz \
+               -Ireference/mdp $(WARN)
 LIBFUZZER_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 LIBFUZZER_OBJ := $(FUZZ_SHARED:%.c=$(BUILD)/fuzz/libfuzzer/obj/%.o)
 AFL_OBJ := $(FUZZ_SHARED:%.c=$(BUILD)/fuzz/afl/obj/%.o)

@@ -29,7 +29,7 @@ from pathlib import Path
 FUZZ = Path(__file__).resolve().parent
 ROOT = FUZZ.parent
 DICT_DIR = FUZZ / "dict"
-TARGETS = ("greeting", "frames", "command", "metadata", "z85")
+TARGETS = ("greeting", "frames", "command", "metadata", "z85", "mdp", "mdp_broker")
 MAX_TOKEN = 128
 
 sys.path.insert(0, str(ROOT / "conformance"))
@@ -178,6 +178,21 @@ def z85_tokens():
     return out
 
 
+def mdp_tokens():
+    """Majordomo frames as the mdp harnesses read them: a 2-octet length, then the frame
+    (fuzz/fuzz_mdp_frames.h): the four headers, the empty frame, the command codes, the
+    reserved namespace."""
+    def frame(octets):
+        return len(octets).to_bytes(2, "big") + octets
+    out = [("mdp_empty_frame", frame(b""))]
+    for header in (b"MDPC01", b"MDPW01", b"MDPC02", b"MDPW02"):
+        out.append(("mdp_header_%s" % header.decode().lower(), frame(header)))
+    for code in range(1, 7):
+        out.append(("mdp_code_%d" % code, frame(bytes([code]))))
+    out += [("mdp_mmi_service", frame(b"mmi.service")), ("mdp_mmi_prefix", frame(b"mmi."))]
+    return out
+
+
 def dictionaries():
     """{target: [(name, octets)...]}"""
     props = property_tokens()
@@ -188,6 +203,8 @@ def dictionaries():
                    + [("curve_hello_version", b"\x01\x00"), ("ping_ttl_zero", b"\x00\x00")],
         "metadata": props,
         "z85": z85_tokens(),
+        "mdp": mdp_tokens(),
+        "mdp_broker": mdp_tokens(),
     }
 
 
@@ -318,6 +335,11 @@ def lint_entry(name, value, known_commands, stypes):
         return None
     if kind in ("curve", "ping"):
         return None if len(value) == 2 else "not a 2-octet field"
+    if kind == "mdp":
+        # fuzz/fuzz_mdp_frames.h: a 2-octet big-endian length, then exactly that many octets
+        if len(value) < 2 or int.from_bytes(value[:2], "big") != len(value) - 2:
+            return "an mdp frame's 2-octet length does not count its octets"
+        return None
     return "unknown token kind %r (name prefix)" % kind
 
 

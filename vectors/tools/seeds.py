@@ -22,7 +22,17 @@ import sys
 from pathlib import Path
 
 VECDIR = Path(__file__).resolve().parent.parent
-TYPES = ("greeting", "frames", "command", "metadata", "z85")
+TYPES = ("greeting", "frames", "command", "metadata", "z85", "mdp")
+# Harness targets whose seeds are another type's vectors.
+ALIASES = {"mdp_broker": "mdp"}
+
+
+def seed_octets(group_type, chunks):
+    """A vector's input as its harness reads it: the chunks joined, or for a frame list
+    (mdp) each frame behind its 2-octet length (fuzz/fuzz_mdp_frames.h)."""
+    if group_type == "mdp":
+        return b"".join(len(c).to_bytes(2, "big") + c for c in chunks)
+    return b"".join(chunks)
 
 
 def iter_vectors(paths, types):
@@ -37,7 +47,8 @@ def iter_vectors(paths, types):
             if group.get("type") not in types:
                 continue
             for test in group.get("tests", []):
-                yield f.stem, test["tcId"], bytes.fromhex("".join(test["input"]))
+                chunks = [bytes.fromhex(c) for c in test["input"]]
+                yield f.stem, test["tcId"], seed_octets(group["type"], chunks)
 
 
 def write_seeds(out, types, paths=(VECDIR,), dedupe=False):
@@ -58,12 +69,12 @@ def write_seeds(out, types, paths=(VECDIR,), dedupe=False):
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Write fuzz seeds from the vectors.")
     ap.add_argument("--out", required=True, help="directory for the .bin seeds (created if missing)")
-    ap.add_argument("--type", action="append", required=True, choices=TYPES + ("all",),
+    ap.add_argument("--type", action="append", required=True, choices=TYPES + tuple(ALIASES) + ("all",),
                     help="test group type to take; repeat for several")
     ap.add_argument("--vectors", action="append", help="vector file or directory (default: vectors/)")
     ap.add_argument("--dedupe", action="store_true", help="write each distinct input once")
     args = ap.parse_args(argv)
-    types = set(TYPES) if "all" in args.type else set(args.type)
+    types = set(TYPES) if "all" in args.type else {ALIASES.get(t, t) for t in args.type}
     n = write_seeds(args.out, types, args.vectors or [VECDIR], args.dedupe)
     print(f"seeds: {n} files written to {args.out} (types: {', '.join(sorted(types))})")
     return 0
