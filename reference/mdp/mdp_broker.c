@@ -63,9 +63,15 @@ mdp_broker_reply (mdp_broker *broker, mdp_request *request, zw_mdp_command comma
     zw_mdp_message m = { .version = request->client_version, .subprotocol = ZW_MDP_CLIENT,
                          .command = request->client_version == ZW_MDP_V01 ? ZW_MDP_NONE : command,
                          .service = request->service->frame[0] };
-    zw_mdp_frame head[ZW_MDP_HEAD_MAX];
+    zw_mdp_frame head[ZW_MDP_HEAD_MAX], empty = { NULL, 0 };
     size_t n = zw_mdp_encode_head (&m, head);
-    broker->io.send (broker->io.arg, &request->client->frame[0], head, n, body, body_count);
+    const zw_mdp_frame *client = &request->client->frame[0];
+    if (mdp_fault_on (MDP_FAULT_REPLY_TO_LAST_CLIENT) && broker->last_client)
+        client = &broker->last_client->frame[0];
+    if (mdp_fault_on (MDP_FAULT_REPLY_EMPTY_SERVICE))
+        head[n - 1] = empty;
+    int skip = mdp_fault_on (MDP_FAULT_REPLY_NO_EMPTY_FRAME) && m.version == ZW_MDP_V01;
+    broker->io.send (broker->io.arg, client, head + skip, n - skip, body, body_count);
 }
 
 static mdp_request *
@@ -106,7 +112,7 @@ answer_mmi (mdp_broker *broker, mdp_request *request)
     static const char lookup[] = "mmi.service";
     if (name->size == sizeof lookup - 1 && memcmp (name->data, lookup, name->size) == 0) {
         mdp_service *asked = mdp_service_get (broker, &request->body->frame[0], 0);
-        code = asked && asked->workers > 0 ? "200" : "404";
+        code = (asked && asked->workers > 0) || mdp_fault_on (MDP_FAULT_MMI_ALWAYS_FOUND) ? "200" : "404";
     }
     zw_mdp_frame status = { (const uint8_t *) code, 3 };
     mdp_broker_reply (broker, request, ZW_MDP_FINAL, &status, 1);
@@ -139,12 +145,21 @@ client_input (mdp_broker *broker, uint64_t now, const zw_mdp_frame *identity,
     if (!r)
         return;
     broker->stats.requests++;
-    if (reserved (&m->service)) {
+    if (mdp_fault_on (MDP_FAULT_REPLY_TO_LAST_CLIENT)) {
+        free (broker->last_client);
+        broker->last_client = mdp_frames_copy (identity, 1);
+    }
+    if (reserved (&m->service) && !mdp_fault_on (MDP_FAULT_MMI_FORWARDED)) {
         answer_mmi (broker, r);
         mdp_request_free (r);
         return;
     }
     mdp_service *service = mdp_service_get (broker, &m->service, 1);
+    if (service && service->workers == 0 && mdp_fault_on (MDP_FAULT_DROP_UNKNOWN_SERVICE)) {
+        mdp_request_free (r);
+        mdp_service_release (broker, service);
+        return;
+    }
     if (!service || mdp_service_enqueue (broker, service, r) != 0) {
         mdp_broker_log (broker, "request dropped: queue full (%zu per service, %zu in all; "
                         "DECISIONS M15)", broker->config.queue_limit, broker->config.total_limit);
@@ -192,7 +207,10 @@ static int
 worker_event (const mdp_worker *w, const zw_mdp_message *m)
 {
     switch (m->command) {
-    case ZW_MDP_READY: return reserved (&m->service) ? MDP_WV_READY_RESERVED : MDP_WV_READY;
+    case ZW_MDP_READY:
+        if (mdp_fault_on (MDP_FAULT_MMI_CHECKS_IDENTITY))     /* the Guide bug (issue 12) */
+            return reserved (&w->identity->frame[0]) ? MDP_WV_READY_RESERVED : MDP_WV_READY;
+        return reserved (&m->service) ? MDP_WV_READY_RESERVED : MDP_WV_READY;
     case ZW_MDP_HEARTBEAT: return MDP_WV_HEARTBEAT;
     case ZW_MDP_DISCONNECT: return MDP_WV_DISCONNECT;
     case ZW_MDP_REQUEST: return MDP_WV_REQUEST;
@@ -210,6 +228,8 @@ worker_input (mdp_broker *broker, uint64_t now, const zw_mdp_frame *identity,
         return;
     /* Any command but DISCONNECT shows the worker alive (mdp01.heartbeat.broker-expires-worker) */
     w->heard_at = now;
+    if (m->command == ZW_MDP_DISCONNECT && mdp_fault_on (MDP_FAULT_ANSWER_DISCONNECT))
+        mdp_worker_send (broker, w, ZW_MDP_DISCONNECT, NULL, NULL, 0, now);
     mdp_step step = { .now = now, .event = worker_event (w, m), .message = m, .frames = frames };
     mdp_worker_step (broker, w, &step);
 }
@@ -270,6 +290,8 @@ tick_worker (void *value, void *arg)
     const mdp_broker_config *c = &t->broker->config;
     mdp_step expired = { .now = t->now, .event = MDP_WV_EXPIRED };
     if (!w->service) {          /* remembered only */
+        if (mdp_fault_on (MDP_FAULT_HEARTBEAT_AFTER_DISCONNECT) && t->now >= w->sent_at + c->heartbeat_ms)
+            mdp_worker_send (t->broker, w, ZW_MDP_HEARTBEAT, NULL, NULL, 0, t->now);
         if (t->now >= w->gone_until)
             mdp_worker_step (t->broker, w, &expired);
         else
@@ -277,11 +299,13 @@ tick_worker (void *value, void *arg)
         return;
     }
     uint64_t dead_at = w->heard_at + c->heartbeat_ms * c->liveness;
-    if (t->now >= dead_at) {
+    if (t->now >= dead_at && !mdp_fault_on (MDP_FAULT_NO_EXPIRY)) {
         mdp_worker_step (t->broker, w, &expired);
         return;
     }
-    if (t->now >= w->sent_at + c->heartbeat_ms)    /* mdp01.heartbeat.broker-sends */
+    int silenced = mdp_fault_on (MDP_FAULT_NO_HEARTBEAT)
+                || (w->request && mdp_fault_on (MDP_FAULT_BUSY_NO_HEARTBEAT));
+    if (t->now >= w->sent_at + c->heartbeat_ms && !silenced)   /* mdp01.heartbeat.broker-sends */
         mdp_worker_send (t->broker, w, ZW_MDP_HEARTBEAT, NULL, NULL, 0, t->now);
     earliest (t, dead_at);
     earliest (t, w->sent_at + c->heartbeat_ms);
@@ -355,6 +379,7 @@ mdp_broker_destroy (mdp_broker *broker)
     mdp_map_each (&broker->services, free_service, NULL);
     mdp_map_clear (&broker->workers);
     mdp_map_clear (&broker->services);
+    free (broker->last_client);
     free (broker);
 }
 

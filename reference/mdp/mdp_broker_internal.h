@@ -7,6 +7,7 @@
 #define MDP_BROKER_INTERNAL_H
 
 #include "mdp_broker.h"
+#include "mdp_fault.h"
 #include "mdp_frames.h"
 #include "mdp_map.h"
 #include "mdp_worker_view.h"
@@ -63,6 +64,7 @@ struct mdp_broker {
     mdp_map workers;            /* identity -> mdp_worker */
     mdp_map services;           /* name -> mdp_service */
     mdp_broker_stats stats;
+    mdp_frames *last_client;    /* only for the fault MDP_FAULT_REPLY_TO_LAST_CLIENT */
 };
 
 /* mdp_broker.c */

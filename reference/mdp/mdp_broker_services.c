@@ -85,6 +85,14 @@ dequeue (mdp_service *service)
 void
 mdp_service_idle_add (mdp_service *service, mdp_worker *worker)
 {
+    if (mdp_fault_on (MDP_FAULT_MOST_RECENTLY_USED) && service->idle_head) {
+        worker->idle_prev = NULL;
+        worker->idle_next = service->idle_head;
+        service->idle_head->idle_prev = worker;
+        service->idle_head = worker;
+        worker->idle = 1;
+        return;
+    }
     worker->idle_next = NULL;
     worker->idle_prev = service->idle_tail;
     if (service->idle_tail)

@@ -3,6 +3,7 @@
     run in the order the machine returns them.  */
 
 #include <stdlib.h>
+#include <string.h>
 #include "mdp_broker_internal.h"
 
 /* Sends a worker-side command to w, in w's version; it counts as a heartbeat (M4). */
@@ -16,7 +17,18 @@ mdp_worker_send (mdp_broker *broker, mdp_worker *w, zw_mdp_command command,
     if (address)
         m.address = *address;
     size_t n = zw_mdp_encode_head (&m, head);
+    zw_mdp_frame empty = { NULL, 0 }, *moved = NULL;
+    if (command == ZW_MDP_HEARTBEAT && mdp_fault_on (MDP_FAULT_HEARTBEAT_EXTRA_FRAME))
+        body = &empty, body_count = 1;
+    if (command == ZW_MDP_REQUEST && mdp_fault_on (MDP_FAULT_REQUEST_TWO_ADDRESSES)
+        && (moved = malloc ((body_count + 1) * sizeof *moved)) != NULL) {
+        head[n - 1] = *address;         /* address twice, then the delimiter and the body */
+        moved[0] = empty;
+        memcpy (moved + 1, body, body_count * sizeof *body);
+        body = moved, body_count++;
+    }
     broker->io.send (broker->io.arg, &w->identity->frame[0], head, n, body, body_count);
+    free (moved);
     w->sent_at = now;
 }
 
@@ -86,6 +98,8 @@ do_deliver_reply (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
 {
     mdp_request *r = w->request;
     mdp_broker_reply (broker, r, ZW_MDP_FINAL, body_of (step), step->message->body_count);
+    if (r->client_version == ZW_MDP_V02 && mdp_fault_on (MDP_FAULT_FINAL_TWICE))
+        mdp_broker_reply (broker, r, ZW_MDP_FINAL, body_of (step), step->message->body_count);
     broker->stats.replies++;
     w->request = NULL;
     mdp_request_free (r);
@@ -122,6 +136,9 @@ do_requeue (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
 static void
 do_send_disconnect (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
 {
+    int unexpected = step->event != MDP_WV_SHUTDOWN && step->event != MDP_WV_INVALID;
+    if (unexpected && mdp_fault_on (MDP_FAULT_UNEXPECTED_IGNORED))
+        return;
     mdp_worker_send (broker, w, ZW_MDP_DISCONNECT, NULL, NULL, 0, step->now);
 }
 

@@ -7,18 +7,20 @@
 MDP_DIR      := reference/mdp
 MDP_MACHINES := mdp_worker_view
 MDP_MACHINES += mdp_worker_session
+MDP_MACHINES += mdp_client_session
 MDP_C        := $(wildcard $(MDP_DIR)/*.c)
 MDP_GEN_C    := $(MDP_MACHINES:%=$(GEN)/$(MDP_DIR)/%.c)
 MDP_CFLAGS   := -std=c11 -g -D_POSIX_C_SOURCE=200809L $(WARN) -Icodec -Ireference/include \
                 -Ireference/cli -I$(MDP_DIR) -MMD -MP
 MDP_TESTS    := mdp-broker
 MDP_TESTS    += mdp-worker
+MDP_TESTS    += mdp-client
 
-# The roles (cores, machines, shells), and the zwire subcommands on them (mdp_cli*.c).
-MDP_CLI_C    := $(wildcard $(MDP_DIR)/mdp_cli*.c)
+# The roles (cores, machines, shells), and the zwire subcommands on them (mdp_cli.c, mdp_cli_*.c).
+MDP_CLI_C    := $(wildcard $(MDP_DIR)/mdp_cli.c $(MDP_DIR)/mdp_cli_*.c)
 # What needs no socket: the broker core, its machine, its records (for the fuzzer).
 MDP_CORE_C   := $(addprefix $(MDP_DIR)/,mdp_broker.c mdp_broker_workers.c mdp_broker_services.c \
-                mdp_map.c mdp_frames.c) $(MDP_GEN_C)
+                mdp_map.c mdp_frames.c mdp_fault.c) $(MDP_GEN_C)
 define mdp_objs   # $(1) = build dir
 $(filter-out $(MDP_CLI_C:%.c=$(1)/%.o),$(MDP_C:%.c=$(1)/%.o)) $(MDP_GEN_C:$(GEN)/%.c=$(1)/gen/%.o)
 endef

@@ -1,0 +1,61 @@
+/*  mdp_fault.c — the deliberate faults of mdp_fault.h: their names, their
+    kind, the clause each breaks, and the one reading of the environment.  */
+
+#include <stdlib.h>
+#include <string.h>
+#include "mdp_fault.h"
+
+enum { FAULT };
+
+/* Read by make mutation: name, kind, and the clause a fault breaks. */
+static const struct {
+    const char *name;
+    int kind;
+    const char *clause;
+} faults[MDP_FAULT_COUNT] = {
+    [MDP_FAULT_MMI_CHECKS_IDENTITY] = { "mdp-mmi-checks-identity", FAULT, "mmi.namespace.worker-disconnect" },
+    [MDP_FAULT_MMI_ALWAYS_FOUND] = { "mdp-mmi-always-found", FAULT, "mmi.service.not-found" },
+    [MDP_FAULT_MMI_FORWARDED] = { "mdp-mmi-forwarded", FAULT, "mmi.namespace.not-implemented" },
+    [MDP_FAULT_REPLY_TO_LAST_CLIENT] = { "mdp-reply-to-last-client", FAULT, "mdp01.broker.router" },
+    /* a MAY: the suite must tell it apart, never FAIL it */
+    [MDP_FAULT_MOST_RECENTLY_USED] = { "mdp-most-recently-used", FAULT, "mdp01.broker.worker-selection" },
+    [MDP_FAULT_NO_EXPIRY] = { "mdp-no-expiry", FAULT, "mdp01.heartbeat.broker-expires-worker" },
+    [MDP_FAULT_BUSY_NO_HEARTBEAT] = { "mdp-busy-no-heartbeat", FAULT, "mdp01.heartbeat.broker-sends" },
+    [MDP_FAULT_NO_HEARTBEAT] = { "mdp-no-heartbeat", FAULT, "mdp02.heartbeat.broker-sends" },
+    [MDP_FAULT_UNEXPECTED_IGNORED] = { "mdp-unexpected-ignored", FAULT, "mdp01.broker.unexpected-disconnect" },
+    [MDP_FAULT_ANSWER_DISCONNECT] = { "mdp-answer-disconnect", FAULT, "mdp01.disconnect.broker-silent-after" },
+    [MDP_FAULT_HEARTBEAT_AFTER_DISCONNECT] = { "mdp-heartbeat-after-disconnect", FAULT,
+                                               "mdp01.broker.silent-after-unexpected" },
+    [MDP_FAULT_REPLY_NO_EMPTY_FRAME] = { "mdp-reply-no-empty-frame", FAULT, "mdp01.grammar.client-reply" },
+    [MDP_FAULT_HEARTBEAT_EXTRA_FRAME] = { "mdp-heartbeat-extra-frame", FAULT, "mdp01.grammar.heartbeat" },
+    [MDP_FAULT_REQUEST_TWO_ADDRESSES] = { "mdp-request-two-addresses", FAULT, "mdp01.request.one-address" },
+    [MDP_FAULT_REPLY_EMPTY_SERVICE] = { "mdp-reply-empty-service", FAULT, "mdp01.grammar.service-name" },
+    [MDP_FAULT_FINAL_TWICE] = { "mdp-final-twice", FAULT, "mdp02.broker.silent-after-final" },
+    /* a SHOULD: the suite must tell it apart, never FAIL it */
+    [MDP_FAULT_DROP_UNKNOWN_SERVICE] = { "mdp-drop-unknown-service", FAULT,
+                                         "mdp01.broker.queue-unknown-service" },
+};
+
+static int
+named (const char *list, const char *name)
+{
+    size_t n = strlen (name);
+    for (const char *at = list; (at = strstr (at, name)) != NULL; at += n)
+        if ((at == list || at[-1] == ',') && (at[n] == 0 || at[n] == ','))
+            return 1;
+    return 0;
+}
+
+int
+mdp_fault_on (mdp_fault_id fault)
+{
+    static int read;
+    static unsigned char on[MDP_FAULT_COUNT];
+    if (!read) {
+        const char *list = getenv ("ZWIRE_FAULT");
+        for (int i = 0; list && i < MDP_FAULT_COUNT; i++)
+            on[i] = (unsigned char) named (list, faults[i].name);
+        read = 1;
+    }
+    return fault < MDP_FAULT_COUNT && on[fault];
+}
