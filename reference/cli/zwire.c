@@ -26,6 +26,8 @@ static const subcommand subcommands[] = {
       zw_cli_adapter },
     { "mdp broker", "the Majordomo broker (MDP 0.1 and 0.2, MMI) on one ROUTER socket",
       zw_cli_mdp_broker },
+    { "mdp client", "one Majordomo request (MDP 0.1 or 0.2, MMI); prints the answer",
+      zw_cli_mdp_client },
 };
 
 #define SUBCOMMAND_COUNT (sizeof subcommands / sizeof subcommands[0])
