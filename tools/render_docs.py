@@ -59,12 +59,15 @@ table{border-collapse:collapse}pre{background:#f6f6f6;padding:1em;overflow:auto}
 
 
 def event_names(header):
-    """{code: name} of the `ZW_SEV_<NAME> = <code>` enumerators of an event header."""
-    names = {}
+    """{code: name} of an event header's events: the enumerators with explicit values of its
+    first enum (ZW_SEV_GREETING = 4, MDP_WV_READY = 1, ...), their common prefix dropped."""
     with open(header) as f:
-        for m in re.finditer(r"ZW_SEV_([A-Z0-9_]+)\s*=\s*(\d+)", f.read()):
-            names[int(m.group(2))] = m.group(1)
-    return names
+        text = f.read()
+    block = re.search(r"enum\s*\{(.*?)\}", text, re.S)
+    pairs = re.findall(r"\b([A-Z][A-Z0-9_]*)\s*=\s*(\d+)", block.group(1) if block else "")
+    prefix = os.path.commonprefix([name for name, _ in pairs])
+    prefix = prefix[:prefix.rfind("_") + 1]
+    return {int(code): name[len(prefix):] for name, code in pairs}
 
 
 def relabel(dot_path, header):

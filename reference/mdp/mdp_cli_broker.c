@@ -32,7 +32,8 @@ usage (FILE *out)
            "  -h, --help             this text\n"
            "\n"
            "Log lines (standard error) name the peer and, for a violation, the clause.\n"
-           "Stops on SIGINT or SIGTERM, sending DISCONNECT to every registered worker.\n"
+           "Stops on SIGINT or SIGTERM, sending DISCONNECT to every registered worker,\n"
+           "and writes one last line: what it served, and what it still held.\n"
            "Exit status: 0 stopped by a signal; 3 bad invocation or an endpoint that\n"
            "cannot be bound.\n", out);
 }
@@ -111,6 +112,14 @@ zw_cli_mdp_broker (int argc, char **argv)
     printf ("bound %s\n", mdp_broker_shell_endpoint (broker));
     fflush (stdout);
     mdp_cli_run (ctx, NULL);
+    mdp_broker_stats stats;
+    mdp_broker_shell_stats (broker, &stats);
+    /* what it did, and what it still holds: after its peers have gone, nothing */
+    fprintf (stderr, "zwire mdp broker: stopped: %llu requests, %llu replies, %llu dropped, "
+             "%llu invalid; holding %zu workers, %zu records, %zu services, %zu queued\n",
+             (unsigned long long) stats.requests, (unsigned long long) stats.replies,
+             (unsigned long long) stats.dropped, (unsigned long long) stats.invalid,
+             stats.workers, stats.records, stats.services, stats.queued);
     mdp_broker_shell_destroy (broker);
     zw_ctx_destroy (ctx);
     return ZW_EXIT_OK;

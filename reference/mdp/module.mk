@@ -65,3 +65,9 @@ MODULE_TESTS += $(MDP_TESTS)
 DOC_EVENT_MACHINES += $(MDP_MACHINES:%=$(MDP_DIR)/%)
 
 -include $(OBJ_MDP:.o=.d) $(ASAN_MDP:.o=.d) $(OBJ_MDP_CLI:.o=.d) $(ASAN_MDP_CLI:.o=.d)
+
+# The broker under load (issue 12, item 8): 20 clients, 8 workers killed and restarted,
+# hostile peers; every request answered once or timed out, none to the wrong client.
+.PHONY: mdp-load
+mdp-load: $(BUILD)/bin/zwire
+	ZWIRE=$(BUILD)/bin/zwire $(PYTHON) -m pytest -q -s -p no:cacheprovider $(MDP_DIR)/tests/test_mdp_load.py
