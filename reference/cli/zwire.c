@@ -28,6 +28,8 @@ static const subcommand subcommands[] = {
       zw_cli_mdp_broker },
     { "mdp client", "one Majordomo request (MDP 0.1 or 0.2, MMI); prints the answer",
       zw_cli_mdp_client },
+    { "mdp worker", "a Majordomo worker (MDP 0.1 or 0.2): echo, or a command per request",
+      zw_cli_mdp_worker },
 };
 
 #define SUBCOMMAND_COUNT (sizeof subcommands / sizeof subcommands[0])

@@ -38,6 +38,7 @@ int zw_cli_bench (int argc, char **argv);       /* bench.c */
 int zw_cli_adapter (int argc, char **argv);     /* adapter.c */
 int zw_cli_mdp_broker (int argc, char **argv);  /* reference/mdp/mdp_cli_broker.c */
 int zw_cli_mdp_client (int argc, char **argv);  /* reference/mdp/mdp_cli_client.c */
+int zw_cli_mdp_worker (int argc, char **argv);  /* reference/mdp/mdp_cli_worker.c */
 
 /* peer --control: obeys JSON-line commands for one socket (peer_control.c). */
 int zw_peer_control (zw_ctx *ctx, zw_socket *socket);

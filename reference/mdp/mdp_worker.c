@@ -12,7 +12,7 @@ void
 mdp_worker_config_default (mdp_worker_config *config)
 {
     /* DECISIONS M3, M2-4 (2500 ms x 3), M14 (2500 ms); the service is the caller's */
-    *config = (mdp_worker_config) { .version = ZW_MDP_V01, .service = NULL,
+    *config = (mdp_worker_config) { .version = ZW_MDP_V02, .service = NULL,
                                     .heartbeat_ms = 2500, .liveness = 3, .reconnect_ms = 2500 };
 }
 

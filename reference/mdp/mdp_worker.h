@@ -29,7 +29,7 @@
 #include "mdp_message.h"
 
 typedef struct {
-    zw_mdp_version version;     /* ZW_MDP_V01 or ZW_MDP_V02 (ZW_MDP_V01) */
+    zw_mdp_version version;     /* ZW_MDP_V01 or ZW_MDP_V02 (ZW_MDP_V02) */
     const char *service;        /* 1+ octets of 0x20..0x7E (M9, M2-14); copied.  No default */
     uint64_t heartbeat_ms;      /* interval of heartbeats both ways (2500: M3, M2-4) */
     unsigned liveness;          /* silent intervals before the broker is gone (3) */
