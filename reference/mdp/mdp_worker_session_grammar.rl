@@ -18,8 +18,8 @@
         # (mdp01.worker.one-dealer: one DEALER to one broker;
         # mdp01.grammar.ready).  STOP before START sends nothing.
         start: (
-            MDP_WS_START @connect @send_ready -> idle
-          | MDP_WS_STOP -> final
+            MDP_WS_START @connect @send_ready -> idle           # mdp01.worker.one-dealer
+          | MDP_WS_STOP -> final                                # mdp01.disconnect.worker-any-time
         ),
 
         # Registered, as far as it knows: no answer to READY comes, so it
@@ -39,15 +39,15 @@
         # (mdp01.heartbeat.worker-restart, M14).  STOP: DISCONNECT, which a
         # worker may send at any time (mdp01.disconnect.worker-any-time).
         idle: (
-            MDP_WS_REQUEST @take_request -> busy
-          | MDP_WS_HEARTBEAT -> idle
-          | MDP_WS_PULSE @send_heartbeat -> idle
-          | MDP_WS_STALE @log_stale -> idle
-          | MDP_WS_UNEXPECTED @log_unexpected -> idle
-          | MDP_WS_INVALID @log_invalid -> idle
-          | MDP_WS_DISCONNECT @log_disconnect @close @wait -> waiting
-          | MDP_WS_EXPIRED @log_expired @close @wait -> waiting
-          | MDP_WS_STOP @send_disconnect @close -> final
+            MDP_WS_REQUEST @take_request -> busy                # mdp01.worker.assume-registered
+          | MDP_WS_HEARTBEAT -> idle                            # mdp01.heartbeat.worker-expires-broker
+          | MDP_WS_PULSE @send_heartbeat -> idle                # mdp01.heartbeat.worker-sends, M4
+          | MDP_WS_STALE @log_stale -> idle                     # M8, M2-8
+          | MDP_WS_UNEXPECTED @log_unexpected -> idle           # M2-19
+          | MDP_WS_INVALID @log_invalid -> idle                 # M2-19
+          | MDP_WS_DISCONNECT @log_disconnect @close @wait -> waiting   # mdp01.disconnect.worker-close
+          | MDP_WS_EXPIRED @log_expired @close @wait -> waiting # mdp01.heartbeat.worker-expires-broker
+          | MDP_WS_STOP @send_disconnect @close -> final        # mdp01.disconnect.worker-any-time
         ),
 
         # One request at a time (Overall Topology: workers handle at most
@@ -60,27 +60,27 @@
         # connection loses the request; the broker gives it to another
         # worker (M8, M2-8), and the late answer is dropped as stale.
         busy: (
-            MDP_WS_REQUEST @log_busy -> busy
-          | MDP_WS_HEARTBEAT -> busy
-          | MDP_WS_PULSE @send_heartbeat -> busy
-          | MDP_WS_PARTIAL @send_partial -> busy
-          | MDP_WS_REPLY @send_reply -> idle
-          | MDP_WS_STALE @log_stale -> busy
-          | MDP_WS_UNEXPECTED @log_unexpected -> busy
-          | MDP_WS_INVALID @log_invalid -> busy
-          | MDP_WS_DISCONNECT @log_disconnect @drop_request @close @wait -> waiting
-          | MDP_WS_EXPIRED @log_expired @drop_request @close @wait -> waiting
-          | MDP_WS_STOP @send_disconnect @drop_request @close -> final
+            MDP_WS_REQUEST @log_busy -> busy                    # M2-19
+          | MDP_WS_HEARTBEAT -> busy                            # M2, M2-3
+          | MDP_WS_PULSE @send_heartbeat -> busy                # mdp02.heartbeat.worker-sends, M2-3
+          | MDP_WS_PARTIAL @send_partial -> busy                # mdp02.grammar.worker-partial
+          | MDP_WS_REPLY @send_reply -> idle                    # mdp02.worker.partials-then-final
+          | MDP_WS_STALE @log_stale -> busy                     # M2-11, M2-16
+          | MDP_WS_UNEXPECTED @log_unexpected -> busy           # M2-19
+          | MDP_WS_INVALID @log_invalid -> busy                 # M2-19
+          | MDP_WS_DISCONNECT @log_disconnect @drop_request @close @wait -> waiting   # M8, M13
+          | MDP_WS_EXPIRED @log_expired @drop_request @close @wait -> waiting   # M8, M14
+          | MDP_WS_STOP @send_disconnect @drop_request @close -> final   # mdp01.disconnect.worker-any-time
         ),
 
         # Socket closed, the reconnect delay running (M14): nothing is sent
         # (M13, M2-18).  When it is over, a new socket and READY again
         # (mdp01.disconnect.worker-reconnect, mdp01.heartbeat.worker-restart).
         waiting: (
-            MDP_WS_START @connect @send_ready -> idle
-          | MDP_WS_STALE @log_stale -> waiting
-          | from_broker -> waiting
-          | MDP_WS_STOP -> final
+            MDP_WS_START @connect @send_ready -> idle           # mdp01.disconnect.worker-reconnect
+          | MDP_WS_STALE @log_stale -> waiting                  # M8, M2-8
+          | from_broker -> waiting                              # M13, M2-18
+          | MDP_WS_STOP -> final                                # M13: nothing to send
         )
     );
 }%%
