@@ -119,6 +119,9 @@ class CaseRun:
         self.hostile_sent = False
         self.stopped = False            # a precondition did not hold (NOT-EXERCISED)
         self.bound = None               # (handle, endpoint, socket type) of a bound socket
+        self.wire_checks = []           # checks of the implementation's own octets, run after
+        #                                 the case by the runner (majordomo.Majordomo.check)
+        self.messages = []              # the messages of a protocol above ZMTP, decoded
 
     # --- expectations -------------------------------------------------------------------
 

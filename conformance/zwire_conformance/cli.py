@@ -1,7 +1,9 @@
 """The command line of the suite: `/usr/bin/python3 -m zwire_conformance`.
 
-It selects cases, checks the adapter (the pre-flight of selftest.py: its hello, an
-unknown op answered "unsupported" with exit 127, open, bind, timeouts, quit), runs each
+It selects cases (those of the protocol and role under test: ZMTP through an adapter, or
+a Majordomo broker started from its command line, launch.py), checks the adapter (the
+pre-flight of selftest.py: its hello, an unknown op answered "unsupported" with exit 127,
+open, bind, timeouts, quit) or starts the implementation once, runs each
 selected case as one pytest item (so pytest's selection, output and -x work as usual),
 writes the reports, and exits 0 (no FAIL), 1 (a FAIL not in the baseline, or with
 --strict a PASS-NONSTRICT), 2 (a harness error) or 3 (bad invocation).  --self-test runs
@@ -16,8 +18,12 @@ import os
 import sys
 import time
 
+import shlex
+
 import pytest
 
+from . import launch
+from . import majordomo
 from . import report as R
 from . import verdict as V
 from . import selftest
@@ -25,7 +31,9 @@ from .adapter import AdapterError
 from .case import CASES
 from .runner import ROOT, load_registry, run_case
 from .wire import Clock
-from . import cases  # noqa: F401  (registers every case)
+from . import cases
+
+CASE_MODULES = cases.__all__        # importing them registered every case
 
 SUITE_VERSION = "0.1.0"
 
@@ -37,10 +45,28 @@ SHIPPED = {
                                                 "libzmq_adapter.py")],
 }
 
+# Shipped implementations of a role above ZMTP, started from their command line (launch.py).
+ZWIRE = shlex.quote(os.path.join(ROOT, "build", "bin", "zwire"))
+SHIPPED_ROLES = {
+    "zwire-mdp-broker": {
+        "protocol": "mdp", "role": "broker",
+        "command": ZWIRE + " mdp broker --bind {endpoint} --heartbeat {heartbeat_ms} "
+                   "--liveness {liveness} --request-expiry {request_expiry_ms}"},
+}
+PROTOCOLS = {"zmtp": (None,), "mdp": ("broker",)}
+PROBES = {("mdp", "broker"): majordomo.probe_broker}
+
 EPILOG = """\
 adapters: --implementation zwire | libzmq runs a shipped adapter; --adapter "COMMAND"
   runs yours (conformance/ADAPTER.md says how to write one); --self-test checks an
   adapter against that contract, op by op, and runs no case.
+majordomo: --implementation zwire-mdp-broker, or --protocol mdp --role broker --command
+  "my-broker --bind {endpoint} --heartbeat {heartbeat_ms} --liveness {liveness}": the
+  suite starts the command for each case, with {endpoint} a free port of 127.0.0.1 and the
+  timers the case wants ({request_expiry_ms} too), and plays clients and workers against
+  it; fixed values are declared instead (--endpoint, --heartbeat-ms, --liveness,
+  --request-expiry-ms).  ADAPTER.md, "Majordomo: the implementation under test from a
+  command line".
 exit status: 0 no FAIL; 1 a FAIL that the baseline does not expect (with --strict, also
   a PASS-NONSTRICT); 2 harness error (the suite or the adapter contract broke);
   3 bad invocation; 4 (with --repeat) a case whose verdict changed between runs.
@@ -54,9 +80,36 @@ def parse(argv):
                                 "gives a verdict per case, derived from the RFC clauses.",
                                 epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     who = p.add_mutually_exclusive_group()
-    who.add_argument("--implementation", choices=sorted(SHIPPED),
-                     help="run a shipped adapter")
+    who.add_argument("--implementation", choices=sorted(SHIPPED) + sorted(SHIPPED_ROLES),
+                     help="run a shipped adapter, or a shipped implementation of a role")
     who.add_argument("--adapter", metavar="COMMAND", help="the command that starts your adapter")
+    who.add_argument("--command", metavar="TEMPLATE",
+                     help="the command line that starts your implementation of a role above "
+                          "ZMTP (--protocol mdp), with placeholders {endpoint}, "
+                          "{heartbeat_ms}, {liveness}, {request_expiry_ms}")
+    role = p.add_argument_group("a role above ZMTP, started from its command line")
+    role.add_argument("--protocol", choices=sorted(PROTOCOLS),
+                      help="the protocol under test (default zmtp; mdp with --command)")
+    role.add_argument("--role", choices=sorted({r for rs in PROTOCOLS.values() for r in rs
+                                                if r}),
+                      help="the role the implementation plays (mdp: broker, the default); "
+                           "the suite plays the others")
+    role.add_argument("--endpoint", metavar="ENDPOINT",
+                      help="where the implementation listens, when the command fixes it "
+                           "(no {endpoint}): cases then run one at a time")
+    role.add_argument("--heartbeat-ms", type=int, metavar="MS",
+                      help="its heartbeat interval, when the command fixes it")
+    role.add_argument("--liveness", type=int, metavar="N",
+                      help="its liveness (silent intervals before a peer is gone), when the "
+                           "command fixes it; undeclared, the suite assumes 5 and reports "
+                           "a later expiry, never judges it (DECISIONS M3)")
+    role.add_argument("--request-expiry-ms", type=int, metavar="MS",
+                      help="how long it keeps a request for a service with no worker, when "
+                           "the command fixes it")
+    role.add_argument("--mdp-versions", default="0.1,0.2", metavar="LIST",
+                      help="the MDP versions it speaks (default 0.1,0.2)")
+    role.add_argument("--no-mmi", action="store_true",
+                      help="it does not implement 8/MMI (the mmi cases are UNSUPPORTED)")
     p.add_argument("--name", help="the implementation's name in reports (default: from the hello)")
     p.add_argument("--case", action="append", default=[], metavar="GLOB",
                    help="only cases whose id matches (repeatable), e.g. 'zmtp.greeting.*'")
@@ -96,9 +149,22 @@ def parse(argv):
     return p, p.parse_args(argv)
 
 
+def target(args):
+    """(protocol, role) under test: a shipped role's, else --protocol and --role (mdp with
+    --command; the mdp role defaults to broker; ZMTP has no role of this kind)."""
+    if args.implementation in SHIPPED_ROLES:
+        shipped = SHIPPED_ROLES[args.implementation]
+        return shipped["protocol"], shipped["role"]
+    protocol = args.protocol or ("mdp" if args.command else "zmtp")
+    return protocol, args.role or PROTOCOLS[protocol][0]
+
+
 def select(args, registry):
+    protocol, role = target(args)
     chosen = []
     for c in CASES:
+        if (c.needs.get("protocol", "zmtp"), c.needs.get("role")) != (protocol, role):
+            continue
         if args.case and not any(fnmatch.fnmatchcase(c.id, g) or fnmatch.fnmatchcase(c.slug, g)
                                  for g in args.case):
             continue
@@ -120,10 +186,12 @@ def list_cases(chosen, registry, as_json):
             print("%-58s %s" % (c.id, ", ".join(c.clauses)))
         needed = {}
         for c in chosen:
-            version = " or ".join(c.needs.get("zmtp") or ["any"])
+            version = (" and ".join(c.needs["mdp"]) if c.needs.get("mdp")
+                       else " or ".join(c.needs.get("zmtp") or ["any"]))
             needed[version] = needed.get(version, 0) + 1
-        print("%d cases (%d scenarios, each in its roles); by the ZMTP version they need: %s"
-              % (len(chosen), len({c.slug for c in chosen}),
+        protocol = "MDP" if any(c.needs.get("mdp") for c in chosen) else "ZMTP"
+        print("%d cases (%d scenarios, each in its roles); by the %s version they need: %s"
+              % (len(chosen), len({c.slug for c in chosen}), protocol,
                  ", ".join("%s %d" % item for item in sorted(needed.items(), reverse=True))))
 
 
@@ -163,7 +231,6 @@ PLUGIN = None
 
 
 def main(argv=None):
-    global PLUGIN
     parser, args = parse(argv)
     registry = load_registry()
     chosen = select(args, registry)
@@ -175,12 +242,21 @@ def main(argv=None):
             parser.print_usage(sys.stderr)
             print("zwire_conformance: %s must be at least 1" % flag, file=sys.stderr)
             return 3
-    if not (args.implementation or args.adapter):
+    if not (args.implementation or args.adapter or args.command):
         parser.print_usage(sys.stderr)
-        print("zwire_conformance: give --implementation or --adapter (see --help)", file=sys.stderr)
+        print("zwire_conformance: give --implementation, --adapter or --command (see --help)",
+              file=sys.stderr)
         return 3
-    command = SHIPPED[args.implementation] if args.implementation else args.adapter
     clock = Clock(args.timeout_multiplier)
+    try:
+        launcher = make_launcher(args)
+    except (launch.BadCommand, ValueError) as e:
+        parser.print_usage(sys.stderr)
+        print("zwire_conformance: %s" % e, file=sys.stderr)
+        return 3
+    if launcher is not None:
+        return run_role(args, launcher, chosen, registry, clock)
+    command = SHIPPED[args.implementation] if args.implementation else args.adapter
     if args.self_test:
         return self_test(command, clock)
     try:
@@ -193,23 +269,96 @@ def main(argv=None):
         print("zwire_conformance: %s" % e, file=sys.stderr)
         return 3
     name = args.name or hello.get("implementation", {}).get("name", "implementation")
+    text = command if isinstance(command, str) else " ".join(command)
+    return run_suite(args, chosen, registry, clock, command, hello, name,
+                     speaks_line(name, hello.get("capabilities", {})), text, baseline,
+                     args.jobs)
+
+
+def make_launcher(args):
+    """The launch.Launcher of a role under test (a shipped one or --command), or None for
+    an adapter.  Raises BadCommand / ValueError for a bad invocation."""
+    protocol, role = target(args)
+    if args.adapter and protocol != "zmtp":
+        raise ValueError("--adapter drives ZMTP sockets; --protocol %s takes --command" % protocol)
+    if args.implementation in SHIPPED or args.adapter:
+        return None
+    if protocol == "zmtp":
+        raise ValueError("--command starts an implementation of a role above ZMTP: give "
+                         "--protocol mdp")
+    if role not in PROTOCOLS[protocol]:
+        raise ValueError("--protocol %s has no role %s (it has %s)"
+                         % (protocol, role, ", ".join(PROTOCOLS[protocol])))
+    versions = [v.strip() for v in args.mdp_versions.split(",") if v.strip()]
+    if not versions or set(versions) - set(majordomo.VERSIONS):
+        raise ValueError("--mdp-versions takes 0.1 and / or 0.2, not %r" % args.mdp_versions)
+    shipped = SHIPPED_ROLES.get(args.implementation)
+    command = shipped["command"] if shipped else args.command
+    return launch.Launcher(
+        protocol, role, command, {"mdp": versions, "mmi": not args.no_mmi},
+        endpoint=args.endpoint, name=args.name or args.implementation,
+        declared={"heartbeat_ms": args.heartbeat_ms, "liveness": args.liveness,
+                  "request_expiry_ms": args.request_expiry_ms},
+        probe=PROBES[protocol, role])
+
+
+def run_role(args, launcher, chosen, registry, clock):
+    """A role under test from its command line: started once before any case (it must get
+    ready and stop on SIGTERM), then once per case."""
+    try:
+        launch.preflight(launcher, clock)
+        baseline = load_baseline(args.baseline)
+    except AdapterError as e:
+        print("zwire_conformance: the implementation cannot be started: %s" % e, file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as e:
+        print("zwire_conformance: %s" % e, file=sys.stderr)
+        return 3
+    if args.self_test:
+        print("started and stopped %s: it was ready at %s (--self-test checks adapters; "
+              "this is all a command line needs)" % (launcher.describe(), launcher.ready_at))
+        return 0
+    hello = launcher.hello()
+    jobs = args.jobs if launcher.parallel else 1
+    return run_suite(args, chosen, registry, clock, launcher, hello, launcher.name,
+                     role_line(launcher), launcher.describe(), baseline, jobs,
+                     {"protocol": launcher.protocol, "role": launcher.role})
+
+
+def role_line(launcher):
+    """The report's first line about a role under test: what it speaks, what that leaves
+    out, and who the suite plays."""
+    caps = launcher.capabilities
+    line = "%s is a Majordomo %s speaking MDP %s%s; the suite plays clients and workers" % (
+        launcher.name, launcher.role, ", ".join(caps["mdp"]),
+        " and 8/MMI" if caps.get("mmi") else " without 8/MMI (the mmi cases are UNSUPPORTED)")
+    unknown = [t for t, v in launcher.timers().items() if v is None]
+    if unknown:
+        line += "; no value for %s: the cases that need one are UNSUPPORTED" % ", ".join(
+            "{%s}" % t for t in unknown)
+    return line
+
+
+def run_suite(args, chosen, registry, clock, implementation, hello, name, speaks, command_text,
+              baseline, jobs, suite=None):
+    """Runs the chosen cases against an adapter command or a launcher, writes the reports,
+    returns the exit status."""
+    global PLUGIN
     capabilities = hello.get("capabilities", {})
-    speaks = speaks_line(name, capabilities)
     print(speaks)
     started = time.time()
-    run_one = repeated(lambda c: run_case(c, command, registry, args.profile, clock, baseline,
-                                          capabilities), args.repeat)
-    PLUGIN = Plugin(chosen, run_one, 1 if args.exitfirst else args.jobs)
+    run_one = repeated(lambda c: run_case(c, implementation, registry, args.profile, clock,
+                                          baseline, capabilities), args.repeat)
+    PLUGIN = Plugin(chosen, run_one, 1 if args.exitfirst else jobs)
     pytest_args = [os.path.join(os.path.dirname(__file__), "pytest_cases.py"),
                    "-p", "no:cacheprovider", "-q" if args.quiet else "-rfE"]
     if args.exitfirst:
         pytest_args.append("-x")
     pytest.main(pytest_args, plugins=[PLUGIN])
     results = PLUGIN.results
-    meta = {"suite": {"name": "zwire-conformance", "version": SUITE_VERSION},
+    meta = {"suite": dict({"name": "zwire-conformance", "version": SUITE_VERSION}, **(suite or {})),
             "implementation": dict(hello.get("implementation", {}), name=name),
-            "adapter": {"command": command if isinstance(command, str) else " ".join(command),
-                        "capabilities": capabilities},
+            "adapter": {"command": command_text, "capabilities": capabilities},
             "speaks": speaks, "profile": args.profile, "strict": args.strict,
             "timeoutMultiplier": args.timeout_multiplier, "repeat": args.repeat,
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),

@@ -32,8 +32,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 COLOURS = {V.PASS: "#7c7", V.PASS_NONSTRICT: "#cd7", V.INFO: "#9cf", V.FAIL: "#e77",
            V.NOT_EXERCISED: "#eec", V.UNSUPPORTED: "#ccc", V.SKIPPED: "#eee",
            V.ADAPTER_ERROR: "#c9c", V.HARNESS_ERROR: "#c7c"}
-# The transcript's connections that only frame the case: left out of "what happened".
+# The transcript's connections that only frame the case: left out of "what happened"
+# (a label, or a label and a dash: the Majordomo probe's "probe-worker", "probe-client").
 SUPPORTING = ("control", "probe")
+
+
+def supporting(label):
+    return label in SUPPORTING or label.split("-")[0] in SUPPORTING
 
 
 def counts(results):
@@ -171,7 +176,7 @@ def _reason(r):
 def stories(r):
     """What the implementation did on the case's own connections, in words."""
     told = ["%s: %s" % (e["conn"], e["story"]) for e in r.get("ending", [])
-            if e.get("story") and e["conn"] not in SUPPORTING]
+            if e.get("story") and not supporting(e["conn"])]
     return "; ".join(told)
 
 
@@ -223,7 +228,8 @@ def write_junit(report, path):
                        errors=str(c[V.HARNESS_ERROR] + c[V.ADAPTER_ERROR]),
                        skipped=str(c[V.UNSUPPORTED] + c[V.SKIPPED] + c[V.NOT_EXERCISED]))
     for r in results:
-        tc = ET.SubElement(suite, "testcase", classname="zmtp.%s" % r["area"], name=r["id"],
+        area = r["area"] if "." in r["area"] else "zmtp.%s" % r["area"]   # mdp.<area> as is
+        tc = ET.SubElement(suite, "testcase", classname=area, name=r["id"],
                            time=str(r.get("seconds", 0)))
         props = ET.SubElement(tc, "properties")
         for clause in r["clauses"]:
@@ -563,6 +569,13 @@ def case_page(r, clause_href=lambda c: "../clauses.html#" + c):
         parts.append("<h2>Notes</h2><ul>%s</ul>" % "".join("<li>%s</li>" % _e(n) for n in r["notes"]))
     parts.append("<h2>How the connections ended</h2><ul>%s</ul>" % "".join(
         "<li><b>%s</b>: %s</li>" % (_e(e["conn"]), _e(ending_text(e))) for e in r.get("ending", [])))
+    if r.get("messages"):
+        parts.append("<h2>Messages, decoded as MDP</h2><p class='small'>Every message each way, "
+                     "in order, with its time (ms since the case began): -&gt; the suite to the "
+                     "implementation, &lt;- back. The suite's are read as any MDP message, the "
+                     "implementation's in the version and sub-protocol of the peer they went "
+                     "to; the frames are in the transcripts below.</p><pre>%s</pre>"
+                     % _e("\n".join(message_lines(r["messages"]))))
     parts.append("<h2>Both directions, decoded</h2><p class='small'>As <code>zwire decode</code> "
                  "prints them: offset, field, value; frame bodies in hex and text. Each "
                  "direction is decoded in the ZMTP version its side spoke; octets that do not "
@@ -584,6 +597,13 @@ def case_page(r, clause_href=lambda c: "../clauses.html#" + c):
                  "(e.g. <code>xxd -r -p | nc HOST PORT</code>)</p><pre>%s</pre>" % _e(replay(r)))
     parts.append("<h2>Adapter log</h2><pre>%s</pre>" % _e(r.get("adapterLog", "")))
     return "\n".join(parts)
+
+
+def message_lines(messages):
+    """The decoded messages of a protocol above ZMTP, one line each."""
+    width = max([8] + [len(m["conn"]) for m in messages])
+    return ["%8.1f ms %-*s %s %s" % (m["t"], width, m["conn"], "->" if m["dir"] == "out" else "<-",
+                                     m["reading"]) for m in messages]
 
 
 def ending_text(e):

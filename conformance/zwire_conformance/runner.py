@@ -1,4 +1,5 @@
-"""Running cases: one fresh adapter per case, the capability gate, the case function,
+"""Running cases: one fresh adapter per case (or, for a role of a protocol above ZMTP, one
+fresh process of the implementation, launch.py), the capability gate, the case function,
 the checks every case gets, the robustness probe after hostile input, and the result
 record (the `cases[]` item of report.json).
 """
@@ -46,6 +47,14 @@ def capability_gap(case_, capabilities):
         return "the bind role"
     if case_.role == "connects" and "connect" not in capabilities.get("roles", ["bind", "connect"]):
         return "the connect role"
+    missing = [v for v in needs.get("mdp", []) if v not in capabilities.get("mdp", [])]
+    if missing:
+        return "MDP %s" % " and ".join(missing)
+    if needs.get("mmi") and not capabilities.get("mmi"):
+        return "8/MMI"
+    for timer in needs.get("timers", []):
+        if (capabilities.get("timers") or {}).get(timer) is None:
+            return "a value for {%s} (no placeholder in the command, none declared)" % timer
     return None
 
 
@@ -66,6 +75,8 @@ def _wire_checks(run):
                 run.expect(clause, False, "%s sent malformed octets: %s at offset %d"
                            % (conn.label, error["class"], error["offset"]), own_octets=True)
                 judged.append(clause)
+    for check in run.wire_checks:       # a protocol above ZMTP: its messages (majordomo.py)
+        judged += check(run)
     return judged
 
 
@@ -187,11 +198,20 @@ def _record(result, key, items, fn):
             _harness_error(result, "describing %s (%s)" % (getattr(item, "label", item), key), e)
 
 
+def start(implementation, clock, case_):
+    """The case's own adapter (an adapter command), or a fresh process of the implementation
+    (a launch.Launcher, whose process the runner treats as an adapter)."""
+    if hasattr(implementation, "start"):
+        return implementation.start(clock, case_)
+    return Adapter(implementation, clock)
+
+
 def run_case(case_, adapter_command, registry, profile, clock, baseline, capabilities=None):
     """Runs one case; returns its result record.  It never raises: whatever breaks in the
     suite's own code is this case's HARNESS-ERROR, and the run goes on.  `capabilities`,
     when the run already has them from the adapter's hello, decide UNSUPPORTED before any
-    adapter is started for the case."""
+    adapter is started for the case.  `adapter_command` may be a launch.Launcher: the
+    implementation itself is started for the case, and its role's probe checks robustness."""
     started = time.monotonic()
     result = {"id": case_.id, "slug": case_.slug, "role": case_.role, "area": case_.area,
               "title": case_.title,
@@ -199,12 +219,13 @@ def run_case(case_, adapter_command, registry, profile, clock, baseline, capabil
               "verdict": None, "reason": "", "expectations": [], "notes": [],
               "robustness": None, "robustnessDetail": "",
               "ending": [], "transcript": [], "decoded": [], "adapterLog": ""}
+    noun = "implementation" if hasattr(adapter_command, "start") else "adapter"
     adapter = run = None
     try:
         gap = capabilities is not None and capability_gap(case_, capabilities)
         if gap:
             raise Unsupported("the adapter does not declare %s" % gap)
-        adapter = Adapter(adapter_command, clock)
+        adapter = start(adapter_command, clock, case_)
         gap = capability_gap(case_, adapter.capabilities)
         if gap:
             raise Unsupported("the adapter does not declare %s" % gap)
@@ -220,7 +241,7 @@ def run_case(case_, adapter_command, registry, profile, clock, baseline, capabil
         for clause in _wire_checks(run):
             if clause not in [c["id"] for c in result["clauses"]]:
                 result["clauses"].append(_clause_entry(registry, clause))
-        if adapter.proc.poll() is not None:
+        if adapter.proc.poll() is not None and not getattr(adapter, "stopped_by_suite", False):
             # Died during the case, whatever the case went on to judge (a crash whose
             # sockets close a moment before the exit may have refused a connection or
             # reset one): ADAPTER-ERROR, and robustness "died" after hostile input.
@@ -233,14 +254,15 @@ def run_case(case_, adapter_command, registry, profile, clock, baseline, capabil
             raise HarnessError("the case stated no expectation")
         result["verdict"] = V.worst(recorded)
         if run.hostile_sent:
-            result["robustness"], result["robustnessDetail"] = probe_robustness(run)
+            probe = getattr(adapter, "probe", None) or probe_robustness
+            result["robustness"], result["robustnessDetail"] = probe(run)
     except Unsupported as e:
         result.update(verdict=V.UNSUPPORTED, reason=str(e))
     except AdapterError as e:
         if e.status == 127:
             result.update(verdict=V.UNSUPPORTED, reason="the adapter exited 127: %s" % e)
         else:
-            result.update(verdict=V.ADAPTER_ERROR, reason="the adapter failed: %s" % e)
+            result.update(verdict=V.ADAPTER_ERROR, reason="the %s failed: %s" % (noun, e))
             if run is not None and run.hostile_sent:
                 result["robustness"] = V.ROBUST_DIED if adapter.proc.poll() is not None \
                     else V.ROBUST_HUNG
@@ -256,6 +278,8 @@ def run_case(case_, adapter_command, registry, profile, clock, baseline, capabil
             result["transcript"] = run.transcript.entries
             _record(result, "ending", run.connections, _ending)
             _record(result, "decoded", run.connections, _decoded)
+            if run.messages:
+                result["messages"] = run.messages
         if adapter is not None:
             try:
                 adapter.quit()
