@@ -298,7 +298,7 @@ fuzz-afl: $(BUILD)/fuzz/afl/$(TARGET) fuzz-seeds
 # --- the two commands of the README ----------------------------------------------------
 check: all
 	$(MAKE) --no-print-directory spec-lint vectors-lint fuzz-dicts-lint unit unit-asan python-tests \
-	    vectors-check vectors-check-asan cli-tests interop-tests conformance-suite mutation docs \
+	    vectors-check vectors-check-asan cli-tests interop-tests conformance-suite mutation docs mdp-load \
 	    fuzz-replay fuzz-afl-build fuzz-smoke
 	@# The soak loads every core: alone, after the rest, even under make -j.
 	$(MAKE) --no-print-directory -j1 soak

@@ -172,10 +172,10 @@ client_input (mdp_broker *broker, uint64_t now, const zw_mdp_frame *identity,
     mdp_service_dispatch (broker, service, now);
 }
 
-static mdp_worker *
+static mdp_worker_record *
 worker_record (mdp_broker *broker, const zw_mdp_frame *identity, zw_mdp_version version)
 {
-    mdp_worker *w = mdp_map_get (&broker->workers, identity->data, identity->size);
+    mdp_worker_record *w = mdp_map_get (&broker->workers, identity->data, identity->size);
     if (w)
         return w;
     w = calloc (1, sizeof *w);
@@ -197,14 +197,14 @@ worker_record (mdp_broker *broker, const zw_mdp_frame *identity, zw_mdp_version 
 
 /* A REPLY, PARTIAL or FINAL answers the outstanding request only if it names its client (M2-11). */
 static int
-answers (const mdp_worker *w, const zw_mdp_message *m)
+answers (const mdp_worker_record *w, const zw_mdp_message *m)
 {
     return w->request && mdp_frame_equal (&m->address, &w->request->client->frame[0]);
 }
 
 /* The machine's event for a well-formed worker command. */
 static int
-worker_event (const mdp_worker *w, const zw_mdp_message *m)
+worker_event (const mdp_worker_record *w, const zw_mdp_message *m)
 {
     switch (m->command) {
     case ZW_MDP_READY:
@@ -223,7 +223,7 @@ static void
 worker_input (mdp_broker *broker, uint64_t now, const zw_mdp_frame *identity,
               const zw_mdp_message *m, const zw_mdp_frame *frames)
 {
-    mdp_worker *w = worker_record (broker, identity, m->version);
+    mdp_worker_record *w = worker_record (broker, identity, m->version);
     if (!w)
         return;
     /* Any command but DISCONNECT shows the worker alive (mdp01.heartbeat.broker-expires-worker) */
@@ -242,7 +242,7 @@ static void
 invalid_input (mdp_broker *broker, uint64_t now, const zw_mdp_frame *identity, const zw_error *e)
 {
     broker->stats.invalid++;
-    mdp_worker *w = mdp_map_get (&broker->workers, identity->data, identity->size);
+    mdp_worker_record *w = mdp_map_get (&broker->workers, identity->data, identity->size);
     if (!w) {
         log_peer (broker, identity, "malformed message dropped", e);
         return;
@@ -285,7 +285,7 @@ earliest (tick_state *t, uint64_t at)
 static void
 tick_worker (void *value, void *arg)
 {
-    mdp_worker *w = value;
+    mdp_worker_record *w = value;
     tick_state *t = arg;
     const mdp_broker_config *c = &t->broker->config;
     mdp_step expired = { .now = t->now, .event = MDP_WV_EXPIRED };
@@ -332,7 +332,7 @@ mdp_broker_tick (mdp_broker *broker, uint64_t now)
 static void
 shutdown_worker (void *value, void *arg)
 {
-    mdp_worker *w = value;
+    mdp_worker_record *w = value;
     mdp_broker *broker = ((tick_state *) arg)->broker;
     mdp_step step = { .now = ((tick_state *) arg)->now, .event = MDP_WV_SHUTDOWN };
     mdp_worker_step (broker, w, &step);
@@ -351,7 +351,7 @@ static void
 free_worker_record (void *value, void *arg)
 {
     (void) arg;
-    mdp_worker *w = value;
+    mdp_worker_record *w = value;
     mdp_request_free (w->request);
     free (w->identity);
     free (w);

@@ -14,7 +14,7 @@
 
 typedef struct mdp_request mdp_request;
 typedef struct mdp_service mdp_service;
-typedef struct mdp_worker mdp_worker;
+typedef struct mdp_worker_record mdp_worker_record;
 
 /* A client's request, from arrival to its reply (or its loss). */
 struct mdp_request {
@@ -31,16 +31,16 @@ struct mdp_service {
     mdp_frames *name;           /* one frame; the map's key */
     mdp_request *head, *tail;   /* waiting, oldest first */
     size_t queued;
-    mdp_worker *idle_head, *idle_tail;  /* free workers, least recently used first */
+    mdp_worker_record *idle_head, *idle_tail;  /* free workers, least recently used first */
     size_t workers;             /* registered, idle or busy (M19) */
 };
 
-struct mdp_worker {
+struct mdp_worker_record {
     mdp_worker_view view;
     mdp_frames *identity;       /* one frame; the map's key */
     zw_mdp_version version;
     mdp_service *service;       /* while registered */
-    mdp_worker *idle_prev, *idle_next;
+    mdp_worker_record *idle_prev, *idle_next;
     int idle;                   /* on its service's free list */
     mdp_request *request;       /* the one it works on */
     uint64_t heard_at;          /* the last command from it */
@@ -61,7 +61,7 @@ typedef struct {
 struct mdp_broker {
     mdp_broker_config config;
     mdp_broker_io io;
-    mdp_map workers;            /* identity -> mdp_worker */
+    mdp_map workers;            /* identity -> mdp_worker_record */
     mdp_map services;           /* name -> mdp_service */
     mdp_broker_stats stats;
     mdp_frames *last_client;    /* only for the fault MDP_FAULT_REPLY_TO_LAST_CLIENT */
@@ -75,8 +75,8 @@ void mdp_broker_reply (mdp_broker *broker, mdp_request *request, zw_mdp_command 
 void mdp_request_free (mdp_request *request);
 
 /* mdp_broker_workers.c */
-void mdp_worker_step (mdp_broker *broker, mdp_worker *worker, const mdp_step *step);
-void mdp_worker_send (mdp_broker *broker, mdp_worker *worker, zw_mdp_command command,
+void mdp_worker_step (mdp_broker *broker, mdp_worker_record *worker, const mdp_step *step);
+void mdp_worker_send (mdp_broker *broker, mdp_worker_record *worker, zw_mdp_command command,
                       const zw_mdp_frame *address, const zw_mdp_frame *body, size_t body_count,
                       uint64_t now);
 
@@ -85,8 +85,8 @@ mdp_service *mdp_service_get (mdp_broker *broker, const zw_mdp_frame *name, int 
 void mdp_service_release (mdp_broker *broker, mdp_service *service);
 int mdp_service_enqueue (mdp_broker *broker, mdp_service *service, mdp_request *request);
 void mdp_service_requeue (mdp_broker *broker, mdp_service *service, mdp_request *request);
-void mdp_service_idle_add (mdp_service *service, mdp_worker *worker);
-void mdp_service_idle_remove (mdp_service *service, mdp_worker *worker);
+void mdp_service_idle_add (mdp_service *service, mdp_worker_record *worker);
+void mdp_service_idle_remove (mdp_service *service, mdp_worker_record *worker);
 void mdp_service_dispatch (mdp_broker *broker, mdp_service *service, uint64_t now);
 uint64_t mdp_service_expire (mdp_broker *broker, mdp_service *service, uint64_t now);
 

@@ -83,7 +83,7 @@ dequeue (mdp_service *service)
 
 /* mdp01.broker.worker-selection (M17): a freed worker goes last. */
 void
-mdp_service_idle_add (mdp_service *service, mdp_worker *worker)
+mdp_service_idle_add (mdp_service *service, mdp_worker_record *worker)
 {
     if (mdp_fault_on (MDP_FAULT_MOST_RECENTLY_USED) && service->idle_head) {
         worker->idle_prev = NULL;
@@ -104,7 +104,7 @@ mdp_service_idle_add (mdp_service *service, mdp_worker *worker)
 }
 
 void
-mdp_service_idle_remove (mdp_service *service, mdp_worker *worker)
+mdp_service_idle_remove (mdp_service *service, mdp_worker_record *worker)
 {
     if (!worker->idle)
         return;
@@ -125,7 +125,7 @@ void
 mdp_service_dispatch (mdp_broker *broker, mdp_service *service, uint64_t now)
 {
     while (service->head && service->idle_head) {
-        mdp_worker *worker = service->idle_head;
+        mdp_worker_record *worker = service->idle_head;
         mdp_service_idle_remove (service, worker);
         mdp_request *request = dequeue (service);
         broker->stats.queued--;

@@ -8,7 +8,7 @@
 
 /* Sends a worker-side command to w, in w's version; it counts as a heartbeat (M4). */
 void
-mdp_worker_send (mdp_broker *broker, mdp_worker *w, zw_mdp_command command,
+mdp_worker_send (mdp_broker *broker, mdp_worker_record *w, zw_mdp_command command,
                  const zw_mdp_frame *address, const zw_mdp_frame *body, size_t body_count,
                  uint64_t now)
 {
@@ -33,13 +33,13 @@ mdp_worker_send (mdp_broker *broker, mdp_worker *w, zw_mdp_command command,
 }
 
 static void
-name_of (const mdp_worker *w, char *text, size_t size)
+name_of (const mdp_worker_record *w, char *text, size_t size)
 {
     mdp_frame_print (&w->identity->frame[0], text, size);
 }
 
 static void
-do_register (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
+do_register (mdp_broker *broker, mdp_worker_record *w, const mdp_step *step)
 {
     mdp_service *service = mdp_service_get (broker, &step->message->service, 1);
     if (!service)
@@ -53,7 +53,7 @@ do_register (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
 }
 
 static void
-do_unregister (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
+do_unregister (mdp_broker *broker, mdp_worker_record *w, const mdp_step *step)
 {
     (void) step;
     mdp_service *service = w->service;
@@ -68,7 +68,7 @@ do_unregister (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
 
 /* The request goes out in the worker's version, the client's identity as its address (M12). */
 static void
-do_send_request (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
+do_send_request (mdp_broker *broker, mdp_worker_record *w, const mdp_step *step)
 {
     mdp_request *r = step->request;
     w->request = r;
@@ -84,7 +84,7 @@ body_of (const mdp_step *step)
 
 /* M2-7: at once, to a 0.2 client; a 0.1 client takes one REPLY only (M2-1). */
 static void
-do_forward_partial (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
+do_forward_partial (mdp_broker *broker, mdp_worker_record *w, const mdp_step *step)
 {
     mdp_request *r = w->request;
     if (r->client_version == ZW_MDP_V01)
@@ -94,7 +94,7 @@ do_forward_partial (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
 }
 
 static void
-do_deliver_reply (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
+do_deliver_reply (mdp_broker *broker, mdp_worker_record *w, const mdp_step *step)
 {
     mdp_request *r = w->request;
     mdp_broker_reply (broker, r, ZW_MDP_FINAL, body_of (step), step->message->body_count);
@@ -106,7 +106,7 @@ do_deliver_reply (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
 }
 
 static void
-do_idle (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
+do_idle (mdp_broker *broker, mdp_worker_record *w, const mdp_step *step)
 {
     (void) broker, (void) step;
     mdp_service_idle_add (w->service, w);
@@ -115,7 +115,7 @@ do_idle (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
 /*  M8, M2-8: the request goes back to the head of its queue, unless part
     of an answer already reached its client.  */
 static void
-do_requeue (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
+do_requeue (mdp_broker *broker, mdp_worker_record *w, const mdp_step *step)
 {
     (void) step;
     mdp_request *r = w->request;
@@ -134,7 +134,7 @@ do_requeue (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
 }
 
 static void
-do_send_disconnect (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
+do_send_disconnect (mdp_broker *broker, mdp_worker_record *w, const mdp_step *step)
 {
     int unexpected = step->event != MDP_WV_SHUTDOWN && step->event != MDP_WV_INVALID;
     if (unexpected && mdp_fault_on (MDP_FAULT_UNEXPECTED_IGNORED))
@@ -143,7 +143,7 @@ do_send_disconnect (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
 }
 
 static void
-do_log_unexpected (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
+do_log_unexpected (mdp_broker *broker, mdp_worker_record *w, const mdp_step *step)
 {
     char name[64];
     name_of (w, name, sizeof name);
@@ -158,7 +158,7 @@ do_log_unexpected (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
 }
 
 static void
-do_log_invalid (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
+do_log_invalid (mdp_broker *broker, mdp_worker_record *w, const mdp_step *step)
 {
     char name[64];
     name_of (w, name, sizeof name);
@@ -169,7 +169,7 @@ do_log_invalid (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
 }
 
 static void
-do_log_expired (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
+do_log_expired (mdp_broker *broker, mdp_worker_record *w, const mdp_step *step)
 {
     (void) step;
     char name[64];
@@ -181,18 +181,18 @@ do_log_expired (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
 
 /* M2-17: silent towards it, and deaf to it, for one expiry. */
 static void
-do_remember (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
+do_remember (mdp_broker *broker, mdp_worker_record *w, const mdp_step *step)
 {
     w->gone_until = step->now + broker->config.heartbeat_ms * broker->config.liveness;
 }
 
 static void
-do_forget (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
+do_forget (mdp_broker *broker, mdp_worker_record *w, const mdp_step *step)
 {
     (void) broker, (void) w, (void) step;   /* mdp_worker_step frees the record after the step */
 }
 
-typedef void (action_fn) (mdp_broker *, mdp_worker *, const mdp_step *);
+typedef void (action_fn) (mdp_broker *, mdp_worker_record *, const mdp_step *);
 
 static action_fn *const actions[] = {
     [MDP_WA_REGISTER] = do_register,
@@ -211,7 +211,7 @@ static action_fn *const actions[] = {
 };
 
 static void
-free_worker (mdp_broker *broker, mdp_worker *w)
+free_worker (mdp_broker *broker, mdp_worker_record *w)
 {
     const zw_mdp_frame *key = &w->identity->frame[0];
     mdp_map_remove (&broker->workers, key->data, key->size);
@@ -225,7 +225,7 @@ free_worker (mdp_broker *broker, mdp_worker *w)
 /*  Steps w's machine and runs its actions in order; then the record goes
     if the machine forgot it, and a worker made free takes what waits.  */
 void
-mdp_worker_step (mdp_broker *broker, mdp_worker *w, const mdp_step *step)
+mdp_worker_step (mdp_broker *broker, mdp_worker_record *w, const mdp_step *step)
 {
     mdp_worker_action todo[MDP_WV_ACTIONS_MAX];
     size_t n = mdp_worker_view_step (&w->view, step->event, todo);

@@ -69,5 +69,8 @@ DOC_EVENT_MACHINES += $(MDP_MACHINES:%=$(MDP_DIR)/%)
 # The broker under load (issue 12, item 8): 20 clients, 8 workers killed and restarted,
 # hostile peers; every request answered once or timed out, none to the wrong client.
 .PHONY: mdp-load
-mdp-load: $(BUILD)/bin/zwire
+# Then again with every role built under ASan + UBSan (LeakSanitizer at each exit).
+mdp-load: $(BUILD)/bin/zwire $(BUILD)/asan/bin/zwire
 	ZWIRE=$(BUILD)/bin/zwire $(PYTHON) -m pytest -q -s -p no:cacheprovider $(MDP_DIR)/tests/test_mdp_load.py
+	ZWIRE=$(BUILD)/asan/bin/zwire $(ASAN_ENV) LOAD_SECONDS=8 LOAD_RSS_BOUND=0 $(PYTHON) -m pytest -q -s -p no:cacheprovider \
+	    $(MDP_DIR)/tests/test_mdp_load.py
