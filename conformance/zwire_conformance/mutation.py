@@ -41,34 +41,44 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CONFORMANCE = os.path.dirname(HERE)
 ROOT = os.path.dirname(CONFORMANCE)
 FAULTS_SOURCE = os.path.join(ROOT, "reference", "core", "zw_fault.c")
+# The Majordomo roles' variants, each run against its role's suite.
+MDP_FAULTS_SOURCE = os.path.join(ROOT, "reference", "mdp", "mdp_fault.c")
+MDP_ROLES = {"BROKER": "zwire-mdp-broker", "WORKER": "zwire-mdp-worker", "CLIENT": "zwire-mdp-client"}
 
 BAD = {"FAIL": 2, "PASS-NONSTRICT": 1}
 
+ENTRY = r'=\s*\{\s*"([a-z0-9-]+)",\s*(FAULT|LENIENT),\s*"([a-z0-9.-]+)"%s\s*\}'
+
 
 def variants():
-    """[(name, kind, clause)] as zw_fault.c declares them (its table is the one source);
-    kind is FAULT or LENIENT."""
+    """[(name, kind, clause, implementation)] as the tables declare them (each is the one
+    source): zw_fault.c's run against `zwire` (the ZMTP suite), mdp_fault.c's against their
+    role's suite.  kind is FAULT or LENIENT."""
     with open(FAULTS_SOURCE) as f:
-        return re.findall(r'=\s*\{\s*"([a-z0-9-]+)",\s*(FAULT|LENIENT),\s*"([a-z0-9.-]+)"\s*\}',
-                          f.read())
+        out = [(n, k, c, "zwire") for n, k, c in re.findall(ENTRY % "", f.read())]
+    with open(MDP_FAULTS_SOURCE) as f:
+        out += [(n, k, c, MDP_ROLES[r])
+                for n, k, c, r in re.findall(ENTRY % r",\s*(BROKER|WORKER|CLIENT)", f.read())]
+    return out
 
 
-def run_suite(report_dir, fault=None, clause=None, multiplier=1.0, kind="FAULT"):
-    """Runs the suite against zwire; returns {case id: the case as report.json has it}."""
+def run_suite(report_dir, implementation, fault=None, clause=None, multiplier=1.0, kind="FAULT"):
+    """Runs the suite against a shipped implementation; returns {case id: the case as
+    report.json has it}."""
     env = dict(os.environ)
     env.pop("ZWIRE_FAULT", None)
     env.pop("ZWIRE_LENIENT", None)
     if fault:
         env["ZWIRE_LENIENT" if kind == "LENIENT" else "ZWIRE_FAULT"] = fault
-    argv = [sys.executable, "-m", "zwire_conformance", "--implementation", "zwire", "--strict",
-            "-q", "--report-dir", report_dir, "--timeout-multiplier", str(multiplier)]
+    argv = [sys.executable, "-m", "zwire_conformance", "--implementation", implementation,
+            "--strict", "-q", "--report-dir", report_dir, "--timeout-multiplier", str(multiplier)]
     if clause:
         argv += ["--clause", clause]
     done = subprocess.run(argv, cwd=CONFORMANCE, env=env, stdout=subprocess.DEVNULL,
                           stderr=subprocess.DEVNULL)
     if done.returncode in (2, 3):
-        raise RuntimeError("the suite could not run (exit %d) for fault %r"
-                           % (done.returncode, fault))
+        raise RuntimeError("the suite could not run (exit %d) against %s for fault %r"
+                           % (done.returncode, implementation, fault))
     with open(os.path.join(report_dir, "report.json")) as f:
         return {c["id"]: c for c in json.load(f)["cases"]}
 
@@ -133,6 +143,47 @@ def told_apart(clean, mutated):
                   if case_id in clean and conduct(case) != conduct(clean[case_id]))
 
 
+def try_fault(base, name, clause, implementation, clean_cases, registry, multiplier):
+    """Runs the suite against one fault; returns (its result, an over-accusing warning or None)."""
+    clean = verdicts(clean_cases)
+    directory = os.path.join(base, name)
+    # A fault of a SHOULD or MAY runs the whole suite: a FAIL anywhere would be an
+    # accusation beyond what the fault breaks (over_accusing).
+    below_must = V.severity(registry.get(clause, {}).get("keyword", "MUST")) != V.FAIL
+    cases = run_suite(directory, implementation, name, None if below_must else clause, multiplier)
+    caught = killers(clean, verdicts(cases))
+    scope = "the whole suite" if below_must else "cases citing %s" % clause
+    if not caught and not below_must:
+        cases = run_suite(directory, implementation, name, None, multiplier)
+        caught, scope = killers(clean, verdicts(cases)), "the whole suite"
+    by_fail = any(k["after"] == "FAIL" for k in caught)
+    warning = over_accusing(name, clause, registry, clean, cases)
+    print("mutation: %-32s %s by %d case(s) of %s%s" % (
+        name, "caught" if caught else "NOT CAUGHT", len(caught), scope,
+        "" if by_fail or not caught else " (PASS-NONSTRICT under --strict: the clause is a SHOULD)"))
+    if warning:
+        print("mutation:   WARNING: %s is a %s, but %s %s (%s)" % (
+            clause, warning["keyword"], name, warning["warning"], ", ".join(warning["cases"])))
+    return ({"fault": name, "breaks": clause, "implementation": implementation,
+             "caught": bool(caught), "caughtByFail": by_fail, "scope": scope, "killedBy": caught},
+            warning)
+
+
+def try_lenient(base, name, clause, implementation, clean_cases, multiplier):
+    """Runs the whole suite against one lenient variant: never accused, told apart."""
+    cases = run_suite(os.path.join(base, name), implementation, name, None, multiplier,
+                      kind="LENIENT")
+    clean = verdicts(clean_cases)
+    accused = sorted(c for c, v in verdicts(cases).items() if v == "FAIL" and clean.get(c) != "FAIL")
+    apart = told_apart(clean_cases, cases)
+    print("mutation: lenient %-32s %s; %s" % (
+        name, "never accused" if not accused else "FALSELY ACCUSED by %s" % ", ".join(accused),
+        "told apart by %d case(s)" % len(apart) if apart
+        else "NOT TOLD APART from the plain peer by any case"))
+    return {"variant": name, "within": clause, "implementation": implementation,
+            "accusedBy": accused, "toldApartBy": apart}
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python3 -m zwire_conformance.mutation",
                                 description=__doc__.split("\n\n")[0])
@@ -141,60 +192,38 @@ def main(argv=None):
     p.add_argument("--out", default=os.path.join(ROOT, "build", "reports", "mutation.json"))
     args = p.parse_args(argv)
     base = os.path.join(ROOT, "build", "reports", "mutation")
-    chosen = [(n, c) for n, k, c in variants() if k == "FAULT" and (not args.fault or n in args.fault)]
-    lenient = [(n, c) for n, k, c in variants() if k == "LENIENT"
+    chosen = [(n, c, i) for n, k, c, i in variants() if k == "FAULT" and (not args.fault or n in args.fault)]
+    lenient = [(n, c, i) for n, k, c, i in variants() if k == "LENIENT"
                and (not args.fault or n in args.fault)]
+    registry = load_registry()
+    plain = {}          # implementation -> its fault-free cases, run once each
+
+    def fault_free(implementation):
+        if implementation not in plain:
+            plain[implementation] = run_suite(os.path.join(base, "fault-free", implementation),
+                                              implementation, multiplier=args.timeout_multiplier)
+        return plain[implementation]
+
+    results, warnings, accusations = [], [], []
     try:
-        clean_cases = run_suite(os.path.join(base, "fault-free"),
-                                multiplier=args.timeout_multiplier)
+        for name, clause, implementation in chosen:
+            result, warning = try_fault(base, name, clause, implementation, fault_free(implementation),
+                                        registry, args.timeout_multiplier)
+            results.append(result)
+            if warning:
+                warnings.append(warning)
+        for name, clause, implementation in lenient:
+            accusations.append(try_lenient(base, name, clause, implementation,
+                                           fault_free(implementation), args.timeout_multiplier))
     except RuntimeError as e:
         print("mutation: %s" % e, file=sys.stderr)
         return 2
-    clean = verdicts(clean_cases)
-    clean_fails = sorted(c for c, v in clean.items() if v == "FAIL")
-    registry = load_registry()
-    results, warnings = [], []
-    for name, clause in chosen:
-        directory = os.path.join(base, name)
-        # A fault of a SHOULD or MAY runs the whole suite: a FAIL anywhere would be an
-        # accusation beyond what the fault breaks (over_accusing).
-        below_must = V.severity(registry.get(clause, {}).get("keyword", "MUST")) != V.FAIL
-        cases = run_suite(directory, name, None if below_must else clause,
-                          args.timeout_multiplier)
-        caught = killers(clean, verdicts(cases))
-        scope = "the whole suite" if below_must else "cases citing %s" % clause
-        if not caught and not below_must:
-            cases = run_suite(directory, name, None, args.timeout_multiplier)
-            caught, scope = killers(clean, verdicts(cases)), "the whole suite"
-        by_fail = any(k["after"] == "FAIL" for k in caught)
-        results.append({"fault": name, "breaks": clause, "caught": bool(caught),
-                        "caughtByFail": by_fail, "scope": scope, "killedBy": caught})
-        warning = over_accusing(name, clause, registry, clean, cases)
-        if warning:
-            warnings.append(warning)
-        print("mutation: %-26s %s by %d case(s) of %s%s" % (
-            name, "caught" if caught else "NOT CAUGHT", len(caught), scope,
-            "" if by_fail or not caught else " (PASS-NONSTRICT under --strict: the clause is a SHOULD)"))
-        if warning:
-            print("mutation:   WARNING: %s is a %s, but %s %s (%s)" % (
-                clause, warning["keyword"], name, warning["warning"], ", ".join(warning["cases"])))
-    accusations = []
-    for name, clause in lenient:
-        cases = run_suite(os.path.join(base, name), name, None, args.timeout_multiplier,
-                          kind="LENIENT")
-        accused = sorted(c for c, v in verdicts(cases).items()
-                         if v == "FAIL" and clean.get(c) != "FAIL")
-        apart = told_apart(clean_cases, cases)
-        accusations.append({"variant": name, "within": clause, "accusedBy": accused,
-                            "toldApartBy": apart})
-        print("mutation: lenient %-26s %s; %s" % (
-            name, "never accused" if not accused else "FALSELY ACCUSED by %s" % ", ".join(accused),
-            "told apart by %d case(s)" % len(apart) if apart
-            else "NOT TOLD APART from the plain peer by any case"))
+    clean_fails = sorted("%s: %s" % (i, c) for i, cases in plain.items()
+                         for c, v in verdicts(cases).items() if v == "FAIL")
     score = sum(r["caught"] for r in results)
     accused = sum(bool(a["accusedBy"]) for a in accusations)
     unseen = sum(not a["toldApartBy"] for a in accusations)
-    out = {"format": "zwire-mutation", "version": 4, "faults": len(results), "caught": score,
+    out = {"format": "zwire-mutation", "version": 5, "faults": len(results), "caught": score,
            "caughtByFail": sum(r["caughtByFail"] for r in results),
            "lenientVariants": len(accusations), "falselyAccused": accused,
            "notToldApart": unseen,
@@ -205,7 +234,7 @@ def main(argv=None):
         json.dump(out, f, indent=1)
         f.write("\n")
     print("mutation: %d/%d faults caught (%d by a FAIL); %d/%d lenient variants falsely "
-          "accused, %d not told apart; fault-free peer: %d FAIL; %d fault(s) of a SHOULD "
+          "accused, %d not told apart; fault-free implementations: %d FAIL; %d fault(s) of a SHOULD "
           "FAILed under other clauses (over-accusing); report %s"
           % (score, len(results), out["caughtByFail"], accused, len(accusations), unseen,
              len(clean_fails), len(warnings), args.out))

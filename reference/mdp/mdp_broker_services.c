@@ -85,7 +85,7 @@ dequeue (mdp_service *service)
 void
 mdp_service_idle_add (mdp_service *service, mdp_worker_record *worker)
 {
-    if (mdp_fault_on (MDP_FAULT_MOST_RECENTLY_USED) && service->idle_head) {
+    if (mdp_fault_on (MDP_LENIENT_MOST_RECENTLY_USED) && service->idle_head) {
         worker->idle_prev = NULL;
         worker->idle_next = service->idle_head;
         service->idle_head->idle_prev = worker;

@@ -122,7 +122,7 @@ do_requeue (mdp_broker *broker, mdp_worker_record *w, const mdp_step *step)
     w->request = NULL;
     if (!r)
         return;
-    if (r->partials_forwarded) {
+    if (r->partials_forwarded || mdp_fault_on (MDP_LENIENT_NO_REQUEUE)) {
         mdp_broker_log (broker, "request dropped: its worker was lost after PARTIALs reached the "
                         "client (DECISIONS M2-8)");
         broker->stats.dropped++;

@@ -5,35 +5,45 @@
 #include <string.h>
 #include "mdp_fault.h"
 
-enum { FAULT };
+enum { FAULT, LENIENT };
+enum { BROKER, WORKER, CLIENT };
 
-/* Read by make mutation: name, kind, and the clause a fault breaks. */
+static const char *const environment[] = { [FAULT] = "ZWIRE_FAULT", [LENIENT] = "ZWIRE_LENIENT" };
+
+/*  Read by make mutation: name, kind, the clause a fault breaks or a
+    lenient variant stays within, and the role it is a variant of (the
+    suite that must catch it, or never accuse it).  */
 static const struct {
     const char *name;
     int kind;
     const char *clause;
+    int role;
 } faults[MDP_FAULT_COUNT] = {
-    [MDP_FAULT_MMI_CHECKS_IDENTITY] = { "mdp-mmi-checks-identity", FAULT, "mmi.namespace.worker-disconnect" },
-    [MDP_FAULT_MMI_ALWAYS_FOUND] = { "mdp-mmi-always-found", FAULT, "mmi.service.not-found" },
-    [MDP_FAULT_MMI_FORWARDED] = { "mdp-mmi-forwarded", FAULT, "mmi.namespace.not-implemented" },
-    [MDP_FAULT_REPLY_TO_LAST_CLIENT] = { "mdp-reply-to-last-client", FAULT, "mdp01.broker.router" },
-    /* a MAY: the suite must tell it apart, never FAIL it */
-    [MDP_FAULT_MOST_RECENTLY_USED] = { "mdp-most-recently-used", FAULT, "mdp01.broker.worker-selection" },
-    [MDP_FAULT_NO_EXPIRY] = { "mdp-no-expiry", FAULT, "mdp01.heartbeat.broker-expires-worker" },
-    [MDP_FAULT_BUSY_NO_HEARTBEAT] = { "mdp-busy-no-heartbeat", FAULT, "mdp01.heartbeat.broker-sends" },
-    [MDP_FAULT_NO_HEARTBEAT] = { "mdp-no-heartbeat", FAULT, "mdp02.heartbeat.broker-sends" },
-    [MDP_FAULT_UNEXPECTED_IGNORED] = { "mdp-unexpected-ignored", FAULT, "mdp01.broker.unexpected-disconnect" },
-    [MDP_FAULT_ANSWER_DISCONNECT] = { "mdp-answer-disconnect", FAULT, "mdp01.disconnect.broker-silent-after" },
+    [MDP_FAULT_MMI_CHECKS_IDENTITY] = { "mdp-mmi-checks-identity", FAULT, "mmi.namespace.worker-disconnect", BROKER },
+    [MDP_FAULT_MMI_ALWAYS_FOUND] = { "mdp-mmi-always-found", FAULT, "mmi.service.not-found", BROKER },
+    [MDP_FAULT_MMI_FORWARDED] = { "mdp-mmi-forwarded", FAULT, "mmi.namespace.not-implemented", BROKER },
+    [MDP_FAULT_REPLY_TO_LAST_CLIENT] = { "mdp-reply-to-last-client", FAULT, "mdp01.broker.router", BROKER },
+    /* lenient: the choice of worker is the broker's (a MAY): told apart, never accused */
+    [MDP_LENIENT_MOST_RECENTLY_USED] = { "mdp-most-recently-used", LENIENT,
+                                         "mdp01.broker.worker-selection", BROKER },
+    [MDP_FAULT_NO_EXPIRY] = { "mdp-no-expiry", FAULT, "mdp01.heartbeat.broker-expires-worker", BROKER },
+    [MDP_FAULT_BUSY_NO_HEARTBEAT] = { "mdp-busy-no-heartbeat", FAULT, "mdp01.heartbeat.broker-sends", BROKER },
+    [MDP_FAULT_NO_HEARTBEAT] = { "mdp-no-heartbeat", FAULT, "mdp02.heartbeat.broker-sends", BROKER },
+    [MDP_FAULT_UNEXPECTED_IGNORED] = { "mdp-unexpected-ignored", FAULT, "mdp01.broker.unexpected-disconnect", BROKER },
+    [MDP_FAULT_ANSWER_DISCONNECT] = { "mdp-answer-disconnect", FAULT, "mdp01.disconnect.broker-silent-after", BROKER },
     [MDP_FAULT_HEARTBEAT_AFTER_DISCONNECT] = { "mdp-heartbeat-after-disconnect", FAULT,
-                                               "mdp01.broker.silent-after-unexpected" },
-    [MDP_FAULT_REPLY_NO_EMPTY_FRAME] = { "mdp-reply-no-empty-frame", FAULT, "mdp01.grammar.client-reply" },
-    [MDP_FAULT_HEARTBEAT_EXTRA_FRAME] = { "mdp-heartbeat-extra-frame", FAULT, "mdp01.grammar.heartbeat" },
-    [MDP_FAULT_REQUEST_TWO_ADDRESSES] = { "mdp-request-two-addresses", FAULT, "mdp01.request.one-address" },
-    [MDP_FAULT_REPLY_EMPTY_SERVICE] = { "mdp-reply-empty-service", FAULT, "mdp01.grammar.service-name" },
-    [MDP_FAULT_FINAL_TWICE] = { "mdp-final-twice", FAULT, "mdp02.broker.silent-after-final" },
+                                               "mdp01.broker.silent-after-unexpected", BROKER },
+    [MDP_FAULT_REPLY_NO_EMPTY_FRAME] = { "mdp-reply-no-empty-frame", FAULT, "mdp01.grammar.client-reply", BROKER },
+    [MDP_FAULT_HEARTBEAT_EXTRA_FRAME] = { "mdp-heartbeat-extra-frame", FAULT, "mdp01.grammar.heartbeat", BROKER },
+    [MDP_FAULT_REQUEST_TWO_ADDRESSES] = { "mdp-request-two-addresses", FAULT, "mdp01.request.one-address", BROKER },
+    [MDP_FAULT_REPLY_EMPTY_SERVICE] = { "mdp-reply-empty-service", FAULT, "mdp01.grammar.service-name", BROKER },
+    [MDP_FAULT_FINAL_TWICE] = { "mdp-final-twice", FAULT, "mdp02.broker.silent-after-final", BROKER },
     /* a SHOULD: the suite must tell it apart, never FAIL it */
     [MDP_FAULT_DROP_UNKNOWN_SERVICE] = { "mdp-drop-unknown-service", FAULT,
-                                         "mdp01.broker.queue-unknown-service" },
+                                         "mdp01.broker.queue-unknown-service", BROKER },
+    /* lenient: resending a lost worker's request is zwire's choice (DECISIONS M8), no rule's */
+    [MDP_LENIENT_NO_REQUEUE] = { "mdp-no-requeue", LENIENT, "mdp01.heartbeat.broker-expires-worker",
+                                 BROKER },
 };
 
 static int
@@ -52,9 +62,10 @@ mdp_fault_on (mdp_fault_id fault)
     static int read;
     static unsigned char on[MDP_FAULT_COUNT];
     if (!read) {
-        const char *list = getenv ("ZWIRE_FAULT");
-        for (int i = 0; list && i < MDP_FAULT_COUNT; i++)
-            on[i] = (unsigned char) named (list, faults[i].name);
+        for (int i = 0; i < MDP_FAULT_COUNT; i++) {
+            const char *list = getenv (environment[faults[i].kind]);
+            on[i] = list && named (list, faults[i].name);
+        }
         read = 1;
     }
     return fault < MDP_FAULT_COUNT && on[fault];

@@ -1,13 +1,16 @@
-/*  mdp_fault.h — deliberate faults of the Majordomo reference roles, to
+/*  mdp_fault.h — deliberate variants of the Majordomo reference roles, to
     prove the MDP suite both ways (as reference/core/zw_fault.h does for
-    ZMTP): each fault is a small, named departure from RFC 7, 18 or 8,
-    off unless the environment names it:
+    ZMTP).  A fault is a small, named departure from RFC 7, 18 or 8; a
+    lenient variant departs from zwire's own choices the way the RFCs
+    allow.  Both are off unless the environment names them:
 
         ZWIRE_FAULT=mdp-mmi-always-found zwire mdp broker --bind ...
+        ZWIRE_LENIENT=mdp-most-recently-used zwire mdp broker --bind ...
 
-    `make mutation` reads the table in mdp_fault.c (name, kind, clause) and
-    runs the MDP suite once per fault: each must turn a case worse.  The
-    environment is read once, at the first check.  */
+    `make mutation` reads the table in mdp_fault.c (name, kind, clause,
+    role) and runs the role's suite once per variant: each fault must turn
+    a case worse, no lenient variant may draw a FAIL.  The environment is
+    read once, at the first check.  */
 
 #ifndef MDP_FAULT_H
 #define MDP_FAULT_H
@@ -17,7 +20,7 @@ typedef enum {
     MDP_FAULT_MMI_ALWAYS_FOUND,         /* mmi.service answers 200 for any name */
     MDP_FAULT_MMI_FORWARDED,            /* mmi. requests queue like any service */
     MDP_FAULT_REPLY_TO_LAST_CLIENT,     /* an answer goes to the client that asked last */
-    MDP_FAULT_MOST_RECENTLY_USED,       /* a freed worker goes first, not last */
+    MDP_LENIENT_MOST_RECENTLY_USED,     /* lenient: a freed worker goes first, not last */
     MDP_FAULT_NO_EXPIRY,                /* silent workers are never taken for gone */
     MDP_FAULT_BUSY_NO_HEARTBEAT,        /* busy workers get no HEARTBEAT */
     MDP_FAULT_NO_HEARTBEAT,             /* no HEARTBEAT to anyone */
@@ -30,6 +33,7 @@ typedef enum {
     MDP_FAULT_REPLY_EMPTY_SERVICE,      /* the service frame of an answer is empty */
     MDP_FAULT_FINAL_TWICE,              /* a 0.2 FINAL is sent twice */
     MDP_FAULT_DROP_UNKNOWN_SERVICE,     /* a request for a service with no worker is dropped at once */
+    MDP_LENIENT_NO_REQUEUE,             /* lenient: a lost worker's request is dropped, not resent */
     MDP_FAULT_COUNT
 } mdp_fault_id;
 
