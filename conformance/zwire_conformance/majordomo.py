@@ -36,6 +36,7 @@ from .case import CASES, Case, NotExercised
 V01, V02, ANY = M.V01, M.V02, M.ANY
 VERSIONS = (V01, V02)
 TAG = {V01: "01", V02: "02"}
+OTHER_PREFIX = {V01: "mdp02.", V02: "mdp01."}     # the clauses a version's case leaves out
 CLIENT, WORKER = M.CLIENT, M.WORKER
 FAST = {"heartbeat_ms": 150, "liveness": 3}
 PROBE_SERVICE = b"zwire.probe"
@@ -125,8 +126,16 @@ class Got:
 
 
 def names(got):
-    """The commands of a list of Got, in words: 'HEARTBEAT, DISCONNECT' or 'nothing'."""
-    return ", ".join(g.command or "a malformed message" for g in got) or "nothing"
+    """The commands of a list of Got, in words, repeats counted: '3 HEARTBEATs, DISCONNECT'
+    or 'nothing'."""
+    runs = []
+    for g in got:
+        name = g.command or "a malformed message"
+        if runs and runs[-1][0] == name:
+            runs[-1][1] += 1
+        else:
+            runs.append([name, 1])
+    return ", ".join(name if n == 1 else "%d %ss" % (n, name) for name, n in runs) or "nothing"
 
 
 # --- the suite's peers ---------------------------------------------------------------------------
@@ -434,7 +443,7 @@ def reported_unless_met(t, clause, met, what, happened=None):
     return False
 
 
-# --- the robustness probe of a broker --------------------------------------------------------------
+# --- the robustness probe of a broker -------------------------------------------------------
 
 def probe_broker(run):
     """After hostile input: is the broker alive, and does it still serve a well-behaved pair
@@ -472,16 +481,18 @@ def probe_broker(run):
 def broker_case(slug, area, title, clauses, versions=VERSIONS, timers=None, mmi=False,
                 inputs=(), mixed=False, needs_timers=()):
     """Registers the decorated function as one case per MDP version (`<slug>.v01`,
-    `<slug>.v02`), the implementation playing the broker; clauses may hold `{v}` (01 or
-    02), or be a dict {version: [clauses]}.  `mixed`: one case needing every version
-    listed (slug as given).  `timers`: the timers the case wants (launch.py's
-    placeholders); `needs_timers`: those it cannot run without knowing."""
+    `<slug>.v02`), the implementation playing the broker.  `clauses` name both versions'
+    clauses (each version's case keeps its own, mdp01.* or mdp02.*, and the others, mmi.*),
+    or are a dict {version: [clauses]}; written out in full, so that tools/trace.py finds
+    them.  `mixed`: one case needing every version listed (slug as given), citing them all.
+    `timers`: the timers the case wants (launch.py's placeholders); `needs_timers`: those
+    it cannot run without knowing."""
     def register(fn):
         needs = {"protocol": "mdp", "role": "broker", "mmi": mmi,
                  "timers": sorted(needs_timers)}
         for version in ((None,) if mixed else versions):
             listed = clauses.get(version, []) if isinstance(clauses, dict) else clauses
-            ids = [c.format(v=TAG.get(version, "")) for c in listed]
+            ids = [c for c in listed if mixed or not c.startswith(OTHER_PREFIX[version])]
             case_ = Case(slug if mixed else "%s.v%s" % (slug, TAG[version]), None, fn, area,
                          title if mixed else "%s (MDP %s)" % (title, version), ids,
                          dict(needs, mdp=list(versions) if mixed else [version]), inputs)

@@ -12,7 +12,11 @@ from . import handshake  # noqa: F401
 from . import zmtp30  # noqa: F401
 from . import zmtp20  # noqa: F401
 from . import mdp_broker  # noqa: F401
+from . import mdp_broker_heartbeat  # noqa: F401
+from . import mdp_broker_disconnect  # noqa: F401
+from . import mdp_broker_hostile  # noqa: F401
 
 # what the package registers, named so that pyflakes sees the imports used
 __all__ = ["greeting", "framing", "metadata", "commands", "heartbeat", "sockets", "robustness",
-           "subscriptions", "handshake", "zmtp30", "zmtp20", "mdp_broker"]
+           "subscriptions", "handshake", "zmtp30", "zmtp20", "mdp_broker",
+           "mdp_broker_heartbeat", "mdp_broker_disconnect", "mdp_broker_hostile"]

@@ -191,7 +191,7 @@ def _(t):
 @broker_case("mdp.routing.worker-choice", "mdp.routing",
              "Three idle workers of one service and four requests in turn: which worker gets "
              "each (least recently used: 1, 2, 3, 1)",
-             ["mdp{v}.broker.worker-selection"])
+             ["mdp01.broker.worker-selection", "mdp02.broker.worker-selection"])
 def _(t):
     # "MAY deliver requests to workers on any basis": the order is reported, INFO at worst.
     net = Majordomo(t)
@@ -219,7 +219,7 @@ def _(t):
 @broker_case("mdp.routing.queue-unknown-service", "mdp.routing",
              "A request for a service no worker has registered waits, and goes to the first "
              "worker that registers it",
-             ["mdp{v}.broker.queue-unknown-service"])
+             ["mdp01.broker.queue-unknown-service", "mdp02.broker.queue-unknown-service"])
 def _(t):
     net = Majordomo(t)
     client = net.client()
@@ -237,7 +237,8 @@ def _(t):
 @broker_case("mdp.routing.expire-unknown-service", "mdp.routing",
              "With request expiry 300 ms, a request for a service no worker registers in time "
              "is dropped: a worker registering 1 s later gets only the next one",
-             ["mdp{v}.broker.expire-unknown-service", "mdp{v}.broker.queue-unknown-service"],
+             ["mdp01.broker.expire-unknown-service", "mdp02.broker.expire-unknown-service",
+              "mdp01.broker.queue-unknown-service", "mdp02.broker.queue-unknown-service"],
              timers={"request_expiry_ms": 300}, needs_timers=["request_expiry_ms"])
 def _(t):
     net = Majordomo(t)
@@ -287,7 +288,7 @@ def _(t):
 
 @broker_case("mdp.versions.router", "mdp.versions",
              "The broker's ZMTP handshake says Socket-Type ROUTER (DECISIONS M2-20)",
-             ["mdp{v}.broker.router"])
+             ["mdp01.broker.router", "mdp02.broker.router"])
 def _(t):
     net = Majordomo(t)
     client = net.client()
