@@ -10,6 +10,7 @@
 #include <string.h>
 #include "mdp_client.h"
 #include "mdp_client_session.h"
+#include "mdp_fault.h"
 #include "mdp_frames.h"
 
 struct mdp_client {
@@ -125,11 +126,17 @@ do_send (mdp_client *client, mdp_client_step *step)
                                                                          : ZW_MDP_REQUEST,
                          .service = client->service->frame[0] };
     zw_mdp_frame head[ZW_MDP_HEAD_MAX];
-    size_t n = zw_mdp_encode_head (&m, head);
+    size_t n = zw_mdp_encode_head (&m, head), skip = 0;
+    static const uint8_t partial_code = 0x02;
+    if (m.version == ZW_MDP_V01 && mdp_fault_on (MDP_FAULT_CLIENT_NO_EMPTY_FRAME))
+        skip = 1;
+    if (m.version == ZW_MDP_V02 && mdp_fault_on (MDP_FAULT_CLIENT_WRONG_CODE))
+        head[1] = (zw_mdp_frame) { &partial_code, 1 };
     client->attempts++;
     client->stats.sent++;
     client->deadline = step->now + client->config.timeout_ms;
-    if (client->io.send (client->io.arg, head, n, client->body->frame, client->body->count) != 0)
+    if (client->io.send (client->io.arg, head + skip, n - skip, client->body->frame,
+                         client->body->count) != 0)
         client_log (client, "the request could not be queued (%s): the reply timeout covers it",
                     strerror (errno));
 }
@@ -327,6 +334,8 @@ reply_event (const mdp_client *client, const zw_mdp_message *m)
         return MDP_CS_UNEXPECTED;
     if (!awaited (client, m))
         return MDP_CS_STRAY;
+    if (mdp_fault_on (MDP_FAULT_CLIENT_PARTIAL_ENDS))
+        return MDP_CS_FINAL;
     return m->command == ZW_MDP_PARTIAL ? MDP_CS_PARTIAL : MDP_CS_FINAL;
 }
 
@@ -354,7 +363,8 @@ uint64_t
 mdp_client_tick (mdp_client *client, uint64_t now)
 {
     if (now >= client->deadline) {
-        int left = client->attempts <= client->config.retries;
+        int left = client->attempts <= client->config.retries
+                   && !mdp_fault_on (MDP_LENIENT_CLIENT_NO_RETRY);
         mdp_client_step step = { .now = now, .event = left ? MDP_CS_TIMEOUT : MDP_CS_GIVE_UP };
         client_step (client, &step);
     }

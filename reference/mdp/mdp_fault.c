@@ -44,6 +44,22 @@ static const struct {
     /* lenient: resending a lost worker's request is zwire's choice (DECISIONS M8), no rule's */
     [MDP_LENIENT_NO_REQUEUE] = { "mdp-no-requeue", LENIENT, "mdp01.heartbeat.broker-expires-worker",
                                  BROKER },
+    [MDP_FAULT_WORKER_NO_HEARTBEAT] = { "mdp-worker-no-heartbeat", FAULT, "mdp02.heartbeat.worker-sends", WORKER },
+    [MDP_FAULT_WORKER_READY_TWICE] = { "mdp-worker-ready-twice", FAULT, "mdp02.worker.single-ready", WORKER },
+    [MDP_FAULT_WORKER_NO_RECONNECT] = { "mdp-worker-no-reconnect", FAULT, "mdp02.disconnect.worker-reconnect",
+                                        WORKER },
+    [MDP_FAULT_WORKER_WRONG_ADDRESS] = { "mdp-worker-wrong-address", FAULT, "mdp02.request.one-address", WORKER },
+    [MDP_FAULT_WORKER_NO_DELIMITER] = { "mdp-worker-no-delimiter", FAULT, "mdp02.request.empty-after-address",
+                                        WORKER },
+    /* lenient: the delay before reconnecting is zwire's (DECISIONS M14), no rule's */
+    [MDP_LENIENT_WORKER_RECONNECT_AT_ONCE] = { "mdp-worker-reconnect-at-once", LENIENT,
+                                               "mdp02.disconnect.worker-reconnect", WORKER },
+    [MDP_FAULT_CLIENT_NO_EMPTY_FRAME] = { "mdp-client-no-empty-frame", FAULT, "mdp01.client.dealer-empty-frame",
+                                          CLIENT },
+    [MDP_FAULT_CLIENT_WRONG_CODE] = { "mdp-client-wrong-code", FAULT, "mdp02.grammar.client-request", CLIENT },
+    [MDP_FAULT_CLIENT_PARTIAL_ENDS] = { "mdp-client-partial-ends", FAULT, "mdp02.client.handle-partials", CLIENT },
+    /* lenient: how a client recovers is its own (a MAY) */
+    [MDP_LENIENT_CLIENT_NO_RETRY] = { "mdp-client-no-retry", LENIENT, "mdp02.client.recovery", CLIENT },
 };
 
 static int

@@ -34,6 +34,18 @@ typedef enum {
     MDP_FAULT_FINAL_TWICE,              /* a 0.2 FINAL is sent twice */
     MDP_FAULT_DROP_UNKNOWN_SERVICE,     /* a request for a service with no worker is dropped at once */
     MDP_LENIENT_NO_REQUEUE,             /* lenient: a lost worker's request is dropped, not resent */
+    /* the worker */
+    MDP_FAULT_WORKER_NO_HEARTBEAT,      /* never sends HEARTBEAT */
+    MDP_FAULT_WORKER_READY_TWICE,       /* READY twice on each connection */
+    MDP_FAULT_WORKER_NO_RECONNECT,      /* after DISCONNECT or silence, never connects again */
+    MDP_FAULT_WORKER_WRONG_ADDRESS,     /* answers name a client address one octet longer */
+    MDP_FAULT_WORKER_NO_DELIMITER,      /* answers without the empty frame after the address */
+    MDP_LENIENT_WORKER_RECONNECT_AT_ONCE, /* lenient: no delay before connecting again */
+    /* the client */
+    MDP_FAULT_CLIENT_NO_EMPTY_FRAME,    /* a 0.1 request without its empty frame 0 */
+    MDP_FAULT_CLIENT_WRONG_CODE,        /* a 0.2 request with the code of PARTIAL */
+    MDP_FAULT_CLIENT_PARTIAL_ENDS,      /* a PARTIAL is taken for the whole answer */
+    MDP_LENIENT_CLIENT_NO_RETRY,        /* lenient: gives up at the first timeout */
     MDP_FAULT_COUNT
 } mdp_fault_id;
 

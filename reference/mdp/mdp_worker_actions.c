@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "mdp_fault.h"
 #include "mdp_worker_internal.h"
 
 /* "mdp01" or "mdp02": the registry whose clauses the worker follows. */
@@ -32,9 +33,17 @@ send_command (mdp_worker *w, zw_mdp_command command, const zw_mdp_frame *address
         body = &empty;
         body_count = 1;
     }
+    uint8_t longer[256];
+    if (address && mdp_fault_on (MDP_FAULT_WORKER_WRONG_ADDRESS) && address->size < sizeof longer) {
+        memcpy (longer, address->data, address->size);
+        longer[address->size] = '!';
+        m.address = (zw_mdp_frame) { longer, address->size + 1 };
+    }
     size_t n = zw_mdp_encode_head (&m, head);
     if (n == 0)
         return;     /* cannot be: the version and the service were checked by mdp_worker_new */
+    if (address && mdp_fault_on (MDP_FAULT_WORKER_NO_DELIMITER))
+        n--;        /* the delimiter is the head's last frame */
     w->io.send (w->io.arg, head, n, body, body_count);
     w->sent_at = now;
 }
@@ -54,6 +63,8 @@ static void
 do_send_ready (mdp_worker *w, const mdp_worker_event *ev)
 {
     send_command (w, ZW_MDP_READY, NULL, NULL, 0, ev->now);
+    if (mdp_fault_on (MDP_FAULT_WORKER_READY_TWICE))
+        send_command (w, ZW_MDP_READY, NULL, NULL, 0, ev->now);
 }
 
 /*  The client address is kept, byte for byte, for the answer (M12, M2-11).
@@ -105,6 +116,10 @@ do_send_reply (mdp_worker *w, const mdp_worker_event *ev)
 static void
 do_send_heartbeat (mdp_worker *w, const mdp_worker_event *ev)
 {
+    if (mdp_fault_on (MDP_FAULT_WORKER_NO_HEARTBEAT)) {
+        w->sent_at = ev->now;       /* as if sent: the next is due an interval later */
+        return;
+    }
     send_command (w, ZW_MDP_HEARTBEAT, NULL, NULL, 0, ev->now);
     w->stats.heartbeats++;
 }
@@ -140,6 +155,10 @@ do_wait (mdp_worker *w, const mdp_worker_event *ev)
 {
     w->waiting = 1;
     w->retry_at = ev->now + w->config.reconnect_ms;
+    if (mdp_fault_on (MDP_LENIENT_WORKER_RECONNECT_AT_ONCE))
+        w->retry_at = ev->now;
+    if (mdp_fault_on (MDP_FAULT_WORKER_NO_RECONNECT))
+        w->retry_at = UINT64_MAX;
 }
 
 static void
