@@ -82,7 +82,7 @@ help:
 	@echo "make conformance     build; vectors through both codecs; the suite against zwire, zwire-2.0 and libzmq; the matrix"
 	@echo "make conformance-stability  every case 5 times against zwire and libzmq under stress-ng: 0 unstable"
 	@echo "make mutation        the suite against each fault (caught) and lenient variant (never accused) of the reference peer"
-	@echo "make bench           codec and messaging benchmarks against memcpy, libzmq and raw sockets"
+	@echo "make bench           codec, messaging, scale and MDP broker benchmarks against memcpy, libzmq and raw sockets"
 	@echo "make bench-conformance  the suite's wall time against each implementation (target 30 s)"
 	@echo "make check           every test: C (plain and ASan+UBSan), Python, lints, vectors, fuzz"
 	@echo "make vectors-check   vectors through the C and the Python codec, in many chunkings"
@@ -356,7 +356,8 @@ conformance: all
 
 # --- benchmarks (never part of make check: timings are reported, not asserted) ---
 # make bench: the codec against memcpy, messaging against libzmq and the raw socket
-# limit, scale against libzmq, the targets judged (reference/bench/README.md);
+# limit, scale against libzmq, the Majordomo broker against a libzmq LRU broker
+# (zwire bench mdp), the targets judged (reference/bench/README.md);
 # build/reports/bench.json and bench.md.  BENCH_FLAGS=--quick: a one-run smoke test.
 BENCH_FLAGS ?=
 bench: deps $(BUILD)/bin/zwire bench-messaging-build

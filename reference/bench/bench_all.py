@@ -10,6 +10,9 @@ Runs, in order, on this machine and in this one run:
               socket (the transport limit)
   scale       scale-zwire and scale-libzmq: memory per idle connection and PUB
               fan-out to 1 000 and 10 000 subscribers
+  mdp         `zwire bench mdp --json`: round trips through the reference
+              Majordomo broker and through a plain libzmq LRU broker (mdp-lru),
+              1/10/50 clients x 1/4/16 echo workers, 1 KiB bodies
 
 then judges the targets of the performance issue against the figures (each
 a ratio between figures of this same run, except the codec's frame rate,
@@ -107,6 +110,43 @@ def run_scale(args, failures):
     return entries
 
 
+def run_mdp(args, failures):
+    """zwire bench mdp --json: its configuration lines (a failed run is a line of its own,
+    and the others still count); {"setup": ..., "configurations": [...]} or None."""
+    argv = [args.zwire, "bench", "mdp", "--json", "--bin-dir", args.bin_dir] + \
+           (["--quick"] if args.quick else [])
+    progress(args, "mdp (zwire bench mdp%s)" % (" --quick" if args.quick else ""))
+    try:
+        done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              timeout=900, check=False)
+    except subprocess.TimeoutExpired:
+        failures.append({"part": "mdp", "why": "hung: killed after 900 s",
+                         "command": shlex.join(argv)})
+        return None
+    except OSError as error:
+        failures.append({"part": "mdp", "why": str(error), "command": shlex.join(argv)})
+        return None
+    lines = []
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        try:
+            lines.append(json.loads(line))
+        except ValueError:
+            pass
+    setup = next((l for l in lines if l.get("bench") == "mdp-setup"), None)
+    configurations = [l for l in lines if l.get("bench") == "mdp"]
+    for f in lines:
+        if f.get("bench") == "mdp-failure":
+            failures.append({"part": "mdp", "run": "%d clients %d workers %s, run %d" % (
+                f["clients"], f["workers"], f["broker"], f["run"]),
+                "why": f["why"], "command": f["command"]})
+    if not configurations:
+        err = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        failures.append({"part": "mdp", "why": "exit %d: %s" % (
+            done.returncode, err[-1] if err else "no output"), "command": shlex.join(argv)})
+        return None
+    return {"setup": setup, "configurations": configurations}
+
+
 def progress(args, text):
     if not args.no_progress:
         sys.stderr.write("\r\033[K%s" % text)
@@ -137,7 +177,7 @@ def worst(rows, key, pick=min):
     return row[key], where
 
 
-def judge(codec, messaging, scale):
+def judge(codec, messaging, scale, mdp=None):
     targets = []
     rate = codec_figure(codec, "decode", 8, "framesPerSecond")
     targets.append(target("codec: decode of 8-octet frames", ">= 100M frames/s",
@@ -176,6 +216,14 @@ def judge(codec, messaging, scale):
                                   "<= 1.00x", r, r is not None and r <= 1.0,
                                   "%.0f vs %.0f octets" % (z["bytes_per_conn"]["median"],
                                                            l["bytes_per_conn"]["median"])))
+    if mdp:
+        rated = [c for c in mdp["configurations"] if c.get("ratio") is not None]
+        low = min(rated, key=lambda c: c["ratio"]) if rated else None
+        targets.append(target("mdp: reference broker round trips/s vs the libzmq LRU baseline, "
+                              "every configuration", ">= 1.00x",
+                              low["ratio"] if low else None, low is not None and low["ratio"] >= 1.0,
+                              "lowest: %d clients, %d workers" % (low["clients"], low["workers"])
+                              if low else ""))
     return targets
 
 
@@ -250,6 +298,32 @@ def scale_table(scale):
     return table(["impl", "peers", "octets per idle connection", "fan-out deliveries/s"], rows)
 
 
+def mdp_table(mdp):
+    """A row per configuration: each broker's round trips/s, p50 / p99 and CPU per round
+    trip, then zwire / baseline."""
+    rows = []
+    for c in mdp["configurations"]:
+        row = [c["clients"], c["workers"], "yes" if c.get("oversubscribed") else "no"]
+        for broker in ("zwire", "baseline"):
+            e = c.get(broker) or {}
+            rate = e.get("round_trips_per_s")
+            if not rate:
+                row += ["failed", "-", "-"]
+                continue
+            row += ["%s±%.0f%%" % (run_bench.human(rate["median"]),
+                                   50.0 * (rate["max"] - rate["min"]) / rate["median"]
+                                   if rate["median"] else 0),
+                    "%.0f / %.0f" % (e["p50_us"]["median"], e["p99_us"]["median"]),
+                    "%.1f" % e["broker_cpu_us_per_rt"]["median"]]
+        row += [run_bench.fmt_ratio(c.get(k)) for k in ("ratio", "p50_ratio", "p99_ratio",
+                                                         "cpu_ratio")]
+        rows.append(row)
+    return table(["clients", "workers", "oversubscribed", "zwire rt/s", "zwire p50 / p99 µs",
+                  "zwire CPU µs/rt", "baseline rt/s", "baseline p50 / p99 µs",
+                  "baseline CPU µs/rt", "rt/s zwire/baseline", "p50 zwire/baseline",
+                  "p99 zwire/baseline", "CPU/rt zwire/baseline"], rows)
+
+
 def targets_table(targets):
     rows = []
     for t in targets:
@@ -293,6 +367,22 @@ def markdown(report):
                   "## Latency (REQ-REP round trip)\n", latency_table(report["messaging"])]
     if report["scale"]:
         parts += ["## Scale (PUB to many SUB, tcp)\n", scale_table(report["scale"])]
+    if report.get("mdp"):
+        setup = report["mdp"].get("setup") or {}
+        parts += ["## Majordomo broker (zwire bench mdp)\n",
+                  "Round trips of %s-octet bodies through `zwire mdp broker` (MDP 0.1, "
+                  "--heartbeat %s ms: no heartbeat in a run) and through mdp-lru, a plain LRU "
+                  "broker on libzmq (one ROUTER, no MDP), over %s; the same load generator "
+                  "(mdp-loadgen: client and echo worker threads, DEALERs on libzmq) for both; "
+                  "%s run(s) of %s s after %s s of warm-up per broker and configuration, "
+                  "median ± half the min-max spread. CPU µs/rt: the broker process's CPU time "
+                  "per round trip. *oversubscribed*: more runnable threads (clients, busy "
+                  "workers, the broker) than the %s CPUs.\n" % (
+                      setup.get("size", "?"), setup.get("heartbeat_ms", "?"),
+                      setup.get("transport", "?"), setup.get("repeat", "?"),
+                      setup.get("seconds", "?"), setup.get("warmup", "?"),
+                      setup.get("cpus", "?")),
+                  mdp_table(report["mdp"])]
     if report["failures"]:
         parts += ["## Failures\n"] + [failure_line(f) for f in report["failures"]]
     return "\n".join(parts)
@@ -306,7 +396,7 @@ def parse_args(argv):
     p.add_argument("--out", default="build/reports/bench.json", help="the JSON report")
     p.add_argument("--table", default="build/reports/bench.md", help="the tables, Markdown")
     p.add_argument("--quick", action="store_true", help="one short run of everything (a smoke test)")
-    p.add_argument("--skip", nargs="+", default=[], choices=["codec", "messaging", "scale"])
+    p.add_argument("--skip", nargs="+", default=[], choices=["codec", "messaging", "scale", "mdp"])
     p.add_argument("--scale-peers", nargs="+", type=int, default=SCALE_PEERS)
     p.add_argument("--scale-repeat", type=int, default=3, help="runs per scale figure")
     p.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
@@ -320,7 +410,8 @@ def render(args):
     """--render: the targets and tables of an earlier report, judged again."""
     with open(args.render) as f:
         report = json.load(f)
-    report["targets"] = judge(report["codec"], report["messaging"], report["scale"])
+    report["targets"] = judge(report["codec"], report["messaging"], report["scale"],
+                              report.get("mdp"))
     text = markdown(report)
     with open(args.table, "w") as f:
         f.write(text)
@@ -337,6 +428,7 @@ def main(argv):
     codec = [] if "codec" in args.skip else run_codec(args, failures)
     messaging = None if "messaging" in args.skip else run_messaging(args, failures)
     scale = [] if "scale" in args.skip else run_scale(args, failures)
+    mdp = None if "mdp" in args.skip else run_mdp(args, failures)
     if not args.no_progress:
         sys.stderr.write("\r\033[K")
     report = {
@@ -346,10 +438,11 @@ def main(argv):
                          .total_seconds(), 1),
         "host": run_bench.host_info(),
         "quick": args.quick,
-        "targets": judge(codec, messaging, scale),
+        "targets": judge(codec, messaging, scale, mdp),
         "codec": codec,
         "messaging": messaging,
         "scale": scale,
+        "mdp": mdp,
         "failures": failures,
     }
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)

@@ -220,7 +220,9 @@ usage (FILE *out)
            "copying the stream once).  Frame sizes 0, 8, 64, 1024, 65536 and 1048576 unless\n"
            "--size is given; decoding whole and in 4096, 256, 16 and 1-octet chunks.\n"
            "Each figure is the median of 5 runs (--quick: one short run, for tests).\n"
-           "`make bench` runs it with --json.\n", out);
+           "`make bench` runs it with --json.\n"
+           "\n"
+           "zwire bench mdp --help: the Majordomo broker against a plain libzmq LRU broker.\n", out);
 }
 
 int

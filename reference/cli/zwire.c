@@ -22,6 +22,8 @@ static const subcommand subcommands[] = {
     { "decode", "decode one direction of a ZMTP byte stream, line by line", zw_cli_decode },
     { "peer", "open a socket of any type, bind or connect it, send, receive, echo", zw_cli_peer },
     { "bench", "measure the codecs against memcpy (zwire bench codec)", zw_cli_bench },
+    { "bench mdp", "the Majordomo broker against a plain libzmq LRU broker, round trips",
+      zw_cli_bench_mdp },
     { "adapter", "the reference stack behind the conformance suite's adapter contract",
       zw_cli_adapter },
     { "mdp broker", "the Majordomo broker (MDP 0.1 and 0.2, MMI) on one ROUTER socket",

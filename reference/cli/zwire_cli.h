@@ -35,6 +35,7 @@ enum {
 int zw_cli_decode (int argc, char **argv);      /* decode.c */
 int zw_cli_peer (int argc, char **argv);        /* peer.c, peer_control.c */
 int zw_cli_bench (int argc, char **argv);       /* bench.c */
+int zw_cli_bench_mdp (int argc, char **argv);   /* bench_mdp.c */
 int zw_cli_adapter (int argc, char **argv);     /* adapter.c */
 int zw_cli_mdp_broker (int argc, char **argv);  /* reference/mdp/mdp_cli_broker.c */
 int zw_cli_mdp_client (int argc, char **argv);  /* reference/mdp/mdp_cli_client.c */
