@@ -17,7 +17,7 @@ from zwire_codec import mdp as M
 from .. import words
 from ..majordomo import (FAST, V01, V02, Majordomo, broker_case, interval, names,
                          reported_unless_met)
-from .mdp_broker import SERVICE, first_final, tag
+from .mdp_broker import SERVICE, tag
 
 NOBODY = b"\x00nobody"      # a client address no client has
 
@@ -227,11 +227,18 @@ def mmi_judged(t, clause, met, what, happened):
 
 
 def lookup(t, net, client, service, body):
-    """An mmi. request; the first frame of the body of its reply, or the case stops."""
+    """An mmi. request: the first frame of the body of its reply.  None in 2 s, and the
+    broker did not handle the request itself (mmi.service.implemented for mmi.service,
+    else mmi.namespace.internal): the case stops there."""
     since = len(client.got)
     client.request(service, body)
-    got = first_final(t, net, client, since=since)
-    return got.body[0] if got.body else b""
+    net.wait(lambda: client.finals(since), 2.0)
+    got = client.finals(since)
+    clause = "mmi.service.implemented" if service == b"mmi.service" else "mmi.namespace.internal"
+    mmi_judged(t, clause, bool(got), "the broker answers %s itself, within 2 s"
+               % words.octets(service), "it sent %s" % names(client.got[since:]))
+    t.require(got, "no answer to %s: nothing more to judge" % words.octets(service))
+    return got[0].body[0] if got[0].body else b""
 
 
 def said(code):
@@ -254,7 +261,7 @@ def _(t):
 @broker_case("mdp.mmi.service-found-busy", "mdp.mmi",
              "mmi.service answers 200 for a service whose only worker is busy "
              "(DECISIONS M19)",
-             ["mmi.service.found"], mmi=True)
+             ["mmi.service.found", "mmi.service.implemented"], mmi=True)
 def _(t):
     net = Majordomo(t)
     worker = net.worker(SERVICE)
@@ -279,7 +286,7 @@ def _(t):
 @broker_case("mdp.mmi.service-queued-not-found", "mdp.mmi",
              "mmi.service answers 404 for a service with requests waiting but no worker "
              "(DECISIONS M19)",
-             ["mmi.service.not-found"], mmi=True)
+             ["mmi.service.not-found", "mmi.service.implemented"], mmi=True)
 def _(t):
     net = Majordomo(t)
     client = net.client()
