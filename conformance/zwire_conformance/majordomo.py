@@ -337,11 +337,11 @@ class Majordomo:
             if predicate():
                 return True
             left = deadline - time.monotonic()
-            if left <= 0:
-                return bool(predicate())
             socks = [c.sock for c in (conns if conns is not None else
                                       [p.conn for p in self.peers if p.open])
                      if not (c.closed_by_peer or c.closed_by_us)]
+            if left <= 0 or (conns is not None and not socks):
+                return bool(predicate())        # time is up, or nothing is left to read
             step = min(left, 0.02)
             if socks:
                 select.select(socks, [], [], step)
