@@ -27,6 +27,7 @@ from . import majordomo
 from . import report as R
 from . import verdict as V
 from . import selftest
+from . import suitebroker
 from .adapter import AdapterError
 from .case import CASES
 from .runner import ROOT, load_registry, run_case
@@ -53,8 +54,25 @@ SHIPPED_ROLES = {
         "command": ZWIRE + " mdp broker --bind {endpoint} --heartbeat {heartbeat_ms} "
                    "--liveness {liveness} --request-expiry {request_expiry_ms}"},
 }
-PROTOCOLS = {"zmtp": (None,), "mdp": ("broker",)}
+# The worker and the client under test, the suite playing the broker (suitebroker.py): the
+# worker answers each request with its body, holding one whose body is `sleep:S` for S
+# seconds (ADAPTER.md); the client through its JSON-lines adapter.
+WORKER_EXEC = 'b=$(cat); case "$b" in sleep:*) sleep "${b#sleep:}";; esac; printf %s "$b"'
+SHIPPED_ROLES.update({
+    "zwire-mdp-worker": {
+        "protocol": "mdp", "role": "worker",
+        "command": ZWIRE + " mdp worker echo --connect {endpoint} --version {mdp_version} "
+                   "--heartbeat {heartbeat_ms} --liveness {liveness} --reconnect {reconnect_ms} "
+                   "--exec " + shlex.quote(WORKER_EXEC)},
+    "zwire-mdp-client": {
+        "protocol": "mdp", "role": "client",
+        "command": "/usr/bin/python3 " + shlex.quote(os.path.join(
+            ROOT, "conformance", "adapters", "mdp_client_adapter.py")) + " --zwire " + ZWIRE
+                   + " --connect {endpoint} --version {mdp_version}"},
+})
+PROTOCOLS = {"zmtp": (None,), "mdp": ("broker",) + suitebroker.ROLES}
 PROBES = {("mdp", "broker"): majordomo.probe_broker}
+PROBES.update({("mdp", role): probe for role, probe in suitebroker.PROBES.items()})
 
 EPILOG = """\
 adapters: --implementation zwire | libzmq runs a shipped adapter; --adapter "COMMAND"
@@ -67,6 +85,11 @@ majordomo: --implementation zwire-mdp-broker, or --protocol mdp --role broker --
   it; fixed values are declared instead (--endpoint, --heartbeat-ms, --liveness,
   --request-expiry-ms).  ADAPTER.md, "Majordomo: the implementation under test from a
   command line".
+  --implementation zwire-mdp-worker | zwire-mdp-client, or --role worker / client with
+  --command: the suite listens and plays the broker; {endpoint} is where it listens,
+  {mdp_version} the case's version, a worker's timers {heartbeat_ms}, {liveness},
+  {reconnect_ms} (or --reconnect-ms); a client runs through a JSON-lines adapter.
+  ADAPTER.md, "Majordomo: a worker or a client under test".
 exit status: 0 no FAIL; 1 a FAIL that the baseline does not expect (with --strict, also
   a PASS-NONSTRICT); 2 harness error (the suite or the adapter contract broke);
   3 bad invocation; 4 (with --repeat) a case whose verdict changed between runs.
@@ -106,6 +129,9 @@ def parse(argv):
     role.add_argument("--request-expiry-ms", type=int, metavar="MS",
                       help="how long it keeps a request for a service with no worker, when "
                            "the command fixes it")
+    role.add_argument("--reconnect-ms", type=int, metavar="MS",
+                      help="a worker's delay before it connects again, when the command "
+                           "fixes it; undeclared, a late reconnect is reported, not judged")
     role.add_argument("--mdp-versions", default="0.1,0.2", metavar="LIST",
                       help="the MDP versions it speaks (default 0.1,0.2)")
     role.add_argument("--no-mmi", action="store_true",
@@ -294,12 +320,15 @@ def make_launcher(args):
         raise ValueError("--mdp-versions takes 0.1 and / or 0.2, not %r" % args.mdp_versions)
     shipped = SHIPPED_ROLES.get(args.implementation)
     command = shipped["command"] if shipped else args.command
-    return launch.Launcher(
+    declared = {"heartbeat_ms": args.heartbeat_ms, "liveness": args.liveness,
+                "request_expiry_ms": args.request_expiry_ms}
+    kind = launch.Launcher
+    if role in suitebroker.ROLES:       # the suite listens and plays the broker
+        kind, declared = suitebroker.PeerLauncher, dict(declared, reconnect_ms=args.reconnect_ms)
+    return kind(
         protocol, role, command, {"mdp": versions, "mmi": not args.no_mmi},
         endpoint=args.endpoint, name=args.name or args.implementation,
-        declared={"heartbeat_ms": args.heartbeat_ms, "liveness": args.liveness,
-                  "request_expiry_ms": args.request_expiry_ms},
-        probe=PROBES[protocol, role])
+        declared=declared, probe=PROBES[protocol, role])
 
 
 def run_role(args, launcher, chosen, registry, clock):
@@ -329,9 +358,11 @@ def role_line(launcher):
     """The report's first line about a role under test: what it speaks, what that leaves
     out, and who the suite plays."""
     caps = launcher.capabilities
-    line = "%s is a Majordomo %s speaking MDP %s%s; the suite plays clients and workers" % (
+    mmi = " and 8/MMI" if caps.get("mmi") else " without 8/MMI (the mmi cases are UNSUPPORTED)"
+    line = "%s is a Majordomo %s speaking MDP %s%s; the suite plays %s" % (
         launcher.name, launcher.role, ", ".join(caps["mdp"]),
-        " and 8/MMI" if caps.get("mmi") else " without 8/MMI (the mmi cases are UNSUPPORTED)")
+        mmi if launcher.role == "broker" else "",
+        "clients and workers" if launcher.role == "broker" else "the broker")
     unknown = [t for t, v in launcher.timers().items() if v is None]
     if unknown:
         line += "; no value for %s: the cases that need one are UNSUPPORTED" % ", ".join(

@@ -8,6 +8,9 @@ The command is a template with placeholders the suite fills in for each case:
     {heartbeat_ms}        the heartbeat interval the case wants, in milliseconds
     {liveness}            how many silent intervals make a peer gone
     {request_expiry_ms}   how long a request for a service with no worker may wait
+    {reconnect_ms}        a worker's delay before a new socket (suitebroker.py)
+    {mdp_version}         0.1 or 0.2, for a worker or client of one version a process
+                          (suitebroker.py)
 
 An implementation whose endpoint or timers are fixed says so instead (Launcher's
 `endpoint` and `declared`): the suite then uses those values, and a case that needs a
@@ -32,7 +35,8 @@ import time
 
 from .adapter import AdapterError, Unsupported
 
-PLACEHOLDERS = ("endpoint", "heartbeat_ms", "liveness", "request_expiry_ms")
+PLACEHOLDERS = ("endpoint", "heartbeat_ms", "liveness", "request_expiry_ms", "reconnect_ms",
+                "mdp_version")
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 TIMERS = ("heartbeat_ms", "liveness", "request_expiry_ms")
 # What a case gets for a timer it does not ask for: long enough never to act during a case

@@ -20,3 +20,9 @@ from . import mdp_broker_hostile  # noqa: F401
 __all__ = ["greeting", "framing", "metadata", "commands", "heartbeat", "sockets", "robustness",
            "subscriptions", "handshake", "zmtp30", "zmtp20", "mdp_broker",
            "mdp_broker_heartbeat", "mdp_broker_disconnect", "mdp_broker_hostile"]
+
+# the worker and the client under test, the suite playing the broker (suitebroker.py)
+from . import mdp_worker  # noqa: F401,E402
+__all__ += ["mdp_worker"]
+from . import mdp_client  # noqa: F401,E402
+__all__ += ["mdp_client"]
