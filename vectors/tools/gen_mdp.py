@@ -25,30 +25,25 @@ identity frame a broker's ROUTER adds):
 The result of a malformed message is not written here: spec/leniency.md gives it for each
 input class (MdpHeader, MdpCommand, MdpServiceName, MdpDelimiter, MdpMissingFrame,
 MdpExtraFrame: acceptable, since every MDP layout binds the sender and the broker's rule
-for invalid messages is a SHOULD), and gen_zmtp.leniency derives it from the flags.
+for invalid messages is a SHOULD), and vector_file.leniency derives it from the flags.
 
-tcIds come from vectors/tools/tcids.json (areas mdp01, mdp02, mdp_any), as for gen_zmtp.py:
-a slug keeps its tcId forever, a new slug gets max(all ids ever used in the file) + 1, a slug
-no longer generated is retired.
+tcIds come from vectors/tools/tcids.json (areas mdp01, mdp02, mdp_any), assigned by
+vector_file.py as for gen_zmtp.py: a slug keeps its tcId forever, a new slug gets max(all ids
+ever used in the file) + 1, a slug no longer generated is retired.
 
 Usage:
     /usr/bin/python3 vectors/tools/gen_mdp.py           # write files + registry
     /usr/bin/python3 vectors/tools/gen_mdp.py --check   # exit 1 if anything would change
 """
 
-import argparse
-import json
 import sys
 from pathlib import Path
 
-TOOLS = Path(__file__).resolve().parent
-VECDIR = TOOLS.parent
-OUTDIR = VECDIR / "mdp"
-REGISTRY = TOOLS / "tcids.json"
-SCHEMA_NAME = "zwire_vectors_v1.schema.json"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import vector_file  # noqa: E402
+from vector_file import LENIENCY, TABLE  # noqa: E402
 
-sys.path.insert(0, str(TOOLS))
-from gen_zmtp import LENIENCY, TABLE, describe, dump, leniency  # noqa: E402
+OUTDIR = vector_file.VECDIR / "mdp"
 
 # The specs whose wire clauses these vectors must all cite.
 GENERATED_SPECS = ("mdp01", "mdp02")
@@ -93,7 +88,7 @@ NOTES = {
 }
 
 # The flags that name an input class of spec/leniency.md: their description comes from the
-# table (gen_zmtp.describe), only their bug type from here.
+# table (vector_file.describe), only their bug type from here.
 NOTES.update({
     "MdpHeader": ("MALFORMED_INPUT", None), "MdpCommand": ("MALFORMED_INPUT", None),
     "MdpServiceName": ("MALFORMED_INPUT", None), "MdpDelimiter": ("MALFORMED_INPUT", None),
@@ -251,22 +246,15 @@ HANY_1 = cat(H02, H01_1)                # version any, frame 1 (MDPC02 / MDPW02 
 # --------------------------------------------------------------------------
 # Vector files.
 
-class Group:
+class Group(vector_file.Group):
     def __init__(self, vfile, version, subprotocol):
-        self.vfile = vfile
-        self.data = {"type": "mdp", "params": {"version": version, "subprotocol": subprotocol}, "tests": []}
+        super().__init__(vfile, "mdp", {"version": version, "subprotocol": subprotocol})
         self.seen = {}
 
     def t(self, slug, comment, flags, clauses, parts, expected):
         vf = self.vfile
-        assert slug not in vf.slugs, f"{vf.area}: duplicate slug {slug}"
-        vf.slugs.add(slug)
-        assert comment.strip() and flags and clauses, slug
-        for f in flags:
-            assert f in NOTES or f in LENIENCY, f"{slug}: unknown flag {f}"
-        assert len(set(clauses)) == len(clauses), f"{slug}: repeated clause"
         classes = [f for f in flags if f in LENIENCY]
-        result, clauses = leniency(slug, flags, clauses, TABLE if classes else "valid")
+        result, clauses = self.admit(slug, comment, flags, clauses, TABLE if classes else "valid")
         state, error = expected["state"], expected["error"]
         assert state in ("complete", "error") and (error is None) == (state == "complete"), slug
         assert (expected["message"] is None) == (state == "error"), slug
@@ -286,70 +274,17 @@ class Group:
         key = tuple(chunks)
         assert key not in self.seen, f"{vf.area}: {slug}: same frames as {self.seen[key]} in this group"
         self.seen[key] = slug
-        self.data["tests"].append({"_slug": slug, "comment": comment, "flags": list(flags),
-                                   "clauses": list(clauses), "input": chunks, "result": result,
-                                   "expected": expected})
-        vf.flags_used.update(flags)
-        vf.clauses_used.update(clauses)
+        self.add(slug, comment, flags, clauses, chunks, result, expected)
 
 
-class VFile:
+class VFile(vector_file.VectorFile):
     def __init__(self, area, spec_version, header):
-        self.area = area
-        self.spec_version = spec_version
-        self.header = header
-        self.groups = []
-        self.slugs = set()
-        self.flags_used = set()
-        self.clauses_used = set()
+        super().__init__(area, "mdp", spec_version, header, NOTES)
 
     def group(self, version, subprotocol):
         g = Group(self, version, subprotocol)
         self.groups.append(g)
         return g
-
-    def render(self, reg):
-        """Assign tcIds from the registry entry reg (mutated) and return the file object."""
-        slugs = reg.setdefault("slugs", {})
-        retired = reg.setdefault("retired", [])
-        generated = [t["_slug"] for g in self.groups for t in g.data["tests"]]
-        for slug in list(slugs):
-            if slug not in generated:
-                retired.append(slugs.pop(slug))
-                print(f"{self.area}: slug {slug} no longer generated, tcId {retired[-1]} retired",
-                      file=sys.stderr)
-        retired.sort()
-        next_id = max([0, *slugs.values(), *retired]) + 1
-        for slug in generated:
-            if slug not in slugs:
-                slugs[slug] = next_id
-                next_id += 1
-        groups = []
-        count = 0
-        for g in self.groups:
-            tests = []
-            for t in g.data["tests"]:
-                out = {"tcId": slugs[t["_slug"]]}
-                out.update((k, v) for k, v in t.items() if k != "_slug")
-                tests.append(out)
-                count += 1
-            groups.append({"type": g.data["type"], "params": g.data["params"], "tests": tests})
-        notes = {}
-        for flag in sorted(self.flags_used):
-            bug, desc = NOTES[flag]
-            if flag in LENIENCY:
-                desc = describe(LENIENCY[flag])
-            notes[flag] = {"bugType": bug, "description": desc}
-        return {
-            "protocol": "mdp",
-            "specVersion": self.spec_version,
-            "schema": SCHEMA_NAME,
-            "numberOfTests": count,
-            "header": self.header,
-            "notes": notes,
-            "retiredIds": list(retired),
-            "testGroups": groups,
-        }
 
 
 # ==========================================================================
@@ -981,55 +916,7 @@ GENERATORS = [("mdp01", gen_mdp01), ("mdp02", gen_mdp02), ("mdp_any", gen_mdp_an
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true", help="do not write; exit 1 if any file would change")
-    ap.add_argument("--registry", help="clause registry (default: spec/*.md)")
-    args = ap.parse_args(argv)
-
-    registry = json.loads(REGISTRY.read_text()) if REGISTRY.exists() else {}
-    outputs = {}
-    cited = set()
-    summary = []
-    for area, gen in GENERATORS:
-        vf = gen()
-        obj = vf.render(registry.setdefault(area, {"slugs": {}, "retired": []}))
-        outputs[OUTDIR / f"{area}_test.json"] = dump(obj)
-        cited |= vf.clauses_used
-        tests = [t for grp in obj["testGroups"] for t in grp["tests"]]
-        summary.append((f"{area}_test.json", len(tests),
-                        *(sum(t["result"] == r for t in tests) for r in ("valid", "invalid", "acceptable"))))
-    outputs[REGISTRY] = dump(registry)
-
-    problems = []
-    from vectors_lint import load_registry
-    testability = {}
-    known, source = load_registry(args.registry, testability=testability)
-    if known is None:
-        print("note: no clause registry found, clause coverage not checked", file=sys.stderr)
-    else:
-        wire = {c for c, t in testability.items()
-                if t == "wire" and c.split(".", 1)[0] in GENERATED_SPECS}
-        problems += [f"cited clause not in {source}: {c}" for c in sorted(cited - known)]
-        problems += [f"wire clause never cited: {c}" for c in sorted(wire - cited)]
-
-    changed = [p for p, text in outputs.items() if not p.exists() or p.read_text() != text]
-    if args.check:
-        problems += [f"out of date: {p.relative_to(VECDIR.parent)}" for p in changed]
-    else:
-        OUTDIR.mkdir(parents=True, exist_ok=True)
-        for p in changed:
-            p.write_text(outputs[p])
-
-    width = max(len(s[0]) for s in summary)
-    for name, n, v, i, a in summary:
-        print(f"{name:<{width}}  {n:4d} vectors: {v:4d} valid, {i:4d} invalid, {a:3d} acceptable")
-    tot = [sum(s[k] for s in summary) for k in range(1, 5)]
-    print(f"{'total':<{width}}  {tot[0]:4d} vectors: {tot[1]:4d} valid, {tot[2]:4d} invalid, {tot[3]:3d} acceptable")
-    print(f"clauses cited: {len(cited)}; files {'checked' if args.check else 'written'}: "
-          f"{len(changed)} {'out of date' if args.check else 'changed'}")
-    for p in problems:
-        print(f"problem: {p}", file=sys.stderr)
-    return 1 if problems else 0
+    return vector_file.main(__doc__, GENERATORS, OUTDIR, GENERATED_SPECS, argv)
 
 
 if __name__ == "__main__":

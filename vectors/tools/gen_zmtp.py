@@ -10,40 +10,30 @@ arithmetic can be checked by eye (an error offset is almost always
 ``len(prefix)`` of the octets before the offending one, or the input length
 when a known-length input ends too early).
 
-tcIds come from vectors/tools/tcids.json: per file, a map slug -> tcId plus the
-retired ids.  A slug keeps its tcId forever; a new slug gets max(all ids ever
-used in that file) + 1; a slug that is no longer generated is retired and its
-id is never handed out again.  Slugs do not appear in the generated files.
+tcIds come from vectors/tools/tcids.json, results from spec/leniency.md, as
+vector_file.py (shared with gen_mdp.py) assigns and derives them.
 
 Usage:
     /usr/bin/python3 vectors/tools/gen_zmtp.py           # write files + registry
     /usr/bin/python3 vectors/tools/gen_zmtp.py --check   # exit 1 if anything would change
 """
 
-import argparse
-import json
 import sys
 from pathlib import Path
 
-TOOLS = Path(__file__).resolve().parent
-VECDIR = TOOLS.parent
-OUTDIR = VECDIR / "zmtp"
-REGISTRY = TOOLS / "tcids.json"
-SCHEMA_NAME = "zwire_vectors_v1.schema.json"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import vector_file  # noqa: E402
+
+# The result of an input that breaks a rule is not written here: spec/leniency.md decides it
+# for each input class (a flag of the vector), and vector_file.leniency derives it.  A test
+# whose flags name no class passes "valid"; one whose flags do passes TABLE.
+from vector_file import TABLE  # noqa: E402
+
+OUTDIR = vector_file.VECDIR / "zmtp"
 
 MAX63 = 2**63 - 1          # largest legal 3.x frame size, the default maxFrameSize
 TOP = 2**63                # first size with the top bit set
 MAX64 = 2**64 - 1
-
-sys.path.insert(0, str(VECDIR.parent / "tools"))
-import zwire_spec  # noqa: E402  (the reader of spec/leniency.md)
-
-# The result of an input that breaks a rule is not written here: spec/leniency.md decides it
-# for each input class (a flag of the vector), and Group.t derives it.  A test whose flags
-# name no class passes "valid"; one whose flags do passes TABLE.
-LENIENCY, _problems = zwire_spec.load_leniency(VECDIR.parent)
-assert not _problems, _problems
-TABLE = "by spec/leniency.md"
 
 
 # --------------------------------------------------------------------------
@@ -190,22 +180,14 @@ def pattern(n, seed=1):
 # --------------------------------------------------------------------------
 # Vector files.
 
-class Group:
+class Group(vector_file.Group):
     def __init__(self, vfile, gtype, params):
-        self.vfile = vfile
-        self.data = {"type": gtype, "params": params, "tests": []}
+        super().__init__(vfile, gtype, params)
         self.seen_inputs = set()
 
     def t(self, slug, comment, flags, clauses, chunks, result, expected):
         vf = self.vfile
-        assert slug not in vf.slugs, f"{vf.area}: duplicate slug {slug}"
-        vf.slugs.add(slug)
-        assert comment.strip(), slug
-        assert flags and clauses, slug
-        for f in flags:
-            assert f in NOTES or f in LENIENCY, f"{slug}: unknown flag {f}"
-        assert len(set(clauses)) == len(clauses), f"{slug}: repeated clause"
-        result, clauses = leniency(slug, flags, clauses, result)
+        result, clauses = self.admit(slug, comment, flags, clauses, result)
         if result == "invalid":
             assert expected["state"] == "error", slug
         if result == "valid":
@@ -216,107 +198,17 @@ class Group:
         self.seen_inputs.add(joined)
         if expected["error"] is not None and expected["state"] == "error":
             assert expected["error"]["offset"] <= len(joined) // 2, f"{slug}: offset past the input"
-        test = {"_slug": slug, "comment": comment, "flags": list(flags), "clauses": list(clauses),
-                "input": list(chunks), "result": result, "expected": expected}
-        self.data["tests"].append(test)
-        vf.flags_used.update(flags)
-        vf.clauses_used.update(clauses)
+        self.add(slug, comment, flags, clauses, chunks, result, expected)
 
 
-def describe(row):
-    """The note of an input-class flag, from its row of spec/leniency.md."""
-    because = ", ".join(row.because)
-    if row.result == "acceptable":
-        why = (f"acceptable: it breaks the sender rule {', '.join(row.breaks)}, and refusing and taking it "
-               "both conform")
-        if because:
-            why += f" ({because} is a SHOULD or a MAY of the receiver)"
-    elif row.basis == "limit":
-        why = f"invalid under the group's limit, which {because} lets a peer set"
-    elif row.basis == "decoding":
-        why = f"invalid: it has no decoding ({because})"
-    else:
-        why = f"{row.result}: {because} make{'' if len(row.because) > 1 else 's'} the receiver " \
-              f"{'refuse' if row.result == 'invalid' else 'take'} it"
-    return f"{row.note} Result {why} (spec/leniency.md)."
-
-
-def leniency(slug, flags, clauses, result):
-    """The result spec/leniency.md gives a test of these flags, and its clauses with the
-    receiver clauses that make it invalid (the strictest class wins: invalid over
-    acceptable over valid)."""
-    rows = [LENIENCY[f] for f in flags if f in LENIENCY]
-    assert result == TABLE if any(r.result != "valid" for r in rows) else result == "valid", \
-        f"{slug}: pass TABLE exactly when a flag names a class that is not valid"
-    clauses = list(clauses)
-    for row in rows:
-        assert not row.breaks or set(row.breaks) & set(clauses), \
-            f"{slug}: {row.input} breaks {row.breaks}; cite one"
-        if row.result == "invalid":
-            clauses += [c for c in row.because if c not in clauses]
-    return zwire_spec.strictest([r.result for r in rows]), clauses
-
-
-class VFile:
+class VFile(vector_file.VectorFile):
     def __init__(self, area, header):
-        self.area = area
-        self.header = header
-        self.groups = []
-        self.slugs = set()
-        self.flags_used = set()
-        self.clauses_used = set()
+        super().__init__(area, "zmtp", "3.1", header, NOTES)
 
     def group(self, gtype, **params):
         g = Group(self, gtype, params)
         self.groups.append(g)
         return g
-
-    def render(self, reg):
-        """Assign tcIds from the registry entry reg (mutated) and return the file object."""
-        slugs = reg.setdefault("slugs", {})
-        retired = reg.setdefault("retired", [])
-        generated = [t["_slug"] for g in self.groups for t in g.data["tests"]]
-        for slug in list(slugs):
-            if slug not in generated:
-                retired.append(slugs.pop(slug))
-                print(f"{self.area}: slug {slug} no longer generated, tcId {retired[-1]} retired",
-                      file=sys.stderr)
-        retired.sort()
-        next_id = max([0, *slugs.values(), *retired]) + 1
-        for slug in generated:
-            if slug not in slugs:
-                slugs[slug] = next_id
-                next_id += 1
-        groups = []
-        count = 0
-        for g in self.groups:
-            tests = []
-            for t in g.data["tests"]:
-                out = {"tcId": slugs[t["_slug"]]}
-                out.update((k, v) for k, v in t.items() if k != "_slug")
-                tests.append(out)
-                count += 1
-            groups.append({"type": g.data["type"], "params": g.data["params"], "tests": tests})
-        notes = {}
-        for flag in sorted(self.flags_used):
-            bug, desc = NOTES[flag]
-            if flag in LENIENCY:
-                desc = describe(LENIENCY[flag])
-            notes[flag] = {"bugType": bug, "description": desc}
-        return {
-            "protocol": "zmtp",
-            "specVersion": "3.1",
-            "schema": SCHEMA_NAME,
-            "numberOfTests": count,
-            "header": self.header,
-            "notes": notes,
-            "retiredIds": list(retired),
-            "testGroups": groups,
-        }
-
-
-def dump(obj):
-    return json.dumps(obj, indent=2, sort_keys=False) + "\n"
 
 
 # --------------------------------------------------------------------------
@@ -1945,58 +1837,7 @@ GENERATORS = [("greeting", gen_greeting), ("frame", gen_frame), ("command", gen_
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true", help="do not write; exit 1 if any file would change")
-    ap.add_argument("--registry", help="clause registry (default: spec/*.md)")
-    args = ap.parse_args(argv)
-
-    registry = json.loads(REGISTRY.read_text()) if REGISTRY.exists() else {}
-    outputs = {}
-    cited = set()
-    summary = []
-    for area, gen in GENERATORS:
-        vf = gen()
-        obj = vf.render(registry.setdefault(area, {"slugs": {}, "retired": []}))
-        outputs[OUTDIR / f"{area}_test.json"] = dump(obj)
-        cited |= vf.clauses_used
-        tests = [t for grp in obj["testGroups"] for t in grp["tests"]]
-        summary.append((f"{area}_test.json", len(tests),
-                        *(sum(t["result"] == r for t in tests) for r in ("valid", "invalid", "acceptable"))))
-    outputs[REGISTRY] = dump(registry)
-
-    problems = []
-    sys.path.insert(0, str(TOOLS))
-    from vectors_lint import load_registry
-    testability = {}
-    known, source = load_registry(args.registry, testability=testability)
-    if known is None:
-        print("note: no clause registry found, clause coverage not checked", file=sys.stderr)
-    else:
-        # Only the specs these vectors are for: the protocols above ZMTP have generators
-        # of their own.
-        wire = {c for c, t in testability.items()
-                if t == "wire" and c.split(".", 1)[0] in GENERATED_SPECS}
-        problems += [f"cited clause not in {source}: {c}" for c in sorted(cited - known)]
-        problems += [f"wire clause never cited: {c}" for c in sorted(wire - cited)]
-
-    changed = [p for p, text in outputs.items() if not p.exists() or p.read_text() != text]
-    if args.check:
-        problems += [f"out of date: {p.relative_to(VECDIR.parent)}" for p in changed]
-    else:
-        OUTDIR.mkdir(parents=True, exist_ok=True)
-        for p in changed:
-            p.write_text(outputs[p])
-
-    width = max(len(s[0]) for s in summary)
-    for name, n, v, i, a in summary:
-        print(f"{name:<{width}}  {n:4d} vectors: {v:4d} valid, {i:4d} invalid, {a:3d} acceptable")
-    tot = [sum(s[k] for s in summary) for k in range(1, 5)]
-    print(f"{'total':<{width}}  {tot[0]:4d} vectors: {tot[1]:4d} valid, {tot[2]:4d} invalid, {tot[3]:3d} acceptable")
-    print(f"clauses cited: {len(cited)}; files {'checked' if args.check else 'written'}: "
-          f"{len(changed)} {'out of date' if args.check else 'changed'}")
-    for p in problems:
-        print(f"problem: {p}", file=sys.stderr)
-    return 1 if problems else 0
+    return vector_file.main(__doc__, GENERATORS, OUTDIR, GENERATED_SPECS, argv)
 
 
 if __name__ == "__main__":
