@@ -69,7 +69,9 @@ def write_html_matrix(reports, directories, path):
 
 
 def suite_matrix(directories):
-    """Lines of the implementations x verdicts table and the cases not passed by all."""
+    """Lines of one implementations x verdicts table per suite (the ZMTP suite, the
+    Majordomo broker's, ...: a run's report says which in suite.protocol and suite.role),
+    each followed by the cases not passed by all."""
     reports = []
     for d in directories:
         try:
@@ -77,14 +79,29 @@ def suite_matrix(directories):
                 reports.append(json.load(f))
         except OSError as exc:
             return ["", "conformance suite: no report in %s (%s)" % (d, exc)]
-    if not reports:
-        return []
-    matrix_html = os.path.join(os.path.dirname(os.path.abspath(directories[0])), "matrix.html")
+    groups = collections.OrderedDict()
+    for d, r in zip(directories, reports):
+        key = (r["suite"].get("protocol", "zmtp"), r["suite"].get("role"))
+        groups.setdefault(key, []).append((d, r))
+    lines = []
+    for key, members in groups.items():
+        lines += one_suite(key, [d for d, _ in members], [r for _, r in members])
+    return lines
+
+
+SUITES = {("zmtp", None): "conformance suite", ("mdp", "broker"): "Majordomo broker suite"}
+
+
+def one_suite(key, directories, reports):
+    """The table of one suite's runs, and its HTML matrix (matrix.html for ZMTP,
+    matrix-<protocol>-<role>.html for the others)."""
+    name = "matrix.html" if key == ("zmtp", None) else "matrix-%s-%s.html" % key
+    matrix_html = os.path.join(os.path.dirname(os.path.abspath(directories[0])), name)
     write_html_matrix(reports, directories, matrix_html)
     names = [r["implementation"]["name"] for r in reports]
     width = max([12] + [len(n) for n in names]) + 2
-    lines = ["", "zwire verdicts — conformance suite (%d cases per implementation)"
-             % max(len(r["cases"]) for r in reports), "",
+    lines = ["", "zwire verdicts — %s (%d cases per implementation)"
+             % (SUITES.get(key, "%s %s suite" % key), max(len(r["cases"]) for r in reports)), "",
              "%-16s" % "verdict" + "".join(n.rjust(width) for n in names)]
     for verdict in SHORT:
         lines.append("%-16s" % verdict + "".join(str(r["counts"][verdict]).rjust(width)
