@@ -9,6 +9,7 @@
 #include "mdp_broker.h"
 #include "mdp_frames.h"
 #include "test_check.h"
+#include "test_mdp.h"
 
 #define SENT_MAX 256
 
@@ -28,11 +29,7 @@ capture_send (void *arg, const zw_mdp_frame *identity, const zw_mdp_frame *head,
 {
     (void) arg;
     zw_mdp_frame all[64];
-    size_t n = 0;
-    for (size_t i = 0; i < head_count && n < 64; i++)
-        all[n++] = head[i];
-    for (size_t i = 0; i < body_count && n < 64; i++)
-        all[n++] = body[i];
+    size_t n = joined (all, 64, head, head_count, body, body_count);
     if (sent_count == SENT_MAX)
         abort ();
     sent_message *s = &sent[sent_count++];
@@ -76,13 +73,11 @@ static void
 feed (mdp_broker *b, uint64_t now, const char *from, ...)
 {
     zw_mdp_frame frames[32];
-    size_t n = 0;
     va_list args;
     va_start (args, from);
-    for (const char *f; (f = va_arg (args, const char *)) != NULL;)
-        frames[n++] = (zw_mdp_frame) { (const uint8_t *) f, strlen (f) };
+    size_t n = frames_of (frames, 32, args);
     va_end (args);
-    zw_mdp_frame identity = { (const uint8_t *) from, strlen (from) };
+    zw_mdp_frame identity = text (from);
     mdp_broker_input (b, now, &identity, frames, n);
 }
 
@@ -97,12 +92,6 @@ sent_to (size_t i, const char *to)
     if (!zw_mdp_decode (sent[i].frames->frame, sent[i].frames->count, ZW_MDP_ACCEPT_ALL, &m, &e))
         return NULL;
     return &m;
-}
-
-static int
-frame_is (const zw_mdp_frame *f, const char *text)
-{
-    return f->size == strlen (text) && memcmp (f->data, text, f->size) == 0;
 }
 
 static int

@@ -16,6 +16,7 @@
 #include "mdp_client_shell.h"
 #include "mdp_frames.h"
 #include "test_check.h"
+#include "test_mdp.h"
 #include "test_watchdog.h"
 
 #define SENT_MAX 64
@@ -46,11 +47,7 @@ capture_send (void *arg, const zw_mdp_frame *head, size_t head_count,
 {
     (void) arg;
     zw_mdp_frame all[64];
-    size_t n = 0;
-    for (size_t i = 0; i < head_count && n < 64; i++)
-        all[n++] = head[i];
-    for (size_t i = 0; i < body_count && n < 64; i++)
-        all[n++] = body[i];
+    size_t n = joined (all, 64, head, head_count, body, body_count);
     if (sent_count == SENT_MAX)
         abort ();
     sent[sent_count++] = mdp_frames_copy (all, n);
@@ -75,7 +72,7 @@ capture_deliver (void *arg, const mdp_client_result *result)
     r->attempt = result->attempt;
     r->body = mdp_frames_copy (result->body, result->body_count);
     if (next_requester && result->outcome != MDP_CLIENT_PARTIAL) {
-        zw_mdp_frame service = { (const uint8_t *) "next", 4 }, body = { (const uint8_t *) "b", 1 };
+        zw_mdp_frame service = text ("next"), body = text ("b");
         CHECK (mdp_client_request (next_requester, next_at, &service, &body, 1) == 0);
         next_requester = NULL;
     }
@@ -115,12 +112,6 @@ client_new (zw_mdp_version version)
     return mdp_client_new (&config, &io);
 }
 
-static zw_mdp_frame
-text (const char *s)
-{
-    return (zw_mdp_frame) { (const uint8_t *) s, strlen (s) };
-}
-
 /* A request for service with one body frame. */
 static int
 ask (mdp_client *c, uint64_t now, const char *service, const char *body)
@@ -134,19 +125,11 @@ static void
 feed (mdp_client *c, uint64_t now, ...)
 {
     zw_mdp_frame frames[32];
-    size_t n = 0;
     va_list args;
     va_start (args, now);
-    for (const char *f; (f = va_arg (args, const char *)) != NULL;)
-        frames[n++] = text (f);
+    size_t n = frames_of (frames, 32, args);
     va_end (args);
     mdp_client_input (c, now, frames, n);
-}
-
-static int
-frame_is (const zw_mdp_frame *f, const char *s)
-{
-    return f->size == strlen (s) && (f->size == 0 || memcmp (f->data, s, f->size) == 0);
 }
 
 /* The i-th message sent since the last clear, decoded as a client message of either version. */

@@ -16,6 +16,7 @@
 #include "mdp_worker.h"
 #include "mdp_worker_shell.h"
 #include "test_check.h"
+#include "test_mdp.h"
 
 #define EVENTS_MAX 256
 
@@ -57,11 +58,7 @@ capture_send (void *arg, const zw_mdp_frame *head, size_t head_count,
 {
     (void) arg;
     zw_mdp_frame all[64];
-    size_t n = 0;
-    for (size_t i = 0; i < head_count; i++)
-        all[n++] = head[i];
-    for (size_t i = 0; i < body_count && n < 64; i++)
-        all[n++] = body[i];
+    size_t n = joined (all, 64, head, head_count, body, body_count);
     zw_mdp_message m;
     zw_error e = { 0 };
     if (!zw_mdp_decode (all, n, ZW_MDP_ACCEPT_ALL, &m, &e)) {
@@ -136,19 +133,17 @@ static void
 feed (mdp_worker *w, uint64_t now, ...)
 {
     zw_mdp_frame frames[32];
-    size_t n = 0;
     va_list args;
     va_start (args, now);
-    for (const char *f; (f = va_arg (args, const char *)) != NULL;)
-        frames[n++] = (zw_mdp_frame) { (const uint8_t *) f, strlen (f) };
+    size_t n = frames_of (frames, 32, args);
     va_end (args);
     mdp_worker_input (w, now, frames, n);
 }
 
 static int
-answer (mdp_worker *w, uint64_t now, uint64_t id, int final, const char *text)
+answer (mdp_worker *w, uint64_t now, uint64_t id, int final, const char *s)
 {
-    zw_mdp_frame f = { (const uint8_t *) text, strlen (text) };
+    zw_mdp_frame f = text (s);
     return final ? mdp_worker_reply (w, now, id, &f, 1) : mdp_worker_partial (w, now, id, &f, 1);
 }
 
@@ -466,8 +461,7 @@ static void
 client_writable (void *arg)
 {
     roles_client *c = arg;
-    zw_mdp_frame f[4] = { { (const uint8_t *) "", 0 }, { (const uint8_t *) "MDPC01", 6 },
-                          { (const uint8_t *) "echo", 4 }, { (const uint8_t *) "hi", 2 } };
+    zw_mdp_frame f[4] = { text (""), text ("MDPC01"), text ("echo"), text ("hi") };
     if (mdp_shell_send (c->client, NULL, f, 4, NULL, 0) == 0) {
         c->sent = 1;
         zw_socket_set_writable (c->client, NULL, NULL);
