@@ -79,7 +79,7 @@ all: deps $(BUILD)/bin/zwire $(BUILD)/bin/zw-vector-runner $(BUILD)/bin/test-cod
 
 help:
 	@echo "make                 build the codecs, zwire, the vector runner, the tests"
-	@echo "make conformance     build; vectors through both codecs; the suite against zwire, zwire-2.0, libzmq and the Majordomo broker; the matrix"
+	@echo "make conformance     build; vectors through both codecs; the suite against zwire, zwire-2.0, libzmq and the Majordomo broker, worker and client; the matrix"
 	@echo "make conformance-stability  every case 5 times against zwire and libzmq under stress-ng: 0 unstable"
 	@echo "make mutation        the suite against each fault (caught) and lenient variant (never accused) of the reference peer"
 	@echo "make bench           codec, messaging, scale and MDP broker benchmarks against memcpy, libzmq and raw sockets"
@@ -309,6 +309,7 @@ check: all
 # The suite against the reference peer (no FAIL allowed under rfc-strict), against the
 # reference peer speaking only ZMTP 2.0 (the RFC 15 cases; every 3.x case UNSUPPORTED),
 # against the reference Majordomo broker (the suite playing clients and workers, no FAIL),
+# worker and client (the suite playing the broker, no FAIL),
 # and against libzmq (its known deviations in conformance/baselines/), then the matrix.
 SUITE := cd conformance && $(PYTHON) -m zwire_conformance -q
 LIBZMQ_BASELINE := baselines/libzmq-4.3.4.json
@@ -325,6 +326,12 @@ conformance-suite: $(BUILD)/bin/zwire
 	$(SUITE) --implementation zwire-mdp-broker > /dev/null; s=$$?; \
 	  [ $$s -eq 0 ] || { echo "conformance: the reference Majordomo broker has FAIL or harness errors (exit $$s)"; \
 	                      cat $(CURDIR)/$(REPORTS)/zwire-mdp-broker/summary.md; exit 1; }
+	$(SUITE) --implementation zwire-mdp-worker > /dev/null; s=$$?; \
+	  [ $$s -eq 0 ] || { echo "conformance: the reference Majordomo worker has FAIL or harness errors (exit $$s)"; \
+	                      cat $(CURDIR)/$(REPORTS)/zwire-mdp-worker/summary.md; exit 1; }
+	$(SUITE) --implementation zwire-mdp-client > /dev/null; s=$$?; \
+	  [ $$s -eq 0 ] || { echo "conformance: the reference Majordomo client has FAIL or harness errors (exit $$s)"; \
+	                      cat $(CURDIR)/$(REPORTS)/zwire-mdp-client/summary.md; exit 1; }
 	$(SUITE) --implementation libzmq --baseline $(LIBZMQ_BASELINE) > /dev/null; s=$$?; \
 	  [ $$s -eq 0 ] || { echo "conformance: libzmq fails cases its baseline does not list (exit $$s)"; \
 	                      cat $(CURDIR)/$(REPORTS)/libzmq/summary.md; exit 1; }
@@ -357,7 +364,8 @@ conformance: all
 	$(MAKE) --no-print-directory vectors-check conformance-suite
 	@$(PYTHON) tools/conformance_summary.py --vectors $(REPORTS)/vectors.json \
 	    --suite $(REPORTS)/zwire --suite $(REPORTS)/zwire-2.0 --suite $(REPORTS)/libzmq \
-	    --suite $(REPORTS)/zwire-mdp-broker
+	    --suite $(REPORTS)/zwire-mdp-broker --suite $(REPORTS)/zwire-mdp-worker \
+	    --suite $(REPORTS)/zwire-mdp-client
 
 # --- benchmarks (never part of make check: timings are reported, not asserted) ---
 # make bench: the codec against memcpy, messaging against libzmq and the raw socket
