@@ -127,9 +127,10 @@ def _(t):
     net = Majordomo(t)
     worker = net.worker(SERVICE)
     net.wait(lambda: worker.commands("HEARTBEAT") or any(g.error for g in worker.got), 2.0)
-    t.require(worker.got, "the broker sent the worker nothing within 2 s (heartbeat 150 ms)")
-    got = (worker.commands("HEARTBEAT") + [g for g in worker.got if g.error])[0]
-    judge_layout(t, worker, got, "HEARTBEAT", "mdp%s.grammar.heartbeat" % tag(v))
+    got = worker.commands("HEARTBEAT") + [g for g in worker.got if g.error]
+    t.require(got, "the broker sent the worker no HEARTBEAT within 2 s (heartbeat 150 ms; it "
+              "sent %s)" % names(worker.got))
+    judge_layout(t, worker, got[0], "HEARTBEAT", "mdp%s.grammar.heartbeat" % tag(v))
 
 
 @broker_case("mdp.framing.disconnect", "mdp.framing",
