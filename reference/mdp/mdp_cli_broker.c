@@ -78,14 +78,11 @@ parse (int argc, char **argv, options *o)
             if (r < 0) return -1;
             o->config.queue_limit = (size_t) n;
         } else {
-            fprintf (stderr, "zwire mdp broker: unknown option '%s' (zwire mdp broker --help)\n", argv[i]);
-            return -1;
+            return mdp_cli_bad ("broker", "unknown option '%s'", argv[i]);
         }
     }
-    if (o->bind_count == 0) {
-        fprintf (stderr, "zwire mdp broker: give at least one --bind ENDPOINT (zwire mdp broker --help)\n");
-        return -1;
-    }
+    if (o->bind_count == 0)
+        return mdp_cli_bad ("broker", "give at least one --bind ENDPOINT");
     return 1;
 }
 
@@ -96,12 +93,9 @@ zw_cli_mdp_broker (int argc, char **argv)
     int parsed = parse (argc, argv, &o);
     if (parsed <= 0)
         return parsed == 0 ? ZW_EXIT_OK : ZW_EXIT_USAGE;
-    zw_ctx *ctx = zw_ctx_new ();
-    if (!ctx) {
-        perror ("zwire mdp broker");
+    zw_ctx *ctx = mdp_cli_ctx ("broker", o.quiet);
+    if (!ctx)
         return ZW_EXIT_USAGE;
-    }
-    zw_ctx_set_log (ctx, o.quiet ? NULL : mdp_cli_log, (void *) "broker");
     mdp_broker_shell *broker = mdp_broker_shell_new (ctx, &o.config, o.binds, o.bind_count,
                                                      o.quiet ? NULL : mdp_cli_log, (void *) "broker");
     if (!broker) {

@@ -66,25 +66,6 @@ typedef struct {
     int quiet;
 } options;
 
-/* --version 0.1 or 0.2: 1 if taken, 0 if another word, -1 if bad. */
-static int
-parse_version (int argc, char **argv, int *i, zw_mdp_version *version)
-{
-    const char *value;
-    int found = zw_args_value (argc, argv, i, "--version", &value);
-    if (found <= 0) {
-        if (found < 0)
-            fprintf (stderr, "zwire mdp client: --version needs a value: 0.1 or 0.2\n");
-        return found;
-    }
-    if (strcmp (value, "0.1") == 0 || strcmp (value, "0.2") == 0) {
-        *version = value[2] == '1' ? ZW_MDP_V01 : ZW_MDP_V02;
-        return 1;
-    }
-    fprintf (stderr, "zwire mdp client: --version must be 0.1 or 0.2, not '%s'\n", value);
-    return -1;
-}
-
 /* A word that is no option: SERVICE, then BODY frames.  0, or -1 if too many. */
 static int
 positional (options *o, const char *word)
@@ -118,7 +99,7 @@ option (int argc, char **argv, int *i, options *o)
         o->connect = value;
         return r;
     }
-    if ((r = parse_version (argc, argv, i, &o->config.version)) != 0)
+    if ((r = mdp_cli_version ("client", argc, argv, i, &o->config.version)) != 0)
         return r;
     if ((r = mdp_cli_number ("client", argc, argv, i, "--timeout", 1, 86400000, &n)) != 0) {
         o->config.timeout_ms = n;
@@ -135,21 +116,15 @@ option (int argc, char **argv, int *i, options *o)
 static int
 complete (const options *o)
 {
-    if (!o->service || o->body_count == 0) {
-        fprintf (stderr, "zwire mdp client: give a SERVICE and at least one BODY frame "
-                 "(zwire mdp client --help)\n");
-        return -1;
-    }
+    if (!o->service || o->body_count == 0)
+        return mdp_cli_bad ("client", "give a SERVICE and at least one BODY frame");
     if (!zw_mdp_service_valid ((const uint8_t *) o->service, strlen (o->service))) {
         fprintf (stderr, "zwire mdp client: the service name must be printable ASCII, "
                  "0x20..0x7E (DECISIONS M9)\n");
         return -1;
     }
-    if (!o->connect) {
-        fprintf (stderr, "zwire mdp client: give the broker with --connect ENDPOINT "
-                 "(zwire mdp client --help)\n");
-        return -1;
-    }
+    if (!o->connect)
+        return mdp_cli_bad ("client", "give the broker with --connect ENDPOINT");
     return 1;
 }
 
@@ -172,9 +147,7 @@ parse (int argc, char **argv, options *o)
             usage (stdout);
             return 0;
         } else if ((r = option (argc, argv, &i, o)) == 0) {
-            fprintf (stderr, "zwire mdp client: unknown option '%s' (zwire mdp client --help)\n",
-                     argv[i]);
-            return -1;
+            return mdp_cli_bad ("client", "unknown option '%s'", argv[i]);
         }
         if (r < 0)
             return -1;
@@ -263,12 +236,9 @@ zw_cli_mdp_client (int argc, char **argv)
     int parsed = parse (argc, argv, &o);
     if (parsed <= 0)
         return parsed == 0 ? ZW_EXIT_OK : ZW_EXIT_USAGE;
-    zw_ctx *ctx = zw_ctx_new ();
-    if (!ctx) {
-        perror ("zwire mdp client");
+    zw_ctx *ctx = mdp_cli_ctx ("client", o.quiet);
+    if (!ctx)
         return ZW_EXIT_USAGE;
-    }
-    zw_ctx_set_log (ctx, o.quiet ? NULL : mdp_cli_log, (void *) "client");
     int status = run (ctx, &o);
     zw_ctx_destroy (ctx);
     return status;

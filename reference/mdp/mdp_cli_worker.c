@@ -68,31 +68,12 @@ typedef struct {
     mdp_worker_config config;
 } options;
 
-static int
-bad (const char *what)
-{
-    fprintf (stderr, "zwire mdp worker: %s (zwire mdp worker --help)\n", what);
-    return -1;
-}
-
-static int
-parse_version (const char *text, zw_mdp_version *version)
-{
-    if (strcmp (text, "0.1") == 0)
-        *version = ZW_MDP_V01;
-    else if (strcmp (text, "0.2") == 0)
-        *version = ZW_MDP_V02;
-    else
-        return bad ("--version must be 0.1 or 0.2");
-    return 0;
-}
-
 /* SERVICE: the one word that is not an option. */
 static int
 parse_service (options *o, const char *word)
 {
     if (o->service)
-        return bad ("one SERVICE only");
+        return mdp_cli_bad ("worker", "one SERVICE only");
     o->service = word;
     return 0;
 }
@@ -109,12 +90,11 @@ parse_option (int argc, char **argv, int *i, options *o)
     if (strcmp (argv[*i], "--quiet") == 0)
         return o->quiet = 1;
     if ((r = zw_args_value (argc, argv, i, "--connect", &value)) != 0)
-        return r < 0 ? bad ("--connect needs an endpoint") : (o->connect = value, 1);
+        return r < 0 ? mdp_cli_bad ("worker", "--connect needs an endpoint") : (o->connect = value, 1);
     if ((r = zw_args_value (argc, argv, i, "--exec", &value)) != 0)
-        return r < 0 ? bad ("--exec needs a command") : (o->exec = value, 1);
-    if ((r = zw_args_value (argc, argv, i, "--version", &value)) != 0)
-        return r < 0 ? bad ("--version needs 0.1 or 0.2")
-                     : (parse_version (value, &o->config.version) == 0 ? 1 : -1);
+        return r < 0 ? mdp_cli_bad ("worker", "--exec needs a command") : (o->exec = value, 1);
+    if ((r = mdp_cli_version ("worker", argc, argv, i, &o->config.version)) != 0)
+        return r;
     if ((r = mdp_cli_number ("worker", argc, argv, i, "--heartbeat", 1, 3600000, &n)) != 0)
         return r < 0 ? -1 : (o->config.heartbeat_ms = n, 1);
     if ((r = mdp_cli_number ("worker", argc, argv, i, "--liveness", 1, 1000, &n)) != 0)
@@ -128,13 +108,13 @@ static int
 check (const options *o)
 {
     if (!o->service)
-        return bad ("give the SERVICE to offer");
+        return mdp_cli_bad ("worker", "give the SERVICE to offer");
     if (!zw_mdp_service_valid ((const uint8_t *) o->service, strlen (o->service)))
-        return bad ("SERVICE must be printable ASCII, at least one character");
+        return mdp_cli_bad ("worker", "SERVICE must be printable ASCII, at least one character");
     if (!o->connect)
-        return bad ("give the broker: --connect ENDPOINT");
+        return mdp_cli_bad ("worker", "give the broker: --connect ENDPOINT");
     if (o->echo == (o->exec != NULL))
-        return bad ("give one of --echo and --exec CMD");
+        return mdp_cli_bad ("worker", "give one of --echo and --exec CMD");
     return 1;
 }
 
@@ -156,11 +136,8 @@ parse (int argc, char **argv, options *o)
         int r = words_only || argv[i][0] != '-' ? 0 : parse_option (argc, argv, &i, o);
         if (r < 0)
             return -1;
-        if (r == 0 && !words_only && argv[i][0] == '-') {
-            fprintf (stderr, "zwire mdp worker: unknown option '%s' (zwire mdp worker --help)\n",
-                     argv[i]);
-            return -1;
-        }
+        if (r == 0 && !words_only && argv[i][0] == '-')
+            return mdp_cli_bad ("worker", "unknown option '%s'", argv[i]);
         if (r == 0 && parse_service (o, argv[i]) != 0)
             return -1;
     }
@@ -254,18 +231,13 @@ zw_cli_mdp_worker (int argc, char **argv)
     if (parsed <= 0)
         return parsed == 0 ? ZW_EXIT_OK : ZW_EXIT_USAGE;
     signal (SIGPIPE, SIG_IGN);      /* a command that stops reading its input is no reason to die */
-    zw_ctx *ctx = zw_ctx_new ();
+    zw_ctx *ctx = mdp_cli_ctx ("worker", o.quiet);
+    if (!ctx)
+        return ZW_EXIT_USAGE;
     worker_app app = { .quiet = o.quiet };
-    zw_log_fn *log = o.quiet ? NULL : mdp_cli_log;
-    if (ctx)
-        zw_ctx_set_log (ctx, log, (void *) "worker");
-    if (ctx && o.exec && !(app.exec = mdp_exec_new (ctx, o.exec, command_done, &app))) {
-        zw_ctx_destroy (ctx);
-        ctx = NULL;
-    }
-    if (ctx)
+    if (!o.exec || (app.exec = mdp_exec_new (ctx, o.exec, command_done, &app)))
         app.shell = mdp_worker_shell_new (ctx, o.connect, &o.config, o.echo ? echo : run_command,
-                                          &app, log, (void *) "worker");
+                                          &app, o.quiet ? NULL : mdp_cli_log, (void *) "worker");
     if (!app.shell) {
         fprintf (stderr, "zwire mdp worker: cannot connect to '%s': %s\n", o.connect,
                  strerror (errno));
