@@ -114,13 +114,13 @@ def _(t):
 
 
 @worker_case("mdp.worker.reply", "mdp.worker.framing",
-             "The answer to a REQUEST (0.1 REPLY, 0.2 FINAL): header, command, the REQUEST's "
-             "client address copied, an empty frame, a body",
+             "The answer to a REQUEST (0.1 REPLY, 0.2 PARTIALs if any, then FINAL): header, "
+             "command, the REQUEST's client address copied, an empty frame, a body",
              {V01: ["mdp01.grammar.worker-reply", "mdp01.request.one-address",
                     "mdp01.request.empty-after-address"],
-              V02: ["mdp02.grammar.worker-final", "mdp02.grammar.worker-header",
-                    "mdp02.grammar.worker-command", "mdp02.request.one-address",
-                    "mdp02.request.empty-after-address"]})
+              V02: ["mdp02.grammar.worker-final", "mdp02.grammar.worker-partial",
+                    "mdp02.grammar.worker-header", "mdp02.grammar.worker-command",
+                    "mdp02.request.one-address", "mdp02.request.empty-after-address"]})
 def _(t):
     v = t.case.version
     broker = Broker(t)
@@ -131,6 +131,8 @@ def _(t):
                          ("HEARTBEAT", "PARTIAL")] or not link.open, 2.0)
     got = [g for g in link.got[since:] if g.command not in ("HEARTBEAT", "PARTIAL")]
     t.require(got, "no answer to a REQUEST within 2 s (it sent %s)" % names(link.got[since:]))
+    for partial in link.commands("PARTIAL", since):
+        judge_sent(t, link, partial, "PARTIAL", "mdp02.grammar.worker-partial")
     if judge_sent(t, link, got[0], ANSWER[v], ANSWER_LAYOUT[v]):
         for g in link.answers(since=since):
             t.expect(clause(t, "request.one-address"), g.message.address == ADDRESS,
