@@ -88,20 +88,6 @@ on_writable (void *arg)
 
 /* --- the core's io ------------------------------------------------------------------ */
 
-static zw_msg *
-message_of (const zw_mdp_frame *head, size_t head_count, const zw_mdp_frame *body, size_t body_count)
-{
-    zw_msg *msg = zw_msg_new ();
-    for (size_t i = 0; msg && i < head_count + body_count; i++) {
-        const zw_mdp_frame *f = i < head_count ? &head[i] : &body[i - head_count];
-        if (zw_msg_add (msg, f->data, f->size) != 0) {
-            zw_msg_destroy (msg);
-            msg = NULL;
-        }
-    }
-    return msg;
-}
-
 static int
 core_send (void *arg, const zw_mdp_frame *head, size_t head_count,
            const zw_mdp_frame *body, size_t body_count)
@@ -111,7 +97,7 @@ core_send (void *arg, const zw_mdp_frame *head, size_t head_count,
         errno = ENOTCONN;
         return -1;
     }
-    zw_msg *msg = message_of (head, head_count, body, body_count);
+    zw_msg *msg = mdp_shell_message (NULL, head, head_count, body, body_count);
     if (!msg)
         return -1;
     drop_pending (shell);

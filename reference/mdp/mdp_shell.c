@@ -12,18 +12,39 @@ add_frames (zw_msg *msg, const zw_mdp_frame *frames, size_t count)
     return 0;
 }
 
+/* Destroys msg, errno kept for the caller to report. */
+static void
+discard (zw_msg *msg)
+{
+    int saved = errno;
+    zw_msg_destroy (msg);
+    errno = saved;
+}
+
+zw_msg *
+mdp_shell_message (const zw_mdp_frame *prefix, const zw_mdp_frame *head, size_t head_count,
+                   const zw_mdp_frame *body, size_t body_count)
+{
+    zw_msg *msg = zw_msg_new ();
+    if (!msg)
+        return NULL;
+    if ((prefix && add_frames (msg, prefix, 1) != 0) || add_frames (msg, head, head_count) != 0
+        || add_frames (msg, body, body_count) != 0) {
+        discard (msg);
+        return NULL;
+    }
+    return msg;
+}
+
 int
 mdp_shell_send (zw_socket *socket, const zw_mdp_frame *prefix, const zw_mdp_frame *head,
                 size_t head_count, const zw_mdp_frame *body, size_t body_count)
 {
-    zw_msg *msg = zw_msg_new ();
+    zw_msg *msg = mdp_shell_message (prefix, head, head_count, body, body_count);
     if (!msg)
         return -1;
-    if ((prefix && add_frames (msg, prefix, 1) != 0) || add_frames (msg, head, head_count) != 0
-        || add_frames (msg, body, body_count) != 0 || zw_send (socket, msg, 0) != 0) {
-        int saved = errno;
-        zw_msg_destroy (msg);
-        errno = saved;
+    if (zw_send (socket, msg, 0) != 0) {
+        discard (msg);
         return -1;
     }
     return 0;

@@ -11,6 +11,11 @@
 /* The most frames a shell takes in one message; more is malformed traffic, counted and dropped. */
 #define MDP_SHELL_FRAMES_MAX 1024
 
+/*  A new message of prefix (may be NULL), head then body: what a core's
+    send callback hands over, as one message.  NULL (errno) out of memory.  */
+zw_msg *mdp_shell_message (const zw_mdp_frame *prefix, const zw_mdp_frame *head, size_t head_count,
+                           const zw_mdp_frame *body, size_t body_count);
+
 /*  Sends prefix (may be NULL), head then body as one message on socket,
     without waiting.  Returns 0, or -1 (errno) when the socket refused it;
     the message is freed either way.  */

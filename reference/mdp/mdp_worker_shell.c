@@ -52,20 +52,6 @@ on_writable (void *arg)
         zw_socket_set_writable (shell->dealer, NULL, NULL);     /* set again by the next send */
 }
 
-static zw_msg *
-message (const zw_mdp_frame *head, size_t head_count, const zw_mdp_frame *body, size_t body_count)
-{
-    zw_msg *msg = zw_msg_new ();
-    for (size_t i = 0; msg && i < head_count + body_count; i++) {
-        const zw_mdp_frame *f = i < head_count ? &head[i] : &body[i - head_count];
-        if (zw_msg_add (msg, f->data, f->size) != 0) {
-            zw_msg_destroy (msg);
-            msg = NULL;
-        }
-    }
-    return msg;
-}
-
 /* Queued for the socket of now; written at the loop's next turn (on_writable). */
 static void
 core_send (void *arg, const zw_mdp_frame *head, size_t head_count, const zw_mdp_frame *body,
@@ -74,7 +60,7 @@ core_send (void *arg, const zw_mdp_frame *head, size_t head_count, const zw_mdp_
     mdp_worker_shell *shell = arg;
     if (!shell->dealer)
         return;             /* cannot be: the core sends only between reconnect and close */
-    zw_msg *msg = message (head, head_count, body, body_count);
+    zw_msg *msg = mdp_shell_message (NULL, head, head_count, body, body_count);
     if (!msg || mdp_outbox_push (&shell->outbox, msg) != 0) {
         zw_msg_destroy (msg);
         shell_log (shell, msg ? "the broker takes nothing: a message dropped (outbox full)"
