@@ -22,7 +22,9 @@ static const struct {
     [MDP_FAULT_MMI_CHECKS_IDENTITY] = { "mdp-mmi-checks-identity", FAULT, "mmi.namespace.worker-disconnect", BROKER },
     [MDP_FAULT_MMI_ALWAYS_FOUND] = { "mdp-mmi-always-found", FAULT, "mmi.service.not-found", BROKER },
     [MDP_FAULT_MMI_FORWARDED] = { "mdp-mmi-forwarded", FAULT, "mmi.namespace.not-implemented", BROKER },
-    [MDP_FAULT_REPLY_TO_LAST_CLIENT] = { "mdp-reply-to-last-client", FAULT, "mdp01.broker.router", BROKER },
+    /* no MUST binds where a 0.1 REPLY goes (DECISIONS M24); over 0.2 the stray FINAL is judged */
+    [MDP_FAULT_REPLY_TO_LAST_CLIENT] = { "mdp-reply-to-last-client", FAULT, "mdp02.broker.silent-after-final",
+                                         BROKER },
     /* lenient: the choice of worker is the broker's (a MAY): told apart, never accused */
     [MDP_LENIENT_MOST_RECENTLY_USED] = { "mdp-most-recently-used", LENIENT,
                                          "mdp01.broker.worker-selection", BROKER },
