@@ -511,12 +511,14 @@ def _(t):
     # reconnect is reported.  mdp.worker.disconnect judges the reconnect itself.
     broker = Broker(t)
     link = broker.registered()
+    delay = reconnect(t)[0]
     link.disconnect()
     told = time.monotonic()
-    broker.quiet(0.4)
+    broker.quiet(delay / 2 / t.clock.multiplier)
     sooner = broker.links[1:]
     reported_unless_met(t, clause(t, "disconnect.worker-reconnect"), not sooner,
-                        "no new connection within 400 ms of the DISCONNECT (reconnect 800 ms)",
+                        "no new connection within %.0f ms of the DISCONNECT (reconnect %.0f ms)"
+                        % (delay * 500, delay * 1000),
                         happened="%s came %.0f ms after it" % (
                             sooner[0].label, (sooner[0].accepted_at - told) * 1000)
                         if sooner else "none came")
