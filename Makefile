@@ -5,6 +5,8 @@
 # UBSan (build/asan), fuzz targets (build/fuzz) and reports (build/reports).
 
 SHELL       := /bin/sh
+# The modules' compiler dependency files (-include'd early) must not choose the default goal.
+.DEFAULT_GOAL := all
 PYTHON      := /usr/bin/python3
 CC          := gcc
 FUZZ_CC     := clang
