@@ -98,9 +98,27 @@ find (int argc, char **argv, int from, int *words)
     return best;
 }
 
+/*  For a word that only begins command names ("mdp"), the commands it
+    begins, on one line; 0 if it begins none.  */
+static int
+list_group (const char *word)
+{
+    size_t n = strlen (word), found = 0;
+    for (size_t i = 0; i < SUBCOMMAND_COUNT; i++) {
+        const char *name = subcommands[i].name;
+        if (strncmp (name, word, n) == 0 && name[n] == ' ')
+            fprintf (stderr, "%s%s", found++ ? ", " : "zwire: give a command: ", name);
+    }
+    if (found)
+        fprintf (stderr, " (zwire --help lists them all)\n");
+    return found > 0;
+}
+
 static int
 unknown (const char *word)
 {
+    if (list_group (word))
+        return ZW_EXIT_USAGE;
     fprintf (stderr, "zwire: unknown %s '%s' (zwire --help lists the commands)\n",
              word[0] == '-' ? "option" : "command", word);
     return ZW_EXIT_USAGE;
