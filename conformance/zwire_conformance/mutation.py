@@ -122,8 +122,8 @@ def over_accusing(name, clause, registry, clean, mutated):
 def conduct(case):
     """What the implementation did on each connection of a case, leaving out times and
     octets that change from run to run (routing ids, how many PINGs): who closed it and
-    whether ERROR came first, the version it spoke, the kinds of frame it sent, and the
-    error class where its octets stopped decoding."""
+    whether ERROR came first, the version it spoke, the kinds of frame it sent, the error
+    class where its octets stopped decoding, and the kinds of Majordomo message it sent."""
     seen = {}
     for end in case.get("ending") or []:
         seen.setdefault(str(end.get("conn")), {})["ended"] = (
@@ -134,6 +134,17 @@ def conduct(case):
                         else "message" for f in sent.get("frames") or []})
         seen.setdefault(str(decoded.get("conn")), {})["sent"] = (
             sent.get("version"), kinds, (sent.get("error") or {}).get("class"))
+    # Majordomo: the kinds of MDP message the implementation sent on each connection
+    # ("MDPW01 REQUEST", "MDPC02 FINAL"), not how many (heartbeats vary with time)
+    for message in case.get("messages") or []:
+        if message.get("dir") == "in":
+            kinds = seen.setdefault(str(message.get("conn")), {}).setdefault("mdp", [])
+            kind = (message.get("reading") or "?").split(",")[0]
+            if kind not in kinds:
+                kinds.append(kind)
+    for what in seen.values():
+        if "mdp" in what:
+            what["mdp"] = sorted(what["mdp"])
     return sorted((conn, sorted(what.items())) for conn, what in seen.items())
 
 
