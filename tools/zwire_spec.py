@@ -55,6 +55,7 @@ ROLES = ("peer", "client", "server", "sender", "receiver", "publisher", "subscri
 DIGEST_COVERAGE = {
     "ZMTP10": 18, "ZMTP20": 6, "ZMTP30": 86, "ZMTP31": 110,
     "CZMQ": 60, "PLAIN": 3, "Z85": 10, "MDP01": 26, "MDP02": 27, "MMI": 5,
+    "FLP": 8,
 }
 
 # The mandatory wire clause IDs (the codec and vector contract) and their keywords.
