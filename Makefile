@@ -34,9 +34,9 @@ SECONDS      ?= 300
 TARGET       ?= frames
 
 # --- sources ----------------------------------------------------------------
-MACHINES   := zmtp_greeting zmtp_frame zmtp_metadata zmtp_command z85 mdp_message
+MACHINES   := zmtp_greeting zmtp_frame zmtp_metadata zmtp_command z85 mdp_message flp_message
 CODEC_C    := codec/zw_error.c codec/zmtp_greeting_pack.c codec/zmtp_command_pack.c codec/mdp_message_pack.c
-REPORT_C   := vectors/runner/zw_report.c vectors/runner/zw_report_mdp.c
+REPORT_C   := vectors/runner/zw_report.c vectors/runner/zw_report_mdp.c vectors/runner/zw_report_flp.c
 CLI_C      := $(wildcard reference/cli/*.c)
 CLI_H      := $(wildcard reference/cli/*.h)
 # The reference stack: its session machine (Ragel) and the C around it.
@@ -407,9 +407,10 @@ docs: ragel-version
 	    dot -Tsvg $(BUILD)/docs/$$n.dot -o $(BUILD)/docs/$$n.svg || exit 1; \
 	done
 	@# Event machines: ragel numbers the events; the diagram names them.
-	@for m in $(DOC_EVENT_MACHINES) codec/mdp_message; do \
+	@# A frame-list grammar (codec/<p>_message) names its frame classes in <p>_frame_class.h.
+	@for m in $(DOC_EVENT_MACHINES) codec/mdp_message codec/flp_message; do \
 	    n=$$(basename $$m); d=$$(dirname $$m); h=$$m.h; \
-	    [ $$n = mdp_message ] && h=codec/mdp_frame_class.h; \
+	    case $$n in *_message) h=codec/$${n%_message}_frame_class.h;; esac; \
 	    $(RAGEL) -V -I $$d -o $(BUILD)/docs/$$n.dot $$m.rl && \
 	    $(PYTHON) tools/render_docs.py --relabel $(BUILD)/docs/$$n.dot $$h && \
 	    dot -Tsvg $(BUILD)/docs/$$n.dot -o $(BUILD)/docs/$$n.svg || exit 1; \

@@ -36,6 +36,7 @@ zw_error_class_name (zw_errcode code)
         case ZW_ERR_MDP_INVALID_DELIMITER:   return "mdp-invalid-delimiter";
         case ZW_ERR_MDP_MISSING_FRAME:       return "mdp-missing-frame";
         case ZW_ERR_MDP_EXTRA_FRAME:         return "mdp-extra-frame";
+        case ZW_ERR_FLP_MISSING_FRAME:       return "flp-missing-frame";
         case ZW_ERR_LIMIT_EXCEEDED:          return "limit-exceeded";
         case ZW_ERR_UNEXPECTED_COMMAND:      return "unexpected-command";
         case ZW_ERR_INVALID_SEQUENCE:        return "invalid-sequence";

@@ -33,6 +33,8 @@ typedef enum {
     ZW_ERR_MDP_INVALID_DELIMITER = 13,
     ZW_ERR_MDP_MISSING_FRAME = 14,
     ZW_ERR_MDP_EXTRA_FRAME = 15,
+    /* Freelance messages (frame lists) */
+    ZW_ERR_FLP_MISSING_FRAME = 16,
     /* limit: well-formed, but above a configured or absolute bound */
     ZW_ERR_LIMIT_EXCEEDED = 20,
     /* protocol: well-formed, but wrong in the session's state */

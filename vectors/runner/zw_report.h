@@ -16,7 +16,8 @@
 
 typedef enum {
     ZW_REPORT_GREETING, ZW_REPORT_FRAMES, ZW_REPORT_COMMAND, ZW_REPORT_METADATA, ZW_REPORT_Z85,
-    ZW_REPORT_MDP       /* a frame list: each chunk is one frame, never re-chunked */
+    ZW_REPORT_MDP,      /* a frame list: each chunk is one frame, never re-chunked */
+    ZW_REPORT_FLP       /* the same */
 } zw_report_type;
 
 typedef struct {
@@ -27,6 +28,7 @@ typedef struct {
     uint64_t max_frame_size;            /* frames */
     zw_zmtp_mechanism mechanism;        /* frames, command */
     unsigned mdp_accept;                /* mdp: ZW_MDP_ACCEPT_* bits */
+    int flp_direction;                  /* flp: ZW_FLP_TO_SERVER or ZW_FLP_TO_CLIENT */
 } zw_report_params;
 
 typedef struct {
@@ -74,6 +76,12 @@ int zw_report_round_trip_frames (const zw_report_params *params, const zw_chunk 
 int zw_report_mdp_params (zw_report_params *params, json_t *json, char *err, size_t err_size);
 json_t *zw_report_mdp_decode (const zw_report_params *params, const zw_chunk *frames, size_t count);
 int zw_report_mdp_round_trip (const zw_report_params *params, const zw_chunk *frames, size_t count,
+                              char *why, size_t why_size);
+
+/* The flp decoder (zw_report_flp.c). */
+int zw_report_flp_params (zw_report_params *params, json_t *json, char *err, size_t err_size);
+json_t *zw_report_flp_decode (const zw_report_params *params, const zw_chunk *frames, size_t count);
+int zw_report_flp_round_trip (const zw_report_params *params, const zw_chunk *frames, size_t count,
                               char *why, size_t why_size);
 
 #endif
