@@ -4,16 +4,18 @@ A second implementation, written from the RFC digest and vectors/FORMAT.md (neve
 codec/), so that two codecs must agree on every golden vector. It covers the greeting
 with 1.0 / 2.0 / 3.x detection (13, 15, 23, 37/ZMTP), the 2.0 and 3.x frame stream,
 command bodies for NULL (23, 37), PLAIN (24) and CURVE (25, 26), metadata, and Z85 (32),
-and Majordomo messages (7/MDP 0.1, 18/MDP 0.2) as frame lists (module `mdp`). Every byte
-decoder is a push decoder with chunk-invariant reports; every error is a
-DecodeError(class, offset, clause) (MdpError for Majordomo, its offset a frame index).
+Majordomo messages (7/MDP 0.1, 18/MDP 0.2) as frame lists (module `mdp`), and Freelance
+messages (10/FLP) as frame lists (module `flp`). Every byte decoder is a push decoder with
+chunk-invariant reports; every error is a DecodeError(class, offset, clause) (MdpError for
+Majordomo, FlpError for Freelance, their offsets frame indexes).
 Stdlib only.
 """
 
-from . import mdp
+from . import flp, mdp
 from .command import CommandDecoder, encode_command
 from .errors import DecodeError, EncodeError
 from .frame import FrameDecoder, encode_frame
+from .flp import FlpError
 from .greeting import (GreetingDecoder, encode_greeting_v1, encode_greeting_v2,
                        encode_greeting_v3)
 from .mdp import MdpError
@@ -22,8 +24,9 @@ from .report import encode, make_decoder, run_decoder
 from .z85 import Z85Decoder, z85_decode, z85_encode
 
 __all__ = [
-    "CommandDecoder", "DecodeError", "EncodeError", "FrameDecoder", "GreetingDecoder",
-    "MdpError", "MetadataDecoder", "Z85Decoder", "encode", "encode_command", "encode_frame",
-    "encode_greeting_v1", "encode_greeting_v2", "encode_greeting_v3", "encode_properties",
-    "encode_property", "make_decoder", "mdp", "run_decoder", "z85_decode", "z85_encode",
+    "CommandDecoder", "DecodeError", "EncodeError", "FlpError", "FrameDecoder",
+    "GreetingDecoder", "MdpError", "MetadataDecoder", "Z85Decoder", "encode", "encode_command",
+    "encode_frame", "encode_greeting_v1", "encode_greeting_v2", "encode_greeting_v3",
+    "encode_properties", "encode_property", "flp", "make_decoder", "mdp", "run_decoder",
+    "z85_decode", "z85_encode",
 ]

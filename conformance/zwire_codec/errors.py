@@ -3,8 +3,8 @@
 Every decoder in this package reports a violation as one DecodeError: an error class
 from the taxonomy below, the zero-based offset in the whole input of the octet whose
 arrival made the input invalid (or the input's length when an input of known length
-ended too early; for a Majordomo frame list, a frame index: mdp.py), and the clause ID
-(wire-ids.md) that the failed check enforces.
+ended too early; for a Majordomo or Freelance frame list, a frame index: mdp.py, flp.py),
+and the clause ID (wire-ids.md) that the failed check enforces.
 The first error wins; a decoder that has raised one decodes nothing more.
 
 DecodeError is an exception so that parsers can raise it from deep inside a field,
@@ -43,6 +43,11 @@ MDP_CLASSES = (
     MDP_MISSING_FRAME, MDP_EXTRA_FRAME,
 )
 
+# Freelance class (FORMAT.md, "flp"): a frame list, its offset the frame count.
+FLP_MISSING_FRAME = "flp-missing-frame"
+
+FLP_CLASSES = (FLP_MISSING_FRAME,)
+
 # Session classes: reserved by FORMAT.md for later issues; no codec here emits them.
 SESSION_CLASSES = (
     "unexpected-command", "invalid-sequence", "cryptographic", "invalid-socket-type",
@@ -50,7 +55,7 @@ SESSION_CLASSES = (
     "zap-invalid-status-code", "zap-invalid-metadata",
 )
 
-ALL_CLASSES = CODEC_CLASSES + MDP_CLASSES + SESSION_CLASSES
+ALL_CLASSES = CODEC_CLASSES + MDP_CLASSES + FLP_CLASSES + SESSION_CLASSES
 
 
 class DecodeError(Exception):

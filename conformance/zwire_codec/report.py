@@ -11,6 +11,7 @@ Decoder types and params (FORMAT.md "Decoders"):
   mdp       version ("any" default, "0.1", "0.2"), subprotocol ("any" default, "client",
             "worker"); the input is one Majordomo message's frames, never re-chunked
             (mdp.py), and encode() gives the list of frames back
+  flp       direction ("to-server" default, "to-client"); a frame list as for mdp (flp.py)
 For command, metadata and z85 the total length (the sum of the chunks) is given to the
 decoder before feeding (FORMAT.md step 3). Chunks may be bytes or hex strings. Reports
 carry the codec's error object {"class", "offset", "clause"}.
@@ -23,13 +24,14 @@ frame is re-encoded (a command frame from its command object, under params.mecha
 
 from .command import CommandDecoder, encode_command
 from .frame import DEFAULT_MAX_FRAME_SIZE, FrameDecoder, encode_frame_report
+from .flp import encode_report_message as encode_flp_message, run_flp
 from .greeting import (GreetingDecoder, encode_greeting_v1, encode_greeting_v2,
                        encode_greeting_v3)
 from .mdp import encode_report_message, run_mdp
 from .metadata import MetadataDecoder, encode_properties
 from .z85 import Z85Decoder, z85_encode
 
-TYPES = ("greeting", "frames", "command", "metadata", "z85", "mdp")
+TYPES = ("greeting", "frames", "command", "metadata", "z85", "mdp", "flp")
 FAMILIES = {"3.1": "zmtp31", "3.0": "zmtp30"}
 
 
@@ -53,6 +55,8 @@ def make_decoder(type_, params, total):
         return Z85Decoder(total)
     if type_ == "mdp":
         raise ValueError("mdp decodes whole frame lists: call run_decoder or mdp.decode")
+    if type_ == "flp":
+        raise ValueError("flp decodes whole frame lists: call run_decoder or flp.decode")
     raise ValueError(f"unknown decoder type {type_!r}")
 
 
@@ -61,11 +65,13 @@ def as_octets(chunk):
 
 
 def run_decoder(type_, params, chunks):
-    """Feed the chunks in order; return the normal-form report. For "mdp" the chunks are
-    the message's frames (bytes or hex), decoded as one list."""
+    """Feed the chunks in order; return the normal-form report. For "mdp" and "flp" the
+    chunks are the message's frames (bytes or hex), decoded as one list."""
     chunks = [as_octets(chunk) for chunk in chunks]
     if type_ == "mdp":
         return run_mdp(params, chunks)
+    if type_ == "flp":
+        return run_flp(params, chunks)
     decoder = make_decoder(type_, params, sum(len(chunk) for chunk in chunks))
     for chunk in chunks:
         decoder.push(chunk)
@@ -73,7 +79,7 @@ def run_decoder(type_, params, chunks):
 
 
 def encode(type_, params, report):
-    """The canonical octets of a complete valid report (for "mdp": a list of frames)."""
+    """The canonical octets of a complete valid report (for "mdp", "flp": a list of frames)."""
     params = params or {}
     if report.get("state") != "complete" or report.get("error") is not None:
         raise ValueError("only a complete valid report can be encoded")
@@ -90,6 +96,8 @@ def encode(type_, params, report):
         return z85_encode(bytes.fromhex(report["decoded"]))
     if type_ == "mdp":
         return encode_report_message(params, report["message"])
+    if type_ == "flp":
+        return encode_flp_message(params, report["message"])
     raise ValueError(f"unknown decoder type {type_!r}")
 
 
