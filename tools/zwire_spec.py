@@ -498,7 +498,8 @@ CODEC_CLASSES = ("malformed-greeting", "unsupported-version", "invalid-mechanism
                  "mechanism-mismatch", "invalid-flags", "invalid-size", "limit-exceeded",
                  "malformed-command", "invalid-metadata", "invalid-z85",
                  "mdp-invalid-header", "mdp-invalid-command", "mdp-invalid-service",
-                 "mdp-invalid-delimiter", "mdp-missing-frame", "mdp-extra-frame")
+                 "mdp-invalid-delimiter", "mdp-missing-frame", "mdp-extra-frame",
+                 "flp-missing-frame")
 INPUT_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
 

@@ -1,4 +1,4 @@
-"""What the vector generators share (gen_zmtp.py, gen_mdp.py): a vector file's tests, their
+"""What the vector generators share (gen_zmtp.py, gen_mdp.py, gen_flp.py): a vector file's tests, their
 tcIds, results and notes, and the run that writes the files or checks them (--check).
 
 tcIds come from vectors/tools/tcids.json: per file, a map slug -> tcId plus the retired ids.

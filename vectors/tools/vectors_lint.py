@@ -11,11 +11,12 @@ hex strings even-length lower-case; invalid vectors have state error, valid ones
 error null iff state is not error; no duplicate input (concatenated chunks) within a group;
 canonical formatting (json.dumps(indent=2) plus a final newline, as the generator writes).
 
-Majordomo (group type `mdp`, FORMAT.md): `input` is a list of frames, so a duplicate is the
-same frame list (["", "41"] and ["41"] are two messages); an error offset is a frame index,
-the number of frames for mdp-missing-frame and a frame of the message for every other class;
+Majordomo and Freelance (group types `mdp` and `flp`, FORMAT.md): `input` is a list of frames,
+so a duplicate is the same frame list (["", "41"] and ["41"] are two messages); an error offset
+is a frame index, the number of frames for the missing-frame class of the decoder
+(mdp-missing-frame, flp-missing-frame) and a frame of the message for every other class;
 `message` is null exactly when the state is not complete; a file of protocol `mdp` lives under
-vectors/mdp/ (one of `zmtp`, under vectors/zmtp/).
+vectors/mdp/, one of `flp` under vectors/flp/ (one of `zmtp`, under vectors/zmtp/).
 
 Leniency (spec/leniency.md, read with tools/zwire_spec.py; --leniency names another table, and
 lint(leniency_path=None) skips it): a flag that names an input class of the table puts the vector
@@ -53,9 +54,14 @@ HEX_RE = re.compile(r"^(?:[0-9a-f]{2})*$")
 # Keys of report objects whose values are hex strings.
 HEX_KEYS = {"identity", "body", "data", "value", "reason", "topic", "context", "group", "username",
             "password", "clientKey", "nonce", "signatureBox", "box", "cookie", "decoded",
-            "service", "address"}
-# The decoders whose input is a list of frames (each string one frame), not a byte stream.
-FRAME_LIST_TYPES = {"mdp"}
+            "service", "address", "ccf"}
+# The decoders whose input is a list of frames (each string one frame), not a byte stream,
+# with the error class each reports at the number of frames (a message cut before a frame
+# its layout needs); every other class names a frame of the message.
+MISSING_FRAME = {"mdp": "mdp-missing-frame", "flp": "flp-missing-frame"}
+FRAME_LIST_TYPES = set(MISSING_FRAME)
+# The protocols whose files live in a directory of their name.
+PROTOCOL_DIRS = ("zmtp", "mdp", "flp")
 
 
 # --------------------------------------------------------------------------
@@ -138,7 +144,7 @@ def walk_hex(node, path, report):
         for k, v in node.items():
             if k in HEX_KEYS and isinstance(v, str) and not HEX_RE.match(v):
                 report(f"{path}.{k} is not even-length lower-case hex")
-            if k in HEX_KEYS and isinstance(v, list):      # mdp bodies: a list of frames
+            if k in HEX_KEYS and isinstance(v, list):      # mdp / flp bodies: a list of frames
                 for i, item in enumerate(v):
                     if isinstance(item, str) and not HEX_RE.match(item):
                         report(f"{path}.{k}[{i}] is not even-length lower-case hex")
@@ -208,7 +214,7 @@ def lint_file(path, validator, registry, problems, cited, table=None):
         report(f"numberOfTests is {data.get('numberOfTests')!r}, the file has {len(tests)} tests")
 
     protocol = data.get("protocol")
-    if protocol in ("zmtp", "mdp") and Path(path).parent.name in ("zmtp", "mdp") \
+    if protocol in PROTOCOL_DIRS and Path(path).parent.name in PROTOCOL_DIRS \
             and Path(path).parent.name != protocol:
         report(f"protocol {protocol!r} in a file under vectors/{Path(path).parent.name}/")
 
@@ -217,6 +223,7 @@ def lint_file(path, validator, registry, problems, cited, table=None):
         if not isinstance(g, dict) or not isinstance(g.get("tests"), list):
             continue
         frame_list = g.get("type") in FRAME_LIST_TYPES
+        missing = MISSING_FRAME.get(g.get("type"))
         inputs = {}
         for t in g["tests"]:
             if not isinstance(t, dict):
@@ -273,8 +280,8 @@ def lint_file(path, validator, registry, problems, cited, table=None):
                     if err["offset"] > end:
                         report("error offset is past the end of the input"
                                + (" (a frame index, at most the number of frames)" if frame_list else ""), tc)
-                    elif frame_list and (err["offset"] == end) != (err.get("class") == "mdp-missing-frame"):
-                        report(f"{err.get('class')} at frame {err['offset']} of {end}: mdp-missing-frame is "
+                    elif frame_list and (err["offset"] == end) != (err.get("class") == missing):
+                        report(f"{err.get('class')} at frame {err['offset']} of {end}: {missing} is "
                                "reported at the number of frames, every other class at a frame of the "
                                "message", tc)
                 if frame_list and "message" in exp and (exp.get("message") is None) != (state != "complete"):

@@ -328,7 +328,7 @@ def test_cli_output_and_exit_code(tmp_path, registry):
     assert "vectors-lint: 2 files, 6 vectors, 1 problems" in fail.stdout
 
 
-@pytest.mark.parametrize("folder, files, at_least", [("zmtp", 7, 250), ("mdp", 3, 120)])
+@pytest.mark.parametrize("folder, files, at_least", [("zmtp", 7, 250), ("mdp", 3, 120), ("flp", 1, 50)])
 def test_repository_vectors_are_clean(folder, files, at_least):
     """The committed vectors lint clean against the clause registry (spec/) and spec/leniency.md."""
     nfiles, nvectors, problems = vectors_lint.lint([TOOLS.parent / folder], registry_path=None)
@@ -336,7 +336,7 @@ def test_repository_vectors_are_clean(folder, files, at_least):
     assert problems == []
 
 
-@pytest.mark.parametrize("generator", ["gen_zmtp.py", "gen_mdp.py"])
+@pytest.mark.parametrize("generator", ["gen_zmtp.py", "gen_mdp.py", "gen_flp.py"])
 def test_generator_is_up_to_date(generator):
     """Regenerating changes nothing (tcIds stable, files canonical)."""
     proc = subprocess.run([sys.executable, str(TOOLS / generator), "--check"], capture_output=True, text=True)
@@ -508,3 +508,137 @@ def test_a_byte_stream_still_needs_a_chunk(tmp_path, registry):
     obj = base()
     group_tests(obj)[0]["input"] = []
     assert_fires(run(tmp_path, obj, registry), "schema:")
+
+
+# --- Freelance (group type flp): frame lists ------------------------------------------
+
+FLP_REGISTRY_TEXT = """# test registry
+flp.grammar.ping | MUST | ABNF | PING is one frame.
+flp.grammar.request | MUST | ABNF | A request is two frames or more.
+"""
+
+FLP_LENIENCY_TEXT = """# test table of leniency
+
+| Input | Breaks | Basis | Because | Result | Codecs | Note |
+|---|---|---|---|---|---|---|
+| FlpMissingFrame | flp.grammar.request | sender | - | acceptable | flp-missing-frame | For the test. |
+"""
+
+PING_HEX = b"PING".hex()
+
+
+def flp_base():
+    """A small, clean flp file: a PING, a REQUEST, a one-frame error, the empty message."""
+    def err(at):
+        return {"state": "error", "error": {"class": "flp-missing-frame", "offset": at}, "message": None}
+    return {
+        "protocol": "flp",
+        "specVersion": "10/FLP",
+        "schema": "zwire_vectors_v1.schema.json",
+        "numberOfTests": 4,
+        "header": ["Lint test file."],
+        "notes": {
+            "Valid": {"bugType": "BASIC", "description": "Valid."},
+            "FlpMissingFrame": {"bugType": "MALFORMED_INPUT", "description": "Too short."},
+        },
+        "retiredIds": [],
+        "testGroups": [{
+            "type": "flp",
+            "params": {"direction": "to-server"},
+            "tests": [
+                {"tcId": 1, "comment": "PING", "flags": ["Valid"], "clauses": ["flp.grammar.ping"],
+                 "input": [PING_HEX], "result": "valid",
+                 "expected": {"state": "complete", "error": None, "message": {"command": "PING"}}},
+                {"tcId": 2, "comment": "REQUEST with CCF PING", "flags": ["Valid"],
+                 "clauses": ["flp.grammar.request"], "input": [PING_HEX, ""], "result": "valid",
+                 "expected": {"state": "complete", "error": None,
+                              "message": {"command": "REQUEST", "ccf": PING_HEX, "body": [""]}}},
+                {"tcId": 3, "comment": "one frame ping", "flags": ["FlpMissingFrame"],
+                 "clauses": ["flp.grammar.request", "flp.grammar.ping"], "input": [b"ping".hex()],
+                 "result": "acceptable", "expected": err(1)},
+                {"tcId": 4, "comment": "no frame at all", "flags": ["FlpMissingFrame"],
+                 "clauses": ["flp.grammar.request", "flp.grammar.ping"], "input": [], "result": "acceptable",
+                 "expected": err(0)},
+            ],
+        }],
+    }
+
+
+def run_flp(tmp_path, obj, subdir="flp"):
+    reg = tmp_path / "flp-registry.md"
+    reg.write_text(FLP_REGISTRY_TEXT)
+    table = tmp_path / "flp-leniency.md"
+    table.write_text(FLP_LENIENCY_TEXT)
+    (tmp_path / subdir).mkdir(exist_ok=True)
+    path = tmp_path / subdir / "x_test.json"
+    path.write_text(vectors_lint.canonical(obj))
+    _, _, problems = vectors_lint.lint([path], registry_path=reg, leniency_path=table)
+    return problems
+
+
+def test_flp_clean_file_passes(tmp_path):
+    assert run_flp(tmp_path, flp_base()) == []
+
+
+def test_flp_duplicates_are_frame_lists(tmp_path):
+    obj = flp_base()
+    tests = group_tests(obj)
+    assert tests[1]["input"] == [PING_HEX, ""]   # tcId 1's frame and an empty one: another message
+    tests[2]["input"] = [PING_HEX]
+    assert_fires(run_flp(tmp_path, obj), "same input as tcId 1")
+
+
+def test_flp_offset_is_the_frame_count(tmp_path):
+    obj = flp_base()
+    group_tests(obj)[2]["expected"]["error"]["offset"] = 0
+    assert_fires(run_flp(tmp_path, obj), "flp-missing-frame at frame 0 of 1: flp-missing-frame is reported "
+                                         "at the number of frames")
+    obj = flp_base()
+    group_tests(obj)[3]["expected"]["error"]["offset"] = 1
+    assert_fires(run_flp(tmp_path, obj), "a frame index, at most the number of frames")
+
+
+def test_flp_message_null_unless_complete(tmp_path):
+    obj = flp_base()
+    group_tests(obj)[2]["expected"]["message"] = {"command": "PING"}
+    assert_fires(run_flp(tmp_path, obj), "expected.message must be null exactly when state is not complete")
+
+
+def test_flp_ccf_is_hex(tmp_path):
+    obj = flp_base()
+    group_tests(obj)[1]["expected"]["message"]["ccf"] = "ABC"
+    assert_fires(run_flp(tmp_path, obj), "expected.message.ccf is not even-length lower-case hex")
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda o: group_tests(o)[0]["expected"].update(state="incomplete"),                  # a message is whole
+    lambda o: group_tests(o)[2].update(result="invalid"),                                # never invalid
+    lambda o: group_tests(o)[2]["expected"]["error"].update({"class": "mdp-missing-frame"}),  # one class
+    lambda o: group_tests(o)[2]["expected"]["error"].update(offset=2),                   # 0 or 1
+    lambda o: o["testGroups"][0]["params"].update(direction="both"),
+    lambda o: o["testGroups"][0]["params"].update(version="0.1"),
+    lambda o: group_tests(o)[0]["expected"]["message"].update(ccf=""),                   # a PING has no CCF
+    lambda o: group_tests(o)[1]["expected"]["message"].update(body=[]),                  # a body frame at least
+    lambda o: group_tests(o)[1]["expected"]["message"].update(command="READY"),
+    lambda o: o.update(protocol="mdp"),                                                  # flp groups, flp files
+    lambda o: o.update(protocol="zmtp"),
+    lambda o: o["testGroups"][0].update(type="mdp"),
+])
+def test_flp_schema(tmp_path, mutate):
+    obj = flp_base()
+    mutate(obj)
+    assert_fires(run_flp(tmp_path, obj), "schema:")
+
+
+def test_flp_protocol_matches_directory(tmp_path):
+    assert_fires(run_flp(tmp_path, flp_base(), subdir="mdp"), "protocol 'flp' in a file under vectors/mdp/")
+
+
+def test_flp_seeds_are_frame_lists(tmp_path):
+    import seeds
+    path = tmp_path / "flp" / "x_test.json"
+    path.parent.mkdir()
+    path.write_text(vectors_lint.canonical(flp_base()))
+    assert seeds.write_seeds(tmp_path / "out", {"flp"}, [path]) == 4
+    assert (tmp_path / "out" / "x_test-2.bin").read_bytes() == b"\x00\x04PING\x00\x00"
+    assert (tmp_path / "out" / "x_test-4.bin").read_bytes() == b""
