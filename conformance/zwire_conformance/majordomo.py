@@ -86,6 +86,17 @@ def describe(message, client01="REQUEST or REPLY"):
     return ", ".join(parts)
 
 
+def message_entry(t, link, direction, name, frames, client_command):
+    """A message of the case's record (report.json "messages"): when, on which connection,
+    which way ("out": the suite's, read as any MDP; "in": the implementation's, read in the
+    version and sub-protocol of `link`), the frames, and their reading."""
+    version, side = (ANY, ANY) if direction == "out" else (link.version, link.side)
+    return {"t": round((time.monotonic() - t.transcript.start) * 1000, 1),
+            "conn": link.label, "dir": direction, "peer": name,
+            "frames": [f.hex() for f in frames],
+            "reading": reading(frames, version, side, client_command)}
+
+
 def reading(frames, version=ANY, side=ANY, client01="REQUEST or REPLY"):
     """How a frame list reads as MDP (version and side as the codec takes them)."""
     try:
@@ -372,13 +383,9 @@ class Majordomo:
     def log(self, peer, direction, frames):
         """One message for the report, decoded: the suite's as any MDP, the broker's in the
         version and sub-protocol of the peer it went to."""
-        version, side = (ANY, ANY) if direction == "out" else (peer.version, peer.side)
-        self.t.messages.append({
-            "t": round((time.monotonic() - self.t.transcript.start) * 1000, 1),
-            "conn": peer.label, "dir": direction, "peer": "%s %s" % (peer.side, peer.version),
-            "frames": [f.hex() for f in frames],
-            "reading": reading(frames, version, side,
-                               "REQUEST" if direction == "out" else "REPLY")})
+        self.t.messages.append(message_entry(
+            self.t, peer, direction, "%s %s" % (peer.side, peer.version), frames,
+            "REQUEST" if direction == "out" else "REPLY"))
 
     def check(self, run):
         """After the case: every message the broker sent decodes (in the peer's version and

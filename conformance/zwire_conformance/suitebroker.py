@@ -48,7 +48,8 @@ from . import wire
 from . import words
 from .adapter import AdapterError, Unsupported
 from .case import CASES, Case, Transcript
-from .majordomo import ANY, CLIENT, TAG, V01, V02, VERSIONS, WORKER, Got, describe, reading
+from .majordomo import (CLIENT, TAG, V01, V02, VERSIONS, WORKER, Got, describe,
+                        message_entry, reading)
 from .steps import property_of, their_ready
 
 ROLES = ("worker", "client")
@@ -599,13 +600,9 @@ class Broker:
     # --- the record -------------------------------------------------------------------------------
 
     def log(self, link, direction, frames):
-        version, side = (ANY, ANY) if direction == "out" else (link.version, link.side)
-        self.t.messages.append({
-            "t": round((time.monotonic() - self.t.transcript.start) * 1000, 1),
-            "conn": link.label, "dir": direction, "peer": "%s %s" % (self.role, link.version),
-            "frames": [f.hex() for f in frames],
-            "reading": reading(frames, version, side,
-                               "REQUEST" if direction == "in" else "REPLY")})
+        self.t.messages.append(message_entry(
+            self.t, link, direction, "%s %s" % (self.role, link.version), frames,
+            "REQUEST" if direction == "in" else "REPLY"))
 
     def check(self, run):
         """After the case: every message the implementation sent decodes in its version and
