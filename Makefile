@@ -69,6 +69,7 @@ ASAN_CORE  := $(call core_objs,$(BUILD)/asan)
 # Protocol roles: one folder each, with its own module.mk (DESIGN.md, "Protocol roles").
 MODULE_TESTS :=
 DOC_EVENT_MACHINES := $(PEER_MACHINES:%=reference/core/%)
+include reference/roles/module.mk
 include reference/mdp/module.mk
 
 .PHONY: all help deps check conformance unit unit-asan vectors vectors-check vectors-lint \
@@ -137,7 +138,7 @@ $(BUILD)/lib/libzwcodec.a: $(OBJ_CODEC)
 	ar rcs $@ $^
 
 # --- programs ---------------------------------------------------------------------
-$(BUILD)/bin/zwire: $(CLI_C:%.c=$(BUILD)/obj/%.o) $(OBJ_MDP_CLI) $(OBJ_MDP) $(OBJ_CORE) $(OBJ_CODEC)
+$(BUILD)/bin/zwire: $(CLI_C:%.c=$(BUILD)/obj/%.o) $(OBJ_MDP_CLI) $(OBJ_ROLES_CLI) $(OBJ_MDP) $(OBJ_ROLES) $(OBJ_CORE) $(OBJ_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -ljansson -o $@
 $(BUILD)/bin/zw-vector-runner: $(BUILD)/obj/vectors/runner/zw_vector_runner.o \
@@ -154,7 +155,7 @@ $(BUILD)/asan/bin/zw-vector-runner: $(BUILD)/asan/vectors/runner/zw_vector_runne
 $(BUILD)/asan/bin/test-codec: $(BUILD)/asan/codec/tests/test_codec.o $(ASAN_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -o $@
-$(BUILD)/asan/bin/zwire: $(CLI_C:%.c=$(BUILD)/asan/%.o) $(ASAN_MDP_CLI) $(ASAN_MDP) $(ASAN_CORE) $(ASAN_CODEC)
+$(BUILD)/asan/bin/zwire: $(CLI_C:%.c=$(BUILD)/asan/%.o) $(ASAN_MDP_CLI) $(ASAN_ROLES_CLI) $(ASAN_MDP) $(ASAN_ROLES) $(ASAN_CORE) $(ASAN_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -ljansson -o $@
 
@@ -233,7 +234,7 @@ trace:
 # The Majordomo broker's I/O-free core (no socket, no zwire.h) joins them for fuzz_mdp_broker.
 FUZZ_SHARED := $(GEN_C) $(CODEC_C) $(REPORT_C) fuzz/fuzz_oracle.c $(MDP_CORE_C)
 FUZZ_CFLAGS := -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Icodec -Ivectors/runner -Ifuzz \
-               -Ireference/mdp $(WARN)
+               -Ireference/mdp -Ireference/roles $(WARN)
 LIBFUZZER_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 LIBFUZZER_OBJ := $(FUZZ_SHARED:%.c=$(BUILD)/fuzz/libfuzzer/obj/%.o)
 AFL_OBJ := $(FUZZ_SHARED:%.c=$(BUILD)/fuzz/afl/obj/%.o)

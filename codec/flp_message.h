@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "zw_error.h"
+#include "zw_frame_view.h"
 
 typedef enum { ZW_FLP_TO_SERVER = 1, ZW_FLP_TO_CLIENT = 2 } zw_flp_direction;
 
@@ -24,10 +25,8 @@ typedef enum {
     ZW_FLP_NONE = 0, ZW_FLP_PING, ZW_FLP_PONG, ZW_FLP_REQUEST, ZW_FLP_REPLY
 } zw_flp_command;
 
-typedef struct {
-    const uint8_t *data;        /* may be NULL when size is 0 */
-    size_t size;
-} zw_flp_frame;
+/* One frame of a message: a view, never owned. */
+typedef zw_frame_view zw_flp_frame;
 
 typedef struct {
     zw_flp_command command;

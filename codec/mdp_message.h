@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "zw_error.h"
+#include "zw_frame_view.h"
 
 typedef enum { ZW_MDP_V01 = 1, ZW_MDP_V02 = 2 } zw_mdp_version;
 
@@ -46,10 +47,7 @@ enum {
 };
 
 /* One frame of a message: a view, never owned. */
-typedef struct {
-    const uint8_t *data;        /* may be NULL when size is 0 */
-    size_t size;
-} zw_mdp_frame;
+typedef zw_frame_view zw_mdp_frame;
 
 typedef struct {
     zw_mdp_version version;

@@ -1,6 +1,6 @@
 /*  fuzz_mdp.c — fuzz harness (libFuzzer, AFL++) of the Majordomo message
     codec, codec/mdp_message.rl.  The input is a frame list
-    (fuzz_mdp_frames.h).  Beyond sanitizers, the oracles:
+    (fuzz_frame_list.h).  Beyond sanitizers, the oracles:
 
       1. shape: a decoded message has a known version, sub-protocol and
          command, and its body is the tail of the input; an error has an
@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "fuzz_mdp_frames.h"
+#include "fuzz_frame_list.h"
 #include "mdp_message.h"
 
 #define FRAMES_MAX 64
@@ -81,7 +81,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         ZW_MDP_ACCEPT_V02 | ZW_MDP_ACCEPT_CLIENT, ZW_MDP_ACCEPT_V02 | ZW_MDP_ACCEPT_WORKER,
     };
     zw_mdp_frame frames[FRAMES_MAX];
-    size_t count = zw_fuzz_mdp_frames (data, size, frames, FRAMES_MAX, NULL);
+    size_t count = zw_fuzz_frame_list (data, size, frames, FRAMES_MAX, NULL);
     zw_mdp_message all, one;
     zw_error e = { 0 };
     int ok_all = zw_mdp_decode (frames, count, ZW_MDP_ACCEPT_ALL, &all, &e);

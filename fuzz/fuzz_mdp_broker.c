@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "fuzz_mdp_frames.h"
+#include "fuzz_frame_list.h"
 #include "mdp_broker.h"
 
 #define PEERS 8
@@ -115,7 +115,7 @@ step (uint64_t *now, const uint8_t *data, size_t size, size_t *at)
         size_t len = *at < size ? data[(*at)++] : 0, used;
         if (len > size - *at)
             len = size - *at;
-        n = zw_fuzz_mdp_frames (data + *at, len, frames, FRAMES_MAX, &used);
+        n = zw_fuzz_frame_list (data + *at, len, frames, FRAMES_MAX, &used);
         *at += used;
         break;
     }

@@ -180,7 +180,7 @@ def z85_tokens():
 
 def mdp_tokens():
     """Majordomo frames as the mdp harnesses read them: a 2-octet length, then the frame
-    (fuzz/fuzz_mdp_frames.h): the four headers, the empty frame, the command codes, the
+    (fuzz/fuzz_frame_list.h): the four headers, the empty frame, the command codes, the
     reserved namespace."""
     def frame(octets):
         return len(octets).to_bytes(2, "big") + octets
@@ -336,7 +336,7 @@ def lint_entry(name, value, known_commands, stypes):
     if kind in ("curve", "ping"):
         return None if len(value) == 2 else "not a 2-octet field"
     if kind == "mdp":
-        # fuzz/fuzz_mdp_frames.h: a 2-octet big-endian length, then exactly that many octets
+        # fuzz/fuzz_frame_list.h: a 2-octet big-endian length, then exactly that many octets
         if len(value) < 2 or int.from_bytes(value[:2], "big") != len(value) - 2:
             return "an mdp frame's 2-octet length does not count its octets"
         return None

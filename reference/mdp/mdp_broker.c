@@ -81,9 +81,9 @@ request_copy (const zw_mdp_frame *identity, const zw_mdp_message *m,
     mdp_request *r = calloc (1, sizeof *r);
     if (!r)
         return NULL;
-    r->client = mdp_frames_copy (identity, 1);
-    r->service = mdp_frames_copy (&m->service, 1);
-    r->body = mdp_frames_copy (frames + m->body, m->body_count);
+    r->client = role_frames_copy (identity, 1);
+    r->service = role_frames_copy (&m->service, 1);
+    r->body = role_frames_copy (frames + m->body, m->body_count);
     r->client_version = m->version;
     r->arrived = now;
     if (!r->client || !r->service || !r->body) {
@@ -123,7 +123,7 @@ static void
 log_peer (mdp_broker *broker, const zw_mdp_frame *identity, const char *what, const zw_error *e)
 {
     char name[64];
-    mdp_frame_print (identity, name, sizeof name);
+    role_frame_print (identity, name, sizeof name);
     mdp_broker_log (broker, "peer %s: %s: %s at frame %llu [%s]", name, what,
                     zw_error_class_name (e->code), (unsigned long long) e->offset, e->clause);
 }
@@ -147,7 +147,7 @@ client_input (mdp_broker *broker, uint64_t now, const zw_mdp_frame *identity,
     broker->stats.requests++;
     if (mdp_fault_on (MDP_FAULT_REPLY_TO_LAST_CLIENT)) {
         free (broker->last_client);
-        broker->last_client = mdp_frames_copy (identity, 1);
+        broker->last_client = role_frames_copy (identity, 1);
     }
     if (reserved (&m->service) && !mdp_fault_on (MDP_FAULT_MMI_FORWARDED)) {
         answer_mmi (broker, r);
@@ -179,7 +179,7 @@ worker_record (mdp_broker *broker, const zw_mdp_frame *identity, zw_mdp_version 
     if (w)
         return w;
     w = calloc (1, sizeof *w);
-    if (!w || !(w->identity = mdp_frames_copy (identity, 1))) {
+    if (!w || !(w->identity = role_frames_copy (identity, 1))) {
         free (w);
         return NULL;
     }
@@ -199,7 +199,7 @@ worker_record (mdp_broker *broker, const zw_mdp_frame *identity, zw_mdp_version 
 static int
 answers (const mdp_worker_record *w, const zw_mdp_message *m)
 {
-    return w->request && mdp_frame_equal (&m->address, &w->request->client->frame[0]);
+    return w->request && role_frame_equal (&m->address, &w->request->client->frame[0]);
 }
 
 /* The machine's event for a well-formed worker command. */

@@ -8,7 +8,7 @@
 
 #include "mdp_broker.h"
 #include "mdp_fault.h"
-#include "mdp_frames.h"
+#include "role_frames.h"
 #include "mdp_map.h"
 #include "mdp_worker_view.h"
 
@@ -18,17 +18,17 @@ typedef struct mdp_worker_record mdp_worker_record;
 
 /* A client's request, from arrival to its reply (or its loss). */
 struct mdp_request {
-    mdp_frames *client;         /* one frame: the client's ROUTER identity */
+    role_frames *client;         /* one frame: the client's ROUTER identity */
     zw_mdp_version client_version;
-    mdp_frames *service;        /* one frame: the name, as the client sent it (M10) */
-    mdp_frames *body;
+    role_frames *service;        /* one frame: the name, as the client sent it (M10) */
+    role_frames *body;
     uint64_t arrived;
     int partials_forwarded;     /* a PARTIAL reached the client: no resend (M2-8) */
     mdp_request *next;
 };
 
 struct mdp_service {
-    mdp_frames *name;           /* one frame; the map's key */
+    role_frames *name;           /* one frame; the map's key */
     mdp_request *head, *tail;   /* waiting, oldest first */
     size_t queued;
     mdp_worker_record *idle_head, *idle_tail;  /* free workers, least recently used first */
@@ -37,7 +37,7 @@ struct mdp_service {
 
 struct mdp_worker_record {
     mdp_worker_view view;
-    mdp_frames *identity;       /* one frame; the map's key */
+    role_frames *identity;       /* one frame; the map's key */
     zw_mdp_version version;
     mdp_service *service;       /* while registered */
     mdp_worker_record *idle_prev, *idle_next;
@@ -64,7 +64,7 @@ struct mdp_broker {
     mdp_map workers;            /* identity -> mdp_worker_record */
     mdp_map services;           /* name -> mdp_service */
     mdp_broker_stats stats;
-    mdp_frames *last_client;    /* only for the fault MDP_FAULT_REPLY_TO_LAST_CLIENT */
+    role_frames *last_client;    /* only for the fault MDP_FAULT_REPLY_TO_LAST_CLIENT */
 };
 
 /* mdp_broker.c */

@@ -13,7 +13,7 @@ mdp_service_get (mdp_broker *broker, const zw_mdp_frame *name, int create)
     if (service || !create)
         return service;
     service = calloc (1, sizeof *service);
-    if (!service || !(service->name = mdp_frames_copy (name, 1))) {
+    if (!service || !(service->name = role_frames_copy (name, 1))) {
         free (service);
         return NULL;
     }
@@ -146,7 +146,7 @@ mdp_service_expire (mdp_broker *broker, mdp_service *service, uint64_t now)
     while (service->head && now - service->head->arrived >= expiry) {
         mdp_request *request = dequeue (service);
         char name[64];
-        mdp_frame_print (&request->service->frame[0], name, sizeof name);
+        role_frame_print (&request->service->frame[0], name, sizeof name);
         mdp_broker_log (broker, "service %s: request dropped after %llu ms with no worker "
                         "[mdp01.broker.expire-unknown-service]", name, (unsigned long long) expiry);
         broker->stats.queued--;

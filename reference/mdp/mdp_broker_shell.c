@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "mdp_broker_shell.h"
-#include "mdp_shell.h"
+#include "role_shell.h"
 
 struct mdp_broker_shell {
     zw_ctx *ctx;
@@ -24,7 +24,7 @@ core_send (void *arg, const zw_mdp_frame *identity, const zw_mdp_frame *head, si
 {
     mdp_broker_shell *shell = arg;
     /* ROUTER never waits: a peer gone or at its high-water mark drops (counted in zw_socket_stats) */
-    mdp_shell_send (shell->router, identity, head, head_count, body, body_count);
+    role_shell_send (shell->router, identity, head, head_count, body, body_count);
 }
 
 static void
@@ -40,7 +40,7 @@ on_timer (void *arg)
 {
     mdp_broker_shell *shell = arg;
     shell->armed_at = 0;
-    mdp_shell_arm (shell->ctx, shell->timer, mdp_broker_tick (shell->core, zw_ctx_now (shell->ctx)),
+    role_shell_arm (shell->ctx, shell->timer, mdp_broker_tick (shell->core, zw_ctx_now (shell->ctx)),
                    &shell->armed_at);
 }
 
@@ -52,18 +52,18 @@ static void
 on_readable (void *arg)
 {
     mdp_broker_shell *shell = arg;
-    static zw_mdp_frame frames[MDP_SHELL_FRAMES_MAX];
+    static zw_mdp_frame frames[ROLE_SHELL_FRAMES_MAX];
     zw_msg *msg;
     while (zw_recv (shell->router, &msg, 0) == 0) {
         uint64_t now = zw_ctx_now (shell->ctx);
-        size_t count = mdp_shell_frames (msg, frames, MDP_SHELL_FRAMES_MAX);
+        size_t count = role_shell_frames (msg, frames, ROLE_SHELL_FRAMES_MAX);
         if (count >= 1)
             mdp_broker_input (shell->core, now, &frames[0], frames + 1, count - 1);
         else
             core_log (shell, "a message of more frames than a broker takes: dropped "
                              "[mdp01.broker.drop-invalid]");
         zw_msg_destroy (msg);
-        mdp_shell_arm (shell->ctx, shell->timer, now + shell->horizon_ms, &shell->armed_at);
+        role_shell_arm (shell->ctx, shell->timer, now + shell->horizon_ms, &shell->armed_at);
     }
 }
 

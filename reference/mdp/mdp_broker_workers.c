@@ -35,7 +35,7 @@ mdp_worker_send (mdp_broker *broker, mdp_worker_record *w, zw_mdp_command comman
 static void
 name_of (const mdp_worker_record *w, char *text, size_t size)
 {
-    mdp_frame_print (&w->identity->frame[0], text, size);
+    role_frame_print (&w->identity->frame[0], text, size);
 }
 
 static void

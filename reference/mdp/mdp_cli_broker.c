@@ -65,24 +65,24 @@ parse (int argc, char **argv, options *o)
                 return -1;
             }
             o->binds[o->bind_count++] = value;
-        } else if ((r = mdp_cli_number ("broker", argc, argv, &i, "--heartbeat", 1, 3600000, &n))) {
+        } else if ((r = role_cli_number ("mdp broker", argc, argv, &i, "--heartbeat", 1, 3600000, &n))) {
             if (r < 0) return -1;
             o->config.heartbeat_ms = n;
-        } else if ((r = mdp_cli_number ("broker", argc, argv, &i, "--liveness", 1, 1000, &n))) {
+        } else if ((r = role_cli_number ("mdp broker", argc, argv, &i, "--liveness", 1, 1000, &n))) {
             if (r < 0) return -1;
             o->config.liveness = (unsigned) n;
-        } else if ((r = mdp_cli_number ("broker", argc, argv, &i, "--request-expiry", 1, 86400000, &n))) {
+        } else if ((r = role_cli_number ("mdp broker", argc, argv, &i, "--request-expiry", 1, 86400000, &n))) {
             if (r < 0) return -1;
             o->config.request_expiry_ms = n;
-        } else if ((r = mdp_cli_number ("broker", argc, argv, &i, "--queue-limit", 1, 1000000, &n))) {
+        } else if ((r = role_cli_number ("mdp broker", argc, argv, &i, "--queue-limit", 1, 1000000, &n))) {
             if (r < 0) return -1;
             o->config.queue_limit = (size_t) n;
         } else {
-            return mdp_cli_bad ("broker", "unknown option '%s'", argv[i]);
+            return role_cli_bad ("mdp broker", "unknown option '%s'", argv[i]);
         }
     }
     if (o->bind_count == 0)
-        return mdp_cli_bad ("broker", "give at least one --bind ENDPOINT");
+        return role_cli_bad ("mdp broker", "give at least one --bind ENDPOINT");
     return 1;
 }
 
@@ -93,11 +93,11 @@ zw_cli_mdp_broker (int argc, char **argv)
     int parsed = parse (argc, argv, &o);
     if (parsed <= 0)
         return parsed == 0 ? ZW_EXIT_OK : ZW_EXIT_USAGE;
-    zw_ctx *ctx = mdp_cli_ctx ("broker", o.quiet);
+    zw_ctx *ctx = role_cli_ctx ("mdp broker", o.quiet);
     if (!ctx)
         return ZW_EXIT_USAGE;
     mdp_broker_shell *broker = mdp_broker_shell_new (ctx, &o.config, o.binds, o.bind_count,
-                                                     o.quiet ? NULL : mdp_cli_log, (void *) "broker");
+                                                     o.quiet ? NULL : role_cli_log, (void *) "mdp broker");
     if (!broker) {
         perror ("zwire mdp broker: cannot bind");
         zw_ctx_destroy (ctx);
@@ -105,7 +105,7 @@ zw_cli_mdp_broker (int argc, char **argv)
     }
     printf ("bound %s\n", mdp_broker_shell_endpoint (broker));
     fflush (stdout);
-    mdp_cli_run (ctx, NULL);
+    role_cli_run (ctx, NULL);
     mdp_broker_stats stats;
     mdp_broker_shell_stats (broker, &stats);
     /* what it did, and what it still holds: after its peers have gone, nothing */

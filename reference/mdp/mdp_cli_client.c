@@ -101,11 +101,11 @@ option (int argc, char **argv, int *i, options *o)
     }
     if ((r = mdp_cli_version ("client", argc, argv, i, &o->config.version)) != 0)
         return r;
-    if ((r = mdp_cli_number ("client", argc, argv, i, "--timeout", 1, 86400000, &n)) != 0) {
+    if ((r = role_cli_number ("mdp client", argc, argv, i, "--timeout", 1, 86400000, &n)) != 0) {
         o->config.timeout_ms = n;
         return r;
     }
-    if ((r = mdp_cli_number ("client", argc, argv, i, "--retries", 0, 1000, &n)) != 0) {
+    if ((r = role_cli_number ("mdp client", argc, argv, i, "--retries", 0, 1000, &n)) != 0) {
         o->config.retries = (unsigned) n;
         return r;
     }
@@ -117,14 +117,14 @@ static int
 complete (const options *o)
 {
     if (!o->service || o->body_count == 0)
-        return mdp_cli_bad ("client", "give a SERVICE and at least one BODY frame");
+        return role_cli_bad ("mdp client", "give a SERVICE and at least one BODY frame");
     if (!zw_mdp_service_valid ((const uint8_t *) o->service, strlen (o->service))) {
         fprintf (stderr, "zwire mdp client: the service name must be printable ASCII, "
                  "0x20..0x7E (DECISIONS M9)\n");
         return -1;
     }
     if (!o->connect)
-        return mdp_cli_bad ("client", "give the broker with --connect ENDPOINT");
+        return role_cli_bad ("mdp client", "give the broker with --connect ENDPOINT");
     return 1;
 }
 
@@ -147,7 +147,7 @@ parse (int argc, char **argv, options *o)
             usage (stdout);
             return 0;
         } else if ((r = option (argc, argv, &i, o)) == 0) {
-            return mdp_cli_bad ("client", "unknown option '%s'", argv[i]);
+            return role_cli_bad ("mdp client", "unknown option '%s'", argv[i]);
         }
         if (r < 0)
             return -1;
@@ -198,7 +198,7 @@ static void
 on_log (void *arg, const char *line)
 {
     (void) arg;
-    mdp_cli_log ((void *) "client", line);
+    role_cli_log ((void *) "mdp client", line);
 }
 
 static int
@@ -236,7 +236,7 @@ zw_cli_mdp_client (int argc, char **argv)
     int parsed = parse (argc, argv, &o);
     if (parsed <= 0)
         return parsed == 0 ? ZW_EXIT_OK : ZW_EXIT_USAGE;
-    zw_ctx *ctx = mdp_cli_ctx ("client", o.quiet);
+    zw_ctx *ctx = role_cli_ctx ("mdp client", o.quiet);
     if (!ctx)
         return ZW_EXIT_USAGE;
     int status = run (ctx, &o);

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include "mdp_cli.h"
-#include "mdp_cli_exec.h"
+#include "role_exec.h"
 #include "mdp_worker_shell.h"
 
 static void
@@ -73,7 +73,7 @@ static int
 parse_service (options *o, const char *word)
 {
     if (o->service)
-        return mdp_cli_bad ("worker", "one SERVICE only");
+        return role_cli_bad ("mdp worker", "one SERVICE only");
     o->service = word;
     return 0;
 }
@@ -90,16 +90,16 @@ parse_option (int argc, char **argv, int *i, options *o)
     if (strcmp (argv[*i], "--quiet") == 0)
         return o->quiet = 1;
     if ((r = zw_args_value (argc, argv, i, "--connect", &value)) != 0)
-        return r < 0 ? mdp_cli_bad ("worker", "--connect needs an endpoint") : (o->connect = value, 1);
+        return r < 0 ? role_cli_bad ("mdp worker", "--connect needs an endpoint") : (o->connect = value, 1);
     if ((r = zw_args_value (argc, argv, i, "--exec", &value)) != 0)
-        return r < 0 ? mdp_cli_bad ("worker", "--exec needs a command") : (o->exec = value, 1);
+        return r < 0 ? role_cli_bad ("mdp worker", "--exec needs a command") : (o->exec = value, 1);
     if ((r = mdp_cli_version ("worker", argc, argv, i, &o->config.version)) != 0)
         return r;
-    if ((r = mdp_cli_number ("worker", argc, argv, i, "--heartbeat", 1, 3600000, &n)) != 0)
+    if ((r = role_cli_number ("mdp worker", argc, argv, i, "--heartbeat", 1, 3600000, &n)) != 0)
         return r < 0 ? -1 : (o->config.heartbeat_ms = n, 1);
-    if ((r = mdp_cli_number ("worker", argc, argv, i, "--liveness", 1, 1000, &n)) != 0)
+    if ((r = role_cli_number ("mdp worker", argc, argv, i, "--liveness", 1, 1000, &n)) != 0)
         return r < 0 ? -1 : (o->config.liveness = (unsigned) n, 1);
-    if ((r = mdp_cli_number ("worker", argc, argv, i, "--reconnect", 0, 3600000, &n)) != 0)
+    if ((r = role_cli_number ("mdp worker", argc, argv, i, "--reconnect", 0, 3600000, &n)) != 0)
         return r < 0 ? -1 : (o->config.reconnect_ms = n, 1);
     return 0;
 }
@@ -108,13 +108,13 @@ static int
 check (const options *o)
 {
     if (!o->service)
-        return mdp_cli_bad ("worker", "give the SERVICE to offer");
+        return role_cli_bad ("mdp worker", "give the SERVICE to offer");
     if (!zw_mdp_service_valid ((const uint8_t *) o->service, strlen (o->service)))
-        return mdp_cli_bad ("worker", "SERVICE must be printable ASCII, at least one character");
+        return role_cli_bad ("mdp worker", "SERVICE must be printable ASCII, at least one character");
     if (!o->connect)
-        return mdp_cli_bad ("worker", "give the broker: --connect ENDPOINT");
+        return role_cli_bad ("mdp worker", "give the broker: --connect ENDPOINT");
     if (o->echo == (o->exec != NULL))
-        return mdp_cli_bad ("worker", "give one of --echo and --exec CMD");
+        return role_cli_bad ("mdp worker", "give one of --echo and --exec CMD");
     return 1;
 }
 
@@ -137,7 +137,7 @@ parse (int argc, char **argv, options *o)
         if (r < 0)
             return -1;
         if (r == 0 && !words_only && argv[i][0] == '-')
-            return mdp_cli_bad ("worker", "unknown option '%s'", argv[i]);
+            return role_cli_bad ("mdp worker", "unknown option '%s'", argv[i]);
         if (r == 0 && parse_service (o, argv[i]) != 0)
             return -1;
     }
@@ -149,7 +149,7 @@ parse (int argc, char **argv, options *o)
 
 typedef struct {
     mdp_worker_shell *shell;
-    mdp_exec *exec;
+    role_exec *exec;
     int quiet;
 } worker_app;
 
@@ -166,7 +166,7 @@ app_log (const worker_app *app, const char *format, ...)
     va_start (args, format);
     vsnprintf (line, sizeof line, format, args);
     va_end (args);
-    mdp_cli_log ((void *) "worker", line);
+    role_cli_log ((void *) "mdp worker", line);
 }
 
 static void
@@ -182,9 +182,9 @@ run_command (void *arg, mdp_worker_shell *shell, uint64_t id, const zw_mdp_frame
              size_t count)
 {
     worker_app *app = arg;
-    if (mdp_exec_running (app->exec))
+    if (role_exec_running (app->exec))
         app_log (app, "the command of a request lost with its connection still runs: killed");
-    if (mdp_exec_start (app->exec, id, body, count) != 0) {
+    if (role_exec_start (app->exec, id, body, count) != 0) {
         app_log (app, "cannot run the command (%s): an empty answer (DECISIONS M2-16)",
                  strerror (errno));
         mdp_worker_shell_reply (shell, id, NULL, 0);
@@ -192,12 +192,12 @@ run_command (void *arg, mdp_worker_shell *shell, uint64_t id, const zw_mdp_frame
 }
 
 static void
-command_done (void *arg, const mdp_exec_result *r)
+command_done (void *arg, const role_exec_result *r)
 {
     worker_app *app = arg;
     if (r->cut)
         app_log (app, "the command wrote more than %u octets: killed, its answer cut there",
-                 MDP_EXEC_OUTPUT_MAX);
+                 ROLE_EXEC_OUTPUT_MAX);
     else if (WIFSIGNALED (r->status))
         app_log (app, "the command was killed by signal %d: what it wrote is the answer "
                  "(DECISIONS M2-16)", WTERMSIG (r->status));
@@ -231,24 +231,24 @@ zw_cli_mdp_worker (int argc, char **argv)
     if (parsed <= 0)
         return parsed == 0 ? ZW_EXIT_OK : ZW_EXIT_USAGE;
     signal (SIGPIPE, SIG_IGN);      /* a command that stops reading its input is no reason to die */
-    zw_ctx *ctx = mdp_cli_ctx ("worker", o.quiet);
+    zw_ctx *ctx = role_cli_ctx ("mdp worker", o.quiet);
     if (!ctx)
         return ZW_EXIT_USAGE;
     worker_app app = { .quiet = o.quiet };
-    if (!o.exec || (app.exec = mdp_exec_new (ctx, o.exec, command_done, &app)))
+    if (!o.exec || (app.exec = role_exec_new (ctx, o.exec, command_done, &app)))
         app.shell = mdp_worker_shell_new (ctx, o.connect, &o.config, o.echo ? echo : run_command,
-                                          &app, o.quiet ? NULL : mdp_cli_log, (void *) "worker");
+                                          &app, o.quiet ? NULL : role_cli_log, (void *) "mdp worker");
     if (!app.shell) {
         fprintf (stderr, "zwire mdp worker: cannot connect to '%s': %s\n", o.connect,
                  strerror (errno));
-        mdp_exec_destroy (app.exec);
+        role_exec_destroy (app.exec);
         zw_ctx_destroy (ctx);
         return ZW_EXIT_USAGE;
     }
     app_log (&app, "offering '%s' (MDP %s) through %s", o.service,
              zw_mdp_version_name (o.config.version), o.connect);
-    mdp_cli_run (ctx, NULL);
-    mdp_exec_destroy (app.exec);    /* no answer may come while the shell goes */
+    role_cli_run (ctx, NULL);
+    role_exec_destroy (app.exec);    /* no answer may come while the shell goes */
     report (app.shell);
     mdp_worker_shell_destroy (app.shell);
     zw_ctx_destroy (ctx);

@@ -11,14 +11,14 @@
 #include "mdp_client.h"
 #include "mdp_client_session.h"
 #include "mdp_fault.h"
-#include "mdp_frames.h"
+#include "role_frames.h"
 
 struct mdp_client {
     mdp_client_config config;
     mdp_client_io io;
     mdp_client_session session;
-    mdp_frames *service;        /* the outstanding request: one frame, its service */
-    mdp_frames *body;           /* ... and its body frames */
+    role_frames *service;        /* the outstanding request: one frame, its service */
+    role_frames *body;           /* ... and its body frames */
     unsigned attempts;          /* sends of the outstanding (or last) request */
     uint64_t deadline;          /* the reply timeout; UINT64_MAX: none */
     int refused;                /* the last REQUEST event was refused */
@@ -29,7 +29,7 @@ struct mdp_client {
 typedef struct {
     uint64_t now;
     int event;
-    mdp_frames *service, *body;         /* MDP_CS_REQUEST: the copies, until KEEP takes them */
+    role_frames *service, *body;         /* MDP_CS_REQUEST: the copies, until KEEP takes them */
     const zw_mdp_message *message;      /* a message from the broker */
     const zw_mdp_frame *frames;
     const zw_error *error;              /* MDP_CS_INVALID */
@@ -181,7 +181,7 @@ do_retry (mdp_client *client, mdp_client_step *step)
 {
     (void) step;
     char name[64];
-    mdp_frame_print (&client->service->frame[0], name, sizeof name);
+    role_frame_print (&client->service->frame[0], name, sizeof name);
     client->stats.retries++;
     client_log (client, "no reply from service %s within %llu ms: resent on a new socket, "
                 "attempt %u of %u [%s.client.recovery]", name,
@@ -211,7 +211,7 @@ do_log_gave_up (mdp_client *client, mdp_client_step *step)
 {
     (void) step;
     char name[64];
-    mdp_frame_print (&client->service->frame[0], name, sizeof name);
+    role_frame_print (&client->service->frame[0], name, sizeof name);
     client_log (client, "no reply from service %s after %u attempts of %llu ms: given up "
                 "[%s.client.recovery]", name, client->attempts,
                 (unsigned long long) client->config.timeout_ms, spec_of (client));
@@ -224,7 +224,7 @@ do_log_stray (mdp_client *client, mdp_client_step *step)
 {
     char got[64], want[64];
     const char *command = zw_mdp_command_name (step->message->command);
-    mdp_frame_print (&step->message->service, got, sizeof got);
+    role_frame_print (&step->message->service, got, sizeof got);
     client->stats.discarded++;
     if (!client->service) {
         client_log (client, "%s for service %s with no request outstanding: discarded "
@@ -233,7 +233,7 @@ do_log_stray (mdp_client *client, mdp_client_step *step)
                         ? "; after a FINAL: mdp02.broker.silent-after-final" : "");
         return;
     }
-    mdp_frame_print (&client->service->frame[0], want, sizeof want);
+    role_frame_print (&client->service->frame[0], want, sizeof want);
     client_log (client, "%s for service %s while waiting for service %s: discarded "
                 "(DECISIONS M2-19)", command ? command : "REPLY", got, want);
 }
@@ -298,8 +298,8 @@ mdp_client_request (mdp_client *client, uint64_t now, const zw_mdp_frame *servic
         return -1;
     }
     mdp_client_step step = { .now = now, .event = MDP_CS_REQUEST,
-                             .service = mdp_frames_copy (service, 1),
-                             .body = mdp_frames_copy (body, body_count) };
+                             .service = role_frames_copy (service, 1),
+                             .body = role_frames_copy (body, body_count) };
     int result = 0;
     if (!step.service || !step.body) {
         errno = ENOMEM;
@@ -321,7 +321,7 @@ mdp_client_request (mdp_client *client, uint64_t now, const zw_mdp_frame *servic
 static int
 awaited (const mdp_client *client, const zw_mdp_message *m)
 {
-    return client->service && mdp_frame_equal (&m->service, &client->service->frame[0]);
+    return client->service && role_frame_equal (&m->service, &client->service->frame[0]);
 }
 
 /*  The event of a well-formed MDP/Client message of the client version:

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mdp_client_shell.h"
-#include "mdp_shell.h"
+#include "role_shell.h"
 
 /* How long mdp_client_call lets the loop run between two looks at its request. */
 #define CALL_SLICE_MS 5
@@ -97,7 +97,7 @@ core_send (void *arg, const zw_mdp_frame *head, size_t head_count,
         errno = ENOTCONN;
         return -1;
     }
-    zw_msg *msg = mdp_shell_message (NULL, head, head_count, body, body_count);
+    zw_msg *msg = role_shell_message (NULL, head, head_count, body, body_count);
     if (!msg)
         return -1;
     drop_pending (shell);
@@ -147,7 +147,7 @@ core_log (void *arg, const char *line)
 static void
 arm (mdp_client_shell *shell, uint64_t now)
 {
-    mdp_shell_arm (shell->ctx, shell->timer, mdp_client_tick (shell->core, now), &shell->armed_at);
+    role_shell_arm (shell->ctx, shell->timer, mdp_client_tick (shell->core, now), &shell->armed_at);
 }
 
 static void
@@ -163,11 +163,11 @@ static void
 on_readable (void *arg)
 {
     mdp_client_shell *shell = arg;
-    static zw_mdp_frame frames[MDP_SHELL_FRAMES_MAX];
+    static zw_mdp_frame frames[ROLE_SHELL_FRAMES_MAX];
     zw_msg *msg;
     while (shell->dealer && zw_recv (shell->dealer, &msg, 0) == 0) {
         uint64_t now = zw_ctx_now (shell->ctx);
-        size_t count = mdp_shell_frames (msg, frames, MDP_SHELL_FRAMES_MAX);
+        size_t count = role_shell_frames (msg, frames, ROLE_SHELL_FRAMES_MAX);
         if (count >= 1)
             mdp_client_input (shell->core, now, frames, count);
         else

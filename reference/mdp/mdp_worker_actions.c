@@ -73,7 +73,7 @@ static void
 do_take_request (mdp_worker *w, const mdp_worker_event *ev)
 {
     const zw_mdp_message *m = ev->message;
-    w->client = mdp_frames_copy (&m->address, 1);    /* NULL: out of memory, see do_send_reply */
+    w->client = role_frames_copy (&m->address, 1);    /* NULL: out of memory, see do_send_reply */
     w->request_id = ++w->last_id;
     w->stats.requests++;
     w->io.request (w->io.arg, w->request_id, ev->frames + m->body, m->body_count);

@@ -6,7 +6,7 @@
 #define MDP_WORKER_INTERNAL_H
 
 #include "mdp_worker.h"
-#include "mdp_frames.h"
+#include "role_frames.h"
 #include "mdp_worker_session.h"
 
 struct mdp_worker {
@@ -14,7 +14,7 @@ struct mdp_worker {
     mdp_worker_io io;
     mdp_worker_session session;
     char *service;              /* a copy of the name the configuration gave */
-    mdp_frames *client;         /* one frame: the address of the request held (busy) */
+    role_frames *client;         /* one frame: the address of the request held (busy) */
     uint64_t request_id;        /* of the request held; 0: none */
     uint64_t last_id;           /* request ids handed out so far */
     int connected;              /* a socket is open: from connect to close */

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mdp_outbox.h"
-#include "mdp_shell.h"
+#include "role_shell.h"
 #include "mdp_worker_shell.h"
 
 /* Messages the broker has not taken: READY, heartbeats, a stream of PARTIALs. */
@@ -60,7 +60,7 @@ core_send (void *arg, const zw_mdp_frame *head, size_t head_count, const zw_mdp_
     mdp_worker_shell *shell = arg;
     if (!shell->dealer)
         return;             /* cannot be: the core sends only between reconnect and close */
-    zw_msg *msg = mdp_shell_message (NULL, head, head_count, body, body_count);
+    zw_msg *msg = role_shell_message (NULL, head, head_count, body, body_count);
     if (!msg || mdp_outbox_push (&shell->outbox, msg) != 0) {
         zw_msg_destroy (msg);
         shell_log (shell, msg ? "the broker takes nothing: a message dropped (outbox full)"
@@ -133,7 +133,7 @@ static void
 schedule (mdp_worker_shell *shell)
 {
     uint64_t next = mdp_worker_tick (shell->core, zw_ctx_now (shell->ctx));
-    mdp_shell_arm (shell->ctx, shell->timer, next, &shell->armed_at);
+    role_shell_arm (shell->ctx, shell->timer, next, &shell->armed_at);
 }
 
 static void
@@ -150,11 +150,11 @@ static void
 on_readable (void *arg)
 {
     mdp_worker_shell *shell = arg;
-    static zw_mdp_frame frames[MDP_SHELL_FRAMES_MAX];
+    static zw_mdp_frame frames[ROLE_SHELL_FRAMES_MAX];
     unsigned generation = shell->generation;
     zw_msg *msg;
     while (shell->generation == generation && zw_recv (shell->dealer, &msg, 0) == 0) {
-        size_t count = mdp_shell_frames (msg, frames, MDP_SHELL_FRAMES_MAX);
+        size_t count = role_shell_frames (msg, frames, ROLE_SHELL_FRAMES_MAX);
         if (count >= 1)
             mdp_worker_input (shell->core, zw_ctx_now (shell->ctx), frames, count);
         else

@@ -11,7 +11,7 @@ MDP_MACHINES += mdp_client_session
 MDP_C        := $(wildcard $(MDP_DIR)/*.c)
 MDP_GEN_C    := $(MDP_MACHINES:%=$(GEN)/$(MDP_DIR)/%.c)
 MDP_CFLAGS   := -std=c11 -g -D_POSIX_C_SOURCE=200809L $(WARN) -Icodec -Ireference/include \
-                -Ireference/cli -I$(MDP_DIR) -MMD -MP
+                -Ireference/cli -Ireference/roles -I$(MDP_DIR) -MMD -MP
 MDP_TESTS    := mdp-broker
 MDP_TESTS    += mdp-worker
 MDP_TESTS    += mdp-client
@@ -20,7 +20,7 @@ MDP_TESTS    += mdp-client
 MDP_CLI_C    := $(wildcard $(MDP_DIR)/mdp_cli.c $(MDP_DIR)/mdp_cli_*.c)
 # What needs no socket: the broker core, its machine, its records (for the fuzzer).
 MDP_CORE_C   := $(addprefix $(MDP_DIR)/,mdp_broker.c mdp_broker_workers.c mdp_broker_services.c \
-                mdp_map.c mdp_frames.c mdp_fault.c) $(MDP_GEN_C)
+                mdp_map.c mdp_fault.c) $(MDP_GEN_C) $(ROLES_CORE_C)
 define mdp_objs   # $(1) = build dir
 $(filter-out $(MDP_CLI_C:%.c=$(1)/%.o),$(MDP_C:%.c=$(1)/%.o)) $(MDP_GEN_C:$(GEN)/%.c=$(1)/gen/%.o)
 endef
@@ -54,10 +54,10 @@ $(BUILD)/obj/$(MDP_DIR)/tests/%.o: $(MDP_DIR)/tests/%.c | deps
 $(BUILD)/asan/$(MDP_DIR)/tests/%.o: $(MDP_DIR)/tests/%.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(MDP_CFLAGS) -Ireference/tests $(ASAN_FLAGS) -c $< -o $@
-$(BUILD)/bin/test-mdp-%: $(BUILD)/obj/$(MDP_DIR)/tests/test_mdp_%.o $(OBJ_MDP) $(OBJ_CORE) $(OBJ_CODEC)
+$(BUILD)/bin/test-mdp-%: $(BUILD)/obj/$(MDP_DIR)/tests/test_mdp_%.o $(OBJ_MDP) $(OBJ_ROLES) $(OBJ_CORE) $(OBJ_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@
-$(BUILD)/asan/bin/test-mdp-%: $(BUILD)/asan/$(MDP_DIR)/tests/test_mdp_%.o $(ASAN_MDP) $(ASAN_CORE) $(ASAN_CODEC)
+$(BUILD)/asan/bin/test-mdp-%: $(BUILD)/asan/$(MDP_DIR)/tests/test_mdp_%.o $(ASAN_MDP) $(ASAN_ROLES) $(ASAN_CORE) $(ASAN_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -o $@
 

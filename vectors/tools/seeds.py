@@ -31,7 +31,7 @@ FRAME_LIST_TYPES = ("mdp", "flp")
 
 def seed_octets(group_type, chunks):
     """A vector's input as its harness reads it: the chunks joined, or for a frame list
-    (mdp, flp) each frame behind its 2-octet length (fuzz/fuzz_mdp_frames.h)."""
+    (mdp, flp) each frame behind its 2-octet length (fuzz/fuzz_frame_list.h)."""
     if group_type in FRAME_LIST_TYPES:
         return b"".join(len(c).to_bytes(2, "big") + c for c in chunks)
     return b"".join(chunks)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mdp_broker.h"
-#include "mdp_frames.h"
+#include "role_frames.h"
 #include "test_check.h"
 #include "test_mdp.h"
 
@@ -15,7 +15,7 @@
 
 typedef struct {
     char to[32];
-    mdp_frames *frames;         /* head and body, as sent */
+    role_frames *frames;         /* head and body, as sent */
 } sent_message;
 
 static sent_message sent[SENT_MAX];
@@ -34,7 +34,7 @@ capture_send (void *arg, const zw_mdp_frame *identity, const zw_mdp_frame *head,
         abort ();
     sent_message *s = &sent[sent_count++];
     snprintf (s->to, sizeof s->to, "%.*s", (int) identity->size, (const char *) identity->data);
-    s->frames = mdp_frames_copy (all, n);
+    s->frames = role_frames_copy (all, n);
 }
 
 static void

@@ -14,7 +14,7 @@
 #include "mdp_broker_shell.h"
 #include "mdp_client.h"
 #include "mdp_client_shell.h"
-#include "mdp_frames.h"
+#include "role_frames.h"
 #include "test_check.h"
 #include "test_mdp.h"
 #include "test_watchdog.h"
@@ -24,7 +24,7 @@
 
 /* --- the core, on a fake clock ------------------------------------------------------ */
 
-static mdp_frames *sent[SENT_MAX];
+static role_frames *sent[SENT_MAX];
 static size_t sent_count;
 static unsigned reconnects;
 static int log_lines;
@@ -33,7 +33,7 @@ static char last_log[512];
 typedef struct {
     mdp_client_outcome outcome;
     unsigned attempt;
-    mdp_frames *body;
+    role_frames *body;
 } result_copy;
 
 static result_copy results[RESULTS_MAX];
@@ -50,7 +50,7 @@ capture_send (void *arg, const zw_mdp_frame *head, size_t head_count,
     size_t n = joined (all, 64, head, head_count, body, body_count);
     if (sent_count == SENT_MAX)
         abort ();
-    sent[sent_count++] = mdp_frames_copy (all, n);
+    sent[sent_count++] = role_frames_copy (all, n);
     return 0;
 }
 
@@ -70,7 +70,7 @@ capture_deliver (void *arg, const mdp_client_result *result)
     result_copy *r = &results[result_count++];
     r->outcome = result->outcome;
     r->attempt = result->attempt;
-    r->body = mdp_frames_copy (result->body, result->body_count);
+    r->body = role_frames_copy (result->body, result->body_count);
     if (next_requester && result->outcome != MDP_CLIENT_PARTIAL) {
         zw_mdp_frame service = text ("next"), body = text ("b");
         CHECK (mdp_client_request (next_requester, next_at, &service, &body, 1) == 0);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mdp_broker_shell.h"
-#include "mdp_shell.h"
+#include "role_shell.h"
 #include "mdp_worker.h"
 #include "mdp_worker_shell.h"
 #include "test_check.h"
@@ -462,7 +462,7 @@ client_writable (void *arg)
 {
     roles_client *c = arg;
     zw_mdp_frame f[4] = { text (""), text ("MDPC01"), text ("echo"), text ("hi") };
-    if (mdp_shell_send (c->client, NULL, f, 4, NULL, 0) == 0) {
+    if (role_shell_send (c->client, NULL, f, 4, NULL, 0) == 0) {
         c->sent = 1;
         zw_socket_set_writable (c->client, NULL, NULL);
     }
@@ -475,7 +475,7 @@ client_readable (void *arg)
     zw_msg *msg;
     while (zw_recv (c->client, &msg, 0) == 0) {
         zw_mdp_frame frames[16];
-        size_t n = mdp_shell_frames (msg, frames, 16);
+        size_t n = role_shell_frames (msg, frames, 16);
         frames_text (frames, n, c->reply, sizeof c->reply);
         c->done = 1;
         zw_msg_destroy (msg);

@@ -1,5 +1,6 @@
-/*  mdp_cli_exec.h — `zwire mdp worker --exec CMD`: one run of
-    /bin/sh -c CMD per request, without ever blocking the loop.
+/*  role_exec.h — `--exec CMD` of the roles that answer requests
+    (`zwire mdp worker`, `zwire fl server`): one run of /bin/sh -c CMD per
+    request, without ever blocking the loop.
 
     The request body goes to the command's standard input and its whole
     standard output comes back, through non-blocking pipes that a timer
@@ -9,16 +10,16 @@
     writes more is killed.  Whatever its exit, the run is done: an answer
     is always given (DECISIONS M2-16).  */
 
-#ifndef MDP_CLI_EXEC_H
-#define MDP_CLI_EXEC_H
+#ifndef ROLE_EXEC_H
+#define ROLE_EXEC_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include "zwire.h"
-#include "mdp_message.h"
+#include "zw_frame_view.h"
 
-#define MDP_EXEC_OUTPUT_MAX (16u << 20)     /* 16 MiB */
-#define MDP_EXEC_POLL_MS 10
+#define ROLE_EXEC_OUTPUT_MAX (16u << 20)     /* 16 MiB */
+#define ROLE_EXEC_POLL_MS 10
 
 typedef struct {
     uint64_t id;                /* the id the run was started with */
@@ -26,26 +27,26 @@ typedef struct {
     size_t size;
     int status;                 /* as waitpid gives it */
     int cut;                    /* 1: over the bound, killed, output cut there */
-} mdp_exec_result;
+} role_exec_result;
 
 /* Called once per run, from the poll timer; result is valid during the call only. */
-typedef void (mdp_exec_done) (void *arg, const mdp_exec_result *result);
+typedef void (role_exec_done) (void *arg, const role_exec_result *result);
 
-typedef struct mdp_exec mdp_exec;
+typedef struct role_exec role_exec;
 
 /* A runner of command (copied) on ctx; NULL with errno (ENOMEM). */
-mdp_exec *mdp_exec_new (zw_ctx *ctx, const char *command, mdp_exec_done *done, void *arg);
+role_exec *role_exec_new (zw_ctx *ctx, const char *command, role_exec_done *done, void *arg);
 
 /*  Starts a run with the body frames, concatenated, as its standard
     input.  A run still going is killed first, its result never given (one
     at a time: a worker holds one request).  0, or -1 with errno (pipe,
     fork, ENOMEM).  */
-int mdp_exec_start (mdp_exec *exec, uint64_t id, const zw_mdp_frame *body, size_t count);
+int role_exec_start (role_exec *exec, uint64_t id, const zw_frame_view *body, size_t count);
 
 /* 1 while a run is going. */
-int mdp_exec_running (const mdp_exec *exec);
+int role_exec_running (const role_exec *exec);
 
 /* Kills a run still going (and its children), then frees the runner. NULL is allowed. */
-void mdp_exec_destroy (mdp_exec *exec);
+void role_exec_destroy (role_exec *exec);
 
 #endif

@@ -1,5 +1,5 @@
-/*  mdp_cli_exec.c — one command per request, polled from a timer
-    (mdp_cli_exec.h).  */
+/*  role_exec.c — one command per request, polled from a timer
+    (role_exec.h).  */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,12 +9,12 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "mdp_cli_exec.h"
+#include "role_exec.h"
 
-struct mdp_exec {
+struct role_exec {
     zw_ctx *ctx;
     char *command;
-    mdp_exec_done *done;
+    role_exec_done *done;
     void *arg;
     zw_ctx_timer *timer;
     pid_t pid;                  /* the run going (its process group too); 0: none */
@@ -29,17 +29,17 @@ struct mdp_exec {
 
 static void on_poll (void *arg);
 
-mdp_exec *
-mdp_exec_new (zw_ctx *ctx, const char *command, mdp_exec_done *done, void *arg)
+role_exec *
+role_exec_new (zw_ctx *ctx, const char *command, role_exec_done *done, void *arg)
 {
-    mdp_exec *exec = calloc (1, sizeof *exec);
+    role_exec *exec = calloc (1, sizeof *exec);
     if (!exec)
         return NULL;
-    *exec = (mdp_exec) { .ctx = ctx, .done = done, .arg = arg, .in_fd = -1, .out_fd = -1 };
+    *exec = (role_exec) { .ctx = ctx, .done = done, .arg = arg, .in_fd = -1, .out_fd = -1 };
     exec->command = strdup (command);
     exec->timer = zw_timer_new (ctx, on_poll, exec);
     if (!exec->command || !exec->timer) {
-        mdp_exec_destroy (exec);
+        role_exec_destroy (exec);
         errno = ENOMEM;
         return NULL;
     }
@@ -56,7 +56,7 @@ close_fd (int *fd)
 
 /* The run ends: its descriptors, its buffers; the process is reaped already. */
 static void
-end_run (mdp_exec *exec)
+end_run (role_exec *exec)
 {
     close_fd (&exec->in_fd);
     close_fd (&exec->out_fd);
@@ -70,7 +70,7 @@ end_run (mdp_exec *exec)
 
 /* The whole process group: sh and whatever it started. */
 static void
-kill_run (mdp_exec *exec)
+kill_run (role_exec *exec)
 {
     if (!exec->pid)
         return;
@@ -81,7 +81,7 @@ kill_run (mdp_exec *exec)
 }
 
 void
-mdp_exec_destroy (mdp_exec *exec)
+role_exec_destroy (role_exec *exec)
 {
     if (!exec)
         return;
@@ -92,7 +92,7 @@ mdp_exec_destroy (mdp_exec *exec)
 }
 
 int
-mdp_exec_running (const mdp_exec *exec)
+role_exec_running (const role_exec *exec)
 {
     return exec->pid != 0;
 }
@@ -122,7 +122,7 @@ child (const char *command, int in[2], int out[2])
 }
 
 static int
-spawn (mdp_exec *exec)
+spawn (role_exec *exec)
 {
     int in[2], out[2];
     if (pipe (in) < 0)
@@ -151,7 +151,7 @@ spawn (mdp_exec *exec)
 }
 
 static uint8_t *
-concatenate (const zw_mdp_frame *body, size_t count, size_t *size)
+concatenate (const zw_frame_view *body, size_t count, size_t *size)
 {
     *size = 0;
     for (size_t i = 0; i < count; i++)
@@ -166,7 +166,7 @@ concatenate (const zw_mdp_frame *body, size_t count, size_t *size)
 }
 
 int
-mdp_exec_start (mdp_exec *exec, uint64_t id, const zw_mdp_frame *body, size_t count)
+role_exec_start (role_exec *exec, uint64_t id, const zw_frame_view *body, size_t count)
 {
     kill_run (exec);
     exec->input = concatenate (body, count, &exec->input_size);
@@ -190,7 +190,7 @@ mdp_exec_start (mdp_exec *exec, uint64_t id, const zw_mdp_frame *body, size_t co
 
 /* As much input as the pipe takes; closed when all is written, or the command stopped reading. */
 static void
-write_input (mdp_exec *exec)
+write_input (role_exec *exec)
 {
     while (exec->in_fd >= 0 && exec->input_sent < exec->input_size) {
         ssize_t n = write (exec->in_fd, exec->input + exec->input_sent,
@@ -208,10 +208,10 @@ write_input (mdp_exec *exec)
 }
 
 static int
-keep (mdp_exec *exec, const uint8_t *data, size_t n)
+keep (role_exec *exec, const uint8_t *data, size_t n)
 {
-    if (exec->output_size + n > MDP_EXEC_OUTPUT_MAX) {
-        n = MDP_EXEC_OUTPUT_MAX - exec->output_size;
+    if (exec->output_size + n > ROLE_EXEC_OUTPUT_MAX) {
+        n = ROLE_EXEC_OUTPUT_MAX - exec->output_size;
         exec->cut = 1;
     }
     if (exec->output_size + n > exec->output_capacity) {
@@ -233,7 +233,7 @@ keep (mdp_exec *exec, const uint8_t *data, size_t n)
 
 /* What the command wrote so far; past the bound it is killed (and the rest never read). */
 static void
-read_output (mdp_exec *exec)
+read_output (role_exec *exec)
 {
     uint8_t chunk[65536];
     while (exec->out_fd >= 0) {
@@ -255,16 +255,16 @@ read_output (mdp_exec *exec)
 static void
 on_poll (void *arg)
 {
-    mdp_exec *exec = arg;
+    role_exec *exec = arg;
     write_input (exec);
     read_output (exec);
     if (!exec->exited && waitpid (exec->pid, &exec->status, WNOHANG) == exec->pid)
         exec->exited = 1;
     if (!exec->exited || exec->out_fd >= 0) {
-        zw_timer_start (exec->timer, MDP_EXEC_POLL_MS);
+        zw_timer_start (exec->timer, ROLE_EXEC_POLL_MS);
         return;
     }
-    mdp_exec_result result = { exec->id, exec->output, exec->output_size, exec->status, exec->cut };
+    role_exec_result result = { exec->id, exec->output, exec->output_size, exec->status, exec->cut };
     exec->output = NULL;        /* the result's now: done may start the next run */
     end_run (exec);
     exec->done (exec->arg, &result);

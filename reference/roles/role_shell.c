@@ -1,10 +1,10 @@
-/*  mdp_shell.c — helpers shared by the Majordomo shells (mdp_shell.h). */
+/*  role_shell.c — helpers shared by the protocol roles' shells (role_shell.h). */
 
 #include <errno.h>
-#include "mdp_shell.h"
+#include "role_shell.h"
 
 static int
-add_frames (zw_msg *msg, const zw_mdp_frame *frames, size_t count)
+add_frames (zw_msg *msg, const zw_frame_view *frames, size_t count)
 {
     for (size_t i = 0; i < count; i++)
         if (zw_msg_add (msg, frames[i].data, frames[i].size) != 0)
@@ -22,8 +22,8 @@ discard (zw_msg *msg)
 }
 
 zw_msg *
-mdp_shell_message (const zw_mdp_frame *prefix, const zw_mdp_frame *head, size_t head_count,
-                   const zw_mdp_frame *body, size_t body_count)
+role_shell_message (const zw_frame_view *prefix, const zw_frame_view *head, size_t head_count,
+                   const zw_frame_view *body, size_t body_count)
 {
     zw_msg *msg = zw_msg_new ();
     if (!msg)
@@ -37,10 +37,10 @@ mdp_shell_message (const zw_mdp_frame *prefix, const zw_mdp_frame *head, size_t 
 }
 
 int
-mdp_shell_send (zw_socket *socket, const zw_mdp_frame *prefix, const zw_mdp_frame *head,
-                size_t head_count, const zw_mdp_frame *body, size_t body_count)
+role_shell_send (zw_socket *socket, const zw_frame_view *prefix, const zw_frame_view *head,
+                size_t head_count, const zw_frame_view *body, size_t body_count)
 {
-    zw_msg *msg = mdp_shell_message (prefix, head, head_count, body, body_count);
+    zw_msg *msg = role_shell_message (prefix, head, head_count, body, body_count);
     if (!msg)
         return -1;
     if (zw_send (socket, msg, 0) != 0) {
@@ -51,17 +51,17 @@ mdp_shell_send (zw_socket *socket, const zw_mdp_frame *prefix, const zw_mdp_fram
 }
 
 size_t
-mdp_shell_frames (const zw_msg *msg, zw_mdp_frame *frames, size_t max)
+role_shell_frames (const zw_msg *msg, zw_frame_view *frames, size_t max)
 {
     if (msg->count > max)
         return 0;
     for (size_t i = 0; i < msg->count; i++)
-        frames[i] = (zw_mdp_frame) { msg->frames[i].data, msg->frames[i].size };
+        frames[i] = (zw_frame_view) { msg->frames[i].data, msg->frames[i].size };
     return msg->count;
 }
 
 void
-mdp_shell_arm (zw_ctx *ctx, zw_ctx_timer *timer, uint64_t at, uint64_t *armed_at)
+role_shell_arm (zw_ctx *ctx, zw_ctx_timer *timer, uint64_t at, uint64_t *armed_at)
 {
     if (at == UINT64_MAX || (*armed_at && *armed_at <= at))
         return;
