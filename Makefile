@@ -69,6 +69,8 @@ ASAN_CORE  := $(call core_objs,$(BUILD)/asan)
 # Protocol roles: one folder each, with its own module.mk (DESIGN.md, "Protocol roles").
 MODULE_TESTS :=
 DOC_EVENT_MACHINES := $(PEER_MACHINES:%=reference/core/%)
+ROLE_CLI_OBJ :=
+ROLE_CLI_ASAN :=
 include reference/roles/module.mk
 include reference/mdp/module.mk
 
@@ -138,7 +140,7 @@ $(BUILD)/lib/libzwcodec.a: $(OBJ_CODEC)
 	ar rcs $@ $^
 
 # --- programs ---------------------------------------------------------------------
-$(BUILD)/bin/zwire: $(CLI_C:%.c=$(BUILD)/obj/%.o) $(OBJ_MDP_CLI) $(OBJ_ROLES_CLI) $(OBJ_MDP) $(OBJ_ROLES) $(OBJ_CORE) $(OBJ_CODEC)
+$(BUILD)/bin/zwire: $(CLI_C:%.c=$(BUILD)/obj/%.o) $(ROLE_CLI_OBJ) $(OBJ_ROLES_CLI) $(OBJ_ROLES) $(OBJ_CORE) $(OBJ_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -ljansson -o $@
 $(BUILD)/bin/zw-vector-runner: $(BUILD)/obj/vectors/runner/zw_vector_runner.o \
@@ -155,7 +157,7 @@ $(BUILD)/asan/bin/zw-vector-runner: $(BUILD)/asan/vectors/runner/zw_vector_runne
 $(BUILD)/asan/bin/test-codec: $(BUILD)/asan/codec/tests/test_codec.o $(ASAN_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -o $@
-$(BUILD)/asan/bin/zwire: $(CLI_C:%.c=$(BUILD)/asan/%.o) $(ASAN_MDP_CLI) $(ASAN_ROLES_CLI) $(ASAN_MDP) $(ASAN_ROLES) $(ASAN_CORE) $(ASAN_CODEC)
+$(BUILD)/asan/bin/zwire: $(CLI_C:%.c=$(BUILD)/asan/%.o) $(ROLE_CLI_ASAN) $(ASAN_ROLES_CLI) $(ASAN_ROLES) $(ASAN_CORE) $(ASAN_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -ljansson -o $@
 

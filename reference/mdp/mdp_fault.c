@@ -1,24 +1,16 @@
 /*  mdp_fault.c — the deliberate faults of mdp_fault.h: their names, their
     kind, the clause each breaks, and the one reading of the environment.  */
 
-#include <stdlib.h>
-#include <string.h>
 #include "mdp_fault.h"
+#include "role_fault.h"
 
-enum { FAULT, LENIENT };
+enum { FAULT = ROLE_FAULT, LENIENT = ROLE_LENIENT };
 enum { BROKER, WORKER, CLIENT };
-
-static const char *const environment[] = { [FAULT] = "ZWIRE_FAULT", [LENIENT] = "ZWIRE_LENIENT" };
 
 /*  Read by make mutation: name, kind, the clause a fault breaks or a
     lenient variant stays within, and the role it is a variant of (the
     suite that must catch it, or never accuse it).  */
-static const struct {
-    const char *name;
-    int kind;
-    const char *clause;
-    int role;
-} faults[MDP_FAULT_COUNT] = {
+static const role_fault faults[MDP_FAULT_COUNT] = {
     [MDP_FAULT_MMI_CHECKS_IDENTITY] = { "mdp-mmi-checks-identity", FAULT, "mmi.namespace.worker-disconnect", BROKER },
     [MDP_FAULT_MMI_ALWAYS_FOUND] = { "mdp-mmi-always-found", FAULT, "mmi.service.not-found", BROKER },
     [MDP_FAULT_MMI_FORWARDED] = { "mdp-mmi-forwarded", FAULT, "mmi.namespace.not-implemented", BROKER },
@@ -64,26 +56,13 @@ static const struct {
     [MDP_LENIENT_CLIENT_NO_RETRY] = { "mdp-client-no-retry", LENIENT, "mdp02.client.recovery", CLIENT },
 };
 
-static int
-named (const char *list, const char *name)
-{
-    size_t n = strlen (name);
-    for (const char *at = list; (at = strstr (at, name)) != NULL; at += n)
-        if ((at == list || at[-1] == ',') && (at[n] == 0 || at[n] == ','))
-            return 1;
-    return 0;
-}
-
 int
 mdp_fault_on (mdp_fault_id fault)
 {
     static int read;
     static unsigned char on[MDP_FAULT_COUNT];
     if (!read) {
-        for (int i = 0; i < MDP_FAULT_COUNT; i++) {
-            const char *list = getenv (environment[faults[i].kind]);
-            on[i] = list && named (list, faults[i].name);
-        }
+        role_fault_read (faults, MDP_FAULT_COUNT, on);
         read = 1;
     }
     return fault < MDP_FAULT_COUNT && on[fault];
