@@ -73,6 +73,7 @@ ROLE_CLI_OBJ :=
 ROLE_CLI_ASAN :=
 include reference/roles/module.mk
 include reference/mdp/module.mk
+include reference/flp/module.mk
 
 .PHONY: all help deps check conformance unit unit-asan vectors vectors-check vectors-lint \
         spec-lint trace python-tests interop-tests cli-tests soak mutation conformance-suite conformance-stability bench bench-conformance bench-codec fuzz fuzz-afl fuzz-build fuzz-afl-build fuzz-replay fuzz-smoke \
