@@ -43,7 +43,7 @@ CLI_H      := $(wildcard reference/cli/*.h)
 PEER_MACHINES := zw_session
 CORE_C     := $(wildcard reference/core/*.c)
 CORE_H     := $(wildcard reference/core/*.h) reference/include/zwire.h
-FUZZ_TARGETS := greeting frames command metadata z85 mdp mdp_broker
+FUZZ_TARGETS := greeting frames command metadata z85 mdp mdp_broker flp
 
 GEN_C      := $(MACHINES:%=$(GEN)/%.c)
 PEER_GEN_C := $(PEER_MACHINES:%=$(GEN)/%.c)

@@ -29,7 +29,7 @@ from pathlib import Path
 FUZZ = Path(__file__).resolve().parent
 ROOT = FUZZ.parent
 DICT_DIR = FUZZ / "dict"
-TARGETS = ("greeting", "frames", "command", "metadata", "z85", "mdp", "mdp_broker")
+TARGETS = ("greeting", "frames", "command", "metadata", "z85", "mdp", "mdp_broker", "flp")
 MAX_TOKEN = 128
 
 sys.path.insert(0, str(ROOT / "conformance"))
@@ -193,6 +193,15 @@ def mdp_tokens():
     return out
 
 
+def flp_tokens():
+    """Freelance frames as the flp harnesses read them (fuzz/fuzz_frame_list.h): PING, PONG,
+    the empty frame (an empty CCF or body), a decimal CCF as zwire's client writes it."""
+    def frame(octets):
+        return len(octets).to_bytes(2, "big") + octets
+    return [("flp_ping", frame(b"PING")), ("flp_pong", frame(b"PONG")),
+            ("flp_empty_frame", frame(b"")), ("flp_ccf_1", frame(b"1"))]
+
+
 def dictionaries():
     """{target: [(name, octets)...]}"""
     props = property_tokens()
@@ -205,6 +214,7 @@ def dictionaries():
         "z85": z85_tokens(),
         "mdp": mdp_tokens(),
         "mdp_broker": mdp_tokens(),
+        "flp": flp_tokens(),
     }
 
 
@@ -335,10 +345,10 @@ def lint_entry(name, value, known_commands, stypes):
         return None
     if kind in ("curve", "ping"):
         return None if len(value) == 2 else "not a 2-octet field"
-    if kind == "mdp":
+    if kind in ("mdp", "flp"):
         # fuzz/fuzz_frame_list.h: a 2-octet big-endian length, then exactly that many octets
         if len(value) < 2 or int.from_bytes(value[:2], "big") != len(value) - 2:
-            return "an mdp frame's 2-octet length does not count its octets"
+            return "a %s frame's 2-octet length does not count its octets" % kind
         return None
     return "unknown token kind %r (name prefix)" % kind
 
