@@ -1,16 +1,22 @@
 """An implementation under test started from a command line: a role of a protocol above
-ZMTP (a Majordomo broker today), which needs no adapter (ADAPTER.md, "Majordomo: the
-implementation under test from a command line").
+ZMTP (a Majordomo broker, a Freelance server), which needs no adapter (ADAPTER.md,
+"Majordomo: the implementation under test from a command line", "Freelance: a server
+under test").
 
 The command is a template with placeholders the suite fills in for each case:
 
     {endpoint}            tcp://127.0.0.1:PORT, a port the suite found free
+    {endpoints}           tcp://127.0.0.1:PORT,tcp://127.0.0.1:PORT,...: where the suite's
+                          servers listen, for a Freelance client (comma-separated, no space)
     {heartbeat_ms}        the heartbeat interval the case wants, in milliseconds
     {liveness}            how many silent intervals make a peer gone
     {request_expiry_ms}   how long a request for a service with no worker may wait
     {reconnect_ms}        a worker's delay before a new socket (suitebroker.py)
     {mdp_version}         0.1 or 0.2, for a worker or client of one version a process
                           (suitebroker.py)
+    {ping_interval_ms}    a Freelance client's interval between pings, in milliseconds
+    {timeout_ms}          a Freelance client's wait for a reply, per attempt, in milliseconds
+    {retries}             a Freelance client's attempts after the first
 
 An implementation whose endpoint or timers are fixed says so instead (Launcher's
 `endpoint` and `declared`): the suite then uses those values, and a case that needs a
@@ -35,13 +41,20 @@ import time
 
 from .adapter import AdapterError, Unsupported
 
-PLACEHOLDERS = ("endpoint", "heartbeat_ms", "liveness", "request_expiry_ms", "reconnect_ms",
-                "mdp_version")
+PLACEHOLDERS = ("endpoint", "endpoints", "heartbeat_ms", "liveness", "request_expiry_ms",
+                "reconnect_ms", "mdp_version", "ping_interval_ms", "timeout_ms", "retries")
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 TIMERS = ("heartbeat_ms", "liveness", "request_expiry_ms")
+# The timers of each role a Launcher starts (TIMERS: the Majordomo broker's); a role not
+# listed has TIMERS.  A Freelance server has none.
+ROLE_TIMERS = {("mdp", "broker"): TIMERS, ("flp", "server"): (),
+               ("flp", "client"): ("ping_interval_ms", "liveness", "timeout_ms", "retries")}
 # What a case gets for a timer it does not ask for: long enough never to act during a case
-# (the Guide's and zwire's defaults; DECISIONS M1, M3).
-DEFAULT_TIMERS = {"heartbeat_ms": 2500, "liveness": 3, "request_expiry_ms": 7500}
+# (the Guide's and zwire's defaults; DECISIONS M1, M3), and a Freelance client's defaults
+# (its contract's: a ping a second, 3 silent intervals (DECISIONS F6), a second per attempt,
+# 3 retries).
+DEFAULT_TIMERS = {"heartbeat_ms": 2500, "liveness": 3, "request_expiry_ms": 7500,
+                  "ping_interval_ms": 1000, "timeout_ms": 1000, "retries": 3}
 READY_SECONDS = 10.0        # a process has this long to bind and say so (or take a connection)
 QUIET_BEFORE_PROBE = 1.0    # without a `bound` line, connections probe the endpoint after this
 START_ATTEMPTS = 3          # a process that exits before it is ready may have lost its port
@@ -119,15 +132,22 @@ class Launcher:
         self.probe = probe                      # the robustness probe of this role
         self.ready_at = None                    # where the pre-flight's process got ready
         uses = placeholders(command)
-        if "endpoint" not in uses and not endpoint:
+        # {endpoints}: the suite listens (a Freelance client connects to its servers)
+        where = "endpoints" if "endpoints" in uses else "endpoint"
+        if where not in uses and not endpoint:
             raise BadCommand("the command has no {endpoint} and no --endpoint is declared: "
                              "the suite cannot know where to connect")
-        if "endpoint" in uses and endpoint:
-            raise BadCommand("{endpoint} in the command and --endpoint both given: one only")
-        for timer in TIMERS:
+        if where in uses and endpoint:
+            raise BadCommand("{%s} in the command and --endpoint both given: one only" % where)
+        for timer in self.role_timers:
             if timer in uses and timer in self.declared:
                 raise BadCommand("{%s} in the command and its value declared both: one only"
                                  % timer)
+
+    @property
+    def role_timers(self):
+        """The placeholders of this role that are timers (ROLE_TIMERS)."""
+        return ROLE_TIMERS.get((self.protocol, self.role), TIMERS)
 
     @property
     def parallel(self):
@@ -139,7 +159,7 @@ class Launcher:
         what was declared where the implementation fixes it, else None (unknown)."""
         uses = placeholders(self.command)
         out = {}
-        for timer in TIMERS:
+        for timer in self.role_timers:
             if timer in uses:
                 out[timer] = (wanted or {}).get(timer, DEFAULT_TIMERS[timer])
             else:
@@ -192,6 +212,7 @@ class RoleProcess:
         self.launcher, self.argv = launcher, argv
         self.stopped_by_suite = False
         self.endpoint, self.timers, self.clock = endpoint, timers, clock
+        self.given_endpoint = endpoint  # as the command line had it (a `bound` line may differ)
         self.hello = launcher.hello()
         self.capabilities = self.hello["capabilities"]
         self._stdout = tempfile.TemporaryFile()
