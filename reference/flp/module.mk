@@ -6,5 +6,5 @@
 
 FLP_DIR      := reference/flp
 FLP_MACHINES :=
-FLP_TESTS    :=
+FLP_TESTS    := flp-server
 $(eval $(call role_folder,FLP))
