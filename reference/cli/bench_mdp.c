@@ -16,21 +16,15 @@
     every run ran (0) or some failed (1).  reference/bench/README.md says
     how it measures; the programs are reference/bench/mdp/.  */
 
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
-#include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include "zwire_cli.h"
+#include "bench_run.h"
 
 #define LIST_MAX 16
 #define RUNS_MAX 32
@@ -58,169 +52,6 @@ typedef struct {
     double rate, p50, p99, broker_cpu_us, load_cpu_us;  /* cpu: per round trip */
 } run_result;
 
-typedef struct {
-    double median, min, max;
-} summary;
-
-static double
-now_s (void)
-{
-    struct timespec ts;
-    clock_gettime (CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
-static double
-children_cpu_s (void)
-{
-    struct rusage usage;
-    getrusage (RUSAGE_CHILDREN, &usage);
-    return (double) usage.ru_utime.tv_sec + (double) usage.ru_utime.tv_usec / 1e6
-         + (double) usage.ru_stime.tv_sec + (double) usage.ru_stime.tv_usec / 1e6;
-}
-
-/*  dst = the concatenation of the strings given (up to a NULL), cut to
-    cap - 1 octets (snprintf "%s" of unbounded text trips -Wformat-truncation).  */
-static void
-join (char *dst, size_t cap, ...)
-{
-    va_list args;
-    size_t at = 0;
-    va_start (args, cap);
-    for (const char *part; (part = va_arg (args, const char *)) != NULL;)
-        for (; *part && at + 1 < cap; part++)
-            dst[at++] = *part;
-    va_end (args);
-    dst[at] = '\0';
-}
-
-/* --- child processes --------------------------------------------------------------------- */
-
-typedef struct {
-    pid_t pid;
-    int out;                    /* its standard output, read end */
-    int err;                    /* its standard error: an unlinked temporary file */
-} child;
-
-/*  Starts argv[0] with stdout on a pipe and stderr into a temporary file;
-    0, or -1 with a reason in why.  */
-static int
-spawn (char *const *argv, child *c, char *why, size_t cap)
-{
-    int pipe_fds[2];
-    char err_path[] = "/tmp/zwire-bench-mdp-XXXXXX";
-    int err = mkstemp (err_path);
-    if (err < 0 || pipe (pipe_fds) != 0) {
-        snprintf (why, cap, "cannot start %s: %s", argv[0], strerror (errno));
-        if (err >= 0)
-            close (err), unlink (err_path);
-        return -1;
-    }
-    unlink (err_path);
-    fflush (stdout);
-    fflush (stderr);
-    pid_t pid = fork ();
-    if (pid == 0) {
-        dup2 (pipe_fds[1], STDOUT_FILENO);
-        dup2 (err, STDERR_FILENO);
-        close (pipe_fds[0]);
-        close (pipe_fds[1]);
-        close (err);
-        execv (argv[0], argv);
-        fprintf (stderr, "cannot run %s: %s\n", argv[0], strerror (errno));
-        _exit (127);
-    }
-    close (pipe_fds[1]);
-    if (pid < 0) {
-        snprintf (why, cap, "fork: %s", strerror (errno));
-        close (pipe_fds[0]);
-        close (err);
-        return -1;
-    }
-    fcntl (pipe_fds[0], F_SETFD, FD_CLOEXEC);
-    fcntl (err, F_SETFD, FD_CLOEXEC);
-    *c = (child) { pid, pipe_fds[0], err };
-    return 0;
-}
-
-/*  Reads c's stdout into buf until a newline (one_line) or the end,
-    until the absolute deadline (now_s); the length, or -1 on a time-out.  */
-static ssize_t
-read_until (const child *c, char *buf, size_t cap, int one_line, double deadline)
-{
-    size_t len = 0;
-    while (len + 1 < cap) {
-        double left = deadline - now_s ();
-        if (left <= 0)
-            return -1;
-        struct pollfd p = { c->out, POLLIN, 0 };
-        int r = poll (&p, 1, (int) (left * 1000) + 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            continue;
-        ssize_t n = read (c->out, buf + len, one_line ? 1 : cap - 1 - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        len += (size_t) n;
-        if (one_line && buf[len - 1] == '\n')
-            break;
-    }
-    buf[len] = '\0';
-    return (ssize_t) len;
-}
-
-/*  Waits for c to end, at most grace seconds, then kills it; its exit
-    status (-1: killed, 128+n: ended by signal n).  Closes its pipe and file.  */
-static int
-reap (child *c, double grace)
-{
-    int status = 0;
-    double deadline = now_s () + grace;
-    pid_t r;
-    while ((r = waitpid (c->pid, &status, WNOHANG)) == 0 && now_s () < deadline)
-        nanosleep (&(struct timespec) { 0, 5000000 }, NULL);
-    int killed = 0;
-    if (r == 0) {
-        kill (c->pid, SIGKILL);
-        waitpid (c->pid, &status, 0);
-        killed = 1;
-    }
-    close (c->out);
-    close (c->err);
-    if (killed)
-        return -1;
-    return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-}
-
-/* The last line of what c wrote on stderr, into why (after prefix). */
-static void
-stderr_tail (const child *c, const char *prefix, char *why, size_t cap)
-{
-    char buf[4096];
-    off_t end = lseek (c->err, 0, SEEK_END);
-    off_t from = end > (off_t) sizeof buf - 1 ? end - (off_t) sizeof buf + 1 : 0;
-    ssize_t n = pread (c->err, buf, sizeof buf - 1, from);
-    buf[n > 0 ? n : 0] = '\0';
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-        buf[--n] = '\0';
-    char *last = strrchr (buf, '\n');
-    join (why, cap, prefix, buf[0] ? ": " : "", last ? last + 1 : buf, (char *) NULL);
-}
-
-static void
-command_line (char *const *argv, char *out, size_t cap)
-{
-    size_t at = 0;
-    out[0] = '\0';
-    for (int i = 0; argv[i] && at + 1 < cap; i++) {
-        join (out + at, cap - at, i ? " " : "", argv[i], (char *) NULL);
-        at += strlen (out + at);
-    }
-}
-
 /* --- one run -------------------------------------------------------------------------------- */
 
 /*  One run of one configuration against one broker.  On failure, why and
@@ -247,24 +78,24 @@ run_once (const options *o, int broker, unsigned clients, unsigned workers, unsi
                            "--heartbeat", heartbeat, "--quiet", NULL };
     char *baseline_argv[] = { baseline, "--bind", endpoint, NULL };
     char *const *broker_argv = broker == BROKER_ZWIRE ? zwire_argv : baseline_argv;
-    command_line (broker_argv, command, command_cap);
+    bench_command_line (broker_argv, command, command_cap);
 
-    child b, g;
-    if (spawn (broker_argv, &b, why, why_cap) != 0)
+    bench_child b, g;
+    if (bench_spawn (broker_argv, 0, &b, why, why_cap) != 0)
         return result;
     char line[PATH_MAX + 64];
-    ssize_t n = read_until (&b, line, sizeof line, 1, now_s () + 10);
+    ssize_t n = bench_read (&b, line, sizeof line, 1, bench_now_s () + 10);
     if (n <= 0 || strncmp (line, "bound ", 6) != 0) {
         kill (b.pid, SIGTERM);
-        reap (&b, 2);
-        stderr_tail (&b, n < 0 ? "the broker announced no endpoint in 10 s"
-                                : "the broker did not start", why, why_cap);
+        bench_reap (&b, 2);
+        bench_stderr_tail (&b, n < 0 ? "the broker announced no endpoint in 10 s"
+                                      : "the broker did not start", why, why_cap);
         return result;
     }
     line[strcspn (line, "\r\n")] = '\0';
     char bound[PATH_MAX + 16], s_clients[16], s_workers[16], s_size[16], s_seconds[32],
          s_warmup[32], s_timeout[16];
-    join (bound, sizeof bound, line + 6, (char *) NULL);
+    bench_join (bound, sizeof bound, line + 6, (char *) NULL);
     snprintf (s_clients, sizeof s_clients, "%u", clients);
     snprintf (s_workers, sizeof s_workers, "%u", workers);
     snprintf (s_size, sizeof s_size, "%u", o->size);
@@ -277,21 +108,21 @@ run_once (const options *o, int broker, unsigned clients, unsigned workers, unsi
                           "--seconds", s_seconds, "--warmup", s_warmup, "--timeout", s_timeout,
                           NULL };
     char broker_command[2048];
-    join (broker_command, sizeof broker_command, command, (char *) NULL);
-    double cpu_before = children_cpu_s ();
-    if (spawn (load_argv, &g, why, why_cap) != 0) {
+    bench_join (broker_command, sizeof broker_command, command, (char *) NULL);
+    double cpu_before = bench_children_cpu_s ();
+    if (bench_spawn (load_argv, 0, &g, why, why_cap) != 0) {
         kill (b.pid, SIGTERM);
-        reap (&b, 2);
+        bench_reap (&b, 2);
         return result;
     }
-    command_line (load_argv, command, command_cap);
+    bench_command_line (load_argv, command, command_cap);
     char output[8192];
-    n = read_until (&g, output, sizeof output, 0, now_s () + o->warmup + o->seconds + 70);
-    int status = reap (&g, n < 0 ? 0 : 15);
-    double cpu_load = children_cpu_s () - cpu_before;
+    n = bench_read (&g, output, sizeof output, 0, bench_now_s () + o->warmup + o->seconds + 70);
+    int status = bench_reap (&g, n < 0 ? 0 : 15);
+    double cpu_load = bench_children_cpu_s () - cpu_before;
     kill (b.pid, SIGTERM);
-    int broker_status = reap (&b, 5);
-    double cpu_broker = children_cpu_s () - cpu_before - cpu_load;
+    int broker_status = bench_reap (&b, 5);
+    double cpu_broker = bench_children_cpu_s () - cpu_before - cpu_load;
     if (ipc_path[0])
         unlink (ipc_path);
 
@@ -302,7 +133,7 @@ run_once (const options *o, int broker, unsigned clients, unsigned workers, unsi
         snprintf (prefix, sizeof prefix, "mdp-loadgen %s",
                   status < 0 ? "hung: killed" : status == 0 ? "printed no result"
                   : status > 128 ? "killed by a signal" : "failed");
-        stderr_tail (&g, prefix, why, why_cap);
+        bench_stderr_tail (&g, prefix, why, why_cap);
         if (status > 0 && status <= 128 && parsed) {     /* a result, but lost or bad replies */
             size_t len = strlen (why);
             snprintf (why + len, why_cap - len, " (lost %lld, bad %lld)",
@@ -315,8 +146,8 @@ run_once (const options *o, int broker, unsigned clients, unsigned workers, unsi
     if (broker_status != 0) {
         char status_text[24];
         snprintf (status_text, sizeof status_text, "%d", broker_status);
-        join (why, why_cap, "the broker did not stop on SIGTERM (status ", status_text,
-              "); broker: ", broker_command, (char *) NULL);
+        bench_join (why, why_cap, "the broker did not stop on SIGTERM (status ", status_text,
+                    "); broker: ", broker_command, (char *) NULL);
         json_decref (parsed);
         return result;
     }
@@ -337,14 +168,7 @@ run_once (const options *o, int broker, unsigned clients, unsigned workers, unsi
 
 /* --- summaries and output ------------------------------------------------------------------ */
 
-static int
-by_value (const void *a, const void *b)
-{
-    double x = *(const double *) a, y = *(const double *) b;
-    return (x > y) - (x < y);
-}
-
-static summary
+static bench_summary
 summarize (const run_result *runs, size_t count, size_t offset)
 {
     double values[RUNS_MAX];
@@ -352,29 +176,11 @@ summarize (const run_result *runs, size_t count, size_t offset)
     for (size_t i = 0; i < count; i++)
         if (runs[i].ok)
             values[n++] = *(const double *) ((const char *) &runs[i] + offset);
-    if (n == 0)
-        return (summary) { -1, -1, -1 };
-    qsort (values, n, sizeof values[0], by_value);
-    double median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-    return (summary) { median, values[0], values[n - 1] };
-}
-
-static json_t *
-summary_json (summary s)
-{
-    if (s.median < 0)
-        return json_null ();
-    return json_pack ("{s:f,s:f,s:f}", "median", s.median, "min", s.min, "max", s.max);
-}
-
-static json_t *
-ratio_json (double a, double b)
-{
-    return a >= 0 && b > 0 ? json_real (a / b) : json_null ();
+    return bench_summarize (values, n);
 }
 
 typedef struct {
-    summary rate, p50, p99, cpu;
+    bench_summary rate, p50, p99, cpu;
 } figures;
 
 static figures
@@ -407,15 +213,6 @@ print_cell (const figures *f)
 }
 
 static void
-print_ratio (double a, double b)
-{
-    if (a >= 0 && b > 0)
-        printf (" %6.2fx", a / b);
-    else
-        printf (" %7s", "-");
-}
-
-static void
 print_header (const options *o, long cpus)
 {
     printf ("zwire bench mdp: %u-octet round trips through the reference broker (zwire mdp broker,\n"
@@ -442,32 +239,6 @@ print_footer (long cpus, int any_oversubscribed)
                 "the broker (zwire: 1 thread; the baseline: libzmq's 2), besides the generator's 2\n"
                 "libzmq I/O threads: these rates measure the scheduler as much as the broker.\n",
                 cpus);
-}
-
-static int
-parse_list (const char *text, unsigned *out, size_t *count)
-{
-    *count = 0;
-    while (*text) {
-        char *end;
-        unsigned long v = strtoul (text, &end, 10);
-        if (end == text || v < 1 || v > 1000 || *count == LIST_MAX || (*end && *end != ','))
-            return 0;
-        out[(*count)++] = (unsigned) v;
-        text = *end ? end + 1 : end;
-    }
-    return *count > 0;
-}
-
-static int
-parse_seconds (const char *text, double low, double *out)
-{
-    char *end;
-    double v = strtod (text, &end);
-    if (end == text || *end || !(v >= low && v <= 3600))
-        return 0;
-    *out = v;
-    return 1;
 }
 
 static void
@@ -513,35 +284,15 @@ usage (FILE *out)
            "`make bench` runs it (--json); mdp-loadgen --help and mdp-lru --help say more.\n", out);
 }
 
-/* The directory of this program, resolved, into dir; 0 or -1. */
-static int
-self_path (char *path, size_t cap)
-{
-    ssize_t n = readlink ("/proc/self/exe", path, cap - 1);
-    if (n <= 0)
-        return -1;
-    path[n] = '\0';
-    return 0;
-}
-
 static int
 parse (int argc, char **argv, options *o)
 {
     *o = (options) { .size = 1024, .seconds = 2.0, .warmup = 0.5, .repeat = 3,
                      .heartbeat_ms = DEFAULT_HEARTBEAT_MS, .transport = "tcp" };
-    parse_list ("1,10,50", o->clients, &o->client_count);
-    parse_list ("1,4,16", o->workers, &o->worker_count);
+    bench_parse_list ("1,10,50", o->clients, &o->client_count, LIST_MAX, 1, 1000);
+    bench_parse_list ("1,4,16", o->workers, &o->worker_count, LIST_MAX, 1, 1000);
     int quick = 0, have_seconds = 0, have_warmup = 0, have_repeat = 0;
-    if (self_path (o->zwire, sizeof o->zwire) == 0) {
-        join (o->bin_dir, sizeof o->bin_dir, o->zwire, (char *) NULL);
-        char *slash = strrchr (o->bin_dir, '/');        /* .../build/bin/zwire -> .../build/bench */
-        if (slash)
-            *slash = '\0';
-        slash = strrchr (o->bin_dir, '/');
-        if (slash)
-            join (slash + 1, sizeof o->bin_dir - (size_t) (slash + 1 - o->bin_dir), "bench",
-                  (char *) NULL);
-    }
+    bench_default_paths (o->zwire, sizeof o->zwire, o->bin_dir, sizeof o->bin_dir);
     for (int i = 1; i < argc; i++) {
         const char *v;
         uint64_t n;
@@ -556,19 +307,19 @@ parse (int argc, char **argv, options *o)
         else if ((r = zw_args_value (argc, argv, &i, "--out", &v)) != 0 && r > 0)
             o->out = v;
         else if ((r = zw_args_value (argc, argv, &i, "--clients", &v)) != 0 && r > 0
-                 && parse_list (v, o->clients, &o->client_count))
+                 && bench_parse_list (v, o->clients, &o->client_count, LIST_MAX, 1, 1000))
             ;
         else if ((r = zw_args_value (argc, argv, &i, "--workers", &v)) != 0 && r > 0
-                 && parse_list (v, o->workers, &o->worker_count))
+                 && bench_parse_list (v, o->workers, &o->worker_count, LIST_MAX, 1, 1000))
             ;
         else if ((r = zw_args_value (argc, argv, &i, "--size", &v)) != 0 && r > 0
                  && zw_args_u64 (v, &n) && n <= (16u << 20))
             o->size = (unsigned) n;
         else if ((r = zw_args_value (argc, argv, &i, "--seconds", &v)) != 0 && r > 0
-                 && parse_seconds (v, 0.05, &o->seconds))
+                 && bench_parse_seconds (v, 0.05, &o->seconds))
             have_seconds = 1;
         else if ((r = zw_args_value (argc, argv, &i, "--warmup", &v)) != 0 && r > 0
-                 && parse_seconds (v, 0, &o->warmup))
+                 && bench_parse_seconds (v, 0, &o->warmup))
             have_warmup = 1;
         else if ((r = zw_args_value (argc, argv, &i, "--repeat", &v)) != 0 && r > 0
                  && zw_args_u64 (v, &n) && n >= 1 && n <= RUNS_MAX)
@@ -581,10 +332,10 @@ parse (int argc, char **argv, options *o)
             o->transport = v;
         else if ((r = zw_args_value (argc, argv, &i, "--bin-dir", &v)) != 0 && r > 0
                  && strlen (v) < sizeof o->bin_dir)
-            join (o->bin_dir, sizeof o->bin_dir, v, (char *) NULL);
+            bench_join (o->bin_dir, sizeof o->bin_dir, v, (char *) NULL);
         else if ((r = zw_args_value (argc, argv, &i, "--zwire", &v)) != 0 && r > 0
                  && strlen (v) < sizeof o->zwire)
-            join (o->zwire, sizeof o->zwire, v, (char *) NULL);
+            bench_join (o->zwire, sizeof o->zwire, v, (char *) NULL);
         else {
             fprintf (stderr, "zwire bench mdp: bad argument '%s' (see --help)\n", argv[i]);
             return -1;
@@ -598,26 +349,9 @@ parse (int argc, char **argv, options *o)
         if (!have_repeat)
             o->repeat = 1;
     }
-    char probe[PATH_MAX + 16];
-    snprintf (probe, sizeof probe, "%s/mdp-loadgen", o->bin_dir);
-    if (access (probe, X_OK) != 0) {
-        fprintf (stderr, "zwire bench mdp: no %s (make bench-messaging-build; or --bin-dir)\n",
-                 probe);
+    if (!bench_have_program ("mdp", o->bin_dir, "mdp-loadgen"))
         return -1;
-    }
     return 1;
-}
-
-static void
-emit (const options *o, json_t *line, json_t *collected)
-{
-    if (o->json) {
-        json_dumpf (line, stdout, JSON_COMPACT);
-        putchar ('\n');
-        fflush (stdout);
-    }
-    json_array_append (collected, line);
-    json_decref (line);
 }
 
 int
@@ -644,7 +378,7 @@ zw_cli_bench_mdp (int argc, char **argv)
     int any_oversubscribed = 0;
     int progress = !o.json && isatty (STDERR_FILENO);     /* a line on the terminal only */
     unsigned index = 0;
-    double started = now_s ();
+    double started = bench_now_s ();
     for (size_t ci = 0; ci < o.client_count; ci++)
         for (size_t wi = 0; wi < o.worker_count; wi++) {
             unsigned clients = o.clients[ci], workers = o.workers[wi];
@@ -662,13 +396,13 @@ zw_cli_bench_mdp (int argc, char **argv)
                     runs[broker][r] = run_once (&o, broker, clients, workers, index++, why,
                                                 sizeof why, command, sizeof command);
                     if (!runs[broker][r].ok)
-                        emit (&o, json_pack ("{s:s,s:i,s:i,s:s,s:i,s:s,s:s}",
-                                             "bench", "mdp-failure",
-                                             "clients", (json_int_t) clients,
-                                             "workers", (json_int_t) workers,
-                                             "broker", broker_names[broker],
-                                             "run", (json_int_t) r + 1, "why", why,
-                                             "command", command), failures);
+                        bench_emit (o.json, json_pack ("{s:s,s:i,s:i,s:s,s:i,s:s,s:s}",
+                                                       "bench", "mdp-failure",
+                                                       "clients", (json_int_t) clients,
+                                                       "workers", (json_int_t) workers,
+                                                       "broker", broker_names[broker],
+                                                       "run", (json_int_t) r + 1, "why", why,
+                                                       "command", command), failures);
                 }
             if (progress)
                 fprintf (stderr, "\r\033[K");
@@ -686,17 +420,17 @@ zw_cli_bench_mdp (int argc, char **argv)
                         json_array_append_new (lines, runs[b][r].line);
                 json_object_set_new (line, broker_names[b],
                                      json_pack ("{s:o,s:o,s:o,s:o,s:o}",
-                                                "round_trips_per_s", summary_json (f[b].rate),
-                                                "p50_us", summary_json (f[b].p50),
-                                                "p99_us", summary_json (f[b].p99),
-                                                "broker_cpu_us_per_rt", summary_json (f[b].cpu),
+                                                "round_trips_per_s", bench_summary_json (f[b].rate),
+                                                "p50_us", bench_summary_json (f[b].p50),
+                                                "p99_us", bench_summary_json (f[b].p99),
+                                                "broker_cpu_us_per_rt", bench_summary_json (f[b].cpu),
                                                 "runs", lines));
             }
             const figures *z = &f[BROKER_ZWIRE], *l = &f[BROKER_BASELINE];
-            json_object_set_new (line, "ratio", ratio_json (z->rate.median, l->rate.median));
-            json_object_set_new (line, "p50_ratio", ratio_json (z->p50.median, l->p50.median));
-            json_object_set_new (line, "p99_ratio", ratio_json (z->p99.median, l->p99.median));
-            json_object_set_new (line, "cpu_ratio", ratio_json (z->cpu.median, l->cpu.median));
+            json_object_set_new (line, "ratio", bench_ratio_json (z->rate.median, l->rate.median));
+            json_object_set_new (line, "p50_ratio", bench_ratio_json (z->p50.median, l->p50.median));
+            json_object_set_new (line, "p99_ratio", bench_ratio_json (z->p99.median, l->p99.median));
+            json_object_set_new (line, "cpu_ratio", bench_ratio_json (z->cpu.median, l->cpu.median));
             if (!o.json) {
                 int over = oversubscribed (clients, workers, cpus);
                 any_oversubscribed |= over;
@@ -705,13 +439,13 @@ zw_cli_bench_mdp (int argc, char **argv)
                 printf ("|");
                 print_cell (l);
                 printf ("|");
-                print_ratio (z->rate.median, l->rate.median);
-                print_ratio (z->p50.median, l->p50.median);
-                print_ratio (z->p99.median, l->p99.median);
+                bench_print_ratio (z->rate.median, l->rate.median);
+                bench_print_ratio (z->p50.median, l->p50.median);
+                bench_print_ratio (z->p99.median, l->p99.median);
                 printf ("\n");
                 fflush (stdout);
             }
-            emit (&o, line, configurations);
+            bench_emit (o.json, line, configurations);
         }
     if (!o.json)
         print_footer (cpus, any_oversubscribed);
@@ -730,12 +464,8 @@ zw_cli_bench_mdp (int argc, char **argv)
     }
     int rc = failed ? 1 : ZW_EXIT_OK;
     if (o.out) {
-        json_object_set_new (setup, "bench", json_string ("mdp"));
-        json_object_set_new (setup, "elapsed_s", json_real (now_s () - started));
-        json_object_set (setup, "configurations", configurations);
-        json_object_set (setup, "failures", failures);
-        if (json_dump_file (setup, o.out, JSON_INDENT (1)) != 0) {
-            fprintf (stderr, "zwire bench mdp: cannot write %s\n", o.out);
+        if (bench_write_out ("mdp", o.out, setup, bench_now_s () - started, "configurations",
+                             configurations, "failures", failures, (char *) NULL) != 0) {
             rc = ZW_EXIT_USAGE;
         } else if (!o.json)
             printf ("\nJSON: %s\n", o.out);

@@ -1,0 +1,332 @@
+/*  bench_run.c — what `zwire bench mdp` and `zwire bench fl` share: the
+    clock, child processes, free ports, medians, JSON lines, options
+    (bench_run.h).  */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "bench_run.h"
+
+double
+bench_now_s (void)
+{
+    struct timespec ts;
+    clock_gettime (CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+double
+bench_children_cpu_s (void)
+{
+    struct rusage usage;
+    getrusage (RUSAGE_CHILDREN, &usage);
+    return (double) usage.ru_utime.tv_sec + (double) usage.ru_utime.tv_usec / 1e6
+         + (double) usage.ru_stime.tv_sec + (double) usage.ru_stime.tv_usec / 1e6;
+}
+
+void
+bench_join (char *dst, size_t cap, ...)
+{
+    va_list args;
+    size_t at = 0;
+    va_start (args, cap);
+    for (const char *part; (part = va_arg (args, const char *)) != NULL;)
+        for (; *part && at + 1 < cap; part++)
+            dst[at++] = *part;
+    va_end (args);
+    dst[at] = '\0';
+}
+
+/* --- child processes --------------------------------------------------------------------- */
+
+int
+bench_spawn (char *const *argv, int with_input, bench_child *c, char *why, size_t cap)
+{
+    int out_fds[2] = { -1, -1 }, in_fds[2] = { -1, -1 };
+    char err_path[] = "/tmp/zwire-bench-XXXXXX";
+    int err = mkstemp (err_path);
+    if (err < 0 || pipe (out_fds) != 0 || (with_input && pipe (in_fds) != 0)) {
+        snprintf (why, cap, "cannot start %s: %s", argv[0], strerror (errno));
+        if (err >= 0)
+            close (err), unlink (err_path);
+        for (int i = 0; i < 2; i++) {
+            if (out_fds[i] >= 0)
+                close (out_fds[i]);
+            if (in_fds[i] >= 0)
+                close (in_fds[i]);
+        }
+        return -1;
+    }
+    unlink (err_path);
+    fflush (stdout);
+    fflush (stderr);
+    pid_t pid = fork ();
+    if (pid == 0) {
+        dup2 (out_fds[1], STDOUT_FILENO);
+        dup2 (err, STDERR_FILENO);
+        if (with_input) {
+            dup2 (in_fds[0], STDIN_FILENO);
+            close (in_fds[0]);
+            close (in_fds[1]);
+        }
+        close (out_fds[0]);
+        close (out_fds[1]);
+        close (err);
+        signal (SIGPIPE, SIG_DFL);
+        execv (argv[0], argv);
+        fprintf (stderr, "cannot run %s: %s\n", argv[0], strerror (errno));
+        _exit (127);
+    }
+    close (out_fds[1]);
+    if (with_input)
+        close (in_fds[0]);
+    if (pid < 0) {
+        snprintf (why, cap, "fork: %s", strerror (errno));
+        close (out_fds[0]);
+        if (with_input)
+            close (in_fds[1]);
+        close (err);
+        return -1;
+    }
+    fcntl (out_fds[0], F_SETFD, FD_CLOEXEC);
+    if (with_input)
+        fcntl (in_fds[1], F_SETFD, FD_CLOEXEC);
+    fcntl (err, F_SETFD, FD_CLOEXEC);
+    *c = (bench_child) { pid, with_input ? in_fds[1] : -1, out_fds[0], err };
+    return 0;
+}
+
+ssize_t
+bench_read (const bench_child *c, char *buf, size_t cap, int one_line, double deadline)
+{
+    size_t len = 0;
+    while (len + 1 < cap) {
+        double left = deadline - bench_now_s ();
+        if (left <= 0) {
+            buf[len] = '\0';
+            return -1;
+        }
+        struct pollfd p = { c->out, POLLIN, 0 };
+        int r = poll (&p, 1, (int) (left * 1000) + 1);
+        if (r <= 0)
+            continue;
+        ssize_t n = read (c->out, buf + len, one_line ? 1 : cap - 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t) n;
+        if (one_line && buf[len - 1] == '\n')
+            break;
+    }
+    buf[len] = '\0';
+    return (ssize_t) len;
+}
+
+int
+bench_reap (bench_child *c, double grace)
+{
+    int status = 0;
+    if (c->in >= 0)
+        close (c->in), c->in = -1;
+    double deadline = bench_now_s () + grace;
+    pid_t r;
+    while ((r = waitpid (c->pid, &status, WNOHANG)) == 0 && bench_now_s () < deadline)
+        nanosleep (&(struct timespec) { 0, 5000000 }, NULL);
+    int killed = 0;
+    if (r == 0) {
+        kill (c->pid, SIGKILL);
+        waitpid (c->pid, &status, 0);
+        killed = 1;
+    }
+    close (c->out);
+    close (c->err);
+    if (killed)
+        return -1;
+    return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+void
+bench_stderr_tail (const bench_child *c, const char *prefix, char *why, size_t cap)
+{
+    char buf[4096];
+    off_t end = lseek (c->err, 0, SEEK_END);
+    off_t from = end > (off_t) sizeof buf - 1 ? end - (off_t) sizeof buf + 1 : 0;
+    ssize_t n = pread (c->err, buf, sizeof buf - 1, from);
+    buf[n > 0 ? n : 0] = '\0';
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+        buf[--n] = '\0';
+    char *last = strrchr (buf, '\n');
+    bench_join (why, cap, prefix, buf[0] ? ": " : "", last ? last + 1 : buf, (char *) NULL);
+}
+
+void
+bench_command_line (char *const *argv, char *out, size_t cap)
+{
+    size_t at = 0;
+    out[0] = '\0';
+    for (int i = 0; argv[i] && at + 1 < cap; i++) {
+        bench_join (out + at, cap - at, i ? " " : "", argv[i], (char *) NULL);
+        at += strlen (out + at);
+    }
+}
+
+unsigned
+bench_free_port (void)
+{
+    int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return 0;
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = 0 };
+    addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    unsigned port = 0;
+    if (bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0
+        && getsockname (fd, (struct sockaddr *) &addr, &len) == 0)
+        port = ntohs (addr.sin_port);
+    close (fd);
+    return port;
+}
+
+/* --- figures ------------------------------------------------------------------------------ */
+
+static int
+by_value (const void *a, const void *b)
+{
+    double x = *(const double *) a, y = *(const double *) b;
+    return (x > y) - (x < y);
+}
+
+bench_summary
+bench_summarize (double *values, size_t n)
+{
+    if (n == 0)
+        return (bench_summary) { -1, -1, -1 };
+    qsort (values, n, sizeof values[0], by_value);
+    double median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    return (bench_summary) { median, values[0], values[n - 1] };
+}
+
+json_t *
+bench_summary_json (bench_summary s)
+{
+    if (s.median < 0)
+        return json_null ();
+    return json_pack ("{s:f,s:f,s:f}", "median", s.median, "min", s.min, "max", s.max);
+}
+
+json_t *
+bench_ratio_json (double a, double b)
+{
+    return a >= 0 && b > 0 ? json_real (a / b) : json_null ();
+}
+
+void
+bench_print_ratio (double a, double b)
+{
+    if (a >= 0 && b > 0)
+        printf (" %6.2fx", a / b);
+    else
+        printf (" %7s", "-");
+}
+
+/* --- options and output --------------------------------------------------------------------- */
+
+int
+bench_parse_list (const char *text, unsigned *out, size_t *count, size_t max, unsigned low,
+                  unsigned high)
+{
+    *count = 0;
+    while (*text) {
+        char *end;
+        unsigned long v = strtoul (text, &end, 10);
+        if (end == text || v < low || v > high || *count == max || (*end && *end != ','))
+            return 0;
+        out[(*count)++] = (unsigned) v;
+        text = *end ? end + 1 : end;
+    }
+    return *count > 0;
+}
+
+int
+bench_parse_seconds (const char *text, double low, double *out)
+{
+    char *end;
+    double v = strtod (text, &end);
+    if (end == text || *end || !(v >= low && v <= 3600))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+void
+bench_default_paths (char *zwire, size_t zwire_cap, char *bin_dir, size_t bin_dir_cap)
+{
+    zwire[0] = bin_dir[0] = '\0';
+    ssize_t n = readlink ("/proc/self/exe", zwire, zwire_cap - 1);
+    if (n <= 0) {
+        zwire[0] = '\0';
+        return;
+    }
+    zwire[n] = '\0';
+    bench_join (bin_dir, bin_dir_cap, zwire, (char *) NULL);
+    char *slash = strrchr (bin_dir, '/');           /* .../build/bin/zwire -> .../build/bench */
+    if (slash)
+        *slash = '\0';
+    slash = strrchr (bin_dir, '/');
+    if (slash)
+        bench_join (slash + 1, bin_dir_cap - (size_t) (slash + 1 - bin_dir), "bench",
+                    (char *) NULL);
+}
+
+int
+bench_have_program (const char *name, const char *bin_dir, const char *program)
+{
+    char probe[PATH_MAX + 64];
+    bench_join (probe, sizeof probe, bin_dir, "/", program, (char *) NULL);
+    if (access (probe, X_OK) == 0)
+        return 1;
+    fprintf (stderr, "zwire bench %s: no %s (make bench-messaging-build; or --bin-dir)\n", name,
+             probe);
+    return 0;
+}
+
+void
+bench_emit (int json, json_t *line, json_t *collected)
+{
+    if (json) {
+        json_dumpf (line, stdout, JSON_COMPACT);
+        putchar ('\n');
+        fflush (stdout);
+    }
+    json_array_append (collected, line);
+    json_decref (line);
+}
+
+int
+bench_write_out (const char *name, const char *path, json_t *setup, double elapsed_s, ...)
+{
+    va_list args;
+    json_object_set_new (setup, "bench", json_string (name));
+    json_object_set_new (setup, "elapsed_s", json_real (elapsed_s));
+    va_start (args, elapsed_s);
+    for (const char *key; (key = va_arg (args, const char *)) != NULL;)
+        json_object_set (setup, key, va_arg (args, json_t *));
+    va_end (args);
+    if (json_dump_file (setup, path, JSON_INDENT (1)) != 0) {
+        fprintf (stderr, "zwire bench %s: cannot write %s\n", name, path);
+        return -1;
+    }
+    return 0;
+}
