@@ -33,7 +33,7 @@ usage (FILE *out)
            "that is not PING: F3) is dropped and logged with its clause; nothing is\n"
            "sent back, and the server goes on serving that client and every other\n"
            "(F5).  It keeps no state per client.\n"
-           "Choices the RFC leaves open: spec/DECISIONS.md, rows F1..F12.\n"
+           "Choices the RFC leaves open: spec/DECISIONS.md, rows F1..F11.\n"
            "\n"
            "Answers (one of them):\n"
            "  --echo                 each request is answered with its own body frames\n"
@@ -152,6 +152,7 @@ typedef struct {
     flp_server_shell *shell;
     role_exec *exec;
     int quiet;
+    const char *what;           /* "echo", or the command */
     flp_server_token *running;  /* the request the command runs for; NULL: none */
     waiting *queue;             /* a ring of limit entries, first at head */
     size_t limit, head, count;
@@ -275,6 +276,19 @@ report (const flp_server_shell *shell)
              (unsigned long long) s.invalid, (unsigned long long) s.dropped);
 }
 
+/*  "bound ENDPOINT" and the first log line, from the loop's first turn:
+    role_cli_run has set its signal handlers by then, so whoever reads the
+    line may stop the server at once with SIGTERM and see it exit 0.  */
+static void
+announce (void *arg)
+{
+    server_app *app = arg;
+    printf ("bound %s\n", flp_server_shell_endpoint (app->shell));
+    fflush (stdout);
+    app_log (app, "serving on %s as identity '%s' (%s)", flp_server_shell_endpoint (app->shell),
+             flp_server_shell_identity (app->shell), app->what);
+}
+
 /* The runner and its queue for --exec; 0, or -1 (errno). */
 static int
 app_exec (server_app *app, zw_ctx *ctx, const options *o)
@@ -318,11 +332,12 @@ zw_cli_fl_server (int argc, char **argv)
         zw_ctx_destroy (ctx);
         return ZW_EXIT_USAGE;
     }
-    printf ("bound %s\n", flp_server_shell_endpoint (app.shell));
-    fflush (stdout);
-    app_log (&app, "serving on %s as identity '%s' (%s)", flp_server_shell_endpoint (app.shell),
-             flp_server_shell_identity (app.shell), o.echo ? "echo" : o.exec);
+    app.what = o.echo ? "echo" : o.exec;
+    zw_ctx_timer *started = zw_timer_new (ctx, announce, &app);
+    if (started)
+        zw_timer_start (started, 0);
     role_cli_run (ctx, NULL);
+    zw_timer_destroy (started);
     app_free (&app);
     report (app.shell);
     flp_server_shell_destroy (app.shell);
