@@ -276,13 +276,12 @@ report (const flp_server_shell *shell)
              (unsigned long long) s.invalid, (unsigned long long) s.dropped);
 }
 
-/*  "bound ENDPOINT" and the first log line, from the loop's first turn:
-    role_cli_run has set its signal handlers by then, so whoever reads the
-    line may stop the server at once with SIGTERM and see it exit 0.  */
+/*  "bound ENDPOINT" and the first log line (role_cli_ctx has set the
+    signal handlers: whoever reads the line may stop the server at once
+    with SIGTERM and see it exit 0).  */
 static void
-announce (void *arg)
+announce (server_app *app)
 {
-    server_app *app = arg;
     printf ("bound %s\n", flp_server_shell_endpoint (app->shell));
     fflush (stdout);
     app_log (app, "serving on %s as identity '%s' (%s)", flp_server_shell_endpoint (app->shell),
@@ -333,11 +332,8 @@ zw_cli_fl_server (int argc, char **argv)
         return ZW_EXIT_USAGE;
     }
     app.what = o.echo ? "echo" : o.exec;
-    zw_ctx_timer *started = zw_timer_new (ctx, announce, &app);
-    if (started)
-        zw_timer_start (started, 0);
+    announce (&app);
     role_cli_run (ctx, NULL);
-    zw_timer_destroy (started);
     app_free (&app);
     report (app.shell);
     flp_server_shell_destroy (app.shell);

@@ -44,9 +44,25 @@ role_cli_log (void *arg, const char *line)
     fprintf (stderr, "zwire %s: %s\n", (const char *) arg, line);
 }
 
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_signal (int number)
+{
+    stop_signal = number;
+}
+
+/*  The handlers go in with the context, before anything is bound: a
+    process that has said "bound ENDPOINT" already exits cleanly on
+    SIGTERM, however soon it comes.  */
 zw_ctx *
 role_cli_ctx (const char *command, int quiet)
 {
+    struct sigaction action;
+    memset (&action, 0, sizeof action);
+    action.sa_handler = on_signal;
+    sigaction (SIGINT, &action, NULL);
+    sigaction (SIGTERM, &action, NULL);
     zw_ctx *ctx = zw_ctx_new ();
     if (!ctx) {
         fprintf (stderr, "zwire %s: %s\n", command, strerror (errno));
@@ -56,22 +72,9 @@ role_cli_ctx (const char *command, int quiet)
     return ctx;
 }
 
-static volatile sig_atomic_t stop_signal;
-
-static void
-on_signal (int number)
-{
-    stop_signal = number;
-}
-
 int
 role_cli_run (zw_ctx *ctx, const volatile int *done)
 {
-    struct sigaction action;
-    memset (&action, 0, sizeof action);
-    action.sa_handler = on_signal;
-    sigaction (SIGINT, &action, NULL);
-    sigaction (SIGTERM, &action, NULL);
     /* a signal interrupts the wait at once (EINTR); the slice bounds the rest */
     while (!stop_signal && !(done && *done))
         zw_ctx_run (ctx, 100);

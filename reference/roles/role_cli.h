@@ -27,7 +27,8 @@ int role_cli_bad (const char *command, const char *format, ...)
 void role_cli_log (void *arg, const char *line);
 
 /*  A context whose log goes to role_cli_log (nowhere if quiet), or NULL
-    with the reason printed.  command must outlive the context.  */
+    with the reason printed.  command must outlive the context.  From
+    here on SIGINT and SIGTERM only end role_cli_run.  */
 zw_ctx *role_cli_ctx (const char *command, int quiet);
 
 /*  Runs ctx's loop until SIGINT or SIGTERM, or until *done becomes
