@@ -1,7 +1,8 @@
 """The command line of the suite: `/usr/bin/python3 -m zwire_conformance`.
 
 It selects cases (those of the protocol and role under test: ZMTP through an adapter, or
-a Majordomo broker started from its command line, launch.py), checks the adapter (the
+a role of Majordomo or Freelance started from its command line, launch.py), checks the
+adapter (the
 pre-flight of selftest.py: its hello, an unknown op answered "unsupported" with exit 127,
 open, bind, timeouts, quit) or starts the implementation once, runs each
 selected case as one pytest item (so pytest's selection, output and -x work as usual),
@@ -22,6 +23,7 @@ import shlex
 
 import pytest
 
+from . import freelance
 from . import launch
 from . import majordomo
 from . import report as R
@@ -70,8 +72,21 @@ SHIPPED_ROLES.update({
             ROOT, "conformance", "adapters", "mdp_client_adapter.py")) + " --zwire " + ZWIRE
                    + " --connect {endpoint} --version {mdp_version}"},
 })
-PROTOCOLS = {"zmtp": (None,), "mdp": ("broker",) + suitebroker.ROLES}
-PROBES = {("mdp", "broker"): majordomo.probe_broker}
+# Freelance (10/FLP): the server under test, the suite playing clients (freelance.py); the
+# client under test, the suite playing servers (its launcher and probe in launch.SIDES),
+# driven through its --lines protocol (ADAPTER.md).
+SHIPPED_ROLES.update({
+    "zwire-fl-server": {
+        "protocol": "flp", "role": "server",
+        "command": ZWIRE + " fl server --bind {endpoint} --echo"},
+    "zwire-fl-client": {
+        "protocol": "flp", "role": "client",
+        "command": ZWIRE + " fl client --connect {endpoints} --ping-interval {ping_interval_ms} "
+                   "--liveness {liveness} --timeout {timeout_ms} --retries {retries} --lines"},
+})
+PROTOCOLS = {"zmtp": (None,), "mdp": ("broker",) + suitebroker.ROLES,
+             "flp": ("server", "client")}
+PROBES = {("mdp", "broker"): majordomo.probe_broker, ("flp", "server"): freelance.probe_server}
 PROBES.update({("mdp", role): probe for role, probe in suitebroker.PROBES.items()})
 
 EPILOG = """\
@@ -90,6 +105,15 @@ majordomo: --implementation zwire-mdp-broker, or --protocol mdp --role broker --
   {mdp_version} the case's version, a worker's timers {heartbeat_ms}, {liveness},
   {reconnect_ms} (or --reconnect-ms); a client runs through a JSON-lines adapter.
   ADAPTER.md, "Majordomo: a worker or a client under test".
+freelance: --implementation zwire-fl-server, or --protocol flp --role server --command
+  "my-server --bind {endpoint}": the suite starts the command for each case and plays
+  clients (ROUTER, no Identity); the server should echo each request's body; its Identity
+  must be {endpoint}, octet for octet.  ADAPTER.md, "Freelance: a server under test".
+  --implementation zwire-fl-client, or --role client --command "my-client --connect
+  {endpoints} ... --lines": the suite plays the servers, listening at {endpoints}, and
+  drives the client through its --lines protocol; timers {ping_interval_ms}, {liveness},
+  {timeout_ms}, {retries} (or --ping-interval-ms, --liveness, --timeout-ms, --retries).
+  ADAPTER.md, "Freelance: a client under test".
 exit status: 0 no FAIL; 1 a FAIL that the baseline does not expect (with --strict, also
   a PASS-NONSTRICT); 2 harness error (the suite or the adapter contract broke);
   3 bad invocation; 4 (with --repeat) a case whose verdict changed between runs.
@@ -108,15 +132,19 @@ def parse(argv):
     who.add_argument("--adapter", metavar="COMMAND", help="the command that starts your adapter")
     who.add_argument("--command", metavar="TEMPLATE",
                      help="the command line that starts your implementation of a role above "
-                          "ZMTP (--protocol mdp), with placeholders {endpoint}, "
-                          "{heartbeat_ms}, {liveness}, {request_expiry_ms}")
+                          "ZMTP (--protocol mdp or flp), with placeholders {endpoint}, "
+                          "{heartbeat_ms}, {liveness}, {request_expiry_ms} (a Majordomo "
+                          "broker), {endpoints}, {ping_interval_ms}, {timeout_ms}, {retries} "
+                          "(a Freelance client), ... (ADAPTER.md)")
     role = p.add_argument_group("a role above ZMTP, started from its command line")
     role.add_argument("--protocol", choices=sorted(PROTOCOLS),
-                      help="the protocol under test (default zmtp; mdp with --command)")
+                      help="the protocol under test (default zmtp; mdp with --command; flp "
+                           "for 10/FLP, Freelance)")
     role.add_argument("--role", choices=sorted({r for rs in PROTOCOLS.values() for r in rs
                                                 if r}),
-                      help="the role the implementation plays (mdp: broker, the default); "
-                           "the suite plays the others")
+                      help="the role the implementation plays (mdp: broker, the default, "
+                           "worker or client; flp: server, the default, or client); the "
+                           "suite plays the others")
     role.add_argument("--endpoint", metavar="ENDPOINT",
                       help="where the implementation listens, when the command fixes it "
                            "(no {endpoint}): cases then run one at a time")
@@ -132,6 +160,15 @@ def parse(argv):
     role.add_argument("--reconnect-ms", type=int, metavar="MS",
                       help="a worker's delay before it connects again, when the command "
                            "fixes it; undeclared, a late reconnect is reported, not judged")
+    role.add_argument("--ping-interval-ms", type=int, metavar="MS",
+                      help="a Freelance client's interval between pings, when the command "
+                           "fixes it")
+    role.add_argument("--timeout-ms", type=int, metavar="MS",
+                      help="a Freelance client's wait for a reply, per attempt, when the "
+                           "command fixes it")
+    role.add_argument("--retries", type=int, metavar="N",
+                      help="a Freelance client's attempts after the first, when the command "
+                           "fixes it")
     role.add_argument("--mdp-versions", default="0.1,0.2", metavar="LIST",
                       help="the MDP versions it speaks (default 0.1,0.2)")
     role.add_argument("--no-mmi", action="store_true",
@@ -177,7 +214,8 @@ def parse(argv):
 
 def target(args):
     """(protocol, role) under test: a shipped role's, else --protocol and --role (mdp with
-    --command; the mdp role defaults to broker; ZMTP has no role of this kind)."""
+    --command; the mdp role defaults to broker, the flp role to server; ZMTP has no role of
+    this kind)."""
     if args.implementation in SHIPPED_ROLES:
         shipped = SHIPPED_ROLES[args.implementation]
         return shipped["protocol"], shipped["role"]
@@ -216,6 +254,10 @@ def list_cases(chosen, registry, as_json):
                        else " or ".join(c.needs.get("zmtp") or ["any"]))
             needed[version] = needed.get(version, 0) + 1
         protocol = "MDP" if any(c.needs.get("mdp") for c in chosen) else "ZMTP"
+        if any(c.needs.get("protocol") == "flp" for c in chosen):
+            print("%d cases of 10/FLP (the suite speaks ZMTP 3.1 to the implementation)"
+                  % len(chosen))
+            return
         print("%d cases (%d scenarios, each in its roles); by the %s version they need: %s"
               % (len(chosen), len({c.slug for c in chosen}), protocol,
                  ", ".join("%s %d" % item for item in sorted(needed.items(), reverse=True))))
@@ -311,24 +353,35 @@ def make_launcher(args):
         return None
     if protocol == "zmtp":
         raise ValueError("--command starts an implementation of a role above ZMTP: give "
-                         "--protocol mdp")
+                         "--protocol mdp or flp")
     if role not in PROTOCOLS[protocol]:
         raise ValueError("--protocol %s has no role %s (it has %s)"
                          % (protocol, role, ", ".join(PROTOCOLS[protocol])))
-    versions = [v.strip() for v in args.mdp_versions.split(",") if v.strip()]
-    if not versions or set(versions) - set(majordomo.VERSIONS):
-        raise ValueError("--mdp-versions takes 0.1 and / or 0.2, not %r" % args.mdp_versions)
     shipped = SHIPPED_ROLES.get(args.implementation)
     command = shipped["command"] if shipped else args.command
     declared = {"heartbeat_ms": args.heartbeat_ms, "liveness": args.liveness,
                 "request_expiry_ms": args.request_expiry_ms}
-    kind = launch.Launcher
-    if role in suitebroker.ROLES:       # the suite listens and plays the broker
+    kind, probe = launch.Launcher, PROBES.get((protocol, role))
+    if protocol == "flp":
+        capabilities = {"flp": True}
+        declared = {"liveness": args.liveness, "ping_interval_ms": args.ping_interval_ms,
+                    "timeout_ms": args.timeout_ms, "retries": args.retries}
+    else:
+        versions = [v.strip() for v in args.mdp_versions.split(",") if v.strip()]
+        if not versions or set(versions) - set(majordomo.VERSIONS):
+            raise ValueError("--mdp-versions takes 0.1 and / or 0.2, not %r"
+                             % args.mdp_versions)
+        capabilities = {"mdp": versions, "mmi": not args.no_mmi}
+    if protocol == "mdp" and role in suitebroker.ROLES:     # the suite plays the broker
         kind, declared = suitebroker.PeerLauncher, dict(declared, reconnect_ms=args.reconnect_ms)
+    elif (protocol, role) in launch.SIDES:                  # the suite plays the other roles
+        kind, probe = launch.SIDES[protocol, role]
+    if probe is None:
+        raise ValueError("the suite cannot play the peers of a %s %s yet" % (protocol, role))
     return kind(
-        protocol, role, command, {"mdp": versions, "mmi": not args.no_mmi},
+        protocol, role, command, capabilities,
         endpoint=args.endpoint, name=args.name or args.implementation,
-        declared=declared, probe=PROBES[protocol, role])
+        declared=declared, probe=probe)
 
 
 def run_role(args, launcher, chosen, registry, clock):
@@ -358,6 +411,15 @@ def role_line(launcher):
     """The report's first line about a role under test: what it speaks, what that leaves
     out, and who the suite plays."""
     caps = launcher.capabilities
+    if launcher.protocol == "flp":
+        line = "%s is a Freelance %s (10/FLP); the suite plays %s" % (
+            launcher.name, launcher.role, "clients (ROUTER sockets with no Identity, over "
+            "ZMTP 3.1)" if launcher.role == "server" else "the servers it connects to")
+        unknown = [t for t, v in launcher.timers().items() if v is None]
+        if unknown:
+            line += "; no value for %s: the cases that need one are UNSUPPORTED" % ", ".join(
+                "{%s}" % t for t in unknown)
+        return line
     mmi = " and 8/MMI" if caps.get("mmi") else " without 8/MMI (the mmi cases are UNSUPPORTED)"
     line = "%s is a Majordomo %s speaking MDP %s%s; the suite plays %s" % (
         launcher.name, launcher.role, ", ".join(caps["mdp"]),

@@ -55,6 +55,12 @@ ROLE_TIMERS = {("mdp", "broker"): TIMERS, ("flp", "server"): (),
 # 3 retries).
 DEFAULT_TIMERS = {"heartbeat_ms": 2500, "liveness": 3, "request_expiry_ms": 7500,
                   "ping_interval_ms": 1000, "timeout_ms": 1000, "retries": 3}
+# The suite's side of a role it does not start with Launcher itself (it listens where the
+# implementation connects, and plays the other roles there): (protocol, role) -> (a Launcher
+# subclass, the role's robustness probe), filled in by the module that plays them when it
+# is imported (the cases import it), and read by cli.make_launcher.  The Majordomo worker
+# and client (suitebroker.py) are wired in cli.py directly.
+SIDES = {}
 READY_SECONDS = 10.0        # a process has this long to bind and say so (or take a connection)
 QUIET_BEFORE_PROBE = 1.0    # without a `bound` line, connections probe the endpoint after this
 START_ATTEMPTS = 3          # a process that exits before it is ready may have lost its port

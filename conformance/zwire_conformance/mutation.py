@@ -2,17 +2,23 @@
 (sensitivity), and does it leave alone a peer that departs from zwire's choices the way the
 RFCs allow (specificity)?
 
-The reference peer carries deliberate variants (reference/core/zw_fault.c), each switched
-on by naming it in the environment.  A *fault* (ZWIRE_FAULT) breaks an RFC rule: the suite
-runs against `zwire adapter` with it on, and the fault is *caught* when a case that did not
-fail on the plain peer fails now (FAIL), or, the suite being run with --strict, drops from
-PASS to PASS-NONSTRICT (a SHOULD the faulty peer no longer meets).  Cases citing the
-clause the fault breaks run first; only if none of them catches it does the whole suite
-run.  A fault of a SHOULD or MAY always runs the whole suite (see below).  A *lenient variant* (ZWIRE_LENIENT) tolerates what the RFCs leave to the receiver:
-the whole suite runs against it, and any FAIL the plain peer does not have is a false
-accusation.  A lenient variant must also be *told apart*: some case must see it act
-otherwise than the plain peer (keep a connection open, answer, send another command),
-else it is a no-op and proves nothing.
+The reference peer carries deliberate variants (reference/core/zw_fault.c), and so do the
+reference roles above ZMTP (reference/mdp/mdp_fault.c: the Majordomo broker, worker and
+client; reference/flp/flp_fault.c: the Freelance server and client), each switched on by
+naming it in the environment and each run against its own role's suite only (`zwire
+adapter` for the peer's, `zwire-mdp-broker`, ..., `zwire-fl-server`, `zwire-fl-client`).
+A *fault* (ZWIRE_FAULT) breaks an RFC rule, and is *caught* when a case that did not fail
+on the plain implementation fails now (FAIL), or, the suite being run with --strict, drops
+from PASS to PASS-NONSTRICT (a SHOULD the faulty peer no longer meets).  A fault of a MAY
+(an INFO at worst: flp-client-stale-reply, DECISIONS F9) is caught when a case that PASSed
+on the plain implementation turns INFO on an expectation citing the fault's clause.  Cases
+citing the clause the fault breaks run first; only if none of them catches it does the
+whole suite run.  A fault of a SHOULD or MAY always runs the whole suite (see below).  A
+*lenient variant* (ZWIRE_LENIENT) tolerates what the RFCs leave to the receiver: the whole
+suite runs against it, and any FAIL the plain peer does not have is a false accusation.  A
+lenient variant must also be *told apart*: some case must see it act otherwise than the
+plain peer (keep a connection open, answer, send another command or message, send one
+reply more), else it is a no-op and proves nothing.
 
 A fault that breaks only a SHOULD (or a MAY) should draw PASS-NONSTRICT (or INFO): where it
 also draws a FAIL, that FAIL cites some other MUST-class clause, and either the fault
@@ -35,6 +41,7 @@ import subprocess
 import sys
 
 from . import verdict as V
+from .freelance import kind as flp_kind
 from .runner import load_registry
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -44,6 +51,9 @@ FAULTS_SOURCE = os.path.join(ROOT, "reference", "core", "zw_fault.c")
 # The Majordomo roles' variants, each run against its role's suite.
 MDP_FAULTS_SOURCE = os.path.join(ROOT, "reference", "mdp", "mdp_fault.c")
 MDP_ROLES = {"BROKER": "zwire-mdp-broker", "WORKER": "zwire-mdp-worker", "CLIENT": "zwire-mdp-client"}
+# The Freelance roles' variants, likewise.
+FLP_FAULTS_SOURCE = os.path.join(ROOT, "reference", "flp", "flp_fault.c")
+FLP_ROLES = {"SERVER": "zwire-fl-server", "CLIENT": "zwire-fl-client"}
 
 BAD = {"FAIL": 2, "PASS-NONSTRICT": 1}
 
@@ -52,13 +62,14 @@ ENTRY = r'=\s*\{\s*"([a-z0-9-]+)",\s*(FAULT|LENIENT),\s*"([a-z0-9.-]+)"%s\s*\}'
 
 def variants():
     """[(name, kind, clause, implementation)] as the tables declare them (each is the one
-    source): zw_fault.c's run against `zwire` (the ZMTP suite), mdp_fault.c's against their
-    role's suite.  kind is FAULT or LENIENT."""
+    source): zw_fault.c's run against `zwire` (the ZMTP suite), mdp_fault.c's and
+    flp_fault.c's against their role's suite.  kind is FAULT or LENIENT."""
     with open(FAULTS_SOURCE) as f:
         out = [(n, k, c, "zwire") for n, k, c in re.findall(ENTRY % "", f.read())]
-    with open(MDP_FAULTS_SOURCE) as f:
-        out += [(n, k, c, MDP_ROLES[r])
-                for n, k, c, r in re.findall(ENTRY % r",\s*(BROKER|WORKER|CLIENT)", f.read())]
+    for source, roles in ((MDP_FAULTS_SOURCE, MDP_ROLES), (FLP_FAULTS_SOURCE, FLP_ROLES)):
+        with open(source) as f:
+            out += [(n, k, c, roles[r]) for n, k, c, r in re.findall(
+                ENTRY % r",\s*(%s)" % "|".join(roles), f.read())]
     return out
 
 
@@ -97,6 +108,19 @@ def killers(clean, mutated):
     return out
 
 
+def reported(clause, clean, mutated):
+    """The cases a fault of a MAY clause turned from PASS to INFO, on an expectation citing
+    that clause (a MAY broken is reported, never judged: INFO is all it can draw)."""
+    out = []
+    for case_id, case in mutated.items():
+        if clean.get(case_id) != V.PASS or case["verdict"] != V.INFO:
+            continue
+        if any(e["clause"] == clause and e["verdict"] == V.INFO
+               for e in case.get("expectations") or []):
+            out.append({"case": case_id, "before": V.PASS, "after": V.INFO})
+    return out
+
+
 def over_accusing(name, clause, registry, clean, mutated):
     """The warning for a fault whose clause is not of the MUST class but which drew FAILs
     (on cases that did not FAIL on the plain peer) under MUST-class clauses, or None."""
@@ -123,7 +147,9 @@ def conduct(case):
     """What the implementation did on each connection of a case, leaving out times and
     octets that change from run to run (routing ids, how many PINGs): who closed it and
     whether ERROR came first, the version it spoke, the kinds of frame it sent, the error
-    class where its octets stopped decoding, and the kinds of Majordomo message it sent."""
+    class where its octets stopped decoding, the kinds of Majordomo message it sent, and
+    the kinds of Freelance message it sent, with the most replies one CCF drew and the
+    PONGs beyond the suite's PINGs (both the same in every run of a plain server)."""
     seen = {}
     for end in case.get("ending") or []:
         seen.setdefault(str(end.get("conn")), {})["ended"] = (
@@ -136,15 +162,36 @@ def conduct(case):
             sent.get("version"), kinds, (sent.get("error") or {}).get("class"))
     # Majordomo: the kinds of MDP message the implementation sent on each connection
     # ("MDPW01 REQUEST", "MDPC02 FINAL"), not how many (heartbeats vary with time)
+    # Freelance: the kinds of FLP message ("PONG", "REPLY", "malformed") on each connection,
+    # the most replies one CCF drew there (a second reply, DECISIONS F7) and the PONGs
+    # beyond the suite's PINGs (a pong to what was no ping, F5), not how many messages in all
+    replies, pongs = {}, {}
     for message in case.get("messages") or []:
-        if message.get("dir") == "in":
-            kinds = seen.setdefault(str(message.get("conn")), {}).setdefault("mdp", [])
-            kind = (message.get("reading") or "?").split(",")[0]
-            if kind not in kinds:
-                kinds.append(kind)
+        conn = str(message.get("conn"))
+        if message.get("protocol") == "flp":
+            step = {("in", "PONG"): 1, ("out", "PING"): -1}.get(
+                (message.get("dir"), flp_kind(message)), 0)
+            pongs[conn] = pongs.get(conn, 0) + step
+        if message.get("dir") != "in":
+            continue
+        protocol = "flp" if message.get("protocol") == "flp" else "mdp"
+        kinds = seen.setdefault(conn, {}).setdefault(protocol, [])
+        kind = (flp_kind(message) if protocol == "flp"
+                else (message.get("reading") or "?").split(",")[0])
+        if kind not in kinds:
+            kinds.append(kind)
+        if protocol == "flp" and kind == "REPLY":
+            key = (conn, (message.get("frames") or [""])[0])
+            replies[key] = replies.get(key, 0) + 1
+    for (conn, _), count in replies.items():
+        seen[conn]["flpRepliesPerCcf"] = max(seen[conn].get("flpRepliesPerCcf", 0), count)
+    for conn, beyond in pongs.items():
+        if beyond > 0:
+            seen.setdefault(conn, {})["flpPongsBeyondPings"] = beyond
     for what in seen.values():
-        if "mdp" in what:
-            what["mdp"] = sorted(what["mdp"])
+        for protocol in ("mdp", "flp"):
+            if protocol in what:
+                what[protocol] = sorted(what[protocol])
     return sorted((conn, sorted(what.items())) for conn, what in seen.items())
 
 
@@ -160,9 +207,12 @@ def try_fault(base, name, clause, implementation, clean_cases, registry, multipl
     directory = os.path.join(base, name)
     # A fault of a SHOULD or MAY runs the whole suite: a FAIL anywhere would be an
     # accusation beyond what the fault breaks (over_accusing).
-    below_must = V.severity(registry.get(clause, {}).get("keyword", "MUST")) != V.FAIL
+    severity = V.severity(registry.get(clause, {}).get("keyword", "MUST"))
+    below_must = severity != V.FAIL
     cases = run_suite(directory, implementation, name, None if below_must else clause, multiplier)
     caught = killers(clean, verdicts(cases))
+    if severity == V.INFO:
+        caught += reported(clause, clean, cases)
     scope = "the whole suite" if below_must else "cases citing %s" % clause
     if not caught and not below_must:
         cases = run_suite(directory, implementation, name, None, multiplier)
@@ -171,7 +221,8 @@ def try_fault(base, name, clause, implementation, clean_cases, registry, multipl
     warning = over_accusing(name, clause, registry, clean, cases)
     print("mutation: %-32s %s by %d case(s) of %s%s" % (
         name, "caught" if caught else "NOT CAUGHT", len(caught), scope,
-        "" if by_fail or not caught else " (PASS-NONSTRICT under --strict: the clause is a SHOULD)"))
+        "" if by_fail or not caught else " (INFO: the clause is a MAY)" if severity == V.INFO
+        else " (PASS-NONSTRICT under --strict: the clause is a SHOULD)"))
     if warning:
         print("mutation:   WARNING: %s is a %s, but %s %s (%s)" % (
             clause, warning["keyword"], name, warning["warning"], ", ".join(warning["cases"])))

@@ -569,7 +569,14 @@ def case_page(r, clause_href=lambda c: "../clauses.html#" + c):
         parts.append("<h2>Notes</h2><ul>%s</ul>" % "".join("<li>%s</li>" % _e(n) for n in r["notes"]))
     parts.append("<h2>How the connections ended</h2><ul>%s</ul>" % "".join(
         "<li><b>%s</b>: %s</li>" % (_e(e["conn"]), _e(ending_text(e))) for e in r.get("ending", [])))
-    if r.get("messages"):
+    if r.get("messages") and r["messages"][0].get("protocol") == "flp":
+        parts.append("<h2>Messages, decoded as FLP</h2><p class='small'>Every message each way, "
+                     "in order, with its time (ms since the case began): -&gt; the suite to the "
+                     "implementation, &lt;- back, each read as a message travelling that way "
+                     "(to a server: PING or REQUEST; to a client: PONG or REPLY); the frames "
+                     "are in the transcripts below.</p><pre>%s</pre>"
+                     % _e("\n".join(message_lines(r["messages"]))))
+    elif r.get("messages"):
         parts.append("<h2>Messages, decoded as MDP</h2><p class='small'>Every message each way, "
                      "in order, with its time (ms since the case began): -&gt; the suite to the "
                      "implementation, &lt;- back. The suite's are read as any MDP message, the "

@@ -26,3 +26,7 @@ from . import mdp_worker  # noqa: F401,E402
 __all__ += ["mdp_worker"]
 from . import mdp_client  # noqa: F401,E402
 __all__ += ["mdp_client"]
+# the Freelance server under test, the suite playing clients (freelance.py)
+from . import flp_server  # noqa: F401,E402
+from . import flp_server_hostile  # noqa: F401,E402
+__all__ += ["flp_server", "flp_server_hostile"]
