@@ -5,6 +5,8 @@
 # build/gen/reference/flp/, header dependencies from the compiler (-MMD -MP).
 
 FLP_DIR      := reference/flp
-FLP_MACHINES :=
+FLP_MACHINES := flp_client_session
+FLP_MACHINES += flp_server_view
 FLP_TESTS    := flp-server
+FLP_TESTS    += flp-client
 $(eval $(call role_folder,FLP))
