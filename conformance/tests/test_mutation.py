@@ -74,3 +74,38 @@ def test_a_should_fault_that_draws_fails_under_other_clauses_is_a_warning():
     quiet = {"a": judged("PASS-NONSTRICT"), "b": judged("PASS")}
     assert mutation.over_accusing("f", "x.should", registry, clean, quiet) is None
     assert mutation.over_accusing("f", "x.must", registry, clean, mutated) is None
+
+
+def reported_case(verdict, clause=None):
+    return {"verdict": verdict,
+            "expectations": [{"clause": clause, "verdict": verdict}] if clause else []}
+
+
+def test_a_may_fault_is_caught_by_a_pass_turned_info_on_its_clause():
+    clean = {"a": "PASS", "b": "PASS", "c": "INFO", "d": "PASS"}
+    mutated = {"a": reported_case("INFO", "x.may"),      # caught
+               "b": reported_case("INFO", "y.other"),    # INFO, but another clause's
+               "c": reported_case("INFO", "x.may"),      # INFO on the plain peer already
+               "d": reported_case("PASS")}
+    assert mutation.reported("x.may", clean, mutated) == [
+        {"case": "a", "before": "PASS", "after": "INFO"}]
+
+
+def flp_case(*messages):
+    """A case whose record holds Freelance messages: (dir, reading, first frame hex)."""
+    return {"verdict": "INFO", "ending": [], "decoded": [],
+            "messages": [{"conn": "sender", "dir": d, "protocol": "flp", "reading": r,
+                          "frames": [ccf]} for d, r, ccf in messages]}
+
+
+def test_a_second_reply_or_a_pong_to_no_ping_tells_a_freelance_server_apart():
+    ping, pong = ("out", "PING", "50494e47"), ("in", "PONG", "504f4e47")
+    request, reply = ("out", "REQUEST, CCF '1', body ['a']", "31"), \
+        ("in", "REPLY, CCF '1', body ['a']", "31")
+    hostile = ("out", "no FLP message to a server: flp-missing-frame ...", "")
+    clean = {"twice": flp_case(request, reply), "pong": flp_case(ping, pong, hostile),
+             "same": flp_case(ping, pong, request, reply)}
+    variant = {"twice": flp_case(request, reply, reply),
+               "pong": flp_case(ping, pong, hostile, pong),
+               "same": flp_case(ping, request, pong, reply)}
+    assert mutation.told_apart(clean, variant) == ["pong", "twice"]
