@@ -30,3 +30,6 @@ __all__ += ["mdp_client"]
 from . import flp_server  # noqa: F401,E402
 from . import flp_server_hostile  # noqa: F401,E402
 __all__ += ["flp_server", "flp_server_hostile"]
+# the Freelance client under test, the suite playing its servers (suiteserver.py)
+from . import flp_client  # noqa: F401,E402
+__all__ += ["flp_client"]
