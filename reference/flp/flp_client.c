@@ -352,9 +352,10 @@ do_log_live (flp_client *client, const view_run *run)
 static void
 do_log_gone (flp_client *client, const view_run *run)
 {
-    client_log (client, "server %s is gone: no pong or reply for %" PRIu64 " ms "
-                "[flp.client.server-disconnected]", run->server->endpoint,
-                run->now - run->server->heard);
+    uint64_t interval = client->config.ping_interval_ms;
+    client_log (client, "server %s is gone: no pong or reply for %" PRIu64 " ping intervals of "
+                "%" PRIu64 " ms [flp.client.server-disconnected]", run->server->endpoint,
+                silence_ms (client) / interval, interval);
 }
 
 typedef void (view_fn) (flp_client *, const view_run *);

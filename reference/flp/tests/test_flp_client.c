@@ -307,7 +307,8 @@ test_liveness (void)
     CHECK (flp_client_server_live (c, A));
     flp_client_tick (c, 3010);
     CHECK (!flp_client_server_live (c, A));
-    CHECK (logged ("tcp://a:1 is gone", "3000 ms", "[flp.client.server-disconnected]", NULL));
+    CHECK (logged ("tcp://a:1 is gone", "3 ping intervals of 1000 ms",
+                   "[flp.client.server-disconnected]", NULL));
     pong (c, 3500, A);
     CHECK (flp_client_server_live (c, A));
     feed (c, 3600, B, "7", "late", NULL);           /* a reply for nothing: still a word from B */
