@@ -305,7 +305,7 @@ fuzz-afl: $(BUILD)/fuzz/afl/$(TARGET) fuzz-seeds
 check: all
 	$(MAKE) --no-print-directory spec-lint vectors-lint fuzz-dicts-lint unit unit-asan python-tests \
 	    vectors-check vectors-check-asan cli-tests interop-tests conformance-suite mutation docs mdp-load \
-	    fuzz-replay fuzz-afl-build fuzz-smoke
+	    flp-failover fuzz-replay fuzz-afl-build fuzz-smoke
 	@# The soak loads every core: alone, after the rest, even under make -j.
 	$(MAKE) --no-print-directory -j1 soak
 	@mkdir -p $(REPORTS)
