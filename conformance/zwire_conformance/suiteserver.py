@@ -38,8 +38,8 @@ frame PONG while its `pong` holds; and answers each request as its `answer` says
                outstanding
     twice      answers at once, and sends that reply again, once, when a request with
                another body reaches any server
-    wrong-ccf  a reply whose CCF has its last octet flipped (body 'wrong-ccf'), then the
-               right reply STALE_LEAD later
+    wrong-ccf  a reply whose CCF has its last octet flipped (body 'wrong-ccf:' and the
+               request's first frame), then the right reply STALE_LEAD later
     manual     nothing: the case answers
 
 A request that arrives while some server sends a stale reply (late, twice) gets its own
@@ -636,7 +636,7 @@ class Servers:
             self.after(lead, lambda: link.open and server.reply(link, got))
         elif answer == "wrong-ccf":
             wrong = flipped(got.ccf)
-            self.stale_sent(server, link, wrong, [b"wrong-ccf"], got,
+            self.stale_sent(server, link, wrong, [b"wrong-ccf:" + got.body[0]], got,
                             "%s's reply to %s with its CCF changed (%s for %s)" % (
                                 server.label, words.frames(got.body), words.octets(wrong),
                                 words.octets(got.ccf)), breaks="flp.server.reply-ccf")
@@ -833,7 +833,9 @@ def reported_unless_met(t, clause, met, what, happened=None):
 def stale_named(servers, ask):
     """What a client handed its application for `ask` instead of its own reply, in words:
     the stale reply it was (which server sent it, when), or what it is."""
-    for entry in servers.stale:
+    # the latest that came while this request was outstanding, else any with that body
+    for entry in sorted(servers.stale, key=lambda e: (e["during"] == ask.body, e["at"]),
+                        reverse=True):
         if entry["body"] == ask.frames:
             return "%s: %s" % (ask.describe(), entry["what"])
     return "%s, which is no reply the suite sent for it (it expected %s)" % (

@@ -471,7 +471,7 @@ def _(t):
 
 @client_case("fl.client.stale-wrong-ccf", "fl.client.stale",
              "Issue 13's server that changes the CCF: a reply with another CCF (body "
-             "'wrong-ccf') comes before the right one; the application gets only its own "
+             "'wrong-ccf:req-N') comes before the right one; the application gets only its own "
              "request's reply",
              ["flp.client.ccf-any-use", "flp.server.reply-ccf"], servers=("live", "live"))
 def _(t):
