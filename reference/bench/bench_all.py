@@ -13,6 +13,10 @@ Runs, in order, on this machine and in this one run:
   mdp         `zwire bench mdp --json`: round trips through the reference
               Majordomo broker and through a plain libzmq LRU broker (mdp-lru),
               1/10/50 clients x 1/4/16 echo workers, 1 KiB bodies
+  fl          `zwire bench fl --json`: round trips of the reference Freelance
+              client and server against a libzmq DEALER and ROUTER echo, and
+              failover (the server in use killed: the time to the next answer,
+              the requests lost) for ping intervals of 100 ms and 1 s
 
 then judges the targets of the performance issue against the figures (each
 a ratio between figures of this same run, except the codec's frame rate,
@@ -147,6 +151,45 @@ def run_mdp(args, failures):
     return {"setup": setup, "configurations": configurations}
 
 
+def run_fl(args, failures):
+    """zwire bench fl --json: its round-trip and failover lines (a failed run, or one that
+    lost requests, is a line of its own); {"setup", "rt", "failover"} or None."""
+    argv = [args.zwire, "bench", "fl", "--json", "--bin-dir", args.bin_dir] + \
+           (["--quick"] if args.quick else [])
+    progress(args, "fl (zwire bench fl%s)" % (" --quick" if args.quick else ""))
+    try:
+        done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              timeout=900, check=False)
+    except subprocess.TimeoutExpired:
+        failures.append({"part": "fl", "why": "hung: killed after 900 s",
+                         "command": shlex.join(argv)})
+        return None
+    except OSError as error:
+        failures.append({"part": "fl", "why": str(error), "command": shlex.join(argv)})
+        return None
+    lines = []
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        try:
+            lines.append(json.loads(line))
+        except ValueError:
+            pass
+    setup = next((l for l in lines if l.get("bench") == "fl-setup"), None)
+    rt = [l for l in lines if l.get("bench") == "fl-rt"]
+    failover = [l for l in lines if l.get("bench") == "fl-failover"]
+    for f in lines:
+        if f.get("bench") == "fl-failure":
+            where = ("%d octets %s" % (f["size"], f["impl"]) if f["part"] == "rt"
+                     else "ping %d ms" % f["ping_interval_ms"])
+            failures.append({"part": "fl", "run": "%s %s, run %d" % (f["part"], where, f["run"]),
+                             "why": f["why"], "command": f["command"]})
+    if not rt and not failover:
+        err = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        failures.append({"part": "fl", "why": "exit %d: %s" % (
+            done.returncode, err[-1] if err else "no output"), "command": shlex.join(argv)})
+        return None
+    return {"setup": setup, "rt": rt, "failover": failover}
+
+
 def progress(args, text):
     if not args.no_progress:
         sys.stderr.write("\r\033[K%s" % text)
@@ -177,7 +220,7 @@ def worst(rows, key, pick=min):
     return row[key], where
 
 
-def judge(codec, messaging, scale, mdp=None):
+def judge(codec, messaging, scale, mdp=None, fl=None):
     targets = []
     rate = codec_figure(codec, "decode", 8, "framesPerSecond")
     targets.append(target("codec: decode of 8-octet frames", ">= 100M frames/s",
@@ -224,6 +267,12 @@ def judge(codec, messaging, scale, mdp=None):
                               low["ratio"] if low else None, low is not None and low["ratio"] >= 1.0,
                               "lowest: %d clients, %d workers" % (low["clients"], low["workers"])
                               if low else ""))
+    if fl and fl["failover"]:
+        lost = sum(f["lost"] + f["bad_replies"] for f in fl["failover"])
+        targets.append(target("fl: requests lost when the server in use is killed (every ping "
+                              "interval, every run)", "0", lost, lost == 0,
+                              "two servers left up; lost: timed out, no server, or another "
+                              "request's body"))
     return targets
 
 
@@ -324,6 +373,44 @@ def mdp_table(mdp):
                   "p99 zwire/baseline", "CPU/rt zwire/baseline"], rows)
 
 
+def fl_rt_table(fl):
+    """A row per body size: each side's round trips/s, p50 / p99 and the server's CPU per round
+    trip, then zwire / baseline."""
+    rows = []
+    for c in fl["rt"]:
+        row = [c["size"]]
+        for side in ("zwire", "baseline"):
+            e = c.get(side) or {}
+            rate = e.get("round_trips_per_s")
+            if not rate:
+                row += ["failed", "-", "-"]
+                continue
+            row += ["%s±%.0f%%" % (run_bench.human(rate["median"]),
+                                   50.0 * (rate["max"] - rate["min"]) / rate["median"]
+                                   if rate["median"] else 0),
+                    "%.0f / %.0f" % (e["p50_us"]["median"], e["p99_us"]["median"]),
+                    "%.1f" % e["server_cpu_us_per_rt"]["median"]]
+        row += [run_bench.fmt_ratio(c.get(k)) for k in ("ratio", "p50_ratio", "p99_ratio",
+                                                         "cpu_ratio")]
+        rows.append(row)
+    return table(["size", "zwire rt/s", "zwire p50 / p99 µs", "zwire server CPU µs/rt",
+                  "baseline rt/s", "baseline p50 / p99 µs", "baseline server CPU µs/rt",
+                  "rt/s zwire/baseline", "p50 zwire/baseline", "p99 zwire/baseline",
+                  "CPU/rt zwire/baseline"], rows)
+
+
+def fl_failover_table(fl):
+    """A row per ping interval: kill -> next answer and kill -> last retry (median, min-max),
+    requests retried and lost over every run."""
+    def span(s):
+        return "%.0f (%.0f-%.0f)" % (s["median"], s["min"], s["max"]) if s else "failed"
+    rows = [[f["ping_interval_ms"], span(f.get("kill_to_answer_ms")),
+             span(f.get("last_retry_ms")), len(f.get("runs", [])), f["retried"],
+             f["lost"] + f["bad_replies"]] for f in fl["failover"]]
+    return table(["ping interval ms", "kill -> next answer ms", "kill -> last retry ms", "runs",
+                  "requests retried", "requests lost"], rows)
+
+
 def targets_table(targets):
     rows = []
     for t in targets:
@@ -332,6 +419,8 @@ def targets_table(targets):
             shown = "-"
         elif t["wanted"].endswith("x"):         # a ratio
             shown = "%.2fx" % measured
+        elif isinstance(measured, int):         # a count
+            shown = str(measured)
         else:
             shown = run_bench.human(measured)
         verdict = {True: "met", False: "NOT met", None: "not measured"}[t["met"]]
@@ -383,6 +472,28 @@ def markdown(report):
                       setup.get("seconds", "?"), setup.get("warmup", "?"),
                       setup.get("cpus", "?")),
                   mdp_table(report["mdp"])]
+    if report.get("fl"):
+        setup = report["fl"].get("setup") or {}
+        if report["fl"]["rt"]:
+            parts += ["## Freelance round trips (zwire bench fl)\n",
+                      "One request at a time over tcp: the reference client (its C API, "
+                      "fl-loadgen) and `zwire fl server --echo`, against a plain libzmq DEALER "
+                      "(fl-rtt-libzmq) and a libzmq ROUTER echo (fl-echo); %s run(s) of %s s "
+                      "after %s s of warm-up per side and size, median ± half the min-max "
+                      "spread. Server CPU µs/rt: the server process's CPU time per round "
+                      "trip.\n" % (setup.get("repeat", "?"), setup.get("seconds", "?"),
+                                    setup.get("warmup", "?")),
+                      fl_rt_table(report["fl"])]
+        if report["fl"]["failover"]:
+            parts += ["## Freelance failover (zwire bench fl)\n",
+                      "Three `zwire fl server --echo`, the reference client on all three "
+                      "(liveness %s, timeout %s ms, %s retries), 1 KiB requests back to back; "
+                      "the server in use killed (SIGKILL) after %s s; %s run(s) per ping "
+                      "interval.\n" % (setup.get("liveness", "?"), setup.get("timeout_ms", "?"),
+                                        setup.get("retries", "?"),
+                                        setup.get("failover_warmup", "?"),
+                                        setup.get("failover_repeat", "?")),
+                      fl_failover_table(report["fl"])]
     if report["failures"]:
         parts += ["## Failures\n"] + [failure_line(f) for f in report["failures"]]
     return "\n".join(parts)
@@ -396,7 +507,7 @@ def parse_args(argv):
     p.add_argument("--out", default="build/reports/bench.json", help="the JSON report")
     p.add_argument("--table", default="build/reports/bench.md", help="the tables, Markdown")
     p.add_argument("--quick", action="store_true", help="one short run of everything (a smoke test)")
-    p.add_argument("--skip", nargs="+", default=[], choices=["codec", "messaging", "scale", "mdp"])
+    p.add_argument("--skip", nargs="+", default=[], choices=["codec", "messaging", "scale", "mdp", "fl"])
     p.add_argument("--scale-peers", nargs="+", type=int, default=SCALE_PEERS)
     p.add_argument("--scale-repeat", type=int, default=3, help="runs per scale figure")
     p.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
@@ -411,7 +522,7 @@ def render(args):
     with open(args.render) as f:
         report = json.load(f)
     report["targets"] = judge(report["codec"], report["messaging"], report["scale"],
-                              report.get("mdp"))
+                              report.get("mdp"), report.get("fl"))
     text = markdown(report)
     with open(args.table, "w") as f:
         f.write(text)
@@ -429,6 +540,7 @@ def main(argv):
     messaging = None if "messaging" in args.skip else run_messaging(args, failures)
     scale = [] if "scale" in args.skip else run_scale(args, failures)
     mdp = None if "mdp" in args.skip else run_mdp(args, failures)
+    fl = None if "fl" in args.skip else run_fl(args, failures)
     if not args.no_progress:
         sys.stderr.write("\r\033[K")
     report = {
@@ -438,11 +550,12 @@ def main(argv):
                          .total_seconds(), 1),
         "host": run_bench.host_info(),
         "quick": args.quick,
-        "targets": judge(codec, messaging, scale, mdp),
+        "targets": judge(codec, messaging, scale, mdp, fl),
         "codec": codec,
         "messaging": messaging,
         "scale": scale,
         "mdp": mdp,
+        "fl": fl,
         "failures": failures,
     }
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)

@@ -24,6 +24,8 @@ static const subcommand subcommands[] = {
     { "bench", "measure the codecs against memcpy (zwire bench codec)", zw_cli_bench },
     { "bench mdp", "the Majordomo broker against a plain libzmq LRU broker, round trips",
       zw_cli_bench_mdp },
+    { "bench fl", "the Freelance client and server: round trips against libzmq, failover times",
+      zw_cli_bench_fl },
     { "adapter", "the reference stack behind the conformance suite's adapter contract",
       zw_cli_adapter },
     { "fl client", "one Freelance request, failing over between servers; prints the reply",

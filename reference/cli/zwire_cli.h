@@ -36,6 +36,7 @@ int zw_cli_decode (int argc, char **argv);      /* decode.c */
 int zw_cli_peer (int argc, char **argv);        /* peer.c, peer_control.c */
 int zw_cli_bench (int argc, char **argv);       /* bench.c */
 int zw_cli_bench_mdp (int argc, char **argv);   /* bench_mdp.c */
+int zw_cli_bench_fl (int argc, char **argv);    /* bench_fl.c */
 int zw_cli_adapter (int argc, char **argv);     /* adapter.c */
 int zw_cli_fl_client (int argc, char **argv);   /* reference/flp/flp_cli_client.c */
 int zw_cli_fl_server (int argc, char **argv);   /* reference/flp/flp_cli_server.c */
