@@ -315,32 +315,35 @@ check: all
 # The suite against the reference peer (no FAIL allowed under rfc-strict), against the
 # reference peer speaking only ZMTP 2.0 (the RFC 15 cases; every 3.x case UNSUPPORTED),
 # against the reference Majordomo broker (the suite playing clients and workers, no FAIL),
-# worker and client (the suite playing the broker, no FAIL),
+# worker and client (the suite playing the broker, no FAIL), against the reference Freelance
+# server and client (the suite playing clients, then servers, no FAIL),
 # and against libzmq (its known deviations in conformance/baselines/), then the matrix.
+# Two lanes run at once, each a suite after the other: the ZMTP suites, and the suites of the
+# roles above ZMTP (mostly waiting on timers); a lane stops at its first failing suite.
 SUITE := cd conformance && $(PYTHON) -m zwire_conformance -q
 LIBZMQ_BASELINE := baselines/libzmq-4.3.4.json
 LIBZMQ_RESULTS  := conformance/results/libzmq-4.3.4.md
 
+# One suite run, in a subshell: $(1) the shipped implementation (its report in
+# $(REPORTS)/$(1)), $(2) more arguments, $(3) what a non-zero exit means.
+define suite_run
+( $(SUITE) --implementation $(1) $(2) > /dev/null ); s=$$?; \
+  [ $$s -eq 0 ] || { echo "conformance: $(3) (exit $$s)"; \
+                      cat $(CURDIR)/$(REPORTS)/$(1)/summary.md; exit 1; }
+endef
+
 conformance-suite: $(BUILD)/bin/zwire
 	@mkdir -p $(REPORTS)
-	$(SUITE) --implementation zwire > /dev/null; s=$$?; \
-	  [ $$s -eq 0 ] || { echo "conformance: the reference peer has FAIL or harness errors (exit $$s)"; \
-	                      cat $(CURDIR)/$(REPORTS)/zwire/summary.md; exit 1; }
-	$(SUITE) --implementation zwire-2.0 > /dev/null; s=$$?; \
-	  [ $$s -eq 0 ] || { echo "conformance: the reference peer speaking only ZMTP 2.0 has FAIL or harness errors (exit $$s)"; \
-	                      cat $(CURDIR)/$(REPORTS)/zwire-2.0/summary.md; exit 1; }
-	$(SUITE) --implementation zwire-mdp-broker > /dev/null; s=$$?; \
-	  [ $$s -eq 0 ] || { echo "conformance: the reference Majordomo broker has FAIL or harness errors (exit $$s)"; \
-	                      cat $(CURDIR)/$(REPORTS)/zwire-mdp-broker/summary.md; exit 1; }
-	$(SUITE) --implementation zwire-mdp-worker > /dev/null; s=$$?; \
-	  [ $$s -eq 0 ] || { echo "conformance: the reference Majordomo worker has FAIL or harness errors (exit $$s)"; \
-	                      cat $(CURDIR)/$(REPORTS)/zwire-mdp-worker/summary.md; exit 1; }
-	$(SUITE) --implementation zwire-mdp-client > /dev/null; s=$$?; \
-	  [ $$s -eq 0 ] || { echo "conformance: the reference Majordomo client has FAIL or harness errors (exit $$s)"; \
-	                      cat $(CURDIR)/$(REPORTS)/zwire-mdp-client/summary.md; exit 1; }
-	$(SUITE) --implementation libzmq --baseline $(LIBZMQ_BASELINE) > /dev/null; s=$$?; \
-	  [ $$s -eq 0 ] || { echo "conformance: libzmq fails cases its baseline does not list (exit $$s)"; \
-	                      cat $(CURDIR)/$(REPORTS)/libzmq/summary.md; exit 1; }
+	@echo "conformance: zwire, zwire-2.0, libzmq | zwire-mdp-broker, zwire-mdp-worker, zwire-mdp-client, zwire-fl-server, zwire-fl-client"
+	@( $(call suite_run,zwire,,the reference peer has FAIL or harness errors); \
+	   $(call suite_run,zwire-2.0,,the reference peer speaking only ZMTP 2.0 has FAIL or harness errors); \
+	   $(call suite_run,libzmq,--baseline $(LIBZMQ_BASELINE),libzmq fails cases its baseline does not list) ) & zmtp=$$!; \
+	 ( $(call suite_run,zwire-mdp-broker,,the reference Majordomo broker has FAIL or harness errors); \
+	   $(call suite_run,zwire-mdp-worker,,the reference Majordomo worker has FAIL or harness errors); \
+	   $(call suite_run,zwire-mdp-client,,the reference Majordomo client has FAIL or harness errors); \
+	   $(call suite_run,zwire-fl-server,,the reference Freelance server has FAIL or harness errors); \
+	   $(call suite_run,zwire-fl-client,,the reference Freelance client has FAIL or harness errors) ) & roles=$$!; \
+	 wait $$zmtp; a=$$?; wait $$roles; b=$$?; [ $$a -eq 0 ] && [ $$b -eq 0 ]
 	cd conformance && $(PYTHON) -m zwire_conformance.results $(CURDIR)/$(REPORTS)/libzmq/report.json \
 	    $(LIBZMQ_BASELINE) $(CURDIR)/$(REPORTS)/libzmq/results.md
 	@# The committed results are this run's, never edited by hand.
@@ -371,7 +374,8 @@ conformance: all
 	@$(PYTHON) tools/conformance_summary.py --vectors $(REPORTS)/vectors.json \
 	    --suite $(REPORTS)/zwire --suite $(REPORTS)/zwire-2.0 --suite $(REPORTS)/libzmq \
 	    --suite $(REPORTS)/zwire-mdp-broker --suite $(REPORTS)/zwire-mdp-worker \
-	    --suite $(REPORTS)/zwire-mdp-client
+	    --suite $(REPORTS)/zwire-mdp-client --suite $(REPORTS)/zwire-fl-server \
+	    --suite $(REPORTS)/zwire-fl-client
 
 # --- benchmarks (never part of make check: timings are reported, not asserted) ---
 # make bench: the codec against memcpy, messaging against libzmq and the raw socket

@@ -89,7 +89,8 @@ def suite_matrix(directories):
     return lines
 
 
-SUITES = {("zmtp", None): "conformance suite", ("mdp", "broker"): "Majordomo broker suite"}
+SUITES = {("zmtp", None): "conformance suite", ("mdp", "broker"): "Majordomo broker suite",
+          ("flp", "server"): "Freelance server suite", ("flp", "client"): "Freelance client suite"}
 
 
 def one_suite(key, directories, reports):
