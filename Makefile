@@ -88,7 +88,7 @@ help:
 	@echo "make conformance     build; vectors through both codecs; the suite against zwire, zwire-2.0, libzmq and the Majordomo broker, worker and client; the matrix"
 	@echo "make conformance-stability  every case 5 times against zwire and libzmq under stress-ng: 0 unstable"
 	@echo "make mutation        the suite against each fault (caught) and lenient variant (never accused) of the reference peer"
-	@echo "make bench           codec, messaging, scale and MDP broker benchmarks against memcpy, libzmq and raw sockets"
+	@echo "make bench           codec, messaging, scale, MDP broker and Freelance benchmarks against memcpy, libzmq and raw sockets"
 	@echo "make bench-conformance  the suite's wall time against each implementation (target 30 s)"
 	@echo "make check           every test: C (plain and ASan+UBSan), Python, lints, vectors, fuzz"
 	@echo "make vectors-check   vectors through the C and the Python codec, in many chunkings"
@@ -380,7 +380,8 @@ conformance: all
 # --- benchmarks (never part of make check: timings are reported, not asserted) ---
 # make bench: the codec against memcpy, messaging against libzmq and the raw socket
 # limit, scale against libzmq, the Majordomo broker against a libzmq LRU broker
-# (zwire bench mdp), the targets judged (reference/bench/README.md);
+# (zwire bench mdp), the Freelance client and server against a libzmq DEALER and ROUTER,
+# and their failover (zwire bench fl), the targets judged (reference/bench/README.md);
 # build/reports/bench.json and bench.md.  BENCH_FLAGS=--quick: a one-run smoke test.
 BENCH_FLAGS ?=
 bench: deps $(BUILD)/bin/zwire bench-messaging-build
