@@ -193,6 +193,13 @@ def test_every_case_cites_registered_clauses_and_no_slug_looks_like_one():
         assert set(case_.servers) <= {"live", "dead"} and case_.servers, case_.id
 
 
+def test_the_predicted_ccf_is_what_a_counter_gives_next():
+    from zwire_conformance.cases.flp_client import successor
+    assert successor(b"1") == b"2" and successor(b"99") == b"100"
+    assert successor(b"\x00\xff") == b"\x01\x00" and successor(b"\xff") == b"\x00"
+    assert successor(b"") == b"\x01"
+
+
 def test_the_malformed_replies_are_the_to_client_acceptable_vectors():
     vectors = suiteserver.to_client_vectors(str(ROOT))
     assert [v.id for v in vectors] == ["flp-%d" % n for n in range(55, 63)]

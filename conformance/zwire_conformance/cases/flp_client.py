@@ -58,11 +58,12 @@ def ping_gaps(link):
     return [b - a for a, b in zip(times, times[1:])]
 
 
-def silence(t, servers, server):
-    """`server` answers the client's next PING, then stops answering PINGs (and requests):
-    returns when it sent that last PONG, or the case stops NOT-EXERCISED if the client
-    sends it no PING (it does not ping: flp.client.ping-interval is a MAY)."""
-    server.answer = "mute"
+def silence(t, servers, server, answer="mute"):
+    """`server` answers the client's next PING, then stops answering PINGs (and requests,
+    unless `answer` says otherwise): returns when it sent that last PONG, or the case stops
+    NOT-EXERCISED if the client sends it no PING (it does not ping:
+    flp.client.ping-interval is a MAY)."""
+    server.answer = answer
     server.pongs_left = 1
     servers.wait(lambda: not server.pong, 2 * interval(t) + slack(t) + 1.0)
     t.require(not server.pong, "the client sent %s no PING within %.1f s: it does not ping "
@@ -361,6 +362,54 @@ def _(t):
                                                                 where(second)))
 
 
+def successor(ccf):
+    """The CCF a counter would use next: a decimal number plus one, else the octets as a
+    big-endian number plus one, same length (wrapping)."""
+    if ccf and ccf.isdigit():
+        return b"%d" % (int(ccf) + 1)
+    if not ccf:
+        return b"\x01"
+    return ((int.from_bytes(ccf, "big") + 1) % (1 << (8 * len(ccf)))).to_bytes(len(ccf), "big")
+
+
+@client_case("fl.client.ccf-predicted", "fl.client.replies",
+             "While the first server holds request 2, the second, never asked, sends a reply "
+             "carrying the CCF a counter would give it (request 1's plus one): whether the "
+             "client takes it is reported; the application gets that reply or its own",
+             ["flp.client.ccf-any-use"], servers=("live", "live"))
+def _(t):
+    servers = Servers(t)
+    s1, s2 = servers.ready()
+    first = servers.served([b"first"])
+    t.require(first.attempts() and first.attempts()[0][0] is s1 and first.own,
+              "the client did not send its first request to the first server and take its "
+              "answer (%s; attempts: %s)" % (first.describe(), where(first)))
+    c1 = first.attempts()[0][2].ccf
+    t.require(c1 is not None, "its first request was malformed")
+    s1.answer = "mute"
+    ask = servers.ask([b"second"])
+    server, link, got = first_attempt(t, servers, ask)
+    t.require(server is s1, "the client sent request 2 to %s first, not to the first server"
+              % link.label)
+    guess = successor(c1)
+    s2_link = next((l for l in s2.links if l.open), None)
+    t.require(s2_link, "the client's connection to s2 is gone")
+    s2_link.hostile([guess, b"predicted"], [],
+                    "a reply from s2, which never got request 2, carrying the CCF %s (request "
+                    "1's %s plus one)" % (words.octets(guess), words.octets(c1)))
+    servers.finish(ask)
+    took = ask.outcome == "answered" and ask.frames == [b"predicted"]
+    reported_unless_met(t, "flp.client.ccf-any-use", took or ask.own,
+                        "the application gets the reply carrying request 2's CCF from s2, or "
+                        "its own from a server it asked (both the client's choice: its CCF is "
+                        "its own, F9)",
+                        happened="request 2's CCF was %s, s2's guess %s: %s (attempts: %s)" % (
+                            words.octets(got.ccf or b""), words.octets(guess), ask.describe(),
+                            where(ask)))
+    t.note("a reply carrying the next counter value %s from a server that never got the "
+           "request: %s" % (words.octets(guess), "taken" if took else "left"))
+
+
 # --- liveness: a server that stops answering PINGs ---------------------------------------------------
 
 @client_case("fl.client.silent-server", "fl.client.liveness",
@@ -388,9 +437,9 @@ def _(t):
 
 
 @client_case("fl.client.silent-not-yet", "fl.client.liveness",
-             "The first server stops answering PINGs; a request made after liveness - 0.5 "
-             "intervals (2.5 x 300 ms) still goes to it first: a client that gives up sooner "
-             "is reported (DECISIONS F6)",
+             "The first server stops answering PINGs (it still answers requests); a request "
+             "made after liveness - 0.5 intervals (2.5 x 300 ms) still goes to it first: a "
+             "client that gives up sooner is reported (DECISIONS F6)",
              ["flp.client.server-disconnected"], servers=("live", "live"),
              timers={"ping_interval_ms": 300}, needs_timers=NEEDS_INTERVAL)
 def _(t):
@@ -401,7 +450,9 @@ def _(t):
               "the client sent its first request to %s, not to the first server: whether it "
               "still takes s1 for live cannot be seen by where its requests go"
               % (before.attempts()[0][1].label if before.attempts() else "no server"))
-    silent_since = silence(t, servers, s1)
+    # it still answers requests: a client that keeps it finds its answer there, and the
+    # second server hears of the request only from one that gave s1 up
+    silent_since = silence(t, servers, s1, answer="echo")
     count, declared = timer(t, "liveness")
     servers.until(silent_since + (count - 0.5) * interval(t) * t.clock.multiplier)
     ask = servers.served([b"not yet"])
