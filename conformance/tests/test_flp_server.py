@@ -197,7 +197,7 @@ def test_every_malformed_to_server_vector_is_one_hostile_case():
     vectors = flp_server_hostile.vectors()
     assert [v.ids[0] for v in vectors] == ["flp-%d" % n for n in range(27, 37)]
     ids = {c.id for c in server_cases()}
-    assert all("flp.server.hostile.%s" % v.ids[0] in ids for v in vectors)
+    assert all("fl.server.hostile.%s" % v.ids[0] in ids for v in vectors)
 
 
 # --- whole runs ----------------------------------------------------------------------------------
@@ -207,42 +207,42 @@ def test_a_conforming_fake_passes_and_its_hostile_cases_are_reported(tmp_path, f
     assert done.returncode == 0, done.stdout + done.stderr
     report, by_id = report_of(tmp_path)
     assert report["counts"][V.FAIL] == 0 and report["counts"][V.NOT_EXERCISED] == 0
-    hostile = [c for c in report["cases"] if c["area"] == "flp.server.hostile"]
+    hostile = [c for c in report["cases"] if c["area"] == "fl.server.hostile"]
     assert hostile and all(c["verdict"] == V.INFO and c["robustness"] == V.ROBUST_OK
                            for c in hostile)
     assert all(c["verdict"] == V.PASS for c in report["cases"] if c not in hostile)
     assert report["suite"] == dict(report["suite"], protocol="flp", role="server")
     assert "is a Freelance server" in report["speaks"]
-    page = (tmp_path / "out" / "cases" / "flp.server.request.plain.html").read_text()
+    page = (tmp_path / "out" / "cases" / "fl.server.request.plain.html").read_text()
     assert "Messages, decoded as FLP" in page and "REPLY, CCF &#x27;1&#x27;" in page
 
 
 def test_a_server_without_identity_or_routing_fails_the_clause_that_binds_it(tmp_path, fake):
-    done = run_suite(tmp_path, fake("no-identity"), "--area", "flp.server.socket")
+    done = run_suite(tmp_path, fake("no-identity"), "--area", "fl.server.socket")
     assert done.returncode == 1
     _, by_id = report_of(tmp_path)
-    assert by_id["flp.server.identity"]["verdict"] == V.FAIL
-    assert by_id["flp.server.socket-router"]["verdict"] == V.PASS
-    done = run_suite(tmp_path, fake("newest"), "--case", "flp.server.routing.two-clients")
+    assert by_id["fl.server.identity"]["verdict"] == V.FAIL
+    assert by_id["fl.server.socket-router"]["verdict"] == V.PASS
+    done = run_suite(tmp_path, fake("newest"), "--case", "fl.server.routing.two-clients")
     assert done.returncode == 1
     _, by_id = report_of(tmp_path)
-    failed = {e["clause"] for e in by_id["flp.server.routing.two-clients"]["expectations"]
+    failed = {e["clause"] for e in by_id["fl.server.routing.two-clients"]["expectations"]
               if e["verdict"] == V.FAIL}
     assert failed == {"flp.server.pong", "flp.server.reply-ccf"}
 
 
 def test_a_server_that_closes_everything_is_never_accused(tmp_path, fake):
-    done = run_suite(tmp_path, fake("closer"), "--case", "flp.server.ping",
-                     "--case", "flp.server.hostile.flp-27", "--case", "flp.server.identity")
+    done = run_suite(tmp_path, fake("closer"), "--case", "fl.server.ping",
+                     "--case", "fl.server.hostile.flp-27", "--case", "fl.server.identity")
     assert done.returncode == 0, done.stdout + done.stderr
     report, by_id = report_of(tmp_path)
     assert {c["verdict"] for c in report["cases"]} == {V.NOT_EXERCISED}
-    assert "no ZMTP handshake as ROUTER" in by_id["flp.server.ping"]["reason"]
+    assert "no ZMTP handshake as ROUTER" in by_id["fl.server.ping"]["reason"]
 
 
 def test_a_server_that_dies_on_a_malformed_message_died(tmp_path, fake):
-    done = run_suite(tmp_path, fake("dies"), "--case", "flp.server.hostile.flp-28")
+    done = run_suite(tmp_path, fake("dies"), "--case", "fl.server.hostile.flp-28")
     assert done.returncode == 2
     _, by_id = report_of(tmp_path)
-    case_ = by_id["flp.server.hostile.flp-28"]
+    case_ = by_id["fl.server.hostile.flp-28"]
     assert case_["verdict"] == V.ADAPTER_ERROR and case_["robustness"] == V.ROBUST_DIED

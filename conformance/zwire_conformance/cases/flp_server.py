@@ -29,7 +29,7 @@ def pinged(t, net, client, seconds=2.0):
 
 # --- the socket ----------------------------------------------------------------------------------
 
-@server_case("flp.server.socket-router", "flp.server.socket",
+@server_case("fl.server.socket-router", "fl.server.socket",
              "The server's ZMTP READY says Socket-Type ROUTER",
              ["flp.peer.router"])
 def _(t):
@@ -40,7 +40,7 @@ def _(t):
              happened="it says %s" % words.value(kind))
 
 
-@server_case("flp.server.identity", "flp.server.socket",
+@server_case("fl.server.identity", "fl.server.socket",
              "The server's ZMTP READY carries an Identity, its public endpoint: the "
              "{endpoint} of its command line, octet for octet (DECISIONS F1)",
              ["flp.server.identity"])
@@ -56,7 +56,7 @@ def _(t):
              "its Identity is %s" % words.octets(identity, 80))
 
 
-@server_case("flp.server.identity-every-connection", "flp.server.socket",
+@server_case("fl.server.identity-every-connection", "fl.server.socket",
              "Three clients connect: the server's READY says Socket-Type ROUTER and the same "
              "Identity to each",
              ["flp.peer.router", "flp.server.identity"])
@@ -75,7 +75,7 @@ def _(t):
 
 # --- pings ---------------------------------------------------------------------------------------
 
-@server_case("flp.server.ping", "flp.server.ping",
+@server_case("fl.server.ping", "fl.server.ping",
              "A PING is answered with exactly one frame, PONG",
              ["flp.server.pong", "flp.grammar.pong"])
 def _(t):
@@ -89,7 +89,7 @@ def _(t):
                             happened="it sent %s" % names(client.got))
 
 
-@server_case("flp.server.ping-many", "flp.server.ping",
+@server_case("fl.server.ping-many", "fl.server.ping",
              "Five PINGs in a row on one connection: five PONGs",
              ["flp.server.pong", "flp.grammar.pong"])
 def _(t):
@@ -107,7 +107,7 @@ def _(t):
         got.judged = True
 
 
-@server_case("flp.server.ping-after-request", "flp.server.ping",
+@server_case("fl.server.ping-after-request", "fl.server.ping",
              "A client that has asked something pings: the PONG still comes, and the reply",
              ["flp.server.pong", "flp.grammar.pong", "flp.server.reply-ccf"])
 def _(t):
@@ -125,7 +125,7 @@ def _(t):
 def echoed(ccf, body, title, slug):
     """A case: one client sends one request; the reply carries the CCF octet for octet and
     one body frame or more (the request's, with the command line's echo)."""
-    @server_case("flp.server.request.%s" % slug, "flp.server.request", title,
+    @server_case("fl.server.request.%s" % slug, "fl.server.request", title,
                  ["flp.server.reply-ccf", "flp.grammar.reply"])
     def _(t):
         net = Freelance(t)
@@ -156,7 +156,7 @@ echoed(b"9", [bytes(70000)], "A request whose body is one frame of 70000 octets:
        "has a body", "body-large")
 
 
-@server_case("flp.server.request.pipelined", "flp.server.request",
+@server_case("fl.server.request.pipelined", "fl.server.request",
              "Ten requests on one connection without waiting: each CCF answered",
              ["flp.server.reply-ccf", "flp.grammar.reply"])
 def _(t):
@@ -170,7 +170,7 @@ def _(t):
         judge_reply(t, client, client.got, ccf, [ccf + b" body"])
 
 
-@server_case("flp.server.request.one-reply", "flp.server.request",
+@server_case("fl.server.request.one-reply", "fl.server.request",
              "One request gets one reply: a second is reported (DECISIONS F7)",
              ["flp.server.reply-ccf", "flp.grammar.reply"])
 def _(t):
@@ -195,7 +195,7 @@ def mine_only(t, client, others):
              happened="it got %s" % names(stray) if stray else None)
 
 
-@server_case("flp.server.routing.two-clients", "flp.server.routing",
+@server_case("fl.server.routing.two-clients", "fl.server.routing",
              "Two clients, pings and requests interleaved: each pong and each reply goes to "
              "the client that asked",
              ["flp.server.pong", "flp.server.reply-ccf", "flp.grammar.pong",
@@ -223,7 +223,7 @@ def _(t):
                  happened="it got %d PONGs" % len(client.pongs()))
 
 
-@server_case("flp.server.routing.same-ccf", "flp.server.routing",
+@server_case("fl.server.routing.same-ccf", "fl.server.routing",
              "Two clients send requests with the same CCF: each gets one answer, its own "
              "(the server routes by connection, not by CCF)",
              ["flp.server.reply-ccf", "flp.grammar.reply"])
@@ -244,7 +244,7 @@ def _(t):
                         else None)
 
 
-@server_case("flp.server.routing.many-clients", "flp.server.routing",
+@server_case("fl.server.routing.many-clients", "fl.server.routing",
              "Twenty clients each ping and ask at once: every one gets its PONG and its reply",
              ["flp.server.pong", "flp.server.reply-ccf", "flp.grammar.reply"])
 def _(t):
@@ -271,7 +271,7 @@ def _(t):
                  happened="it got %s" % names(stray) if stray else None)
 
 
-@server_case("flp.server.routing.client-gone", "flp.server.routing",
+@server_case("fl.server.routing.client-gone", "fl.server.routing",
              "A client sends a request and closes at once (a transient client): the next "
              "client is served",
              ["flp.server.reply-ccf", "flp.grammar.reply"])

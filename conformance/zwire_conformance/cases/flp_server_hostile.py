@@ -131,11 +131,11 @@ def from_client(t):
 def register():
     """One case per vector."""
     for vector in vectors():
-        slug = "flp.server.hostile.%s" % vector.ids[0]
+        slug = "fl.server.hostile.%s" % vector.ids[0]
         title = "A client sends %s%s: %s" % (
             vector.ids[0], " (also %s)" % ", ".join(vector.ids[1:]) if vector.ids[1:] else "",
             vector.comment)
-        case_ = Case(slug, None, from_client, "flp.server.hostile", title, vector.clauses,
+        case_ = Case(slug, None, from_client, "fl.server.hostile", title, vector.clauses,
                      {"protocol": "flp", "role": "server", "zmtp": None}, [INPUT_CLASS])
         case_.timers, case_.vector = {}, vector
         CASES.append(case_)
@@ -146,7 +146,7 @@ register()
 
 # --- below FLP: ZMTP octets ----------------------------------------------------------------------
 
-@server_case("flp.server.hostile.reserved-flags", "flp.server.hostile",
+@server_case("fl.server.hostile.reserved-flags", "fl.server.hostile",
              "A client sends a request whose first frame has a reserved flag bit set (0x80)",
              ["zmtp31.frame.flags-reserved"], inputs=["ReservedFlags"])
 def _(t):
@@ -160,7 +160,7 @@ def _(t):
     t.answer("ReservedFlags", what, happened=aftermath(net, sender, before, beside))
 
 
-@server_case("flp.server.hostile.size-overflow", "flp.server.hostile",
+@server_case("fl.server.hostile.size-overflow", "fl.server.hostile",
              "A client sends a frame whose long size has its top bit set (2^63 octets and "
              "more), then nothing",
              ["zmtp31.frame.long-size"], inputs=["SizeOverflow"])
@@ -176,7 +176,7 @@ def _(t):
              + "; on the sender's connection %s" % sender.conn.describe())
 
 
-@server_case("flp.server.hostile.close-mid-message", "flp.server.hostile",
+@server_case("fl.server.hostile.close-mid-message", "fl.server.hostile",
              "A client sends a request's CCF frame (MORE) and 10 of the 100 octets of its body "
              "frame, then closes: the server serves the others",
              ["flp.grammar.request"])
@@ -206,7 +206,7 @@ def served(t, net, client):
                                names(client.got[since:]))
 
 
-@server_case("flp.server.hostile.dealer-client", "flp.server.hostile",
+@server_case("fl.server.hostile.dealer-client", "fl.server.hostile",
              "A client whose READY says DEALER (clients use ROUTER sockets) pings and asks",
              ["flp.peer.router"])
 def _(t):
@@ -218,7 +218,7 @@ def _(t):
     t.observe("flp.peer.router", what, happened=served(t, net, client))
 
 
-@server_case("flp.server.hostile.client-identity", "flp.server.hostile",
+@server_case("fl.server.hostile.client-identity", "fl.server.hostile",
              "A client whose READY carries an Identity (clients set none) pings and asks",
              ["flp.client.no-identity"])
 def _(t):
