@@ -43,7 +43,7 @@ CLI_H      := $(wildcard reference/cli/*.h)
 PEER_MACHINES := zw_session
 CORE_C     := $(wildcard reference/core/*.c)
 CORE_H     := $(wildcard reference/core/*.h) reference/include/zwire.h
-FUZZ_TARGETS := greeting frames command metadata z85 mdp mdp_broker flp
+FUZZ_TARGETS := greeting frames command metadata z85 mdp mdp_broker flp flp_client
 
 GEN_C      := $(MACHINES:%=$(GEN)/%.c)
 PEER_GEN_C := $(PEER_MACHINES:%=$(GEN)/%.c)
@@ -234,13 +234,16 @@ trace:
 # --- fuzzing ----------------------------------------------------------------------
 # The codec, the report builder and the oracle are compiled once per flavour
 # (libFuzzer with sanitizers, AFL++ instrumentation); each harness links them.
-# The Majordomo broker's I/O-free core (no socket, no zwire.h) joins them for fuzz_mdp_broker.
-FUZZ_SHARED := $(GEN_C) $(CODEC_C) $(REPORT_C) fuzz/fuzz_oracle.c $(MDP_CORE_C)
+# The I/O-free cores of the Majordomo broker and the Freelance client (no socket, no zwire.h)
+# join them for fuzz_mdp_broker and fuzz_flp_client.
+FUZZ_SHARED := $(GEN_C) $(CODEC_C) $(REPORT_C) fuzz/fuzz_oracle.c $(sort $(MDP_CORE_C) $(FLP_CORE_C))
 FUZZ_CFLAGS := -std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -Icodec -Ivectors/runner -Ifuzz \
-               -Ireference/mdp -Ireference/roles $(WARN)
+               -Ireference/mdp -Ireference/flp -Ireference/roles $(WARN)
 LIBFUZZER_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 LIBFUZZER_OBJ := $(FUZZ_SHARED:%.c=$(BUILD)/fuzz/libfuzzer/obj/%.o)
 AFL_OBJ := $(FUZZ_SHARED:%.c=$(BUILD)/fuzz/afl/obj/%.o)
+# Kept between builds: made through a pattern rule only, they would be deleted as intermediate.
+.SECONDARY: $(LIBFUZZER_OBJ) $(AFL_OBJ)
 
 $(BUILD)/fuzz/libfuzzer/obj/%.o: %.c $(RL_DEPS) fuzz/fuzz_oracle.h vectors/runner/zw_report.h
 	@mkdir -p $(@D)

@@ -29,7 +29,7 @@ from pathlib import Path
 FUZZ = Path(__file__).resolve().parent
 ROOT = FUZZ.parent
 DICT_DIR = FUZZ / "dict"
-TARGETS = ("greeting", "frames", "command", "metadata", "z85", "mdp", "mdp_broker", "flp")
+TARGETS = ("greeting", "frames", "command", "metadata", "z85", "mdp", "mdp_broker", "flp", "flp_client")
 MAX_TOKEN = 128
 
 sys.path.insert(0, str(ROOT / "conformance"))
@@ -215,6 +215,7 @@ def dictionaries():
         "mdp": mdp_tokens(),
         "mdp_broker": mdp_tokens(),
         "flp": flp_tokens(),
+        "flp_client": flp_tokens(),
     }
 
 

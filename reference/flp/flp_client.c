@@ -516,6 +516,11 @@ do_log_stale (flp_client *client, flp_client_step *step)
         return;
     }
     role_frame_print (&(zw_flp_frame) { client->ccf, client->ccf_size }, want, sizeof want);
+    if (strcmp (got, want) == 0) {
+        client_log (client, "reply with CCF '%s' from %s discarded: request %" PRIu64 " has not "
+                    "gone there (DECISIONS F17)", got, from, client->sequence);
+        return;
+    }
     client_log (client, "reply with CCF '%s' from %s discarded: request %" PRIu64 " (CCF '%s') "
                 "is outstanding (DECISIONS F9)", got, from, client->sequence, want);
 }
@@ -600,9 +605,21 @@ flp_client_request (flp_client *client, uint64_t now, const zw_flp_frame *body, 
     return result;
 }
 
-/* F9: only a reply carrying the outstanding request's CCF answers it, from any server (F14). */
+/* 1 if the outstanding request has gone to the server of that index (-1: none). */
 static int
-reply_event (const flp_client *client, const zw_flp_message *m)
+was_asked (const flp_client *client, int server)
+{
+    for (unsigned i = 0; i < client->attempts; i++)
+        if ((int) client->tried[i] == server)
+            return 1;
+    return 0;
+}
+
+/*  F9: only a reply carrying the outstanding request's CCF answers it, and
+    only from a server the request went to, the last asked or an earlier
+    one answering late (F14, F17).  */
+static int
+reply_event (const flp_client *client, const zw_flp_message *m, int server)
 {
     if (!client->body)
         return FLP_CS_STALE;
@@ -611,7 +628,8 @@ reply_event (const flp_client *client, const zw_flp_message *m)
     if (flp_fault_on (FLP_FAULT_CLIENT_STALE_REPLY))
         return FLP_CS_ANSWER;
     zw_flp_frame ccf = { client->ccf, client->ccf_size };
-    return role_frame_equal (&m->ccf, &ccf) ? FLP_CS_ANSWER : FLP_CS_STALE;
+    return role_frame_equal (&m->ccf, &ccf) && was_asked (client, server) ? FLP_CS_ANSWER
+                                                                          : FLP_CS_STALE;
 }
 
 static void
@@ -647,7 +665,7 @@ flp_client_input (flp_client *client, uint64_t now, int server, const zw_flp_fra
         if (server >= 0)        /* F17: a reply shows its server alive, whatever its CCF */
             view_step (client, (size_t) server, FLP_SV_HEARD, now);
         step.message = &m;
-        step.event = reply_event (client, &m);
+        step.event = reply_event (client, &m, server);
         client_step (client, &step);
     }
     settle (client, now);

@@ -11,6 +11,9 @@ FLP_TESTS    := flp-server
 FLP_TESTS    += flp-client
 $(eval $(call role_folder,FLP))
 
+# What needs no socket: the client core, its machines (for fuzz_flp_client).
+FLP_CORE_C   := $(addprefix $(FLP_DIR)/,flp_client.c flp_fault.c) $(FLP_GEN_C) $(ROLES_CORE_C)
+
 # Failover (issue 13, item 7): three servers, one client with short timers, the server in use
 # killed (SIGKILL) and restarted, a slow server; every request answered with its own body or
 # an explicit timed-out / no-server, none lost while a server lives.  Timings printed, never

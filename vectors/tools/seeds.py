@@ -24,7 +24,7 @@ from pathlib import Path
 VECDIR = Path(__file__).resolve().parent.parent
 TYPES = ("greeting", "frames", "command", "metadata", "z85", "mdp", "flp")
 # Harness targets whose seeds are another type's vectors.
-ALIASES = {"mdp_broker": "mdp"}
+ALIASES = {"mdp_broker": "mdp", "flp_client": "flp"}
 # The types whose input is a frame list (vectors/FORMAT.md): serialised frame by frame.
 FRAME_LIST_TYPES = ("mdp", "flp")
 

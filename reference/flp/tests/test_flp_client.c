@@ -458,11 +458,15 @@ test_late_answer_accepted (void)
     CHECK (results[0].server == A && results[0].attempts == 2);
     feed (c, 160, B, "1", "fast", NULL);
     CHECK (result_count == 1 && logged ("CCF '1' from tcp://b:2", "no request is outstanding", NULL));
-    /* an identity that is none of the servers, with the right CCF: still the answer (F17) */
+    /* the right CCF from an identity that is none of the servers, or from a
+       live server the request never went to: not the answer (F17) */
     ask (c, 200, "r");
+    CHECK (sent_request (last_request (), A, "2", "r"));
     feed (c, 210, -1, "2", "whoever", NULL);
-    CHECK (result_count == 2 && result_is (1, FLP_CLIENT_ANSWERED, "whoever"));
-    CHECK (results[1].server == -1);
+    feed (c, 220, B, "2", "guess", NULL);
+    CHECK (result_count == 1 && logged ("CCF '2' from tcp://b:2", "has not gone there", NULL));
+    feed (c, 230, A, "2", "right", NULL);
+    CHECK (result_count == 2 && result_is (1, FLP_CLIENT_ANSWERED, "right") && results[1].server == A);
     flp_client_destroy (c);
 }
 
@@ -477,6 +481,10 @@ test_waits_for_a_server (void)
     ask (c, 10, "q");
     CHECK (sent_count == pings && flp_client_busy (c) && logged ("waiting up to 3000 ms", NULL));
     CHECK (flp_client_tick (c, 10) == 1000);
+    /* nothing has gone out: a reply carrying the CCF to come answers nothing (F17;
+       found by fuzz_flp_client) */
+    feed (c, 20, C, "1", "guessed", NULL);
+    CHECK (result_count == 0 && flp_client_busy (c) && logged ("has not gone there", NULL));
     pong (c, 500, C);
     CHECK (requests_sent () == 1 && sent_request (last_request (), C, "1", "q"));
     CHECK (flp_client_tick (c, 500) == 600);
