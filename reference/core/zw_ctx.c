@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "zw_socket_internal.h"
@@ -141,6 +142,26 @@ zw_ctx_run (zw_ctx *ctx, int timeout_ms)
         return -1;
     }
     return zw_ctx_wait (ctx, never_done, NULL, timeout_ms) < 0 && errno != EAGAIN ? -1 : 0;
+}
+
+static int
+is_done (void *arg)
+{
+    if (*(const volatile int *) arg)
+        return 0;
+    errno = EAGAIN;
+    return -1;
+}
+
+int
+zw_ctx_run_until (zw_ctx *ctx, const volatile int *done, int timeout_ms)
+{
+    if (!ctx || !done) {
+        errno = EINVAL;
+        return -1;
+    }
+    /* the cast drops volatile for the attempt's void *; is_done reads through volatile again */
+    return zw_ctx_wait (ctx, is_done, (void *) (uintptr_t) done, timeout_ms);
 }
 
 /* --- poll ------------------------------------------------------------------------ */

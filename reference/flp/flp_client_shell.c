@@ -22,8 +22,6 @@
 #include "flp_fault.h"
 #include "role_shell.h"
 
-/* How long flp_client_call lets the loop run between two looks at its request. */
-#define CALL_SLICE_MS 5
 /* The watch's first delay, while a connection is down. */
 #define WATCH_FIRST_MS 5
 
@@ -330,9 +328,9 @@ flp_client_call (flp_client_shell *shell, const zw_flp_frame *body, size_t count
 {
     if (flp_client_shell_request (shell, body, count) != 0)
         return -1;
-    while (!shell->over)
-        if (zw_ctx_run (shell->ctx, CALL_SLICE_MS) != 0)
-            return -1;      /* EDEADLK inside a callback: the request goes on, asynchronously */
+    /* the wait ends the moment the result's callback sets over */
+    if (zw_ctx_run_until (shell->ctx, &shell->over, -1) != 0)
+        return -1;          /* EDEADLK inside a callback: the request goes on, asynchronously */
     return (int) shell->outcome;
 }
 

@@ -167,6 +167,13 @@ void zw_ctx_set_log (zw_ctx *ctx, zw_log_fn *fn, void *arg);
     callback: 0 does nothing, anything else is EDEADLK.  */
 int zw_ctx_run (zw_ctx *ctx, int timeout_ms);
 
+/*  As zw_ctx_run, but returns as soon as *done is non-zero (a callback
+    set it: the wait wakes after the callback, it never sleeps out the
+    rest of timeout_ms).  Returns 0 once *done is set, -1 with EAGAIN when
+    timeout_ms passed first, or -1 with errno as zw_ctx_run.  What a
+    synchronous call built on callbacks waits with.  */
+int zw_ctx_run_until (zw_ctx *ctx, const volatile int *done, int timeout_ms);
+
 /* --- timers (see Model: what a callback may call) ------------------------------- */
 
 typedef struct zw_ctx_timer zw_ctx_timer;

@@ -7,9 +7,6 @@
 #include "mdp_client_shell.h"
 #include "role_shell.h"
 
-/* How long mdp_client_call lets the loop run between two looks at its request. */
-#define CALL_SLICE_MS 5
-
 struct mdp_client_shell {
     zw_ctx *ctx;
     char *endpoint;
@@ -219,9 +216,9 @@ mdp_client_call (mdp_client_shell *shell, const char *service, const zw_mdp_fram
 {
     if (mdp_client_shell_request (shell, service, body, count) != 0)
         return -1;
-    while (!shell->over)
-        if (zw_ctx_run (shell->ctx, CALL_SLICE_MS) != 0)
-            return -1;      /* EDEADLK inside a callback: the request goes on, asynchronously */
+    /* the wait ends the moment the result's callback sets over */
+    if (zw_ctx_run_until (shell->ctx, &shell->over, -1) != 0)
+        return -1;          /* EDEADLK inside a callback: the request goes on, asynchronously */
     return (int) shell->outcome;
 }
 

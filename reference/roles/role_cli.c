@@ -76,7 +76,11 @@ int
 role_cli_run (zw_ctx *ctx, const volatile int *done)
 {
     /* a signal interrupts the wait at once (EINTR); the slice bounds the rest */
-    while (!stop_signal && !(done && *done))
-        zw_ctx_run (ctx, 100);
+    while (!stop_signal && !(done && *done)) {
+        if (done)
+            zw_ctx_run_until (ctx, done, 100);  /* ends the moment a callback sets *done */
+        else
+            zw_ctx_run (ctx, 100);
+    }
     return (int) stop_signal;
 }

@@ -13,6 +13,7 @@
     its socket closed (from a callback: its own, or another due in the same
     turn) or its context destroyed.  Calls made inside a callback never
     turn the loop: timeout 0 tries once, any other is EDEADLK.
+    zw_ctx_run_until returns the moment a callback sets its flag.
 
     Asserts counts and orders, never timings (WAIT only bounds a failing
     test; the watchdog a hung one).  Prints "N passed, N failed".  */
@@ -294,6 +295,43 @@ test_timer_destroyed_in_callbacks (void)
     errno = 0;
     CHECK (zw_timer_new (ctx, NULL, NULL) == NULL && errno == EINVAL);
     zw_timer_destroy (NULL);
+    zw_ctx_destroy (ctx);
+}
+
+/* --- running until done ------------------------------------------------------------------ */
+
+typedef struct {
+    zw_ctx *ctx;
+    int done, nested;               /* nested: what zw_ctx_run_until did inside the callback */
+} finisher;
+
+static void
+finish (void *arg)
+{
+    finisher *f = arg;
+    f->nested = zw_ctx_run_until (f->ctx, &f->done, 10) == -1 && errno == EDEADLK;
+    f->done = 1;
+}
+
+/*  zw_ctx_run_until returns once a callback set its flag, however long its
+    timeout (-1 here: a wait that slept on would hang until the watchdog);
+    at once when the flag is already set; EAGAIN when the time runs out;
+    EDEADLK inside a callback.  */
+static void
+test_run_until_done (void)
+{
+    zw_ctx *ctx = quiet_ctx ();
+    finisher f = { ctx, 0, 0 };
+    zw_ctx_timer *timer = zw_timer_new (ctx, finish, &f);
+    zw_timer_start (timer, 20);
+    CHECK (zw_ctx_run_until (ctx, &f.done, -1) == 0 && f.done == 1 && f.nested == 1);
+    CHECK (zw_ctx_run_until (ctx, &f.done, -1) == 0);
+    int never = 0;
+    errno = 0;
+    CHECK (zw_ctx_run_until (ctx, &never, 10) == -1 && errno == EAGAIN);
+    errno = 0;
+    CHECK (zw_ctx_run_until (ctx, NULL, 10) == -1 && errno == EINVAL);
+    zw_timer_destroy (timer);
     zw_ctx_destroy (ctx);
 }
 
@@ -811,6 +849,7 @@ main (void)
     test_timer_rearms_itself ();
     test_timer_stopped_by_another ();
     test_timer_destroyed_in_callbacks ();
+    test_run_until_done ();
     test_readable_drains_router ();
     test_readable_called_again ();
     test_readable_after_reply ();
