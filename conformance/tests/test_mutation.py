@@ -109,3 +109,11 @@ def test_a_second_reply_or_a_pong_to_no_ping_tells_a_freelance_server_apart():
                "pong": flp_case(ping, pong, hostile, pong),
                "same": flp_case(ping, request, pong, reply)}
     assert mutation.told_apart(clean, variant) == ["pong", "twice"]
+
+
+def test_a_client_numbering_its_requests_otherwise_is_told_apart():
+    counter = ("in", "REQUEST, CCF '2', body ['b']", "32")
+    random8 = ("in", "REQUEST, CCF 0x5f1e..., body ['b']", "5f1e0a9b33c2d401")
+    other8 = ("in", "REQUEST, CCF 0x0b7c..., body ['b']", "0b7c4e21a09f6d15")
+    assert mutation.told_apart({"x": flp_case(counter)}, {"x": flp_case(random8)}) == ["x"]
+    assert mutation.told_apart({"x": flp_case(random8)}, {"x": flp_case(other8)}) == []

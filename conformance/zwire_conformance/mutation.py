@@ -148,8 +148,9 @@ def conduct(case):
     octets that change from run to run (routing ids, how many PINGs): who closed it and
     whether ERROR came first, the version it spoke, the kinds of frame it sent, the error
     class where its octets stopped decoding, the kinds of Majordomo message it sent, and
-    the kinds of Freelance message it sent, with the most replies one CCF drew and the
-    PONGs beyond the suite's PINGs (both the same in every run of a plain server)."""
+    the kinds of Freelance message it sent, with the most replies one CCF drew, the PONGs
+    beyond the suite's PINGs and the lengths of the CCFs it sent (each the same in every
+    run of a plain server or client)."""
     seen = {}
     for end in case.get("ending") or []:
         seen.setdefault(str(end.get("conn")), {})["ended"] = (
@@ -163,8 +164,10 @@ def conduct(case):
     # Majordomo: the kinds of MDP message the implementation sent on each connection
     # ("MDPW01 REQUEST", "MDPC02 FINAL"), not how many (heartbeats vary with time)
     # Freelance: the kinds of FLP message ("PONG", "REPLY", "malformed") on each connection,
-    # the most replies one CCF drew there (a second reply, DECISIONS F7) and the PONGs
-    # beyond the suite's PINGs (a pong to what was no ping, F5), not how many messages in all
+    # the most replies one CCF drew there (a second reply, DECISIONS F7), the PONGs beyond
+    # the suite's PINGs (a pong to what was no ping, F5) and the lengths of the CCFs it sent
+    # (a client's own numbering: a counter's digits or random octets), not how many
+    # messages in all
     replies, pongs = {}, {}
     for message in case.get("messages") or []:
         conn = str(message.get("conn"))
@@ -183,13 +186,18 @@ def conduct(case):
         if protocol == "flp" and kind == "REPLY":
             key = (conn, (message.get("frames") or [""])[0])
             replies[key] = replies.get(key, 0) + 1
+        if protocol == "flp" and kind in ("REQUEST", "REPLY"):
+            lengths = seen[conn].setdefault("flpCcfLengths", [])
+            length = len((message.get("frames") or [""])[0]) // 2
+            if length not in lengths:
+                lengths.append(length)
     for (conn, _), count in replies.items():
         seen[conn]["flpRepliesPerCcf"] = max(seen[conn].get("flpRepliesPerCcf", 0), count)
     for conn, beyond in pongs.items():
         if beyond > 0:
             seen.setdefault(conn, {})["flpPongsBeyondPings"] = beyond
     for what in seen.values():
-        for protocol in ("mdp", "flp"):
+        for protocol in ("mdp", "flp", "flpCcfLengths"):
             if protocol in what:
                 what[protocol] = sorted(what[protocol])
     return sorted((conn, sorted(what.items())) for conn, what in seen.items())
