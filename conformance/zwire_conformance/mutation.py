@@ -26,14 +26,20 @@ really breaks that clause too or a case accuses more than the RFC does.  Such fa
 listed (`overAccusing` in mutation.json: "also FAILed under X, Y: check those cases accuse
 truly") and fail the run.
 
+The variants of the ZMTP peer and those of the roles above ZMTP run in two lanes at once
+(--lanes 2, the default; each suite mostly waits on the wire and on timers), each lane one
+variant after the other; --lanes 1 runs them all in turn.
+
 Writes build/reports/mutation.json and prints a line per variant.  Exit status: 0 when
 every fault is caught, no lenient variant is accused, every one is told apart, no fault of
 a SHOULD over-accuses and the plain peer has no FAIL, 1 otherwise, 2 on a harness error.
 
     /usr/bin/python3 -m zwire_conformance.mutation [--fault NAME]... [--timeout-multiplier X]
+                                                   [--lanes 1|2]
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
 import re
@@ -260,13 +266,15 @@ def main(argv=None):
     p.add_argument("--fault", action="append", default=[], help="only these faults")
     p.add_argument("--timeout-multiplier", type=float, default=1.0)
     p.add_argument("--out", default=os.path.join(ROOT, "build", "reports", "mutation.json"))
+    p.add_argument("--lanes", type=int, choices=(1, 2), default=2,
+                   help="2: the ZMTP peer's variants beside the roles' (default); 1: in turn")
     args = p.parse_args(argv)
     base = os.path.join(ROOT, "build", "reports", "mutation")
     chosen = [(n, c, i) for n, k, c, i in variants() if k == "FAULT" and (not args.fault or n in args.fault)]
     lenient = [(n, c, i) for n, k, c, i in variants() if k == "LENIENT"
                and (not args.fault or n in args.fault)]
     registry = load_registry()
-    plain = {}          # implementation -> its fault-free cases, run once each
+    plain = {}          # implementation -> its fault-free cases, run once each (in its lane)
 
     def fault_free(implementation):
         if implementation not in plain:
@@ -274,20 +282,44 @@ def main(argv=None):
                                               implementation, multiplier=args.timeout_multiplier)
         return plain[implementation]
 
+    # Every variant in table order, faults first; a lane runs its own in that order.
+    work = [("FAULT",) + v for v in chosen] + [("LENIENT",) + v for v in lenient]
+
+    def lane(number):
+        done = {}
+        for index, (kind, name, clause, implementation) in enumerate(work):
+            if (0 if args.lanes == 1 or implementation == "zwire" else 1) != number:
+                continue
+            if kind == "FAULT":
+                done[index] = try_fault(base, name, clause, implementation,
+                                        fault_free(implementation), registry,
+                                        args.timeout_multiplier)
+            else:
+                done[index] = try_lenient(base, name, clause, implementation,
+                                          fault_free(implementation), args.timeout_multiplier)
+        return done
+
+    outcomes = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.lanes) as pool:
+        futures = [pool.submit(lane, number) for number in range(args.lanes)]
+        failed = None
+        for future in futures:
+            try:
+                outcomes.update(future.result())
+            except RuntimeError as e:
+                failed = e
+    if failed is not None:
+        print("mutation: %s" % failed, file=sys.stderr)
+        return 2
     results, warnings, accusations = [], [], []
-    try:
-        for name, clause, implementation in chosen:
-            result, warning = try_fault(base, name, clause, implementation, fault_free(implementation),
-                                        registry, args.timeout_multiplier)
+    for index in sorted(outcomes):
+        if work[index][0] == "FAULT":
+            result, warning = outcomes[index]
             results.append(result)
             if warning:
                 warnings.append(warning)
-        for name, clause, implementation in lenient:
-            accusations.append(try_lenient(base, name, clause, implementation,
-                                           fault_free(implementation), args.timeout_multiplier))
-    except RuntimeError as e:
-        print("mutation: %s" % e, file=sys.stderr)
-        return 2
+        else:
+            accusations.append(outcomes[index])
     clean_fails = sorted("%s: %s" % (i, c) for i, cases in plain.items()
                          for c, v in verdicts(cases).items() if v == "FAIL")
     score = sum(r["caught"] for r in results)
