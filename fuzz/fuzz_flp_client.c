@@ -5,7 +5,8 @@
     the application asks; a server's connection comes up; a server sends a
     PONG, a reply carrying the CCF of a request the client sent — the
     outstanding one or an earlier one — or a reply with a CCF of its own,
-    or a raw frame list; an identity that is none of the servers speaks).
+    or a raw frame list; an identity that is none of the servers speaks; a
+    server's connection is lost).
     Beyond sanitizers and leaks, the oracles:
 
       1. the issue's: no reply is ever handed to the application for a
@@ -21,8 +22,10 @@
          earlier request had (DECISIONS F16); at most 1 + retries
          attempts;
       4. never twice to the same server within one request without a
-         timeout between (DECISIONS F14);
-      5. the next deadline the core returns is never in the past.  */
+         timeout between, or the loss of its connection (DECISIONS F14,
+         F18);
+      5. the next deadline the core returns is never in the past, and
+         never the present again once it has been run.  */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,7 +109,7 @@ check_request (size_t server, const zw_flp_message *m, const zw_flp_frame *frame
             fail ("an attempt with another CCF than the request's first (F16)");
     }
     if (s.sent_to[server] && s.now - s.last_sent[server] < TIMEOUT_MS)
-        fail ("the same request sent twice to one server without a timeout between (F14)");
+        fail ("the same request sent twice to one server without a timeout or a loss between (F14)");
     s.sent_to[server] = 1;
     s.last_sent[server] = s.now;
     if (++s.attempts > 1 + RETRIES)
@@ -243,6 +246,8 @@ advance (flp_client *client, uint64_t then)
     while (s.deadline <= then) {
         s.now = s.deadline;
         tick (client);
+        if (s.deadline == s.now)
+            fail ("a deadline that does not pass when it is reached");
     }
     s.now = then;
 }
@@ -258,8 +263,12 @@ step (flp_client *client, const uint8_t *data, size_t size, size_t *at)
     case 2:
         ask (client, data, size, at);
         break;
-    case 3:
-        flp_client_connected (client, s.now, (op & 3) % SERVERS);
+    case 3:                     /* a server's connection comes up, or is lost (F13, F18) */
+        if (op & 4) {
+            s.sent_to[(op & 3) % SERVERS] = 0;  /* what went on it is lost: it may go again */
+            flp_client_lost (client, s.now, (op & 3) % SERVERS);
+        } else
+            flp_client_connected (client, s.now, (op & 3) % SERVERS);
         break;
     default:
         speak (client, op, data, size, at);

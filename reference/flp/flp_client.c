@@ -34,6 +34,7 @@ typedef struct {
     int live;                   /* the view is in live */
     int heard_once;             /* a word came from it, ever */
     uint64_t heard;             /* ... the last at this time */
+    uint64_t asked;             /* the request last sent on its connection (0: none, or lost) */
 } server_rec;
 
 struct flp_client {
@@ -49,6 +50,7 @@ struct flp_client {
     size_t *tried;              /* the server of each attempt, retries + 1 */
     uint64_t deadline;          /* see the invariants; UINT64_MAX: none */
     int searching;              /* the deadline ends a wait for a live server */
+    int attempt_lost;           /* the attempt ended with its server's connection (F18) */
     uint64_t next_ping;         /* when every server is pinged next */
     int started;                /* the ping schedule runs (the first tick is past) */
     int offered;                /* a server became live during this step */
@@ -360,6 +362,13 @@ do_log_gone (flp_client *client, const view_run *run)
 
 typedef void (view_fn) (flp_client *, const view_run *);
 
+static void
+do_log_lost (flp_client *client, const view_run *run)
+{
+    client_log (client, "server %s is gone: its connection was lost (DECISIONS F18)",
+                run->server->endpoint);
+}
+
 static view_fn *const view_actions[] = {
     [FLP_SA_HEAR] = do_hear,
     [FLP_SA_UP] = do_up,
@@ -368,6 +377,7 @@ static view_fn *const view_actions[] = {
     [FLP_SA_OFFER] = do_offer,
     [FLP_SA_LOG_LIVE] = do_log_live,
     [FLP_SA_LOG_GONE] = do_log_gone,
+    [FLP_SA_LOG_LOST] = do_log_lost,
 };
 
 static void
@@ -402,11 +412,13 @@ do_send (flp_client *client, flp_client_step *step)
     zw_flp_frame ccf = { client->ccf, client->ccf_size };
     client->deadline = step->now + client->config.timeout_ms;
     client->searching = 0;
+    client->attempt_lost = 0;
     if (to == SIZE_MAX) {
         client_log (client, "request %" PRIu64 ": no live server to send it to", client->sequence);
         return;
     }
     client->tried[client->attempts++] = to;
+    client->servers[to].asked = client->sequence;
     client->stats.sent++;
     if (client->attempts > 1)
         client_log (client, "request %" PRIu64 ": attempt %u of %u, to %s (DECISIONS F14)",
@@ -440,11 +452,14 @@ static void
 do_retry (flp_client *client, flp_client_step *step)
 {
     (void) step;
+    const char *asked = client->servers[client->tried[client->attempts - 1]].endpoint;
     client->stats.retries++;
-    client_log (client, "request %" PRIu64 ": no reply from %s within %" PRIu64 " ms "
-                "(DECISIONS F14)", client->sequence,
-                client->servers[client->tried[client->attempts - 1]].endpoint,
-                client->config.timeout_ms);
+    if (client->attempt_lost)
+        client_log (client, "request %" PRIu64 ": no reply from %s, whose connection was lost "
+                    "(DECISIONS F18)", client->sequence, asked);
+    else
+        client_log (client, "request %" PRIu64 ": no reply from %s within %" PRIu64 " ms "
+                    "(DECISIONS F14)", client->sequence, asked, client->config.timeout_ms);
 }
 
 static void
@@ -605,14 +620,12 @@ flp_client_request (flp_client *client, uint64_t now, const zw_flp_frame *body, 
     return result;
 }
 
-/* 1 if the outstanding request has gone to the server of that index (-1: none). */
+/*  1 if the outstanding request has gone to the server of that index (-1:
+    none) on the connection it has now (F17, F18).  */
 static int
 was_asked (const flp_client *client, int server)
 {
-    for (unsigned i = 0; i < client->attempts; i++)
-        if ((int) client->tried[i] == server)
-            return 1;
-    return 0;
+    return server >= 0 && client->servers[server].asked == client->sequence;
 }
 
 /*  F9: only a reply carrying the outstanding request's CCF answers it, and
@@ -677,6 +690,22 @@ flp_client_connected (flp_client *client, uint64_t now, size_t server)
     if (server >= client->config.server_count || flp_fault_on (FLP_LENIENT_CLIENT_NO_PING))
         return;
     view_step (client, server, FLP_SV_CONNECTED, now);
+}
+
+void
+flp_client_lost (flp_client *client, uint64_t now, size_t server)
+{
+    /* the variants that keep a server live whatever it does: no pings, no liveness */
+    if (server >= client->config.server_count || flp_fault_on (FLP_LENIENT_CLIENT_NO_PING)
+        || flp_fault_on (FLP_FAULT_CLIENT_NO_LIVENESS))
+        return;
+    /* F18: nothing sent on the lost connection will be answered on a new one, so the
+       attempt that went to it ends now: the next live server need not wait out its timeout */
+    if (client->body && client->servers[server].asked == client->sequence && !client->searching
+        && client->attempts && client->tried[client->attempts - 1] == server && client->deadline > now)
+        client->deadline = now, client->attempt_lost = 1;
+    client->servers[server].asked = 0;
+    view_step (client, server, FLP_SV_LOST, now);
 }
 
 /* --- time ----------------------------------------------------------------------------------- */

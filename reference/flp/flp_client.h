@@ -12,7 +12,9 @@
     (flp.client.ping-interval, flp.grammar.ping), and once more as soon as
     the shell says its connection is up (DECISIONS F13).  A server is live
     from its first PONG or reply until liveness intervals pass without a
-    word from it (flp.client.server-disconnected, DECISIONS F6, F17).  Each
+    word from it (flp.client.server-disconnected, DECISIONS F6, F17), or
+    until its connection is lost; the attempt that went to a server gone
+    ends at once (F18).  Each
     request carries a CCF, its sequence number in decimal ASCII from 1, the
     same on every attempt (flp.grammar.request, F9, F16), and goes to the
     first live server in the order the servers were given; with no reply
@@ -119,6 +121,11 @@ void flp_client_input (flp_client *client, uint64_t now, int server, const zw_fl
     over): it is pinged at once, since a ROUTER drops what it sends to a
     server whose connection is not up (DECISIONS F13).  */
 void flp_client_connected (flp_client *client, uint64_t now, size_t server);
+
+/*  The connection to the server of that index was lost: the server is
+    gone at once, and the attempt that went to it ends (DECISIONS F18);
+    call flp_client_tick next.  */
+void flp_client_lost (flp_client *client, uint64_t now, size_t server);
 
 /*  Runs what is due at now (pings, silent servers, an attempt's timeout,
     the end of a wait for a server) and returns the next deadline, an

@@ -9,7 +9,10 @@
     While some server's connection is down, a watch keeps the shell
     waking: after 5 ms, then twice as long each time nothing changed, up
     to the ping interval (so a server that stays down costs no more than
-    its pings), and from 5 ms again after any change.
+    its pings), and from 5 ms again after any change.  A connection lost
+    (ZW_EVENT_DISCONNECTED) is handed over the same way, at the next wake
+    (any message, the watch or the core's next deadline: at most a ping
+    interval), and its server is then gone (DECISIONS F18).
 
     The variants of flp_fault.h that live here: flp-client-identity (an
     identity on the socket) and flp-client-dealer (one DEALER socket per
@@ -32,6 +35,7 @@ typedef struct {
     zw_socket *dealer;          /* flp-client-dealer only */
     int up;                     /* the monitor saw its connection READY, and no loss since */
     int news;                   /* ... READY, not yet told to the core */
+    int lost;                   /* ... DISCONNECTED, not yet told to the core (F18) */
 } server_link;
 
 struct flp_client_shell {
@@ -66,7 +70,7 @@ note (server_link *link, zw_event event)
     if (event == ZW_EVENT_READY)
         link->up = link->news = 1;
     else if (event == ZW_EVENT_DISCONNECTED)
-        link->up = 0;
+        link->up = 0, link->lost = 1;
     else
         return;
     link->shell->changed = 1;
@@ -89,7 +93,9 @@ on_dealer_event (void *arg, zw_event event, const char *peer)
     note (arg, event);
 }
 
-/* F13: each connection that came up is pinged now; the watch restarts after any change. */
+/*  F18: each connection lost takes its server for gone; F13: each that
+    came up (again, perhaps) is pinged now.  The watch restarts after any
+    change.  */
 static void
 tell_news (flp_client_shell *shell, uint64_t now)
 {
@@ -97,10 +103,12 @@ tell_news (flp_client_shell *shell, uint64_t now)
         shell->watch_ms = WATCH_FIRST_MS;
     shell->changed = 0;
     for (size_t i = 0; i < shell->count; i++) {
-        if (!shell->links[i].news)
-            continue;
-        shell->links[i].news = 0;
-        flp_client_connected (shell->core, now, i);
+        server_link *link = &shell->links[i];
+        if (link->lost)
+            flp_client_lost (shell->core, now, i);
+        if (link->news)
+            flp_client_connected (shell->core, now, i);
+        link->lost = link->news = 0;
     }
 }
 

@@ -2,10 +2,11 @@
     event machine (flp_server_view.rl; grammar with a clause on every
     transition in flp_server_view_grammar.rl; diagram in make docs).
 
-    unknown --HEARD--> live --SILENT--> gone --HEARD--> live.  A server is
-    live from a PONG (or a reply) until liveness ping intervals pass
-    without a word from it (flp.client.server-disconnected, DECISIONS F6,
-    F17); before its first word it is not live.  It is pinged every ping
+    unknown --HEARD--> live --SILENT|LOST--> gone --HEARD--> live.  A
+    server is live from a PONG (or a reply) until liveness ping intervals
+    pass without a word from it (flp.client.server-disconnected, DECISIONS
+    F6, F17), or its connection is lost (F18); before its first word it is
+    not live.  It is pinged every ping
     interval whatever its state (flp.client.ping-interval), and once more
     as soon as its connection is up (DECISIONS F13).  The client core
     (flp_client.c) turns what the server sends, its connection and the
@@ -23,7 +24,8 @@ enum {
     FLP_SV_HEARD = 1,           /* a PONG, or a reply (whatever its CCF), from this server */
     FLP_SV_SILENT = 2,          /* liveness x ping interval since the last word from it */
     FLP_SV_PING_DUE = 3,        /* the client's ping interval came round */
-    FLP_SV_CONNECTED = 4        /* its connection is up (the handshake is over) */
+    FLP_SV_CONNECTED = 4,       /* its connection is up (the handshake is over) */
+    FLP_SV_LOST = 5             /* its connection was lost (closed, reset: DECISIONS F18) */
 };
 
 /* Actions, run in the order the grammar lists them. */
@@ -34,7 +36,8 @@ typedef enum {
     FLP_SA_PING,                /* a PING to it */
     FLP_SA_OFFER,               /* tell the request: a server is live (it may be waiting for one) */
     FLP_SA_LOG_LIVE,
-    FLP_SA_LOG_GONE
+    FLP_SA_LOG_GONE,            /* gone by silence */
+    FLP_SA_LOG_LOST             /* gone with its connection */
 } flp_server_action;
 
 #define FLP_SV_ACTIONS_MAX 4

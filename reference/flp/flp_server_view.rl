@@ -19,6 +19,7 @@
     action offer            { actions[n++] = FLP_SA_OFFER; }
     action log_live         { actions[n++] = FLP_SA_LOG_LIVE; }
     action log_gone         { actions[n++] = FLP_SA_LOG_GONE; }
+    action log_lost         { actions[n++] = FLP_SA_LOG_LOST; }
 
     include "flp_server_view_grammar.rl";
 }%%

@@ -2,7 +2,7 @@
 #   server, as a state chart over the events of flp_server_view.h.
 #   Included by flp_server_view.rl, which defines the actions.  Clause IDs
 #   are those of spec/flp.md; the choices the RFC leaves open are
-#   spec/DECISIONS.md rows F1..F17.
+#   spec/DECISIONS.md rows F1..F18.
 #
 #   Reliability, in the RFC, is the pings of the client: it may ping its
 #   servers at a regular interval (flp.client.ping-interval), and should
@@ -27,18 +27,23 @@
             FLP_SV_HEARD @hear @up @log_live @offer -> live
           | FLP_SV_PING_DUE @ping -> start
           | FLP_SV_CONNECTED @ping -> start
+          | FLP_SV_LOST -> start
         ),
 
         # Live: each pong or reply restarts its silence (F17).  Pinged every
         # interval, and at once on a new connection (a reconnect, F13).
         # After liveness intervals without a word it is gone
-        # (flp.client.server-disconnected, DECISIONS F6): no request goes to
-        # it from then on; one already sent to it waits out its timeout (F14).
+        # (flp.client.server-disconnected, DECISIONS F6), and at once when
+        # its connection is lost (DECISIONS F18).  No request goes to it
+        # from then on; an attempt that went to it waits out its timeout
+        # (F14), unless its connection was lost: what was sent on it will
+        # not be answered on a new one, and the attempt ends then (F18).
         live: (
             FLP_SV_HEARD @hear -> live
           | FLP_SV_PING_DUE @ping -> live
           | FLP_SV_CONNECTED @ping -> live
           | FLP_SV_SILENT @down @log_gone -> gone
+          | FLP_SV_LOST @down @log_lost -> gone
         ),
 
         # Gone: still pinged every interval and on a new connection
@@ -48,6 +53,7 @@
             FLP_SV_HEARD @hear @up @log_live @offer -> live
           | FLP_SV_PING_DUE @ping -> gone
           | FLP_SV_CONNECTED @ping -> gone
+          | FLP_SV_LOST -> gone
         )
     );
 }%%

@@ -104,6 +104,11 @@ class FakeServer(threading.Thread):
     def peers(self):
         return {peer for peer, _frames in list(self.received)}
 
+    def mute(self):
+        """From now on it answers nothing, pings included, but keeps its connections: a
+        silent server, not a lost one (DECISIONS F18)."""
+        self.mode = "dead-pings"
+
     def stop(self):
         self.stopping.set()
         self.join(10)
@@ -154,8 +159,14 @@ class LinesClient:
                                      env=client_env(fault, lenient))
 
     def ask(self, line):
+        self.send(line)
+        return self.outcome()
+
+    def send(self, line):
         self.proc.stdin.write(line + "\n")
         self.proc.stdin.flush()
+
+    def outcome(self):
         return self.proc.stdout.readline()          # flushed per line, or the test hangs
 
     def finish(self):
@@ -431,13 +442,29 @@ def test_liveness_judged(servers, lines_client):
                           "--timeout", "300")
     wait_pinged(gone, echo)
     assert client.ask("61") == "answered 61\n"
-    gone.stop()
+    gone.mute()
     said = "%s is gone: no pong or reply for 2 ping intervals of 100 ms" % gone.endpoint
     wait_for(lambda: said in client.stderr(), "the silent server taken for gone")
     assert client.ask("62") == "answered 62\n"
     assert client.finish() == 0
     assert "no reply from" not in client.stderr()
     assert echo.requests() == [[b"2", b"b"]]
+
+
+def test_lost_connection_fails_over(servers, lines_client):
+    """DECISIONS F18: the server asked goes away (its connection closes) with the request
+    outstanding: it is gone at once, and the request goes to the other server without
+    waiting out its timeout (60 s here: the answer comes, so it was not waited out)."""
+    asked, other = servers("silent"), servers()
+    client = lines_client(*connect(asked, other), "--ping-interval", "100", "--timeout", "60000")
+    wait_pinged(asked, other)
+    client.send("71")
+    wait_for(lambda: asked.requests() == [[b"1", b"q"]], "the request at the first server")
+    asked.stop()
+    assert client.outcome() == "answered 71\n"
+    assert client.finish() == 0
+    assert "%s is gone: its connection was lost" % asked.endpoint in client.stderr()
+    assert other.requests() == [[b"1", b"q"]] and "within 60000 ms" not in client.stderr()
 
 
 def test_lenient_no_ping(servers):
@@ -464,7 +491,7 @@ def test_lenient_liveness_two(servers, lines_client):
     client = lines_client(*connect(a), "--ping-interval", "50", "--liveness", "5", "--timeout",
                           "300", lenient="flp-client-liveness-two")
     assert client.ask("61") == "answered 61\n"
-    a.stop()
+    a.mute()
     wait_for(lambda: "is gone" in client.stderr(), "the silent server taken for gone")
     assert client.finish() == 0
     assert "no pong or reply for 2 ping intervals of 50 ms" in client.stderr()

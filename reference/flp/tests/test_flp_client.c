@@ -542,13 +542,40 @@ test_timeout_then_no_server (void)
     flp_client_tick (c, 6000);
     flp_client_tick (c, 6060);
     CHECK (!flp_client_server_live (c, A));
-    CHECK (flp_client_tick (c, 6090) == 7000);      /* the timeout: a wait, up to 9090 */
+    /* gone by silence, A keeps its attempt to the timeout (F14, F18): then a wait, up to 9090 */
+    CHECK (flp_client_tick (c, 6090) == 7000);
     flp_client_tick (c, 7000);
     flp_client_tick (c, 8000);
     CHECK (flp_client_tick (c, 9000) == 9090 && result_count == 1);
     flp_client_tick (c, 9090);
     CHECK (result_count == 2 && result_is (1, FLP_CLIENT_NO_SERVER, NULL) && requests_sent () == 2);
     CHECK (results[1].attempts == 1 && logged ("tcp://a:1 gone", "tried tcp://a:1", NULL));
+    flp_client_destroy (c);
+}
+
+/*  F18: the connection of the server asked is lost: it is gone, and the
+    request goes to the next live server then and there, not at its
+    timeout; back and live, it may get the request again at once.  */
+static void
+test_lost_connection (void)
+{
+    flp_client *c = client_new (3);
+    make_live (c, 1u << A | 1u << B);
+    ask (c, 10, "q");
+    CHECK (sent_request (last_request (), A, "1", "q"));
+    flp_client_lost (c, 20, A);
+    CHECK (!flp_client_server_live (c, A) && logged ("tcp://a:1 is gone", "connection was lost", NULL));
+    flp_client_tick (c, 20);
+    CHECK (requests_sent () == 2 && sent_request (last_request (), B, "1", "q"));
+    flp_client_lost (c, 30, B);
+    flp_client_tick (c, 30);                        /* none live: a wait */
+    CHECK (requests_sent () == 2 && flp_client_busy (c));
+    flp_client_connected (c, 40, A);
+    pong (c, 45, A);
+    CHECK (requests_sent () == 3 && sent_request (last_request (), A, "1", "q"));
+    feed (c, 50, A, "1", "a", NULL);
+    CHECK (result_count == 1 && result_is (0, FLP_CLIENT_ANSWERED, "a") && results[0].attempts == 3);
+    flp_client_lost (c, 60, C);                     /* never live: nothing changes */
     flp_client_destroy (c);
 }
 
@@ -858,6 +885,7 @@ main (void)
     test_no_resend_before_timeout ();
     test_stale_replies ();
     test_late_answer_accepted ();
+    test_lost_connection ();
     test_waits_for_a_server ();
     test_no_server ();
     test_timeout_then_no_server ();
