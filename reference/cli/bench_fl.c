@@ -628,10 +628,10 @@ run_failover (const options *o, json_t *results, json_t *failures, int progress)
     }
     if (!o->json)
         printf ("\nkill -> next answer: from the kill to the end of the first request answered "
-                "after it\n(the one sent at once, to the dead server, answered by another after "
-                "its timeout);\nkill -> last retry: to the end of the last request that needed "
-                "a retry (until the\nclient takes the dead server for gone: liveness x ping "
-                "interval of silence);\nretried: such requests, over every run; lost: requests "
+                "after it\n(the one sent at once, to the dead server, answered by another once "
+                "the client has\nseen the connection lost: at its next wake, at most a ping "
+                "interval; DECISIONS F18);\nkill -> last retry: to the end of the last request "
+                "that needed a retry;\nretried: such requests, over every run; lost: requests "
                 "timed out, with no server,\nor answered with another's body (must be 0).\n");
     return lost_any;
 }
