@@ -134,7 +134,9 @@ class Launcher:
         self.capabilities = dict(capabilities)
         self.endpoint = endpoint                # fixed by the implementation, or None
         self.declared = {k: v for k, v in (declared or {}).items() if v is not None}
-        self.name = name or os.path.basename(shlex.split(command)[0])
+        # the program and the role ("zwire-flp-client"): the reports of two roles of one
+        # program, or of a role and the program's adapter, never share a directory
+        self.name = name or "%s-%s-%s" % (os.path.basename(shlex.split(command)[0]), protocol, role)
         self.probe = probe                      # the robustness probe of this role
         self.ready_at = None                    # where the pre-flight's process got ready
         uses = placeholders(command)
