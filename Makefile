@@ -39,8 +39,9 @@ CODEC_C    := codec/zw_error.c codec/zmtp_greeting_pack.c codec/zmtp_command_pac
 REPORT_C   := vectors/runner/zw_report.c vectors/runner/zw_report_mdp.c vectors/runner/zw_report_flp.c
 CLI_C      := $(wildcard reference/cli/*.c)
 CLI_H      := $(wildcard reference/cli/*.h)
-# The reference stack: its session machine (Ragel) and the C around it.
-PEER_MACHINES := zw_session
+# The reference stack: its event machines (Ragel: the session, each mechanism's handshake) and
+# the C around them.
+PEER_MACHINES := zw_session zw_null_handshake
 CORE_C     := $(wildcard reference/core/*.c)
 CORE_H     := $(wildcard reference/core/*.h) reference/include/zwire.h
 FUZZ_TARGETS := greeting frames command metadata z85 mdp mdp_broker flp flp_client
@@ -115,7 +116,7 @@ ragel-version: deps
 $(GEN)/%.c: codec/%.rl codec/%_grammar.rl | ragel-version
 	@mkdir -p $(@D)
 	$(RAGEL) $(RAGEL_FLAGS) -I codec -o $@ $<
-$(GEN)/%.c: reference/core/%.rl reference/core/%_grammar.rl reference/core/zw_session.h | ragel-version
+$(GEN)/%.c: reference/core/%.rl reference/core/%_grammar.rl reference/core/%.h | ragel-version
 	@mkdir -p $(@D)
 	$(RAGEL) $(RAGEL_FLAGS) -I reference/core -o $@ $<
 
@@ -163,7 +164,7 @@ $(BUILD)/asan/bin/zwire: $(CLI_C:%.c=$(BUILD)/asan/%.o) $(ROLE_CLI_ASAN) $(ASAN_
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -ljansson -o $@
 
 # The reference stack's unit tests: reference/tests/test_<name>.c.
-REF_TESTS := engine loop endpoint api tolerate callbacks
+REF_TESTS := engine loop endpoint api tolerate callbacks mechanism
 $(BUILD)/bin/test-%: $(BUILD)/obj/reference/tests/test_%.o $(OBJ_CORE) $(OBJ_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@

@@ -216,6 +216,16 @@ read_some (zw_conn *conn)
     }
 }
 
+/*  The security mechanism a connection speaks, and its role: the
+    socket's configuration, never the peer's choice (zw_mechanism.h).
+    NULL until the socket has PLAIN and CURVE options (issue 14).  */
+static zw_mechanism_config
+mechanism_of (const zw_socket_options *options)
+{
+    (void) options;
+    return (zw_mechanism_config) { &zw_mech_null, 0, NULL };
+}
+
 static void
 start_engine (zw_conn *conn)
 {
@@ -233,6 +243,7 @@ start_engine (zw_conn *conn)
         .heartbeat_ttl = (uint32_t) o->heartbeat_ttl,
         .properties = o->properties,
         .properties_size = o->properties_size,
+        .mechanism = mechanism_of (o),
     };
     memcpy (options.identity, o->identity, o->identity_size);
     zw_engine_init (&conn->engine, &options, &engine_callbacks, conn, zw_loop_now ());
@@ -292,7 +303,10 @@ static void
 log_close (zw_conn *conn)
 {
     const zw_error *violation = zw_engine_violation (&conn->engine);
+    const char *unqueued = zw_engine_queue_failure (&conn->engine);
     zw_ctx *ctx = conn->socket->ctx;
+    if (unqueued)       /* after a violation too: its ERROR, say, could not go out */
+        zw_log (ctx, "peer %s: could not queue %s: the connection closes", conn->peer, unqueued);
     if (violation)
         zw_log (ctx, "peer %s: closed: %s [%s] %s (at offset %llu)", conn->peer,
                 zw_error_class_name (violation->code), violation->clause ? violation->clause : "-",

@@ -6,7 +6,19 @@
     body is gathered into the message being received.  Each thing decoded
     becomes one event of the session machine; the machine answers with
     actions, which perform () carries out.  Nothing decoded acts on its
-    own: the order of a connection lives in zw_session_grammar.rl alone.
+    own: the order of a connection lives in zw_session_grammar.rl, and the
+    order of its handshake in the mechanism's machine (zw_mechanism.h),
+    whose outcome becomes the session's event.
+
+    After a handshake whose mechanism changes frames (ops->identity 0),
+    each frame that comes is gathered whole and decoded, and the frame the
+    peer meant goes down the same path as a clear one; each frame that
+    goes out is encoded.  With NULL neither happens: bodies are lent to
+    the output and read in place, as before any mechanism.
+
+    Sending: every octet goes through queue (), and every caller of it
+    checks it: a frame that cannot be queued closes the connection
+    (queue_failed), since the stream would hold part of it.
 
     Memory: a data frame's buffer grows as its octets arrive, never to
     more than its announced size, so a peer that announces a huge frame
@@ -33,6 +45,7 @@
 #define SEND_LENT_MIN 16384
 
 static void step (zw_engine *engine, int event);
+static void seal (zw_engine *engine);
 
 /* --- closing ------------------------------------------------------------------ */
 
@@ -63,6 +76,16 @@ close_for (zw_engine *engine, const char *reason, int event)
 
 /* --- sending ------------------------------------------------------------------ */
 
+/*  What was being queued could not be: the connection ends now (a clean
+    close, not the peer's fault; the owner logs what, zw_engine_queue_failure).  */
+static void
+queue_failed (zw_engine *engine, const char *what)
+{
+    if (!engine->queue_failure[0])
+        snprintf (engine->queue_failure, sizeof engine->queue_failure, "%s", what);
+    close_for (engine, "what it had to send could not be queued", ZW_SEV_CLOSE);
+}
+
 static int
 queue (zw_engine *engine, const void *data, size_t len)
 {
@@ -79,35 +102,66 @@ queue_frame_header (zw_engine *engine, int more, int command, uint64_t size)
     return n ? queue (engine, header, n) : -1;
 }
 
-/* A command frame: the packed head of cmd, then 'rest' (metadata, topic). */
+/*  One frame on the wire as it is (flags: MORE, COMMAND), its body in
+    pieces, copied.  -1: not queued, and the connection closed.  */
 static int
-queue_command (zw_engine *engine, const zw_zmtp_command *cmd, const uint8_t *rest,
-               size_t rest_size)
+send_frame (zw_engine *engine, const char *what, unsigned flags, const struct iovec *pieces,
+            int count)
+{
+    uint64_t size = 0;
+    int failed = 0;
+    for (int i = 0; i < count && !failed; i++) {
+        failed = pieces[i].iov_len > ZW_ZMTP_SIZE_MAX - size;   /* no header could say it */
+        size += pieces[i].iov_len;
+    }
+    failed = failed || queue_frame_header (engine, flags & ZW_ZMTP_FLAG_MORE,
+                                           flags & ZW_ZMTP_FLAG_COMMAND, size);
+    for (int i = 0; i < count && !failed; i++)
+        failed = queue (engine, pieces[i].iov_base, pieces[i].iov_len);
+    if (failed)
+        queue_failed (engine, what);
+    return failed ? -1 : 0;
+}
+
+/*  A frame of the traffic (after the handshake, or a 2.0 connection's):
+    as it is with a mechanism that changes nothing, else through its
+    encode.  -1: not queued, and the connection closed.  */
+static int
+send_traffic (zw_engine *engine, const char *what, unsigned flags, const struct iovec *pieces,
+              int count)
+{
+    if (!engine->sealed)
+        return send_frame (engine, what, flags, pieces, count);
+    if (engine->mech.ops->encode (&engine->mech, flags, pieces, count) == 0)
+        return 0;
+    if (!zw_session_closed (&engine->session))     /* not a queueing failure: refused */
+        queue_failed (engine, what);
+    return -1;
+}
+
+/*  A command of the traffic: the packed head of cmd (by 37/ZMTP's
+    layouts, whatever the mechanism), then 'rest' (a topic).  */
+static int
+send_command (zw_engine *engine, const zw_zmtp_command *cmd, const uint8_t *rest,
+              size_t rest_size)
 {
     uint8_t head[512];
     size_t n = zw_zmtp_command_pack_head (head, sizeof head, ZW_MECHANISM_NULL, cmd);
-    if (n == 0)
+    struct iovec pieces[2] = { { head, n }, { (void *) rest, rest_size } };
+    if (n == 0) {
+        queue_failed (engine, cmd->name);
         return -1;
-    if (queue_frame_header (engine, 0, 1, n + rest_size) || queue (engine, head, n))
-        return -1;
-    return queue (engine, rest, rest_size);
-}
-
-static void
-command_named (zw_zmtp_command *cmd, zw_zmtp_command_id id, const char *name)
-{
-    memset (cmd, 0, sizeof *cmd);
-    cmd->id = id;
-    cmd->name_size = (uint8_t) strlen (name);
-    memcpy (cmd->name, name, cmd->name_size);
+    }
+    return send_traffic (engine, cmd->name, ZW_ZMTP_FLAG_COMMAND, pieces, rest_size ? 2 : 1);
 }
 
 /* Deliberate faults in the rest of a 3.x greeting (zw_fault.h). */
 static void
 break_greeting (uint8_t *greeting)
 {
-    if (zw_fault_on (ZW_FAULT_MECHANISM_LOWERCASE))
-        memcpy (greeting + 12, "null", 4);
+    for (int i = 12; i < 32 && zw_fault_on (ZW_FAULT_MECHANISM_LOWERCASE); i++)
+        if (greeting[i] >= 'A' && greeting[i] <= 'Z')
+            greeting[i] |= 0x20;
     if (zw_fault_on (ZW_FAULT_AS_SERVER_ONE))
         greeting[32] = 1;
     if (zw_fault_on (ZW_FAULT_FILLER_NONZERO))
@@ -115,8 +169,9 @@ break_greeting (uint8_t *greeting)
 }
 
 /*  The rest of our greeting once the peer's version is known: the 3.x
-    greeting after the major version (zmtp31.greeting.full-after-read), or
-    the 2.0 greeting after its revision octet (zmtp31.version.downgrade).  */
+    greeting after the major version, with the mechanism's name and
+    as-server (zmtp31.greeting.full-after-read), or the 2.0 greeting
+    after its revision octet (zmtp31.version.downgrade).  */
 static void
 send_greeting_rest (zw_engine *engine, zw_zmtp_family family)
 {
@@ -124,15 +179,16 @@ send_greeting_rest (zw_engine *engine, zw_zmtp_family family)
     size_t n;
     if (family == ZW_ZMTP_V3)
         n = zw_zmtp_greeting_pack_v3 (greeting, sizeof greeting, 3, engine->options.minor,
-                                      "NULL", 0, NULL);     /* zmtp31.null.as-server-zero */
+                                      engine->mech.ops->name,
+                                      zw_mechanism_as_server (&engine->mech), NULL);
     else
         n = zw_zmtp_greeting_pack_v2 (greeting, sizeof greeting, 1,
                                       (uint8_t) engine->options.socket_type,
                                       engine->options.identity, engine->options.identity_size);
     if (family == ZW_ZMTP_V3)
         break_greeting (greeting);
-    if (n > PARTIAL_GREETING)
-        queue (engine, greeting + PARTIAL_GREETING, n - PARTIAL_GREETING);
+    if (n <= PARTIAL_GREETING || queue (engine, greeting + PARTIAL_GREETING, n - PARTIAL_GREETING))
+        queue_failed (engine, "the greeting");
 }
 
 /* Identity goes in READY from the types a ROUTER routes to by it (zmtp31.identity.router-addressing). */
@@ -142,43 +198,25 @@ announces_identity (zw_socket_type type)
     return type == ZW_REQ || type == ZW_DEALER || type == ZW_ROUTER;
 }
 
-/*  READY with Socket-Type (zmtp31.metadata.socket-type), Identity
-    (zmtp31.metadata.identity) and the application's own properties
-    (zmtp31.metadata.other-properties).  */
+/*  Our metadata, packed once: Socket-Type (zmtp31.metadata.socket-type)
+    and Identity (zmtp31.metadata.identity); the application's own
+    properties (zmtp31.metadata.other-properties) follow it as they are.  */
 static void
-send_ready (zw_engine *engine)
+pack_metadata (zw_engine *engine)
 {
-    uint8_t metadata[64 + ZW_ZMTP_IDENTITY_MAX];
+    uint8_t *metadata = engine->metadata;
+    size_t cap = sizeof engine->metadata;
     char type[16];
     snprintf (type, sizeof type, "%s", zw_socket_type_name (engine->options.socket_type));
     for (char *c = type; zw_fault_on (ZW_FAULT_SOCKET_TYPE_LOWERCASE) && *c; c++)
         *c = (char) (*c | 0x20);                            /* deliberate fault */
     size_t n = zw_fault_on (ZW_FAULT_READY_NO_SOCKET_TYPE) ? 0
-             : zw_zmtp_metadata_pack (metadata, sizeof metadata, "Socket-Type", 11,
+             : zw_zmtp_metadata_pack (metadata, cap, "Socket-Type", 11,
                                       (const uint8_t *) type, strlen (type));
     if (announces_identity (engine->options.socket_type))
-        n += zw_zmtp_metadata_pack (metadata + n, sizeof metadata - n, "Identity", 8,
+        n += zw_zmtp_metadata_pack (metadata + n, cap - n, "Identity", 8,
                                     engine->options.identity, engine->options.identity_size);
-    zw_zmtp_command ready;
-    command_named (&ready, ZW_COMMAND_READY, "READY");
-    uint8_t head[16];
-    size_t head_size = zw_zmtp_command_pack_head (head, sizeof head, ZW_MECHANISM_NULL, &ready);
-    queue_frame_header (engine, 0, 1, head_size + n + engine->options.properties_size);
-    queue (engine, head, head_size);
-    queue (engine, metadata, n);
-    queue (engine, engine->options.properties, engine->options.properties_size);
-}
-
-/* ERROR with the reason of the refusal (zmtp31.null.error: at most 255 octets). */
-static void
-send_error (zw_engine *engine)
-{
-    zw_zmtp_command error;
-    command_named (&error, ZW_COMMAND_ERROR, "ERROR");
-    const char *reason = engine->error.reason ? engine->error.reason : "refused";
-    error.u.reason.size = (uint8_t) strnlen (reason, 255);
-    memcpy (error.u.reason.data, reason, error.u.reason.size);
-    queue_command (engine, &error, NULL, 0);
+    engine->metadata_size = n;
 }
 
 /* PING with our TTL in tenths of a second and no context (zmtp31.command.ping). */
@@ -186,10 +224,11 @@ static void
 send_ping (zw_engine *engine)
 {
     zw_zmtp_command ping;
-    command_named (&ping, ZW_COMMAND_PING, "PING");
+    zw_mechanism_command_named (&ping, ZW_COMMAND_PING, "PING");
     uint64_t ttl = engine->options.heartbeat_ttl / 100;
     ping.u.ping.ttl = (uint16_t) (ttl > UINT16_MAX ? UINT16_MAX : ttl);
-    queue_command (engine, &ping, NULL, 0);
+    if (send_command (engine, &ping, NULL, 0))
+        return;
     if (!engine->ping_pending) {
         engine->ping_pending = 1;
         engine->ping_sent_at = engine->now;
@@ -202,11 +241,11 @@ static void
 send_pong (zw_engine *engine)
 {
     zw_zmtp_command pong;
-    command_named (&pong, ZW_COMMAND_PONG, "PONG");
+    zw_mechanism_command_named (&pong, ZW_COMMAND_PONG, "PONG");
     pong.u.ping.context.size = zw_fault_on (ZW_FAULT_PONG_NO_CONTEXT) ? 0
                                                                        : engine->ping_context_size;
     memcpy (pong.u.ping.context.data, engine->ping_context, engine->ping_context_size);
-    queue_command (engine, &pong, NULL, 0);
+    send_command (engine, &pong, NULL, 0);
 }
 
 static int
@@ -218,16 +257,51 @@ speaks_31 (const zw_engine *engine)
 
 /* --- the session's actions ------------------------------------------------------ */
 
-/* The connection is up: timers change from handshake to heartbeat. */
+/*  The connection is up: timers change from handshake to heartbeat, and
+    frames from now on go through the mechanism's encoding, if it has one.  */
 static void
 attach (zw_engine *engine)
 {
     engine->handshake_deadline = NO_DEADLINE;
+    if (engine->peer.family == ZW_ZMTP_V3 && !engine->mech.ops->identity)
+        seal (engine);
     if (engine->options.heartbeat_ivl && speaks_31 (engine))
         engine->next_ping = engine->now + engine->options.heartbeat_ivl;
     if (engine->callbacks && engine->callbacks->on_ready
     &&  engine->callbacks->on_ready (engine->user, &engine->peer))
         close_for (engine, "refused by the socket", ZW_SEV_CLOSE);
+}
+
+/*  The mechanism's word on its handshake becomes the session's event.
+    Nothing more happens on a connection a queueing failure has closed.  */
+static void
+handshake_outcome (zw_engine *engine, zw_mech_outcome outcome)
+{
+    if (zw_session_closed (&engine->session) || outcome == ZW_MECH_CONTINUE)
+        return;
+    if (outcome == ZW_MECH_DONE) {
+        step (engine, ZW_SEV_HANDSHAKE_DONE);
+        return;
+    }
+    const zw_error *why = &engine->mech.error;
+    if (why->code != ZW_OK)
+        zw_error_set (&engine->error, why->code, why->offset, why->clause, why->reason);
+    else if (!engine->close_reason)
+        engine->close_reason = "the handshake failed";
+    step (engine, ZW_SEV_HANDSHAKE_FAILED);
+}
+
+/* The greetings are exchanged: the mechanism's handshake begins, with its state. */
+static void
+start_handshake (zw_engine *engine)
+{
+    zw_mechanism *m = &engine->mech;
+    m->peer_as_server = engine->greeting.greeting.as_server;
+    if (m->ops->state_size && !(m->state = calloc (1, m->ops->state_size))) {
+        close_for (engine, "out of memory for the handshake", ZW_SEV_CLOSE);
+        return;
+    }
+    handshake_outcome (engine, m->ops->start (m));
 }
 
 static void
@@ -250,9 +324,9 @@ pass_subscription (zw_engine *engine, int subscribe)
                                             zw_buffer_length (&engine->part));
 }
 
-/*  Why an event was refused, when the event itself does not say: in the
-    handshake only READY may come (zmtp31.handshake.commands-first), and
-    READY comes only there.  */
+/*  Why an event was refused, when the event itself does not say: no
+    message before the handshake ends, and no command out of its place
+    (zmtp31.handshake.commands-first).  */
 static void
 refuse (zw_engine *engine, int event)
 {
@@ -273,7 +347,7 @@ perform (zw_engine *engine, int event, unsigned actions)
 {
     if (actions & ZW_DO_SEND_GREETING_V3) send_greeting_rest (engine, ZW_ZMTP_V3);
     if (actions & ZW_DO_SEND_GREETING_V2) send_greeting_rest (engine, ZW_ZMTP_V2);
-    if (actions & ZW_DO_SEND_READY)       send_ready (engine);
+    if (actions & ZW_DO_START_HANDSHAKE)  start_handshake (engine);
     if (actions & ZW_DO_ATTACH)           attach (engine);
     if (actions & ZW_DO_DELIVER)          deliver (engine);
     if (actions & ZW_DO_SEND_PONG && !zw_fault_on (ZW_FAULT_NO_PONG))  send_pong (engine);
@@ -281,8 +355,6 @@ perform (zw_engine *engine, int event, unsigned actions)
     if (actions & ZW_DO_SUBSCRIBE)        pass_subscription (engine, 1);
     if (actions & ZW_DO_CANCEL)           pass_subscription (engine, 0);
     if (actions & ZW_DO_REFUSE)           refuse (engine, event);
-    if (actions & ZW_DO_SEND_ERROR && !zw_fault_on (ZW_FAULT_NO_ERROR_BEFORE_CLOSE))
-        send_error (engine);
 }
 
 static void
@@ -291,7 +363,7 @@ step (zw_engine *engine, int event)
     perform (engine, event, zw_session_step (&engine->session, event));
 }
 
-/* --- READY's metadata ------------------------------------------------------------- */
+/* --- the peer's metadata ----------------------------------------------------------- */
 
 static int
 property_name (void *user, const char *name, size_t size)
@@ -342,8 +414,9 @@ property_end (void *user)
         engine->peer.identity_size = (uint8_t) (size > 255 ? 255 : size);
         memcpy (engine->peer.identity, v->data + v->start, engine->peer.identity_size);
         if (size > 255 && !zw_fault_on (ZW_LENIENT_ANY_IDENTITY))
-            zw_error_set (&engine->error, ZW_ERR_INVALID_METADATA, engine->frames.header.offset,
-                          "zmtp31.identity.length", "Identity is over 255 octets");
+            zw_error_set (&engine->metadata_error, ZW_ERR_INVALID_METADATA,
+                          engine->frames.header.offset, "zmtp31.identity.length",
+                          "Identity is over 255 octets");
     }
     return 0;
 }
@@ -352,30 +425,84 @@ static const zw_zmtp_metadata_callbacks metadata_callbacks = {
     property_name, property_value, property_end
 };
 
-/*  The peer's READY against ours: a known socket type that may talk to
+/*  The peer's metadata against ours: a known socket type that may talk to
     ours (zmtp31.socket-type.check), an Identity we can route by
-    (zmtp31.identity.no-leading-zero).  Returns the session's event.  */
+    (zmtp31.identity.no-leading-zero).  0, or -1 with *why.  */
 static int
-judge_ready (zw_engine *engine)
+judge_metadata (zw_engine *engine, uint64_t at, zw_error *why)
 {
-    uint64_t at = engine->frames.header.offset;
-    if (engine->error.code != ZW_OK)
-        return ZW_SEV_READY_REFUSED;
-    if (!engine->saw_socket_type)
-        zw_error_set (&engine->error, ZW_ERR_INVALID_SOCKET_TYPE, at,
+    const zw_error *found = &engine->metadata_error;
+    if (found->code != ZW_OK)
+        zw_error_set (why, found->code, found->offset, found->clause, found->reason);
+    else if (!engine->saw_socket_type)
+        zw_error_set (why, ZW_ERR_INVALID_SOCKET_TYPE, at,
                       "zmtp31.metadata.socket-type", "READY has no Socket-Type");
     else if (engine->peer.socket_type == -2)
-        zw_error_set (&engine->error, ZW_ERR_INVALID_SOCKET_TYPE, at,
+        zw_error_set (why, ZW_ERR_INVALID_SOCKET_TYPE, at,
                       "zmtp31.socket-type.values", "unknown Socket-Type");
     else if (!zw_socket_types_compatible (engine->options.socket_type, engine->peer.socket_type)
          &&  !zw_fault_on (ZW_FAULT_ACCEPT_ANY_SOCKET_TYPE))
-        zw_error_set (&engine->error, ZW_ERR_INVALID_SOCKET_TYPE, at,
+        zw_error_set (why, ZW_ERR_INVALID_SOCKET_TYPE, at,
                       "zmtp31.socket-type.check", "Socket-Type may not talk to ours");
     else if (engine->peer.identity_size > 0 && engine->peer.identity[0] == 0
          &&  !zw_fault_on (ZW_LENIENT_ANY_IDENTITY))
-        zw_error_set (&engine->error, ZW_ERR_INVALID_METADATA, at,
+        zw_error_set (why, ZW_ERR_INVALID_METADATA, at,
                       "zmtp31.identity.no-leading-zero", "Identity starts with a zero octet");
-    return engine->error.code == ZW_OK ? ZW_SEV_READY : ZW_SEV_READY_REFUSED;
+    else
+        return 0;
+    return -1;
+}
+
+/*  Metadata that came inside something the mechanism opened (a box): read
+    here with the same callbacks as READY's in clear.  */
+static int
+read_metadata (zw_engine *engine, const uint8_t *metadata, size_t size, uint64_t offset,
+               zw_error *why)
+{
+    zw_zmtp_metadata_ctx ctx;
+    memset (&engine->metadata_error, 0, sizeof engine->metadata_error);
+    engine->saw_socket_type = 0;
+    engine->peer.socket_type = -1;
+    engine->peer.identity_size = 0;
+    zw_zmtp_metadata_init (&ctx, offset, size, &metadata_callbacks, engine);
+    zw_zmtp_metadata_tolerate (&ctx, engine->options.tolerate);
+    zw_zmtp_metadata_push (&ctx, metadata, size);
+    const zw_error *error = zw_zmtp_metadata_error (&ctx);
+    if (error || !zw_zmtp_metadata_done (&ctx)) {
+        *why = error ? *error : (zw_error) { ZW_ERR_INVALID_METADATA, offset + size,
+                                             "zmtp31.metadata.name", "metadata cut short" };
+        return -1;
+    }
+    return 0;
+}
+
+/* --- what the engine lends its mechanism (zw_mechanism_host) ------------------------- */
+
+static int
+host_queue_frame (void *user, const char *what, unsigned flags, const struct iovec *pieces,
+                  int count)
+{
+    return send_frame (user, what, flags, pieces, count);
+}
+
+static int
+host_metadata (void *user, struct iovec *pieces)
+{
+    zw_engine *engine = user;
+    pieces[0] = (struct iovec) { engine->metadata, engine->metadata_size };
+    pieces[1] = (struct iovec) { (void *) engine->options.properties,
+                                 engine->options.properties_size };
+    return engine->options.properties_size ? 2 : 1;
+}
+
+static int
+host_judge_metadata (void *user, const uint8_t *metadata, size_t size, uint64_t offset,
+                     zw_error *why)
+{
+    zw_engine *engine = user;
+    if (metadata && read_metadata (engine, metadata, size, offset, why))
+        return -1;
+    return judge_metadata (engine, offset, why);
 }
 
 /* --- commands --------------------------------------------------------------------- */
@@ -412,30 +539,56 @@ remember_error (zw_engine *engine, const zw_zmtp_command *error)
     engine->close_reason = "the peer sent ERROR";
 }
 
-/*  A whole, well-formed command: its event, or 0 for none.  A tolerated
-    name that means nothing to NULL is ignored wherever it comes: RFC 37
-    gives it no meaning and names no action (zmtp31.command.name binds the
-    sender).  */
-static int
-command_event (zw_engine *engine, const zw_zmtp_command *cmd)
+/* A command of the handshake goes to the mechanism, whose outcome may end it. */
+static void
+handshake_command (zw_engine *engine, const zw_zmtp_command *cmd)
 {
-    int after_handshake = zw_session_active (&engine->session);
-    if (cmd->id == ZW_COMMAND_UNKNOWN && engine->options.tolerate & ZW_ZMTP_TOLERATE_COMMAND_NAME)
-        return 0;
-    if (after_handshake && ((cmd->id == ZW_COMMAND_ERROR
-                             && zw_fault_on (ZW_LENIENT_ERROR_AFTER_READY_IGNORED))
-                            || (cmd->id == ZW_COMMAND_READY
-                                && zw_fault_on (ZW_LENIENT_READY_TWICE_IGNORED))))
-        return ZW_SEV_OTHER_COMMAND;            /* lenient variants: ignored */
+    size_t size = zw_buffer_length (&engine->part);
+    zw_mech_command in = { cmd, size ? engine->part.data + engine->part.start : NULL, size,
+                           engine->frames.header.offset };
+    handshake_outcome (engine, engine->mech.ops->command (&engine->mech, &in));
+}
+
+/*  A command of the traffic: its event, or 0 for none.  A command of the
+    handshake is out of its place now (the session refuses it).  */
+static int
+traffic_event (zw_engine *engine, const zw_zmtp_command *cmd)
+{
     switch (cmd->id) {
-    case ZW_COMMAND_READY:     return judge_ready (engine);
-    case ZW_COMMAND_ERROR:     remember_error (engine, cmd); return ZW_SEV_ERROR;
+    case ZW_COMMAND_READY:
+        return zw_fault_on (ZW_LENIENT_READY_TWICE_IGNORED)
+               ? ZW_SEV_OTHER_COMMAND : ZW_SEV_HANDSHAKE_COMMAND;  /* lenient variant: ignored */
     case ZW_COMMAND_PING:      remember_ping (engine, cmd); return ZW_SEV_PING;
     case ZW_COMMAND_PONG:      return ZW_SEV_PONG;
     case ZW_COMMAND_SUBSCRIBE: return ZW_SEV_SUBSCRIBE;
     case ZW_COMMAND_CANCEL:    return ZW_SEV_CANCEL;
     default:                   return ZW_SEV_OTHER_COMMAND;
     }
+}
+
+/*  A whole, well-formed command.  A tolerated name that means nothing is
+    ignored wherever it comes: RFC 37 gives it no meaning and names no
+    action (zmtp31.command.name binds the sender).  The peer's ERROR is
+    fatal in any state (zmtp31.error.fatal).  The rest belongs to the
+    mechanism's handshake until it ends, to the traffic after.  */
+static void
+command_done (zw_engine *engine, const zw_zmtp_command *cmd)
+{
+    int after_handshake = zw_session_active (&engine->session);
+    if (cmd->id == ZW_COMMAND_UNKNOWN && engine->options.tolerate & ZW_ZMTP_TOLERATE_COMMAND_NAME)
+        return;
+    if (cmd->id == ZW_COMMAND_ERROR) {
+        if (after_handshake && zw_fault_on (ZW_LENIENT_ERROR_AFTER_READY_IGNORED))
+            step (engine, ZW_SEV_OTHER_COMMAND);        /* lenient variant: ignored */
+        else {
+            remember_error (engine, cmd);
+            step (engine, ZW_SEV_ERROR);
+        }
+    }
+    else if (after_handshake)
+        step (engine, traffic_event (engine, cmd));
+    else
+        handshake_command (engine, cmd);
 }
 
 /* --- frames ------------------------------------------------------------------------ */
@@ -467,10 +620,14 @@ frame_header (void *user, const zw_zmtp_frame_header *header)
 {
     zw_engine *engine = user;
     uint64_t header_size = header->flags & ZW_ZMTP_FLAG_LONG ? 9 : 2;
+    engine->frame_flags = header->flags;
     if (header->flags & ZW_ZMTP_FLAG_COMMAND && engine->frames.framing == ZW_ZMTP_FRAMING_V3) {
+        /* the mechanism's layouts in its handshake, 37/ZMTP's after it */
+        zw_zmtp_mechanism codec = zw_session_active (&engine->session)
+                                  ? ZW_MECHANISM_NULL : engine->mech.ops->codec;
         engine->in_command = 1;
         zw_buffer_clear (&engine->part);
-        zw_zmtp_command_init (&engine->command, ZW_MECHANISM_NULL, header->offset + header_size,
+        zw_zmtp_command_init (&engine->command, codec, header->offset + header_size,
                               header->size, &command_callbacks, engine);
         zw_zmtp_command_tolerate (&engine->command, engine->options.tolerate);
         return 0;
@@ -549,33 +706,99 @@ frame_end (void *user)
         if (!error && !zw_zmtp_command_done (&engine->command))
             zw_zmtp_command_push (&engine->command, NULL, 0);   /* an empty body */
         error = zw_zmtp_command_error (&engine->command);
-        int event = error ? 0 : command_event (engine, &engine->command.command);
         if (error)
             codec_violation (engine, error);
-        else if (event)
-            step (engine, event);
+        else
+            command_done (engine, &engine->command.command);
     }
     else if (add_frame (engine))
         close_for (engine, "out of memory for a message", ZW_SEV_CLOSE);
-    else if (!(engine->frames.header.flags & ZW_ZMTP_FLAG_MORE))
+    else if (!(engine->frame_flags & ZW_ZMTP_FLAG_MORE))
         step (engine, ZW_SEV_MESSAGE);          /* zmtp31.frame.message-atomic */
     return zw_session_closed (&engine->session);
 }
 
 static const zw_zmtp_frame_callbacks frame_callbacks = { frame_header, frame_body, frame_end };
 
+/* --- sealed frames: after a handshake whose mechanism changes them ---------------------- */
+
+static int
+gather_header (void *user, const zw_zmtp_frame_header *header)
+{
+    zw_engine *engine = user;
+    (void) header;
+    zw_buffer_clear (&engine->sealed_frame);
+    return 0;
+}
+
+static int
+gather_body (void *user, const uint8_t *data, size_t len)
+{
+    zw_engine *engine = user;
+    if (zw_buffer_append (&engine->sealed_frame, data, len) == 0)
+        return 0;
+    close_for (engine, "out of memory for a frame", ZW_SEV_CLOSE);
+    return 1;
+}
+
+/*  A sealed frame is whole: the mechanism decodes it, and the frame the
+    peer meant goes the way of a clear one, under a header that keeps the
+    wire's offset and size form (errors point at the wire).  A frame the
+    mechanism cannot decode closes the connection without ERROR.  */
+static int
+gather_end (void *user)
+{
+    zw_engine *engine = user;
+    const zw_zmtp_frame_header *wire = &engine->frames.header;
+    size_t size = zw_buffer_length (&engine->sealed_frame);
+    zw_mech_frame frame = { wire->flags & (ZW_ZMTP_FLAG_MORE | ZW_ZMTP_FLAG_COMMAND),
+                            size ? engine->sealed_frame.data + engine->sealed_frame.start : NULL,
+                            size, wire->offset };
+    if (engine->mech.ops->decode (&engine->mech, &frame)) {
+        const zw_error *why = &engine->mech.error;
+        violation (engine, why->code != ZW_OK ? why->code : ZW_ERR_CRYPTOGRAPHIC, wire->offset,
+                   why->clause, why->reason ? why->reason : "a frame that does not decode");
+        return 1;
+    }
+    zw_zmtp_frame_header meant = {
+        wire->offset,
+        (uint8_t) ((frame.flags & (ZW_ZMTP_FLAG_MORE | ZW_ZMTP_FLAG_COMMAND))
+                   | (wire->flags & ZW_ZMTP_FLAG_LONG)),
+        frame.size
+    };
+    if (frame_header (engine, &meant) || (frame.size && frame_body (engine, frame.data, frame.size)))
+        return 1;
+    return frame_end (engine);
+}
+
+static const zw_zmtp_frame_callbacks sealed_callbacks = { gather_header, gather_body, gather_end };
+
+/*  From now on every frame goes through the mechanism: the frame decoder
+    hands each to the sealed callbacks (it reads its table at every
+    call, so the switch may happen inside one), and sending encodes.  */
+static void
+seal (zw_engine *engine)
+{
+    engine->sealed = 1;
+    engine->frames.callbacks = &sealed_callbacks;
+}
+
 /* --- the greeting ------------------------------------------------------------------- */
 
 /*  A 3.x or 2.0 peer is answered as soon as its version is known.  A 1.0
     peer is refused once its greeting is whole (greeting_done), so that a
-    malformed 1.0 greeting is reported as what it is.  */
+    malformed 1.0 greeting is reported as what it is.  A 2.0 peer is
+    refused at once by a mechanism other than NULL: it would bypass it
+    (zmtp31.compat.close-non-null, zmtp31.security.downgrade-guard).  */
 static void
 greeting_detected (void *user, zw_zmtp_family family, uint64_t offset)
 {
     zw_engine *engine = user;
-    (void) offset;
     engine->peer.family = family;
-    if (family != ZW_ZMTP_V1)
+    if (family == ZW_ZMTP_V2 && !engine->mech.ops->legacy_peers)
+        violation (engine, ZW_ERR_UNSUPPORTED_VERSION, offset, "zmtp31.compat.close-non-null",
+                   "a 2.0 peer, and the mechanism is not NULL");
+    else if (family != ZW_ZMTP_V1)
         step (engine, family == ZW_ZMTP_V3 ? ZW_SEV_PEER_V3 : ZW_SEV_PEER_V2);
 }
 
@@ -607,10 +830,12 @@ greeting_done (void *user, const zw_zmtp_greeting *greeting)
     int v2 = greeting->family == ZW_ZMTP_V2;
     step (engine, v2 ? judge_v2_greeting (engine, greeting) : ZW_SEV_GREETING);
     /* Any one frame, command or message part, is bounded by the message
-       limit before its body is read (zmtp31.frame.size-limit); the sum of a
-       message's parts is checked in frame_header.  */
-    uint64_t limit = engine->options.max_msg_size ? engine->options.max_msg_size
-                                                  : ZW_ZMTP_SIZE_MAX;
+       limit (and what the mechanism's encoding adds) before its body is
+       read (zmtp31.frame.size-limit); the sum of a message's parts is
+       checked in frame_header.  */
+    uint64_t limit = engine->options.max_msg_size
+                     ? engine->options.max_msg_size + engine->mech.ops->frame_overhead
+                     : ZW_ZMTP_SIZE_MAX;
     zw_zmtp_frame_init (&engine->frames, v2 ? ZW_ZMTP_FRAMING_V2 : ZW_ZMTP_FRAMING_V3,
                         greeting->size, limit, &frame_callbacks, engine);
     zw_zmtp_frame_tolerate (&engine->frames, engine->options.tolerate);
@@ -624,6 +849,9 @@ void
 zw_engine_init (zw_engine *engine, const zw_engine_options *options,
                 const zw_engine_callbacks *callbacks, void *user, uint64_t now)
 {
+    static const zw_mechanism_host host = {
+        NULL, host_queue_frame, host_metadata, host_judge_metadata
+    };
     memset (engine, 0, sizeof *engine);
     engine->options = *options;
     engine->options.tolerate |= zw_fault_tolerances ();     /* lenient variants */
@@ -633,10 +861,18 @@ zw_engine_init (zw_engine *engine, const zw_engine_options *options,
     engine->now = engine->last_input = now;
     engine->handshake_deadline = options->handshake_ivl ? now + options->handshake_ivl
                                                         : NO_DEADLINE;
+    zw_mechanism_host ours = host;
+    ours.engine = engine;
+    zw_mechanism_init (&engine->mech, &options->mechanism, &ours);
+    pack_metadata (engine);
     zw_session_init (&engine->session);
-    /* Detect every version, so that the session decides (zmtp31.version.detect-older). */
+    /*  Detect every version, so that the session decides
+        (zmtp31.version.detect-older); the mechanism is ours, by
+        configuration: a peer naming another is refused
+        (zmtp31.greeting.mechanism-match).  */
     zw_zmtp_greeting_init (&engine->greeting, ZW_ZMTP_V1,
-                           zw_fault_on (ZW_FAULT_ACCEPT_OTHER_MECHANISM) ? NULL : "NULL",
+                           zw_fault_on (ZW_FAULT_ACCEPT_OTHER_MECHANISM) ? NULL
+                                                                         : engine->mech.ops->name,
                            &greeting_callbacks, engine);
     zw_zmtp_greeting_tolerate (&engine->greeting, engine->options.tolerate);
     /* The partial greeting: signature and major version (zmtp31.version.partial-greeting). */
@@ -653,12 +889,19 @@ zw_engine_init (zw_engine *engine, const zw_engine_options *options,
         partial[9] = 0x7D;
     if (zw_fault_on (ZW_FAULT_WRONG_MAJOR))
         partial[10] = 4;
-    queue (engine, partial, sizeof partial);
+    if (queue (engine, partial, sizeof partial))
+        queue_failed (engine, "the greeting");
 }
 
 void
 zw_engine_fini (zw_engine *engine)
 {
+    zw_mechanism *m = &engine->mech;
+    if (m->state && m->ops->fini)
+        m->ops->fini (m);
+    free (m->state);
+    m->state = NULL;
+    zw_buffer_free (&engine->sealed_frame);
     zw_output_free (&engine->out);
     zw_buffer_free (&engine->part);
     zw_buffer_free (&engine->frame);
@@ -747,6 +990,22 @@ zw_engine_deadline (const zw_engine *engine)
     return when;
 }
 
+/*  After a handshake whose mechanism changes frames: each frame through
+    its encode, the message freed at once (nothing is lent).  */
+static int
+send_encoded (zw_engine *engine, zw_msg *msg)
+{
+    int failed = 0;
+    for (size_t i = 0; i < msg->count && !failed; i++) {
+        const zw_frame *frame = &msg->frames[i];
+        int more = i + 1 < msg->count || zw_fault_on (ZW_FAULT_MORE_ON_LAST_FRAME);
+        struct iovec body = { frame->data, frame->size };
+        failed = send_traffic (engine, "a message", more ? ZW_ZMTP_FLAG_MORE : 0, &body, 1);
+    }
+    zw_msg_destroy (msg);
+    return 0;
+}
+
 /*  Frame headers and small bodies are copied into the output; a large
     body is lent to it, and the message held until it is written.  */
 int
@@ -756,6 +1015,8 @@ zw_engine_send (zw_engine *engine, zw_msg *msg)
         errno = EAGAIN;
         return -1;
     }
+    if (engine->sealed)
+        return send_encoded (engine, msg);
     int lent = 0, failed = 0;
     for (size_t i = 0; i < msg->count && !failed; i++) {
         const zw_frame *frame = &msg->frames[i];
@@ -771,7 +1032,7 @@ zw_engine_send (zw_engine *engine, zw_msg *msg)
     else
         zw_msg_destroy (msg);
     if (failed)     /* the stream holds part of a message: it cannot go on */
-        close_for (engine, "out of memory for a message", ZW_SEV_CLOSE);
+        queue_failed (engine, "a message");
     return 0;
 }
 
@@ -785,14 +1046,13 @@ zw_engine_send_subscription (zw_engine *engine, int subscribe, const uint8_t *to
     }
     if (speaks_31 (engine)) {
         zw_zmtp_command cmd;
-        command_named (&cmd, subscribe ? ZW_COMMAND_SUBSCRIBE : ZW_COMMAND_CANCEL,
-                       subscribe ? "SUBSCRIBE" : "CANCEL");
-        return queue_command (engine, &cmd, topic, size);
+        zw_mechanism_command_named (&cmd, subscribe ? ZW_COMMAND_SUBSCRIBE : ZW_COMMAND_CANCEL,
+                                    subscribe ? "SUBSCRIBE" : "CANCEL");
+        return send_command (engine, &cmd, topic, size);
     }
     uint8_t prefix = subscribe ? 0x01 : 0x00;   /* zmtp30.pubsub.subscribe-message */
-    if (queue_frame_header (engine, 0, 0, size + 1) || queue (engine, &prefix, 1))
-        return -1;
-    return queue (engine, topic, size);
+    struct iovec pieces[2] = { { &prefix, 1 }, { (void *) topic, size } };
+    return send_traffic (engine, subscribe ? "a subscription" : "a cancellation", 0, pieces, 2);
 }
 
 uint8_t *
@@ -846,6 +1106,12 @@ const char *
 zw_engine_close_reason (const zw_engine *engine)
 {
     return engine->close_reason ? engine->close_reason : "closed";
+}
+
+const char *
+zw_engine_queue_failure (const zw_engine *engine)
+{
+    return engine->queue_failure[0] ? engine->queue_failure : NULL;
 }
 
 int

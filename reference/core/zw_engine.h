@@ -5,10 +5,11 @@
     buffer.  Its owner feeds it the octets read from the peer and the
     current time, writes out what it queues, and arms a timer for its next
     deadline; the engine decides everything else: the greeting exchange and
-    version negotiation (3.1, 3.0, and 2.0 by downgrade), the NULL
-    handshake with its metadata checks, heartbeats, limits, ERROR, and the
-    close.  Because it does no I/O it runs the same over a socket, over
-    stdin / stdout, or in a unit test.
+    version negotiation (3.1, 3.0, and 2.0 by downgrade), the security
+    mechanism's handshake (zw_mechanism.h: NULL, its machine and the
+    engine's metadata checks), heartbeats, limits, ERROR, and the close.
+    Because it does no I/O it runs the same over a socket, over stdin /
+    stdout, or in a unit test.
 
     Invariants between calls:
     - input: every octet given to zw_engine_push is consumed, unless the
@@ -18,7 +19,11 @@
     - time: zw_engine_deadline says when zw_engine_tick must next be
       called (UINT64_MAX: no timer);
     - callbacks run from inside push and tick; they must not free the
-      engine (close it instead: the owner frees it after the call).  */
+      engine (close it instead: the owner frees it after the call);
+    - sending: every frame queued is checked; one that cannot be queued
+      (memory, a size beyond 2^63 - 1) closes the connection, with the
+      reason zw_engine_queue_failure names, since a stream that holds part
+      of a frame cannot go on.  */
 
 #ifndef ZW_ENGINE_H
 #define ZW_ENGINE_H
@@ -27,6 +32,7 @@
 #include <stdint.h>
 #include "zw_buffer.h"
 #include "zw_error.h"
+#include "zw_mechanism.h"
 #include "zw_output.h"
 #include "zw_session.h"
 #include "zmtp_greeting.h"
@@ -50,6 +56,8 @@ typedef struct {
     unsigned tolerate;              /* ZW_ZMTP_TOLERATE_* (zmtp_tolerate.h): sender rules
                                        the peer may break; 0: strict.  An unknown command
                                        is then ignored in the handshake too */
+    zw_mechanism_config mechanism;  /* the security mechanism and its role (zw_mechanism.h);
+                                       zero: NULL */
 } zw_engine_options;
 
 /* What the handshake told us about the peer. */
@@ -78,8 +86,12 @@ typedef struct {
     void *user;
     zw_session session;
     zw_peer_info peer;
+    zw_mechanism mech;              /* the security mechanism (zw_mechanism.h) */
+    int sealed;                     /* the handshake is over and the mechanism encodes
+                                       frames: each goes through its encode / decode */
     zw_error error;                 /* why the peer was refused, if it was */
     const char *close_reason;       /* why the connection closed */
+    char queue_failure[32];         /* what could not be queued, if that closed it */
     char peer_error[256];           /* the reason of a peer's ERROR command */
     int peer_sent_error;
     int local_close;
@@ -88,6 +100,8 @@ typedef struct {
     zw_zmtp_frame_ctx frames;
     zw_zmtp_command_ctx command;
     int in_command;                 /* the current frame is a command */
+    uint8_t frame_flags;            /* the current frame's flags, as the peer meant them */
+    zw_buffer sealed_frame;         /* a sealed frame, gathered to be decoded whole */
     zw_buffer part;                 /* a command's variable part (topic, ...) */
     zw_msg *message;                /* the message being received */
     zw_buffer frame;                /* a data frame too large to place at once */
@@ -97,8 +111,11 @@ typedef struct {
     uint8_t property_size;          /* its name's octets (a tolerated name may hold NUL) */
     zw_buffer value;                /* ... and its value, when we keep it */
     int saw_socket_type;
+    zw_error metadata_error;        /* what reading the peer's metadata found */
     /* sending */
     zw_output out;
+    uint8_t metadata[64 + ZW_ZMTP_IDENTITY_MAX];    /* ours: Socket-Type, Identity */
+    size_t metadata_size;
     uint8_t ping_context[ZW_ZMTP_PING_CONTEXT_MAX];
     uint8_t ping_context_size;
     /* time */
@@ -149,7 +166,9 @@ int zw_engine_send (zw_engine *engine, zw_msg *msg);
 /*  Queues a subscription (subscribe = 1) or cancellation in the form the
     peer speaks: SUBSCRIBE / CANCEL commands for 3.1
     (zmtp31.pubsub.subscribe-command), a 0x01 / 0x00 message for 3.0 and
-    2.0 (zmtp30.pubsub.subscribe-message).  */
+    2.0 (zmtp30.pubsub.subscribe-message).  Returns 0; -1 with EAGAIN if
+    the connection is not up; -1 if it could not be queued (the
+    connection is then closed).  */
 int zw_engine_send_subscription (zw_engine *engine, int subscribe, const uint8_t *topic,
                                  size_t size);
 
@@ -170,6 +189,10 @@ int zw_engine_closed (const zw_engine *engine);
     "handshake timeout", ...) in *reason.  */
 const zw_error *zw_engine_violation (const zw_engine *engine);
 const char *zw_engine_close_reason (const zw_engine *engine);
+
+/*  What could not be queued ("PONG", "a message", "the greeting", ...)
+    when that closed the connection, else NULL.  */
+const char *zw_engine_queue_failure (const zw_engine *engine);
 
 /* 1 when the peer sent an ERROR command (zmtp31.error.fatal: do not reconnect). */
 int zw_engine_peer_sent_error (const zw_engine *engine);

@@ -16,14 +16,13 @@
 
     action send_greeting_v3  { actions |= ZW_DO_SEND_GREETING_V3; }
     action send_greeting_v2  { actions |= ZW_DO_SEND_GREETING_V2; }
-    action send_ready        { actions |= ZW_DO_SEND_READY; }
+    action start_handshake   { actions |= ZW_DO_START_HANDSHAKE; }
     action attach            { actions |= ZW_DO_ATTACH; }
     action deliver           { actions |= ZW_DO_DELIVER; }
     action send_pong         { actions |= ZW_DO_SEND_PONG; }
     action send_ping         { actions |= ZW_DO_SEND_PING; }
     action subscribe         { actions |= ZW_DO_SUBSCRIBE; }
     action cancel            { actions |= ZW_DO_CANCEL; }
-    action send_error        { actions |= ZW_DO_SEND_ERROR; }
     action refuse            { actions |= ZW_DO_REFUSE; }
     action close             { actions |= ZW_DO_CLOSE; }
     action refuse_unexpected { actions |= ZW_DO_REFUSE | ZW_DO_CLOSE; }
@@ -41,8 +40,8 @@ zw_session_init (zw_session *session)
 }
 
 /*  The phase, for logs and for the engine's timers, follows from the
-    actions: READY goes out on entering the handshake, ATTACH enters the
-    active state, CLOSE leaves for good.  */
+    actions: the mechanism's handshake starts on entering the handshake,
+    ATTACH enters the active state, CLOSE leaves for good.  */
 static void
 track_phase (zw_session *session, unsigned actions)
 {
@@ -50,7 +49,7 @@ track_phase (zw_session *session, unsigned actions)
         session->phase = ZW_PHASE_CLOSED;
     else if (actions & ZW_DO_ATTACH)
         session->phase = ZW_PHASE_ACTIVE;
-    else if (actions & ZW_DO_SEND_READY)
+    else if (actions & ZW_DO_START_HANDSHAKE)
         session->phase = ZW_PHASE_HANDSHAKE;
 }
 

@@ -26,12 +26,12 @@
         ),
 
         # Our whole greeting is out (zmtp31.greeting.full-after-read); once
-        # the peer's is in, NULL sends READY at once, never waiting for the
-        # peer's (zmtp30.null.ready-both; a 3.1 client sends first and a
-        # server answers, zmtp31.null.client-ready-first, and sending
-        # straight away satisfies both roles).
+        # the peer's is in, the mechanism's handshake starts: its commands,
+        # its order, its own machine (zw_mechanism.h; NULL's is
+        # zw_null_handshake_grammar.rl), every command after the greeting
+        # until its end (zmtp31.handshake.commands-first).
         greeting_v3: (
-            ZW_SEV_GREETING @send_ready -> handshake
+            ZW_SEV_GREETING @start_handshake -> handshake
           | ending @close -> final
         ),
 
@@ -42,20 +42,24 @@
           | ending @close -> final
         ),
 
-        # Only READY may come now (zmtp31.handshake.commands-first): no
-        # message before it (zmtp30.null.ready-before-receive).  A refused
-        # socket type gets ERROR, then the close
-        # (zmtp31.socket-type.error-then-close).
+        # The mechanism's handshake runs.  No message may come before its
+        # end (zmtp31.handshake.commands-first, zmtp30.null.ready-before-receive).
+        # Over, with the peer's metadata accepted, the connection is up
+        # (zmtp31.null.traffic-after-ready).  Failed, it closes: the
+        # mechanism has sent ERROR where its rules say so
+        # (zmtp31.socket-type.error-then-close for NULL).
         handshake: (
-            ZW_SEV_READY @attach -> active
-          | ZW_SEV_READY_REFUSED @send_error @close -> final
+            ZW_SEV_HANDSHAKE_DONE @attach -> active
+          | ZW_SEV_HANDSHAKE_FAILED @close -> final
           | ending @close -> final
         ),
 
         # Up: messages both ways (zmtp31.null.traffic-after-ready), PING
         # answered by PONG (zmtp31.heartbeat.pong-reply), subscriptions
         # from SUBSCRIBE / CANCEL (zmtp31.pubsub.subscribe-command,
-        # zmtp31.pubsub.cancel-command).
+        # zmtp31.pubsub.cancel-command).  A command of the handshake
+        # (READY) is out of its place now, and refused
+        # (zmtp31.handshake.commands-first).
         active: (
             ZW_SEV_MESSAGE @deliver -> active
           | ZW_SEV_PING @send_pong -> active

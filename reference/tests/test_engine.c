@@ -616,21 +616,30 @@ test_session_refusals (void)
 
     zw_session_init (&s);
     CHECK (zw_session_step (&s, ZW_SEV_PEER_V3) == ZW_DO_SEND_GREETING_V3);
-    CHECK (zw_session_step (&s, ZW_SEV_GREETING) == ZW_DO_SEND_READY);
+    CHECK (zw_session_step (&s, ZW_SEV_GREETING) == ZW_DO_START_HANDSHAKE);
     CHECK (strcmp (zw_session_state_name (&s), "handshake") == 0);
     CHECK (zw_session_step (&s, ZW_SEV_PING) == (ZW_DO_REFUSE | ZW_DO_CLOSE));
 
     zw_session_init (&s);
     zw_session_step (&s, ZW_SEV_PEER_V3);
     zw_session_step (&s, ZW_SEV_GREETING);
-    CHECK (zw_session_step (&s, ZW_SEV_READY) == ZW_DO_ATTACH && zw_session_active (&s));
-    CHECK (zw_session_step (&s, ZW_SEV_PING) == ZW_DO_SEND_PONG);
-    CHECK (zw_session_step (&s, ZW_SEV_READY) == (ZW_DO_REFUSE | ZW_DO_CLOSE));
+    CHECK (zw_session_step (&s, ZW_SEV_MESSAGE) == (ZW_DO_REFUSE | ZW_DO_CLOSE));
 
     zw_session_init (&s);
     zw_session_step (&s, ZW_SEV_PEER_V3);
     zw_session_step (&s, ZW_SEV_GREETING);
-    CHECK (zw_session_step (&s, ZW_SEV_READY_REFUSED) == (ZW_DO_SEND_ERROR | ZW_DO_CLOSE));
+    CHECK (zw_session_step (&s, ZW_SEV_HANDSHAKE_DONE) == ZW_DO_ATTACH && zw_session_active (&s));
+    CHECK (zw_session_step (&s, ZW_SEV_PING) == ZW_DO_SEND_PONG);
+    CHECK (zw_session_step (&s, ZW_SEV_HANDSHAKE_COMMAND) == (ZW_DO_REFUSE | ZW_DO_CLOSE));
+
+    zw_session_init (&s);
+    zw_session_step (&s, ZW_SEV_PEER_V3);
+    zw_session_step (&s, ZW_SEV_GREETING);
+    CHECK (zw_session_step (&s, ZW_SEV_HANDSHAKE_FAILED) == ZW_DO_CLOSE && zw_session_closed (&s));
+
+    zw_session_init (&s);
+    zw_session_step (&s, ZW_SEV_PEER_V2);
+    CHECK (zw_session_step (&s, ZW_SEV_HANDSHAKE_DONE) == (ZW_DO_REFUSE | ZW_DO_CLOSE));
 
     zw_session_init (&s);
     CHECK (zw_session_step (&s, ZW_SEV_PEER_V1) == (ZW_DO_REFUSE | ZW_DO_CLOSE));

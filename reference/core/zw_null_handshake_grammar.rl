@@ -1,0 +1,41 @@
+#   zw_null_handshake_grammar.rl — the NULL handshake (23/ZMTP, 37/ZMTP),
+#   as a state chart over the events of zw_null_handshake.h.  Included by
+#   zw_null_handshake.rl, which defines the actions.  The session machine
+#   (zw_session_grammar.rl) starts it once the greetings are exchanged and
+#   learns its end; the session refuses a message before that end
+#   (zmtp31.handshake.commands-first), the engine takes an ERROR from the
+#   peer (zmtp31.error.fatal).
+
+%%{
+    machine zw_null_handshake;
+
+    main := (
+        # The greetings are exchanged.  NULL sends READY at once, never
+        # waiting for the peer's (zmtp30.null.ready-both,
+        # zmtp30.null.ready-before-receive): a 3.1 client sends first and a
+        # server answers the client's (zmtp31.null.client-ready-first,
+        # zmtp31.null.server-ready-reply), and sending straight away
+        # satisfies both roles, so the roles change nothing on the wire
+        # (zmtp31.null.roles).  READY carries our Socket-Type
+        # (zmtp31.metadata.socket-type), our Identity where a ROUTER routes
+        # by it (zmtp31.metadata.identity) and the application's properties
+        # (zmtp31.metadata.other-properties).
+        start: (
+            ZW_NULL_START @send_ready -> ready_sent
+        ),
+
+        # Only the peer's READY may come now (zmtp31.handshake.commands-first).
+        # The engine parses and judges its metadata (zmtp31.null.ready-parse,
+        # zmtp31.null.ready-validate, zmtp31.socket-type.check).  Accepted,
+        # the handshake is over: READY sent and received, traffic may flow
+        # (zmtp31.null.traffic-after-ready).  Refused, ERROR with the reason,
+        # then the close (zmtp31.socket-type.error-then-close,
+        # zmtp31.null.close-on-invalid).  Any other command is out of its
+        # place (zmtp31.handshake.commands-first).
+        ready_sent: (
+            ZW_NULL_READY @done -> final
+          | ZW_NULL_READY_REFUSED @send_error @fail -> final
+          | ZW_NULL_OTHER @out_of_place -> final
+        )
+    ) $!out_of_place;
+}%%
