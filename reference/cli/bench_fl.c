@@ -37,7 +37,7 @@
 #include "bench_run.h"
 
 #define LIST_MAX 8
-#define RUNS_MAX 32
+#define RUNS_MAX BENCH_RUNS_MAX
 #define SERVERS 3
 #define BIND_TRIES 3            /* a free port another process takes first: try another */
 
@@ -55,12 +55,6 @@ typedef struct {
 
 enum { IMPL_ZWIRE, IMPL_BASELINE, IMPLS };
 static const char *const impl_names[IMPLS] = { "zwire", "baseline" };
-
-typedef struct {
-    int ok;
-    json_t *line;               /* the client's result, with the server's CPU added */
-    double rate, p50, p99, server_cpu_us;
-} rt_result;
 
 typedef struct {
     int ran;                    /* it ran to the end (its figures count) */
@@ -118,34 +112,13 @@ stop_server (bench_child *c, const char *prefix, char *why, size_t cap)
     return -1;
 }
 
-/* Reads a client's JSON line (the last '{' of its output), reaps it; the line or NULL. */
-static json_t *
-client_result (bench_child *g, double deadline, int *status)
-{
-    char output[8192];
-    ssize_t n = bench_read (g, output, sizeof output, 0, deadline);
-    *status = bench_reap (g, n < 0 ? 0 : 15);
-    char *start = strrchr (output, '{');
-    return start ? json_loads (start, 0, NULL) : NULL;
-}
-
-static void
-client_failure (const bench_child *g, const char *program, int status, char *why, size_t cap)
-{
-    char prefix[160];
-    snprintf (prefix, sizeof prefix, "%s %s", program,
-              status < 0 ? "hung: killed" : status == 0 ? "printed no result"
-              : status > 128 ? "killed by a signal" : "failed");
-    bench_stderr_tail (g, prefix, why, cap);
-}
-
 /* --- round trips ---------------------------------------------------------------------------- */
 
-static rt_result
+static bench_rt_run
 rt_once (const options *o, int impl, unsigned size, char *why, size_t why_cap, char *command,
          size_t command_cap)
 {
-    rt_result result = { 0 };
+    bench_rt_run result = { 0 };
     char endpoint[PATH_MAX + 32], echo[PATH_MAX + 16], client[PATH_MAX + 16];
     snprintf (echo, sizeof echo, "%s/fl-echo", o->bin_dir);
     snprintf (client, sizeof client, "%s/%s", o->bin_dir,
@@ -182,20 +155,14 @@ rt_once (const options *o, int impl, unsigned size, char *why, size_t why_cap, c
         return result;
     }
     int status;
-    json_t *parsed = client_result (&g, bench_now_s () + o->warmup + o->seconds + 70, &status);
+    json_t *parsed = bench_client_result (&g, bench_now_s () + o->warmup + o->seconds + 70, &status);
     double cpu_client = bench_children_cpu_s () - cpu_before;
     char stop_why[256];
     int stopped = stop_server (&s, "the server", stop_why, sizeof stop_why);
     double cpu_server = bench_children_cpu_s () - cpu_before - cpu_client;
     if (status != 0 || !parsed) {
-        client_failure (&g, impl == IMPL_ZWIRE ? "fl-loadgen" : "fl-rtt-libzmq", status, why,
-                        why_cap);
-        if (status > 0 && status <= 128 && parsed) {
-            size_t len = strlen (why);
-            snprintf (why + len, why_cap - len, " (lost %lld, bad %lld)",
-                      (long long) json_integer_value (json_object_get (parsed, "lost")),
-                      (long long) json_integer_value (json_object_get (parsed, "bad_replies")));
-        }
+        bench_client_failure (&g, impl == IMPL_ZWIRE ? "fl-loadgen" : "fl-rtt-libzmq", status,
+                              parsed, why, why_cap);
         json_decref (parsed);
         return result;
     }
@@ -204,45 +171,14 @@ rt_once (const options *o, int impl, unsigned size, char *why, size_t why_cap, c
         json_decref (parsed);
         return result;
     }
-    double all = (double) json_integer_value (json_object_get (parsed, "all_round_trips"));
-    result.ok = 1;
-    result.rate = json_number_value (json_object_get (parsed, "round_trips_per_s"));
-    result.p50 = json_number_value (json_object_get (parsed, "p50_us"));
-    result.p99 = json_number_value (json_object_get (parsed, "p99_us"));
-    result.server_cpu_us = all > 0 ? cpu_server * 1e6 / all : 0;
+    double all = bench_rt_take (&result, parsed, cpu_server);
     json_object_set_new (parsed, "server", json_string (impl == IMPL_ZWIRE ? "zwire fl server"
                                                                             : "fl-echo"));
     json_object_set_new (parsed, "server_cpu_s", json_real (cpu_server));
-    json_object_set_new (parsed, "server_cpu_us_per_rt", json_real (result.server_cpu_us));
+    json_object_set_new (parsed, "server_cpu_us_per_rt", json_real (result.cpu_us));
     json_object_set_new (parsed, "client_cpu_us_per_rt",
                          json_real (all > 0 ? cpu_client * 1e6 / all : 0));
-    result.line = parsed;
     return result;
-}
-
-static bench_summary
-rt_summary (const rt_result *runs, size_t count, size_t offset)
-{
-    double values[RUNS_MAX];
-    size_t n = 0;
-    for (size_t i = 0; i < count; i++)
-        if (runs[i].ok)
-            values[n++] = *(const double *) ((const char *) &runs[i] + offset);
-    return bench_summarize (values, n);
-}
-
-typedef struct {
-    bench_summary rate, p50, p99, cpu;
-} rt_figures;
-
-static void
-print_rt_cell (const rt_figures *f)
-{
-    if (f->rate.median < 0)
-        printf ("  %9s %8s %8s %7s", "failed", "-", "-", "-");
-    else
-        printf ("  %9.0f %8.1f %8.1f %7.1f", f->rate.median, f->p50.median, f->p99.median,
-                f->cpu.median);
 }
 
 /* --- failover ------------------------------------------------------------------------------- */
@@ -289,7 +225,7 @@ failover_once (const options *o, unsigned ping_ms, char *why, size_t why_cap, ch
         bench_command_line (argv, command, command_cap);
         if (bench_spawn (argv, 0, &g, why, why_cap) == 0) {
             int status;
-            json_t *parsed = client_result (&g, bench_now_s () + budget, &status);
+            json_t *parsed = bench_client_result (&g, bench_now_s () + budget, &status);
             json_t *k = parsed ? json_object_get (parsed, "kill_to_answer_ms") : NULL;
             if (parsed && json_is_number (k)) {
                 result.ran = 1;
@@ -303,7 +239,7 @@ failover_once (const options *o, unsigned ping_ms, char *why, size_t why_cap, ch
                     snprintf (why, why_cap, "%ld requests lost, %ld answered with another "
                               "request's body", result.lost, result.bad);
             } else {
-                client_failure (&g, "fl-loadgen", status, why, why_cap);
+                bench_client_failure (&g, "fl-loadgen", status, NULL, why, why_cap);
                 json_decref (parsed);
             }
         }
@@ -326,12 +262,8 @@ failover_once (const options *o, unsigned ping_ms, char *why, size_t why_cap, ch
 static bench_summary
 failover_summary (const failover_result *runs, size_t count, size_t offset)
 {
-    double values[RUNS_MAX];
-    size_t n = 0;
-    for (size_t i = 0; i < count; i++)
-        if (runs[i].ran)
-            values[n++] = *(const double *) ((const char *) &runs[i] + offset);
-    return bench_summarize (values, n);
+    return bench_summarize_field (runs, count, sizeof runs[0], offsetof (failover_result, ran),
+                                  offset);
 }
 
 /* --- options -------------------------------------------------------------------------------- */
@@ -482,15 +414,12 @@ run_rt (const options *o, json_t *results, json_t *failures, int progress)
                 "--echo`,\nagainst a libzmq DEALER and a libzmq ROUTER echo; tcp, %u run%s of %g s "
                 "after %g s each, median.\n\n", o->repeat, o->repeat == 1 ? "" : "s",
                 o->seconds, o->warmup);
-        printf ("%-8s|%-36s|%-36s| %s\n", "", "  zwire client + fl server",
-                "  libzmq DEALER + ROUTER echo", "zwire / baseline");
-        printf ("%-8s|  %9s %8s %8s %7s|  %9s %8s %8s %7s| %7s %7s %7s\n", "size", "rt/s",
-                "p50 us", "p99 us", "cpu/rt", "rt/s", "p50 us", "p99 us", "cpu/rt", "rt/s", "p50",
-                "p99");
+        bench_rt_print_header (8, "size", "zwire client + fl server",
+                               "libzmq DEALER + ROUTER echo");
     }
     for (size_t si = 0; si < o->size_count; si++) {
         unsigned size = o->sizes[si];
-        rt_result runs[IMPLS][RUNS_MAX];
+        bench_rt_run runs[IMPLS][RUNS_MAX];
         memset (runs, 0, sizeof runs);
         for (unsigned r = 0; r < o->repeat; r++)
             for (int k = 0; k < IMPLS; k++) {
@@ -512,43 +441,19 @@ run_rt (const options *o, json_t *results, json_t *failures, int progress)
             }
         if (progress)
             fprintf (stderr, "\r\033[K");
-        rt_figures f[IMPLS];
+        bench_rt_figures f[IMPLS];
         json_t *line = json_pack ("{s:s,s:i,s:s}", "bench", "fl-rt", "size", (json_int_t) size,
                                   "transport", "tcp");
         for (int i = 0; i < IMPLS; i++) {
-            f[i] = (rt_figures) { rt_summary (runs[i], o->repeat, offsetof (rt_result, rate)),
-                                  rt_summary (runs[i], o->repeat, offsetof (rt_result, p50)),
-                                  rt_summary (runs[i], o->repeat, offsetof (rt_result, p99)),
-                                  rt_summary (runs[i], o->repeat,
-                                              offsetof (rt_result, server_cpu_us)) };
-            json_t *lines = json_array ();
-            for (unsigned r = 0; r < o->repeat; r++)
-                if (runs[i][r].ok)
-                    json_array_append_new (lines, runs[i][r].line);
+            f[i] = bench_rt_figures_of (runs[i], o->repeat);
             json_object_set_new (line, impl_names[i],
-                                 json_pack ("{s:o,s:o,s:o,s:o,s:o}",
-                                            "round_trips_per_s", bench_summary_json (f[i].rate),
-                                            "p50_us", bench_summary_json (f[i].p50),
-                                            "p99_us", bench_summary_json (f[i].p99),
-                                            "server_cpu_us_per_rt", bench_summary_json (f[i].cpu),
-                                            "runs", lines));
+                                 bench_rt_figures_json (&f[i], "server_cpu_us_per_rt", runs[i],
+                                                        o->repeat));
         }
-        const rt_figures *z = &f[IMPL_ZWIRE], *l = &f[IMPL_BASELINE];
-        json_object_set_new (line, "ratio", bench_ratio_json (z->rate.median, l->rate.median));
-        json_object_set_new (line, "p50_ratio", bench_ratio_json (z->p50.median, l->p50.median));
-        json_object_set_new (line, "p99_ratio", bench_ratio_json (z->p99.median, l->p99.median));
-        json_object_set_new (line, "cpu_ratio", bench_ratio_json (z->cpu.median, l->cpu.median));
+        bench_rt_ratios_json (line, &f[IMPL_ZWIRE], &f[IMPL_BASELINE]);
         if (!o->json) {
             printf ("%8u|", size);
-            print_rt_cell (z);
-            printf ("|");
-            print_rt_cell (l);
-            printf ("|");
-            bench_print_ratio (z->rate.median, l->rate.median);
-            bench_print_ratio (z->p50.median, l->p50.median);
-            bench_print_ratio (z->p99.median, l->p99.median);
-            printf ("\n");
-            fflush (stdout);
+            bench_rt_print_row (&f[IMPL_ZWIRE], &f[IMPL_BASELINE]);
         }
         bench_emit (o->json, line, results);
     }

@@ -27,7 +27,7 @@
 #include "bench_run.h"
 
 #define LIST_MAX 16
-#define RUNS_MAX 32
+#define RUNS_MAX BENCH_RUNS_MAX
 #define DEFAULT_HEARTBEAT_MS 60000
 
 typedef struct {
@@ -46,22 +46,16 @@ typedef struct {
 enum { BROKER_ZWIRE, BROKER_BASELINE, BROKERS };
 static const char *const broker_names[BROKERS] = { "zwire", "baseline" };
 
-typedef struct {
-    int ok;
-    json_t *line;               /* the generator's result, with the broker's CPU added */
-    double rate, p50, p99, broker_cpu_us, load_cpu_us;  /* cpu: per round trip */
-} run_result;
-
 /* --- one run -------------------------------------------------------------------------------- */
 
 /*  One run of one configuration against one broker.  On failure, why and
     command (the generator's command line, or the broker's) say what and
     how to rerun it.  */
-static run_result
+static bench_rt_run
 run_once (const options *o, int broker, unsigned clients, unsigned workers, unsigned index,
           char *why, size_t why_cap, char *command, size_t command_cap)
 {
-    run_result result = { 0 };
+    bench_rt_run result = { 0 };
     char endpoint[PATH_MAX + 16], heartbeat[24], baseline[PATH_MAX + 16], load[PATH_MAX + 16];
     char ipc_path[PATH_MAX];
     ipc_path[0] = '\0';
@@ -116,30 +110,17 @@ run_once (const options *o, int broker, unsigned clients, unsigned workers, unsi
         return result;
     }
     bench_command_line (load_argv, command, command_cap);
-    char output[8192];
-    n = bench_read (&g, output, sizeof output, 0, bench_now_s () + o->warmup + o->seconds + 70);
-    int status = bench_reap (&g, n < 0 ? 0 : 15);
+    int status;
+    json_t *parsed = bench_client_result (&g, bench_now_s () + o->warmup + o->seconds + 70,
+                                          &status);
     double cpu_load = bench_children_cpu_s () - cpu_before;
     kill (b.pid, SIGTERM);
     int broker_status = bench_reap (&b, 5);
     double cpu_broker = bench_children_cpu_s () - cpu_before - cpu_load;
     if (ipc_path[0])
         unlink (ipc_path);
-
-    char *start = strrchr (output, '{');
-    json_t *parsed = start ? json_loads (start, 0, NULL) : NULL;
     if (status != 0 || !parsed) {
-        char prefix[160];
-        snprintf (prefix, sizeof prefix, "mdp-loadgen %s",
-                  status < 0 ? "hung: killed" : status == 0 ? "printed no result"
-                  : status > 128 ? "killed by a signal" : "failed");
-        bench_stderr_tail (&g, prefix, why, why_cap);
-        if (status > 0 && status <= 128 && parsed) {     /* a result, but lost or bad replies */
-            size_t len = strlen (why);
-            snprintf (why + len, why_cap - len, " (lost %lld, bad %lld)",
-                      (long long) json_integer_value (json_object_get (parsed, "lost")),
-                      (long long) json_integer_value (json_object_get (parsed, "bad_replies")));
-        }
+        bench_client_failure (&g, "mdp-loadgen", status, parsed, why, why_cap);
         json_decref (parsed);
         return result;
     }
@@ -151,46 +132,16 @@ run_once (const options *o, int broker, unsigned clients, unsigned workers, unsi
         json_decref (parsed);
         return result;
     }
-    double all = (double) json_integer_value (json_object_get (parsed, "all_round_trips"));
-    result.ok = 1;
-    result.rate = json_number_value (json_object_get (parsed, "round_trips_per_s"));
-    result.p50 = json_number_value (json_object_get (parsed, "p50_us"));
-    result.p99 = json_number_value (json_object_get (parsed, "p99_us"));
-    result.broker_cpu_us = all > 0 ? cpu_broker * 1e6 / all : 0;
-    result.load_cpu_us = all > 0 ? cpu_load * 1e6 / all : 0;
+    double all = bench_rt_take (&result, parsed, cpu_broker);
     json_object_set_new (parsed, "broker", json_string (broker_names[broker]));
     json_object_set_new (parsed, "broker_cpu_s", json_real (cpu_broker));
-    json_object_set_new (parsed, "broker_cpu_us_per_rt", json_real (result.broker_cpu_us));
-    json_object_set_new (parsed, "load_cpu_us_per_rt", json_real (result.load_cpu_us));
-    result.line = parsed;
+    json_object_set_new (parsed, "broker_cpu_us_per_rt", json_real (result.cpu_us));
+    json_object_set_new (parsed, "load_cpu_us_per_rt",
+                         json_real (all > 0 ? cpu_load * 1e6 / all : 0));
     return result;
 }
 
 /* --- summaries and output ------------------------------------------------------------------ */
-
-static bench_summary
-summarize (const run_result *runs, size_t count, size_t offset)
-{
-    double values[RUNS_MAX];
-    size_t n = 0;
-    for (size_t i = 0; i < count; i++)
-        if (runs[i].ok)
-            values[n++] = *(const double *) ((const char *) &runs[i] + offset);
-    return bench_summarize (values, n);
-}
-
-typedef struct {
-    bench_summary rate, p50, p99, cpu;
-} figures;
-
-static figures
-figures_of (const run_result *runs, size_t count)
-{
-    return (figures) { summarize (runs, count, offsetof (run_result, rate)),
-                       summarize (runs, count, offsetof (run_result, p50)),
-                       summarize (runs, count, offsetof (run_result, p99)),
-                       summarize (runs, count, offsetof (run_result, broker_cpu_us)) };
-}
 
 /*  Oversubscribed: more threads want a CPU at once than there are.  With
     one client a round trip is one chain (a thread at a time); with N > 1,
@@ -203,16 +154,6 @@ oversubscribed (unsigned clients, unsigned workers, long cpus)
 }
 
 static void
-print_cell (const figures *f)
-{
-    if (f->rate.median < 0)
-        printf ("  %9s %8s %8s %7s", "failed", "-", "-", "-");
-    else
-        printf ("  %9.0f %8.1f %8.1f %7.1f", f->rate.median, f->p50.median, f->p99.median,
-                f->cpu.median);
-}
-
-static void
 print_header (const options *o, long cpus)
 {
     printf ("zwire bench mdp: %u-octet round trips through the reference broker (zwire mdp broker,\n"
@@ -220,11 +161,7 @@ print_header (const options *o, long cpus)
             "%s, %u run%s of %g s after %g s of warm-up each, median; this machine: %ld CPUs.\n\n",
             o->size, o->heartbeat_ms, o->transport, o->repeat, o->repeat == 1 ? "" : "s",
             o->seconds, o->warmup, cpus);
-    printf ("%-8s %-8s|%-36s|%-36s| %s\n", "", "", "  zwire mdp broker", "  libzmq LRU baseline",
-            "zwire / baseline");
-    printf ("%-8s %-8s|  %9s %8s %8s %7s|  %9s %8s %8s %7s| %7s %7s %7s\n", "clients", "workers",
-            "rt/s", "p50 us", "p99 us", "cpu/rt", "rt/s", "p50 us", "p99 us", "cpu/rt", "rt/s",
-            "p50", "p99");
+    bench_rt_print_header (17, "clients  workers", "zwire mdp broker", "libzmq LRU baseline");
 }
 
 static void
@@ -382,7 +319,7 @@ zw_cli_bench_mdp (int argc, char **argv)
     for (size_t ci = 0; ci < o.client_count; ci++)
         for (size_t wi = 0; wi < o.worker_count; wi++) {
             unsigned clients = o.clients[ci], workers = o.workers[wi];
-            run_result runs[BROKERS][RUNS_MAX];
+            bench_rt_run runs[BROKERS][RUNS_MAX];
             memset (runs, 0, sizeof runs);
             for (unsigned r = 0; r < o.repeat; r++)
                 for (int k = 0; k < BROKERS; k++) {
@@ -406,44 +343,24 @@ zw_cli_bench_mdp (int argc, char **argv)
                 }
             if (progress)
                 fprintf (stderr, "\r\033[K");
-            figures f[BROKERS];
+            bench_rt_figures f[BROKERS];
             json_t *line = json_pack ("{s:s,s:i,s:i,s:i,s:s,s:b}", "bench", "mdp",
                                       "clients", (json_int_t) clients,
                                       "workers", (json_int_t) workers,
                                       "size", (json_int_t) o.size, "transport", o.transport,
                                       "oversubscribed", oversubscribed (clients, workers, cpus));
             for (int b = 0; b < BROKERS; b++) {
-                f[b] = figures_of (runs[b], o.repeat);
-                json_t *lines = json_array ();
-                for (unsigned r = 0; r < o.repeat; r++)
-                    if (runs[b][r].ok)
-                        json_array_append_new (lines, runs[b][r].line);
+                f[b] = bench_rt_figures_of (runs[b], o.repeat);
                 json_object_set_new (line, broker_names[b],
-                                     json_pack ("{s:o,s:o,s:o,s:o,s:o}",
-                                                "round_trips_per_s", bench_summary_json (f[b].rate),
-                                                "p50_us", bench_summary_json (f[b].p50),
-                                                "p99_us", bench_summary_json (f[b].p99),
-                                                "broker_cpu_us_per_rt", bench_summary_json (f[b].cpu),
-                                                "runs", lines));
+                                     bench_rt_figures_json (&f[b], "broker_cpu_us_per_rt", runs[b],
+                                                            o.repeat));
             }
-            const figures *z = &f[BROKER_ZWIRE], *l = &f[BROKER_BASELINE];
-            json_object_set_new (line, "ratio", bench_ratio_json (z->rate.median, l->rate.median));
-            json_object_set_new (line, "p50_ratio", bench_ratio_json (z->p50.median, l->p50.median));
-            json_object_set_new (line, "p99_ratio", bench_ratio_json (z->p99.median, l->p99.median));
-            json_object_set_new (line, "cpu_ratio", bench_ratio_json (z->cpu.median, l->cpu.median));
+            bench_rt_ratios_json (line, &f[BROKER_ZWIRE], &f[BROKER_BASELINE]);
             if (!o.json) {
                 int over = oversubscribed (clients, workers, cpus);
                 any_oversubscribed |= over;
                 printf ("%7u%c %-8u|", clients, over ? '*' : ' ', workers);
-                print_cell (z);
-                printf ("|");
-                print_cell (l);
-                printf ("|");
-                bench_print_ratio (z->rate.median, l->rate.median);
-                bench_print_ratio (z->p50.median, l->p50.median);
-                bench_print_ratio (z->p99.median, l->p99.median);
-                printf ("\n");
-                fflush (stdout);
+                bench_rt_print_row (&f[BROKER_ZWIRE], &f[BROKER_BASELINE]);
             }
             bench_emit (o.json, line, configurations);
         }

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -239,6 +240,128 @@ bench_print_ratio (double a, double b)
         printf (" %6.2fx", a / b);
     else
         printf (" %7s", "-");
+}
+
+bench_summary
+bench_summarize_field (const void *runs, size_t count, size_t stride, size_t ok_offset,
+                       size_t value_offset)
+{
+    double values[BENCH_RUNS_MAX];
+    size_t n = 0;
+    for (size_t i = 0; i < count && i < BENCH_RUNS_MAX; i++) {
+        const char *run = (const char *) runs + i * stride;
+        if (*(const int *) (run + ok_offset))
+            values[n++] = *(const double *) (run + value_offset);
+    }
+    return bench_summarize (values, n);
+}
+
+/* --- round trips -------------------------------------------------------------------------- */
+
+json_t *
+bench_client_result (bench_child *g, double deadline, int *status)
+{
+    char output[8192];
+    ssize_t n = bench_read (g, output, sizeof output, 0, deadline);
+    *status = bench_reap (g, n < 0 ? 0 : 15);
+    char *start = strrchr (output, '{');
+    return start ? json_loads (start, 0, NULL) : NULL;
+}
+
+void
+bench_client_failure (const bench_child *g, const char *program, int status, json_t *parsed,
+                      char *why, size_t cap)
+{
+    char prefix[160];
+    snprintf (prefix, sizeof prefix, "%s %s", program,
+              status < 0 ? "hung: killed" : status == 0 ? "printed no result"
+              : status > 128 ? "killed by a signal" : "failed");
+    bench_stderr_tail (g, prefix, why, cap);
+    if (status > 0 && status <= 128 && parsed) {        /* a result, but lost or bad replies */
+        size_t len = strlen (why);
+        snprintf (why + len, cap - len, " (lost %lld, bad %lld)",
+                  (long long) json_integer_value (json_object_get (parsed, "lost")),
+                  (long long) json_integer_value (json_object_get (parsed, "bad_replies")));
+    }
+}
+
+double
+bench_rt_take (bench_rt_run *run, json_t *parsed, double server_cpu_s)
+{
+    double all = (double) json_integer_value (json_object_get (parsed, "all_round_trips"));
+    run->ok = 1;
+    run->line = parsed;
+    run->rate = json_number_value (json_object_get (parsed, "round_trips_per_s"));
+    run->p50 = json_number_value (json_object_get (parsed, "p50_us"));
+    run->p99 = json_number_value (json_object_get (parsed, "p99_us"));
+    run->cpu_us = all > 0 ? server_cpu_s * 1e6 / all : 0;
+    return all;
+}
+
+bench_rt_figures
+bench_rt_figures_of (const bench_rt_run *runs, size_t count)
+{
+    size_t stride = sizeof runs[0], ok = offsetof (bench_rt_run, ok);
+    return (bench_rt_figures) {
+        bench_summarize_field (runs, count, stride, ok, offsetof (bench_rt_run, rate)),
+        bench_summarize_field (runs, count, stride, ok, offsetof (bench_rt_run, p50)),
+        bench_summarize_field (runs, count, stride, ok, offsetof (bench_rt_run, p99)),
+        bench_summarize_field (runs, count, stride, ok, offsetof (bench_rt_run, cpu_us)) };
+}
+
+json_t *
+bench_rt_figures_json (const bench_rt_figures *f, const char *cpu_key, const bench_rt_run *runs,
+                       size_t count)
+{
+    json_t *lines = json_array ();
+    for (size_t r = 0; r < count; r++)
+        if (runs[r].ok)
+            json_array_append_new (lines, runs[r].line);
+    return json_pack ("{s:o,s:o,s:o,s:o,s:o}", "round_trips_per_s", bench_summary_json (f->rate),
+                      "p50_us", bench_summary_json (f->p50), "p99_us", bench_summary_json (f->p99),
+                      cpu_key, bench_summary_json (f->cpu), "runs", lines);
+}
+
+void
+bench_rt_ratios_json (json_t *line, const bench_rt_figures *z, const bench_rt_figures *l)
+{
+    json_object_set_new (line, "ratio", bench_ratio_json (z->rate.median, l->rate.median));
+    json_object_set_new (line, "p50_ratio", bench_ratio_json (z->p50.median, l->p50.median));
+    json_object_set_new (line, "p99_ratio", bench_ratio_json (z->p99.median, l->p99.median));
+    json_object_set_new (line, "cpu_ratio", bench_ratio_json (z->cpu.median, l->cpu.median));
+}
+
+void
+bench_rt_print_header (int lead_width, const char *lead, const char *zwire, const char *baseline)
+{
+    printf ("%-*s|  %-34s|  %-34s| %s\n", lead_width, "", zwire, baseline, "zwire / baseline");
+    printf ("%-*s|  %9s %8s %8s %7s|  %9s %8s %8s %7s| %7s %7s %7s\n", lead_width, lead, "rt/s",
+            "p50 us", "p99 us", "cpu/rt", "rt/s", "p50 us", "p99 us", "cpu/rt", "rt/s", "p50",
+            "p99");
+}
+
+static void
+print_rt_cell (const bench_rt_figures *f)
+{
+    if (f->rate.median < 0)
+        printf ("  %9s %8s %8s %7s", "failed", "-", "-", "-");
+    else
+        printf ("  %9.0f %8.1f %8.1f %7.1f", f->rate.median, f->p50.median, f->p99.median,
+                f->cpu.median);
+}
+
+void
+bench_rt_print_row (const bench_rt_figures *z, const bench_rt_figures *l)
+{
+    print_rt_cell (z);
+    printf ("|");
+    print_rt_cell (l);
+    printf ("|");
+    bench_print_ratio (z->rate.median, l->rate.median);
+    bench_print_ratio (z->p50.median, l->p50.median);
+    bench_print_ratio (z->p99.median, l->p99.median);
+    printf ("\n");
+    fflush (stdout);
 }
 
 /* --- options and output --------------------------------------------------------------------- */

@@ -77,6 +77,63 @@ json_t *bench_ratio_json (double a, double b);
 /* Prints " 1.23x", or " -" for no ratio, in a column of 7. */
 void bench_print_ratio (double a, double b);
 
+/*  The summary of one double field (at value_offset) over the runs whose
+    int field at ok_offset is not 0: runs is an array of count structs of
+    stride octets each, count at most BENCH_RUNS_MAX.  */
+#define BENCH_RUNS_MAX 32
+bench_summary bench_summarize_field (const void *runs, size_t count, size_t stride,
+                                     size_t ok_offset, size_t value_offset);
+
+/* --- round trips: a client program against a server, its JSON line read ------------------- */
+
+typedef struct {
+    int ok;                     /* it ran to the end (its figures count) */
+    json_t *line;               /* the client's result, with the server's CPU added */
+    double rate, p50, p99;      /* round trips a second; round-trip times, us */
+    double cpu_us;              /* the server's CPU time per round trip, us */
+} bench_rt_run;
+
+typedef struct {
+    bench_summary rate, p50, p99, cpu;
+} bench_rt_figures;
+
+/*  Reads a client's output until deadline, reaps it (its exit status in
+    *status, as bench_reap) and parses its result: the JSON object from
+    the last '{' of what it printed, or NULL.  */
+json_t *bench_client_result (bench_child *g, double deadline, int *status);
+
+/*  why = "PROGRAM hung: killed" (printed no result, killed by a signal,
+    failed) and the tail of its stderr; with a result (parsed) from a
+    client that failed, " (lost N, bad M)" after it.  */
+void bench_client_failure (const bench_child *g, const char *program, int status,
+                           json_t *parsed, char *why, size_t cap);
+
+/*  run = ok, with rate, p50 and p99 from the client's result (which it
+    keeps as run->line) and cpu_us = server_cpu_s per round trip; returns
+    the number of round trips (all_round_trips, warm-up included).  */
+double bench_rt_take (bench_rt_run *run, json_t *parsed, double server_cpu_s);
+
+/* Medians, min and max of rate, p50, p99 and cpu_us over the runs that ran. */
+bench_rt_figures bench_rt_figures_of (const bench_rt_run *runs, size_t count);
+
+/*  {"round_trips_per_s", "p50_us", "p99_us", cpu_key: summaries, "runs":
+    the lines of the runs that ran (whose references it takes)}.  */
+json_t *bench_rt_figures_json (const bench_rt_figures *f, const char *cpu_key,
+                               const bench_rt_run *runs, size_t count);
+
+/* line's "ratio", "p50_ratio", "p99_ratio", "cpu_ratio": zwire / baseline. */
+void bench_rt_ratios_json (json_t *line, const bench_rt_figures *zwire,
+                           const bench_rt_figures *baseline);
+
+/*  The table's two header lines: the sides' names, then the columns, after
+    a leading column of lead_width holding lead.  */
+void bench_rt_print_header (int lead_width, const char *lead, const char *zwire,
+                            const char *baseline);
+
+/*  A row after its leading column: both sides' cells (rt/s, p50, p99,
+    cpu/rt; "failed" for no value) and the ratios, a newline, flushed.  */
+void bench_rt_print_row (const bench_rt_figures *zwire, const bench_rt_figures *baseline);
+
 /* --- options and output --------------------------------------------------------------------- */
 
 /*  Decimal numbers separated by commas, each in low..high, at most max of
