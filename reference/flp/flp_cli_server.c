@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include "flp_server_shell.h"
 #include "role_cli.h"
 #include "role_exec.h"
@@ -233,15 +232,9 @@ static void
 command_done (void *arg, const role_exec_result *r)
 {
     server_app *app = arg;
-    if (r->cut)
-        app_log (app, "the command wrote more than %u octets: killed, its reply cut there",
-                 ROLE_EXEC_OUTPUT_MAX);
-    else if (WIFSIGNALED (r->status))
-        app_log (app, "the command was killed by signal %d: what it wrote is the reply "
-                 "(DECISIONS F11)", WTERMSIG (r->status));
-    else if (WIFEXITED (r->status) && WEXITSTATUS (r->status) != 0)
-        app_log (app, "the command exited with status %d: what it wrote is the reply "
-                 "(DECISIONS F11)", WEXITSTATUS (r->status));
+    char line[256];
+    if (role_exec_problem (r, "reply", "F11", line, sizeof line))
+        app_log (app, "%s", line);
     zw_flp_frame frame = { r->output, r->size };
     flp_server_token *token = app->running;
     app->running = NULL;

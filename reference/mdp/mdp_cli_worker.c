@@ -8,7 +8,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include "mdp_cli.h"
 #include "role_exec.h"
 #include "mdp_worker_shell.h"
@@ -195,15 +194,9 @@ static void
 command_done (void *arg, const role_exec_result *r)
 {
     worker_app *app = arg;
-    if (r->cut)
-        app_log (app, "the command wrote more than %u octets: killed, its answer cut there",
-                 ROLE_EXEC_OUTPUT_MAX);
-    else if (WIFSIGNALED (r->status))
-        app_log (app, "the command was killed by signal %d: what it wrote is the answer "
-                 "(DECISIONS M2-16)", WTERMSIG (r->status));
-    else if (WIFEXITED (r->status) && WEXITSTATUS (r->status) != 0)
-        app_log (app, "the command exited with status %d: what it wrote is the answer "
-                 "(DECISIONS M2-16)", WEXITSTATUS (r->status));
+    char line[256];
+    if (role_exec_problem (r, "answer", "M2-16", line, sizeof line))
+        app_log (app, "%s", line);
     zw_mdp_frame frame = { r->output, r->size };
     mdp_worker_shell_reply (app->shell, r->id, &frame, 1);    /* a stale one is logged by the core */
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -269,4 +270,22 @@ on_poll (void *arg)
     end_run (exec);
     exec->done (exec->arg, &result);
     free ((void *) result.output);
+}
+
+int
+role_exec_problem (const role_exec_result *r, const char *what, const char *row, char *line,
+                   size_t cap)
+{
+    if (r->cut)
+        snprintf (line, cap, "the command wrote more than %u octets: killed, its %s cut there",
+                  ROLE_EXEC_OUTPUT_MAX, what);
+    else if (WIFSIGNALED (r->status))
+        snprintf (line, cap, "the command was killed by signal %d: what it wrote is the %s "
+                  "(DECISIONS %s)", WTERMSIG (r->status), what, row);
+    else if (WIFEXITED (r->status) && WEXITSTATUS (r->status) != 0)
+        snprintf (line, cap, "the command exited with status %d: what it wrote is the %s "
+                  "(DECISIONS %s)", WEXITSTATUS (r->status), what, row);
+    else
+        return 0;
+    return 1;
 }

@@ -43,6 +43,14 @@ role_exec *role_exec_new (zw_ctx *ctx, const char *command, role_exec_done *done
     fork, ENOMEM).  */
 int role_exec_start (role_exec *exec, uint64_t id, const zw_frame_view *body, size_t count);
 
+/*  A log line for a run that did not end well, in line (cut to cap): its
+    output over the bound (killed, cut), a signal, or a non-zero exit
+    status, then "what it wrote is the WHAT (DECISIONS ROW)" (what: "reply",
+    "answer"; row: the decision that says the run's output answers anyway).
+    1 if there is something to say, 0 for an exit status of 0.  */
+int role_exec_problem (const role_exec_result *result, const char *what, const char *row,
+                       char *line, size_t cap);
+
 /* 1 while a run is going. */
 int role_exec_running (const role_exec *exec);
 
