@@ -37,6 +37,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <zmq.h>
+#include "bench_router.h"
 
 #define FRAMES_MAX 16       /* frames of a message, routing id included */
 #define ID_MAX 255          /* a ROUTER's routing id is at most 255 octets */
@@ -95,53 +96,6 @@ fifo_pop (fifo *f)
     return item;
 }
 
-static volatile sig_atomic_t stopping;
-
-static void
-on_signal (int signo)
-{
-    (void) signo;
-    stopping = 1;
-}
-
-static void
-close_frames (zmq_msg_t *frames, int count)
-{
-    for (int i = 0; i < count; i++)
-        zmq_msg_close (&frames[i]);
-}
-
-/*  One whole message into frames (count returned), or 0 for one of more than
-    FRAMES_MAX frames (received and dropped), or -1 (errno) if the receive
-    failed.  */
-static int
-recv_message (void *router, zmq_msg_t *frames)
-{
-    int count = 0, dropped = 0, more = 1;
-    while (more) {
-        zmq_msg_t spare, *frame = count < FRAMES_MAX ? &frames[count] : &spare;
-        zmq_msg_init (frame);
-        if (zmq_msg_recv (frame, router, 0) < 0) {
-            int saved = errno;
-            zmq_msg_close (frame);
-            close_frames (frames, count);
-            errno = saved;
-            return -1;
-        }
-        more = zmq_msg_more (frame);
-        if (frame == &spare) {
-            zmq_msg_close (&spare);
-            dropped = 1;
-        } else
-            count++;
-    }
-    if (dropped) {
-        close_frames (frames, count);
-        return 0;
-    }
-    return count;
-}
-
 /* Sends frames[from..count) (zero copy) as the end of a message, and closes them. */
 static int
 send_frames (void *router, zmq_msg_t *frames, int from, int count)
@@ -150,7 +104,8 @@ send_frames (void *router, zmq_msg_t *frames, int from, int count)
     for (int i = from; i < count; i++)
         if (rc == 0 && zmq_msg_send (&frames[i], router, i + 1 < count ? ZMQ_SNDMORE : 0) < 0)
             rc = -1;
-    close_frames (frames + from, count - from);    /* a frame sent is empty: closing it is harmless */
+    /* a frame sent is empty: closing it is harmless */
+    bench_router_close_frames (frames + from, count - from);
     return rc;
 }
 
@@ -162,10 +117,10 @@ dispatch (void *router, const peer_id *worker, zmq_msg_t *frames, int count)
     int rc = zmq_send (router, worker->data, worker->size, ZMQ_SNDMORE) < 0
           || zmq_msg_send (&frames[1], router, ZMQ_SNDMORE) < 0             /* "Q" as it came */
           || zmq_msg_send (&frames[0], router, count > 2 ? ZMQ_SNDMORE : 0) < 0 ? -1 : 0;
-    close_frames (frames, 2);
+    bench_router_close_frames (frames, 2);
     if (rc == 0)
         return send_frames (router, frames, 2, count);
-    close_frames (frames + 2, count - 2);
+    bench_router_close_frames (frames + 2, count - 2);
     return rc;
 }
 
@@ -192,7 +147,7 @@ route (void *router, fifo *workers, fifo *waiting, zmq_msg_t *frames, int count)
             return dispatch (router, worker, frames, count);
         request *r = fifo_push (waiting);
         if (!r) {
-            close_frames (frames, count);
+            bench_router_close_frames (frames, count);
             return -1;
         }
         for (int i = 0; i < count; i++) {
@@ -205,81 +160,49 @@ route (void *router, fifo *workers, fifo *waiting, zmq_msg_t *frames, int count)
     }
     if ((kind == 'R' && count == 2) || (kind == 'P' && count >= 3)) {
         if (free_worker (workers, &frames[0])) {
-            close_frames (frames, count);
+            bench_router_close_frames (frames, count);
             return -1;
         }
         int rc = 0;
         if (kind == 'P') {                          /* [client]["P", body...] */
             rc = zmq_msg_send (&frames[2], router, ZMQ_SNDMORE) < 0
               || zmq_msg_send (&frames[1], router, count > 3 ? ZMQ_SNDMORE : 0) < 0 ? -1 : 0;
-            close_frames (frames, 3);
+            bench_router_close_frames (frames, 3);
             if (rc == 0)
                 rc = send_frames (router, frames, 3, count);
             else
-                close_frames (frames + 3, count - 3);
+                bench_router_close_frames (frames + 3, count - 3);
         } else
-            close_frames (frames, count);
+            bench_router_close_frames (frames, count);
         request *r = waiting->count ? fifo_pop (waiting) : NULL;
         if (rc == 0 && r)
             rc = dispatch (router, fifo_pop (workers), r->frames, r->count);
         return rc;
     }
-    close_frames (frames, count);                   /* not ours: dropped */
+    bench_router_close_frames (frames, count);                   /* not ours: dropped */
     return 0;
 }
 
 int
 main (int argc, char **argv)
 {
-    const char *endpoint = NULL;
-    unsigned timeout = 600;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0) {
-            puts ("Usage: mdp-lru --bind ENDPOINT [--timeout S]\n"
-                  "\n"
-                  "The baseline broker of `zwire bench mdp`: one libzmq ROUTER, least recently\n"
-                  "used workers, no Majordomo (a one-octet kind frame: R ready, Q request,\n"
-                  "P reply).  Prints 'bound ENDPOINT'; stops on SIGINT or SIGTERM, or after\n"
-                  "S seconds (600; 0: never).");
-            return 0;
-        } else if (strcmp (argv[i], "--bind") == 0 && i + 1 < argc)
-            endpoint = argv[++i];
-        else if (strcmp (argv[i], "--timeout") == 0 && i + 1 < argc)
-            timeout = (unsigned) strtoul (argv[++i], NULL, 10);
-        else {
-            fprintf (stderr, "mdp-lru: bad argument '%s' (--help)\n", argv[i]);
-            return 3;
-        }
-    }
-    if (!endpoint) {
-        fprintf (stderr, "mdp-lru: --bind ENDPOINT is needed\n");
-        return 3;
-    }
-    struct sigaction action = { 0 };
-    action.sa_handler = on_signal;             /* no SA_RESTART: zmq_msg_recv gives EINTR */
-    sigaction (SIGINT, &action, NULL);
-    sigaction (SIGTERM, &action, NULL);
-    alarm (timeout);                           /* the watchdog (SIGALRM ends the process) */
-
-    void *ctx = zmq_ctx_new ();
-    void *router = ctx ? zmq_socket (ctx, ZMQ_ROUTER) : NULL;
-    char bound[256];
-    size_t cap = sizeof bound;
-    int linger = 0;
-    if (!router || zmq_setsockopt (router, ZMQ_LINGER, &linger, sizeof linger)
-    ||  zmq_bind (router, endpoint) || zmq_getsockopt (router, ZMQ_LAST_ENDPOINT, bound, &cap)) {
-        fprintf (stderr, "mdp-lru: cannot bind %s: %s\n", endpoint, zmq_strerror (errno));
-        return 3;
-    }
-    printf ("bound %s\n", bound);
-    fflush (stdout);
+    void *ctx, *router;
+    int started = bench_router_start (argc, argv, "mdp-lru",
+        "Usage: mdp-lru --bind ENDPOINT [--timeout S]\n"
+        "\n"
+        "The baseline broker of `zwire bench mdp`: one libzmq ROUTER, least recently\n"
+        "used workers, no Majordomo (a one-octet kind frame: R ready, Q request,\n"
+        "P reply).  Prints 'bound ENDPOINT'; stops on SIGINT or SIGTERM, or after\n"
+        "S seconds (600; 0: never).", &ctx, &router);
+    if (started >= 0)
+        return started;
 
     fifo workers = { NULL, sizeof (peer_id), 0, 0, 0 };
     fifo waiting = { NULL, sizeof (request), 0, 0, 0 };
     zmq_msg_t frames[FRAMES_MAX];
     int rc = 0;
-    while (!stopping) {
-        int count = recv_message (router, frames);
+    while (!bench_router_stopping) {
+        int count = bench_router_recv (router, frames, FRAMES_MAX);
         if (count < 0) {
             if (errno == EINTR)
                 continue;
@@ -294,7 +217,7 @@ main (int argc, char **argv)
         }
     }
     for (request *r; (r = fifo_pop (&waiting)) != NULL;)
-        close_frames (r->frames, r->count);
+        bench_router_close_frames (r->frames, r->count);
     free (waiting.items);
     free (workers.items);
     zmq_close (router);
