@@ -7,8 +7,11 @@
     Invariants between calls: a server is live exactly while its view is
     in live (the view's UP and DOWN actions say so); a request is
     outstanding exactly while the session is busy, and then body holds it;
-    deadline is its attempt's timeout (searching 0) or the end of its wait
-    for a live server (searching 1), UINT64_MAX when idle.  A step's
+    deadline is its attempt's timeout, brought forward to the moment that
+    attempt's server lost its connection (searching 0, attempt_lost set:
+    F18), or the end of its wait for a live server (searching 1),
+    UINT64_MAX when idle.  A server's asked is the sequence number of the
+    request last sent on its connection as it is now (0 once it is lost).  A step's
     offers (a server that became live) reach the session once the step's
     own events are done (settle), so an answer is never preceded by a
     pointless attempt.  */
@@ -533,7 +536,8 @@ do_log_stale (flp_client *client, flp_client_step *step)
     role_frame_print (&(zw_flp_frame) { client->ccf, client->ccf_size }, want, sizeof want);
     if (strcmp (got, want) == 0) {
         client_log (client, "reply with CCF '%s' from %s discarded: request %" PRIu64 " has not "
-                    "gone there (DECISIONS F17)", got, from, client->sequence);
+                    "gone there on its connection now (DECISIONS F17, F18)", got, from,
+                    client->sequence);
         return;
     }
     client_log (client, "reply with CCF '%s' from %s discarded: request %" PRIu64 " (CCF '%s') "

@@ -13,21 +13,24 @@
     the shell says its connection is up (DECISIONS F13).  A server is live
     from its first PONG or reply until liveness intervals pass without a
     word from it (flp.client.server-disconnected, DECISIONS F6, F17), or
-    until its connection is lost; the attempt that went to a server gone
-    ends at once (F18).  Each
-    request carries a CCF, its sequence number in decimal ASCII from 1, the
-    same on every attempt (flp.grammar.request, F9, F16), and goes to the
-    first live server in the order the servers were given; with no reply
-    within timeout_ms it goes to the next live server after that one,
-    wrapping round, up to retries more attempts; never again to a server
-    without a timeout between (F14).  A reply carrying the outstanding
-    CCF answers it, from whichever server (a late answer to an earlier
-    attempt too); every other reply is discarded and logged (F9).  With no
-    server live, a request waits up to liveness intervals for one, then
-    ends: no server (F15).  Malformed messages are dropped and logged with
-    their clause; a PONG from an identity that is none of the servers is
-    ignored.  The request is the machine of flp_client_session.h; each
-    server, that of flp_server_view.h.  */
+    until its connection is lost; the attempt that went to a server whose
+    connection is lost ends at once, while one that went to a server gone
+    by silence waits out its timeout (F18).  Each request carries a CCF,
+    its sequence number in decimal ASCII from 1, the same on every attempt
+    (flp.grammar.request, F9, F16), and goes to the first live server in
+    the order the servers were given; with no reply within timeout_ms (or
+    once that server's connection is lost) it goes to the next live server
+    after that one, wrapping round, up to retries more attempts; never
+    again to any server before its attempt has ended (F14).  A reply
+    carrying the outstanding CCF answers it only from a server the request
+    went to on the connection that server has now (the last asked, or an
+    earlier one answering late: F14, F17, F18); every other reply is
+    discarded and logged (F9).  With no server live, a request waits up to
+    liveness intervals for one, then ends: no server (F15).  Malformed
+    messages are dropped and logged with their clause; a PONG from an
+    identity that is none of the servers is ignored.  The request is the
+    machine of flp_client_session.h; each server, that of
+    flp_server_view.h.  */
 
 #ifndef FLP_CLIENT_H
 #define FLP_CLIENT_H
