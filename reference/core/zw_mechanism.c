@@ -38,12 +38,15 @@ zw_mechanism_command_named (zw_zmtp_command *cmd, zw_zmtp_command_id id, const c
 }
 
 #define PIECES_MAX 8
+/*  The largest head a handshake packs: PLAIN's HELLO, a name and two
+    counted strings of up to 255 octets (518 octets in all).  */
+#define HEAD_MAX 1024
 
 int
 zw_mechanism_send (zw_mechanism *m, const zw_zmtp_command *cmd, const struct iovec *rest,
                    int count)
 {
-    uint8_t head[512];
+    uint8_t head[HEAD_MAX];
     size_t n = zw_zmtp_command_pack_head (head, sizeof head, m->ops->codec, cmd);
     if (n == 0 || count + 1 > PIECES_MAX)
         return -1;

@@ -278,6 +278,51 @@ test_subscribe_not_queued (void)
     zw_engine_fini (&e);
 }
 
+/* --- the mechanisms' helpers, on a host of this file ---------------------------------------------- */
+
+static struct {
+    unsigned flags;
+    uint8_t body[1024];
+    size_t size;
+    char what[32];
+} queued;
+
+static int
+record_frame (void *engine, const char *what, unsigned flags, const struct iovec *pieces, int count)
+{
+    (void) engine;
+    queued.flags = flags;
+    queued.size = 0;
+    snprintf (queued.what, sizeof queued.what, "%s", what);
+    for (int i = 0; i < count; i++) {
+        memcpy (queued.body + queued.size, pieces[i].iov_base, pieces[i].iov_len);
+        queued.size += pieces[i].iov_len;
+    }
+    return 0;
+}
+
+/*  The largest head of a handshake, PLAIN's HELLO with a username and a
+    password of 255 octets each (plain.hello.layout), packs whole.  */
+static void
+test_send_largest_head (void)
+{
+    static const zw_mechanism_ops plain_like = { .name = "PLAIN", .codec = ZW_MECHANISM_PLAIN };
+    zw_mechanism_config config = { &plain_like, 0, NULL };
+    zw_mechanism_host host = { NULL, record_frame, NULL, NULL };
+    zw_mechanism m;
+    zw_mechanism_init (&m, &config, &host);
+    zw_zmtp_command hello;
+    zw_mechanism_command_named (&hello, ZW_COMMAND_HELLO, "HELLO");
+    hello.u.plain_hello.username.size = 255;
+    memset (hello.u.plain_hello.username.data, 'u', 255);
+    hello.u.plain_hello.password.size = 255;
+    memset (hello.u.plain_hello.password.data, 'p', 255);
+    CHECK (zw_mechanism_send (&m, &hello, NULL, 0) == 0);
+    CHECK (queued.flags == ZW_ZMTP_FLAG_COMMAND && queued.size == 1 + 5 + 1 + 255 + 1 + 255
+           && memcmp (queued.body, "\5HELLO\377u", 8) == 0 && queued.body[262] == 255
+           && queued.body[517] == 'p' && strcmp (queued.what, "HELLO") == 0);
+}
+
 /* --- a mechanism of this file: the seam PLAIN and CURVE use ------------------------------------- */
 
 /*  TOY: roles (as-server from the configuration), no 1.0 / 2.0 peers.
@@ -612,6 +657,7 @@ main (void)
     test_null_command_out_of_place ();
     test_ready_not_queued ();
     test_subscribe_not_queued ();
+    test_send_largest_head ();
     test_toy_greeting ();
     test_toy_refuses_legacy_and_null ();
     test_toy_handshake ();
