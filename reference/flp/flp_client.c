@@ -696,6 +696,15 @@ flp_client_connected (flp_client *client, uint64_t now, size_t server)
     view_step (client, server, FLP_SV_CONNECTED, now);
 }
 
+/* 1 if the attempt under way went to that server, on the connection it has now. */
+static int
+attempt_waits_on (const flp_client *client, size_t server)
+{
+    return client->body && !client->searching && client->attempts
+        && client->tried[client->attempts - 1] == server
+        && client->servers[server].asked == client->sequence;
+}
+
 void
 flp_client_lost (flp_client *client, uint64_t now, size_t server)
 {
@@ -705,9 +714,10 @@ flp_client_lost (flp_client *client, uint64_t now, size_t server)
         return;
     /* F18: nothing sent on the lost connection will be answered on a new one, so the
        attempt that went to it ends now: the next live server need not wait out its timeout */
-    if (client->body && client->servers[server].asked == client->sequence && !client->searching
-        && client->attempts && client->tried[client->attempts - 1] == server && client->deadline > now)
-        client->deadline = now, client->attempt_lost = 1;
+    if (attempt_waits_on (client, server) && client->deadline > now) {
+        client->deadline = now;
+        client->attempt_lost = 1;
+    }
     client->servers[server].asked = 0;
     view_step (client, server, FLP_SV_LOST, now);
 }
