@@ -53,6 +53,9 @@ struct flp_client_shell {
     flp_client_callbacks callbacks;
     int over;                   /* the last request has ended ... */
     flp_client_outcome outcome; /* ... so */
+    /* the views of the message being taken: the shell's own, so that shells on
+       loops in two threads share nothing */
+    zw_flp_frame frames[ROLE_SHELL_FRAMES_MAX];
 };
 
 static void
@@ -149,7 +152,7 @@ on_timer (void *arg)
 static void
 take (flp_client_shell *shell, int server, const zw_msg *msg, int routed)
 {
-    static zw_flp_frame frames[ROLE_SHELL_FRAMES_MAX];
+    zw_flp_frame *frames = shell->frames;
     size_t count = role_shell_frames (msg, frames, ROLE_SHELL_FRAMES_MAX);
     uint64_t now = zw_ctx_now (shell->ctx);
     if (count == 0) {

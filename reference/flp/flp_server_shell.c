@@ -24,6 +24,9 @@ struct flp_server_shell {
     void *handler_arg;
     zw_log_fn *log;
     void *log_arg;
+    /* the views of the message being taken: the shell's own, so that shells on
+       loops in two threads share nothing */
+    zw_flp_frame frames[ROLE_SHELL_FRAMES_MAX];
 };
 
 static void
@@ -63,7 +66,7 @@ static void
 on_readable (void *arg)
 {
     flp_server_shell *shell = arg;
-    static zw_flp_frame frames[ROLE_SHELL_FRAMES_MAX];
+    zw_flp_frame *frames = shell->frames;
     static const zw_flp_frame none = { NULL, 0 };
     zw_msg *msg;
     while (zw_recv (shell->socket, &msg, 0) == 0) {

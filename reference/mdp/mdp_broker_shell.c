@@ -16,6 +16,9 @@ struct mdp_broker_shell {
     mdp_broker *core;
     void (*log) (void *arg, const char *line);
     void *log_arg;
+    /* the views of the message being taken: the shell's own, so that shells on
+       loops in two threads share nothing */
+    zw_mdp_frame frames[ROLE_SHELL_FRAMES_MAX];
 };
 
 static void
@@ -52,7 +55,7 @@ static void
 on_readable (void *arg)
 {
     mdp_broker_shell *shell = arg;
-    static zw_mdp_frame frames[ROLE_SHELL_FRAMES_MAX];
+    zw_mdp_frame *frames = shell->frames;
     zw_msg *msg;
     while (zw_recv (shell->router, &msg, 0) == 0) {
         uint64_t now = zw_ctx_now (shell->ctx);

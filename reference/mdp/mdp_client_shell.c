@@ -18,6 +18,9 @@ struct mdp_client_shell {
     mdp_client_callbacks callbacks;
     int over;                   /* the last request has ended ... */
     mdp_client_outcome outcome; /* ... so */
+    /* the views of the message being taken: the shell's own, so that shells on
+       loops in two threads share nothing */
+    zw_mdp_frame frames[ROLE_SHELL_FRAMES_MAX];
 };
 
 static void
@@ -160,7 +163,7 @@ static void
 on_readable (void *arg)
 {
     mdp_client_shell *shell = arg;
-    static zw_mdp_frame frames[ROLE_SHELL_FRAMES_MAX];
+    zw_mdp_frame *frames = shell->frames;
     zw_msg *msg;
     while (shell->dealer && zw_recv (shell->dealer, &msg, 0) == 0) {
         uint64_t now = zw_ctx_now (shell->ctx);

@@ -33,6 +33,9 @@ struct mdp_worker_shell {
     void *handler_arg;
     zw_log_fn *log;
     void *log_arg;
+    /* the views of the message being taken: the shell's own, so that shells on
+       loops in two threads share nothing */
+    zw_mdp_frame frames[ROLE_SHELL_FRAMES_MAX];
 };
 
 static void
@@ -150,7 +153,7 @@ static void
 on_readable (void *arg)
 {
     mdp_worker_shell *shell = arg;
-    static zw_mdp_frame frames[ROLE_SHELL_FRAMES_MAX];
+    zw_mdp_frame *frames = shell->frames;
     unsigned generation = shell->generation;
     zw_msg *msg;
     while (shell->generation == generation && zw_recv (shell->dealer, &msg, 0) == 0) {
