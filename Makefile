@@ -86,9 +86,11 @@ all: deps $(BUILD)/bin/zwire $(BUILD)/bin/zw-vector-runner $(BUILD)/bin/test-cod
 
 help:
 	@echo "make                 build the codecs, zwire, the vector runner, the tests"
-	@echo "make conformance     build; vectors through both codecs; the suite against zwire, zwire-2.0, libzmq and the Majordomo broker, worker and client; the matrix"
+	@echo "make conformance     build; vectors through both codecs; the suite against zwire, zwire-2.0, libzmq, the Majordomo broker, worker and client and the Freelance server and client; the matrix"
 	@echo "make conformance-stability  every case 5 times against zwire and libzmq under stress-ng: 0 unstable"
-	@echo "make mutation        the suite against each fault (caught) and lenient variant (never accused) of the reference peer"
+	@echo "make mutation        the suites against each fault (caught) and lenient variant (never accused) of the reference peer and roles"
+	@echo "make mdp-load        the Majordomo broker under load, workers killed, hostile peers"
+	@echo "make flp-failover    Freelance servers killed under a stream of requests: every request its own answer"
 	@echo "make bench           codec, messaging, scale, MDP broker and Freelance benchmarks against memcpy, libzmq and raw sockets"
 	@echo "make bench-conformance  the suite's wall time against each implementation (target 30 s)"
 	@echo "make check           every test: C (plain and ASan+UBSan), Python, lints, vectors, fuzz"
