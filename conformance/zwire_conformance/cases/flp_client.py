@@ -490,6 +490,15 @@ def require_stale(t, servers):
     t.note("stale replies sent: %s" % "; ".join(s["what"] for s in servers.stale))
 
 
+def hostile_stale_case(t, answers, count):
+    """A stale case whose servers must really have sent a stale reply (else NOT-EXERCISED),
+    judged on what the application got; returns the servers."""
+    servers, asks = stale_case(t, answers, count)
+    require_stale(t, servers)
+    judge_own_replies(t, servers, asks)
+    return servers
+
+
 @client_case("fl.client.stale-dead", "fl.client.stale",
              "Issue 13's dead server: the first of two is dead; three requests, each answered "
              "by the live one: the application gets each request's own reply",
@@ -504,9 +513,7 @@ def _(t):
              "next request is outstanding; the application gets only its own request's reply",
              ["flp.client.ccf-any-use"], servers=("live", "live"))
 def _(t):
-    servers, asks = stale_case(t, ("late", "echo"), 3)
-    require_stale(t, servers)
-    judge_own_replies(t, servers, asks)
+    hostile_stale_case(t, ("late", "echo"), 3)
 
 
 @client_case("fl.client.stale-twice", "fl.client.stale",
@@ -515,9 +522,7 @@ def _(t):
              "reply (DECISIONS F7)",
              ["flp.client.ccf-any-use"], servers=("live", "live"))
 def _(t):
-    servers, asks = stale_case(t, ("twice", "echo"), 3)
-    require_stale(t, servers)
-    judge_own_replies(t, servers, asks)
+    hostile_stale_case(t, ("twice", "echo"), 3)
 
 
 @client_case("fl.client.stale-wrong-ccf", "fl.client.stale",
@@ -526,9 +531,7 @@ def _(t):
              "request's reply",
              ["flp.client.ccf-any-use", "flp.server.reply-ccf"], servers=("live", "live"))
 def _(t):
-    servers, asks = stale_case(t, ("wrong-ccf", "echo"), 2)
-    require_stale(t, servers)
-    judge_own_replies(t, servers, asks)
+    hostile_stale_case(t, ("wrong-ccf", "echo"), 2)
 
 
 @client_case("fl.client.stale-all-four", "fl.client.stale",
@@ -537,11 +540,9 @@ def _(t):
              ["flp.client.ccf-any-use", "flp.server.reply-ccf"],
              servers=("dead", "live", "live", "live"))
 def _(t):
-    servers, asks = stale_case(t, ("dead", "late", "twice", "wrong-ccf"), 4)
-    require_stale(t, servers)
+    servers = hostile_stale_case(t, ("dead", "late", "twice", "wrong-ccf"), 4)
     used = sorted({link.server.label for link, _ in servers.arrivals})
     t.note("the servers that got requests: %s" % ", ".join(used))
-    judge_own_replies(t, servers, asks)
 
 
 # --- malformed messages to the client ------------------------------------------------------------------
