@@ -1,5 +1,8 @@
 """zwire_codec.errors: the fixed taxonomy of FORMAT.md and the DecodeError value."""
 
+import pathlib
+import re
+
 import pytest
 
 from zwire_codec import errors
@@ -13,11 +16,30 @@ def test_codec_classes_are_formats_table():
         "malformed-command", "invalid-metadata", "invalid-z85")
 
 
+def test_zap_classes_are_formats_list():
+    text = (pathlib.Path(__file__).resolve().parents[2] / "vectors" / "FORMAT.md").read_text()
+    listed = text.split("ZAP (`zap` below):", 1)[1].split("Session classes", 1)[0]
+    assert errors.ZAP_CLASSES == tuple(re.findall(r"`(zap-[a-z-]+)`", listed))
+    assert errors.ZAP_CLASSES == (
+        "zap-invalid-delimiter", "zap-bad-version", "zap-missing-frame", "zap-extra-frame",
+        "zap-invalid-domain", "zap-invalid-address", "zap-invalid-identity",
+        "zap-invalid-mechanism", "zap-invalid-credentials", "zap-invalid-status-code",
+        "zap-invalid-text", "zap-invalid-user-id", "zap-invalid-metadata")
+    for cls in errors.ZAP_CLASSES:
+        assert DecodeError(cls, 0, "zap.request.frames").cls == cls
+
+
 def test_session_classes_are_reserved():
     assert set(errors.SESSION_CLASSES) == {
         "unexpected-command", "invalid-sequence", "cryptographic", "invalid-socket-type",
-        "zap-malformed-reply", "zap-bad-request-id", "zap-bad-version",
-        "zap-invalid-status-code", "zap-invalid-metadata"}
+        "zap-bad-request-id"}
+
+
+def test_no_class_is_listed_twice_and_the_old_zap_reply_class_is_gone():
+    assert len(set(errors.ALL_CLASSES)) == len(errors.ALL_CLASSES)
+    assert "zap-malformed-reply" not in errors.ALL_CLASSES
+    with pytest.raises(ValueError):
+        DecodeError("zap-malformed-reply", 0, "zap.reply.frames")
 
 
 def test_decode_error_is_a_value():

@@ -3,7 +3,8 @@
 Every decoder in this package reports a violation as one DecodeError: an error class
 from the taxonomy below, the zero-based offset in the whole input of the octet whose
 arrival made the input invalid (or the input's length when an input of known length
-ended too early; for a Majordomo or Freelance frame list, a frame index: mdp.py, flp.py),
+ended too early; for a Majordomo, Freelance or ZAP frame list, a frame index: mdp.py,
+flp.py, zap.py),
 and the clause ID (wire-ids.md) that the failed check enforces.
 The first error wins; a decoder that has raised one decodes nothing more.
 
@@ -48,14 +49,36 @@ FLP_MISSING_FRAME = "flp-missing-frame"
 
 FLP_CLASSES = (FLP_MISSING_FRAME,)
 
-# Session classes: reserved by FORMAT.md for later issues; no codec here emits them.
-SESSION_CLASSES = (
-    "unexpected-command", "invalid-sequence", "cryptographic", "invalid-socket-type",
-    "zap-malformed-reply", "zap-bad-request-id", "zap-bad-version",
-    "zap-invalid-status-code", "zap-invalid-metadata",
+# ZAP classes (FORMAT.md, "zap"): a frame list, offsets are frame indexes (zap.py).
+ZAP_INVALID_DELIMITER = "zap-invalid-delimiter"
+ZAP_BAD_VERSION = "zap-bad-version"
+ZAP_MISSING_FRAME = "zap-missing-frame"
+ZAP_EXTRA_FRAME = "zap-extra-frame"
+ZAP_INVALID_DOMAIN = "zap-invalid-domain"
+ZAP_INVALID_ADDRESS = "zap-invalid-address"
+ZAP_INVALID_IDENTITY = "zap-invalid-identity"
+ZAP_INVALID_MECHANISM = "zap-invalid-mechanism"
+ZAP_INVALID_CREDENTIALS = "zap-invalid-credentials"
+ZAP_INVALID_STATUS_CODE = "zap-invalid-status-code"
+ZAP_INVALID_TEXT = "zap-invalid-text"
+ZAP_INVALID_USER_ID = "zap-invalid-user-id"
+ZAP_INVALID_METADATA = "zap-invalid-metadata"
+
+ZAP_CLASSES = (
+    ZAP_INVALID_DELIMITER, ZAP_BAD_VERSION, ZAP_MISSING_FRAME, ZAP_EXTRA_FRAME,
+    ZAP_INVALID_DOMAIN, ZAP_INVALID_ADDRESS, ZAP_INVALID_IDENTITY, ZAP_INVALID_MECHANISM,
+    ZAP_INVALID_CREDENTIALS, ZAP_INVALID_STATUS_CODE, ZAP_INVALID_TEXT, ZAP_INVALID_USER_ID,
+    ZAP_INVALID_METADATA,
 )
 
-ALL_CLASSES = CODEC_CLASSES + MDP_CLASSES + FLP_CLASSES + SESSION_CLASSES
+# Session classes: reserved by FORMAT.md for later issues; no codec here emits them
+# (zap-bad-request-id: only the server that sent the request can tell).
+SESSION_CLASSES = (
+    "unexpected-command", "invalid-sequence", "cryptographic", "invalid-socket-type",
+    "zap-bad-request-id",
+)
+
+ALL_CLASSES = CODEC_CLASSES + MDP_CLASSES + FLP_CLASSES + ZAP_CLASSES + SESSION_CLASSES
 
 
 class DecodeError(Exception):
