@@ -12,6 +12,8 @@ Decoder types and params (FORMAT.md "Decoders"):
             "worker"); the input is one Majordomo message's frames, never re-chunked
             (mdp.py), and encode() gives the list of frames back
   flp       direction ("to-server" default, "to-client"); a frame list as for mdp (flp.py)
+  zap       direction ("request" default, "reply"), envelope ("delimiter" default, "none");
+            a frame list as for mdp (zap.py)
 For command, metadata and z85 the total length (the sum of the chunks) is given to the
 decoder before feeding (FORMAT.md step 3). Chunks may be bytes or hex strings. Reports
 carry the codec's error object {"class", "offset", "clause"}.
@@ -30,8 +32,9 @@ from .greeting import (GreetingDecoder, encode_greeting_v1, encode_greeting_v2,
 from .mdp import encode_report_message, run_mdp
 from .metadata import MetadataDecoder, encode_properties
 from .z85 import Z85Decoder, z85_encode
+from .zap import encode_report_message as encode_zap_message, run_zap
 
-TYPES = ("greeting", "frames", "command", "metadata", "z85", "mdp", "flp")
+TYPES = ("greeting", "frames", "command", "metadata", "z85", "mdp", "flp", "zap")
 FAMILIES = {"3.1": "zmtp31", "3.0": "zmtp30"}
 
 
@@ -57,6 +60,8 @@ def make_decoder(type_, params, total):
         raise ValueError("mdp decodes whole frame lists: call run_decoder or mdp.decode")
     if type_ == "flp":
         raise ValueError("flp decodes whole frame lists: call run_decoder or flp.decode")
+    if type_ == "zap":
+        raise ValueError("zap decodes whole frame lists: call run_decoder or zap.decode")
     raise ValueError(f"unknown decoder type {type_!r}")
 
 
@@ -65,13 +70,15 @@ def as_octets(chunk):
 
 
 def run_decoder(type_, params, chunks):
-    """Feed the chunks in order; return the normal-form report. For "mdp" and "flp" the
-    chunks are the message's frames (bytes or hex), decoded as one list."""
+    """Feed the chunks in order; return the normal-form report. For "mdp", "flp" and "zap"
+    the chunks are the message's frames (bytes or hex), decoded as one list."""
     chunks = [as_octets(chunk) for chunk in chunks]
     if type_ == "mdp":
         return run_mdp(params, chunks)
     if type_ == "flp":
         return run_flp(params, chunks)
+    if type_ == "zap":
+        return run_zap(params, chunks)
     decoder = make_decoder(type_, params, sum(len(chunk) for chunk in chunks))
     for chunk in chunks:
         decoder.push(chunk)
@@ -79,7 +86,8 @@ def run_decoder(type_, params, chunks):
 
 
 def encode(type_, params, report):
-    """The canonical octets of a complete valid report (for "mdp", "flp": a list of frames)."""
+    """The canonical octets of a complete valid report (for "mdp", "flp", "zap": a list of
+    frames)."""
     params = params or {}
     if report.get("state") != "complete" or report.get("error") is not None:
         raise ValueError("only a complete valid report can be encoded")
@@ -98,6 +106,8 @@ def encode(type_, params, report):
         return encode_report_message(params, report["message"])
     if type_ == "flp":
         return encode_flp_message(params, report["message"])
+    if type_ == "zap":
+        return encode_zap_message(params, report["message"])
     raise ValueError(f"unknown decoder type {type_!r}")
 
 

@@ -56,7 +56,7 @@ def run_c(runner, files):
 
 
 # Decoders whose input is a frame list: each chunk is one frame, never re-chunked.
-FRAME_LIST_TYPES = ("mdp", "flp")
+FRAME_LIST_TYPES = ("mdp", "flp", "zap")
 
 
 def python_chunkings(group_type, data, chunks):
