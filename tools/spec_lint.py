@@ -5,7 +5,8 @@ Registry checks, per row of every spec/<specid>.md table: the ID is well formed 
 with the file's spec id; no ID appears twice anywhere; the keyword, role and testability
 are from the fixed lists; the Digest cell holds `ABNF` or digest statement IDs in range.
 Across the registry: every digest statement ZMTP10-01..18, ZMTP20-01..06, ZMTP30-01..86,
-ZMTP31-01..110, CZMQ-01..60, PLAIN-01..03 and Z85-01..10 is restated by some clause; every
+ZMTP31-01..110, CZMQ-01..60, PLAIN-01..03, Z85-01..10, MDP01-01..26, MDP02-01..27,
+MMI-01..05, FLP-01..08 and ZAP-01..52 is restated by some clause; every
 mandatory wire ID is registered with testability `wire` and its contract keyword; every
 row of spec/waivers.md names a registered clause.
 

@@ -49,13 +49,15 @@ RECEIVER_ACTION_RE = re.compile(
 ROLES = ("peer", "client", "server", "sender", "receiver", "publisher", "subscriber",
          "socket", "mechanism", "encoder", "decoder",
          # the application protocols (MDP, MMI, TSP, FLP, CHP, Binary Star)
-         "broker", "worker")
+         "broker", "worker",
+         # 27/ZAP: the server asks, the handler answers
+         "handler")
 
 # Every digest statement of these families must appear in some Digest cell.
 DIGEST_COVERAGE = {
     "ZMTP10": 18, "ZMTP20": 6, "ZMTP30": 86, "ZMTP31": 110,
     "CZMQ": 60, "PLAIN": 3, "Z85": 10, "MDP01": 26, "MDP02": 27, "MMI": 5,
-    "FLP": 8,
+    "FLP": 8, "ZAP": 52,
 }
 
 # The mandatory wire clause IDs (the codec and vector contract) and their keywords.
@@ -499,7 +501,12 @@ CODEC_CLASSES = ("malformed-greeting", "unsupported-version", "invalid-mechanism
                  "malformed-command", "invalid-metadata", "invalid-z85",
                  "mdp-invalid-header", "mdp-invalid-command", "mdp-invalid-service",
                  "mdp-invalid-delimiter", "mdp-missing-frame", "mdp-extra-frame",
-                 "flp-missing-frame")
+                 "flp-missing-frame",
+                 "zap-invalid-delimiter", "zap-bad-version", "zap-missing-frame",
+                 "zap-extra-frame", "zap-invalid-domain", "zap-invalid-address",
+                 "zap-invalid-identity", "zap-invalid-mechanism", "zap-invalid-credentials",
+                 "zap-invalid-status-code", "zap-invalid-text", "zap-invalid-user-id",
+                 "zap-invalid-metadata")
 INPUT_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
 
