@@ -136,6 +136,7 @@ class Request:
     @classmethod
     def from_report(cls, m):
         """The Request of a FORMAT.md message object (hex strings back to octets)."""
+        check_keys(m, REQUEST)
         credentials = m["credentials"]
         if isinstance(credentials, str):
             raise ValueError("credentials is a list of hex frames, not one string")
@@ -169,6 +170,7 @@ class Reply:
     @classmethod
     def from_report(cls, m):
         """The Reply of a FORMAT.md message object (hex strings back to octets)."""
+        check_keys(m, REPLY)
         return cls(unhex(m, "request_id"), unhex(m, "status_code"), unhex(m, "status_text"),
                    unhex(m, "user_id"), unhex(m, "metadata"))
 
@@ -179,6 +181,17 @@ class Reply:
 
 Message = Union[Request, Reply]
 MESSAGE_TYPES = {REQUEST: Request, REPLY: Reply}
+
+
+KEYS = {REQUEST: ("request_id", "domain", "address", "identity", "mechanism", "credentials"),
+        REPLY: ("request_id", "status_code", "status_text", "user_id", "metadata")}
+
+
+def check_keys(m, direction):
+    """A message object M has exactly the keys of its direction's row of FORMAT.md."""
+    if set(m) != set(KEYS[direction]):
+        raise ValueError(f"a zap {direction} object has the keys {', '.join(KEYS[direction])}"
+                         f", not {', '.join(sorted(m))}")
 
 
 def unhex(m, key):
