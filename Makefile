@@ -41,7 +41,7 @@ CLI_C      := $(wildcard reference/cli/*.c)
 CLI_H      := $(wildcard reference/cli/*.h)
 # The reference stack: its event machines (Ragel: the session, each mechanism's handshake) and
 # the C around them.
-PEER_MACHINES := zw_session zw_null_handshake
+PEER_MACHINES := zw_session zw_null_handshake zw_plain_client zw_plain_server
 CORE_C     := $(wildcard reference/core/*.c)
 CORE_H     := $(wildcard reference/core/*.h) reference/include/zwire.h
 FUZZ_TARGETS := greeting frames command metadata z85 mdp mdp_broker flp flp_client
@@ -166,7 +166,7 @@ $(BUILD)/asan/bin/zwire: $(CLI_C:%.c=$(BUILD)/asan/%.o) $(ROLE_CLI_ASAN) $(ASAN_
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -ljansson -o $@
 
 # The reference stack's unit tests: reference/tests/test_<name>.c.
-REF_TESTS := engine loop endpoint api tolerate callbacks mechanism
+REF_TESTS := engine loop endpoint api tolerate callbacks mechanism security
 $(BUILD)/bin/test-%: $(BUILD)/obj/reference/tests/test_%.o $(OBJ_CORE) $(OBJ_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include "zw_auth.h"
 #include "zw_socket_internal.h"
 
 #define READ_CHUNK 65536
@@ -44,11 +45,17 @@ static void on_io (zw_loop *loop, int fd, unsigned events, void *arg);
 
 /* --- the engine's callbacks ------------------------------------------------------- */
 
+/*  The handshake is over: what it established about the peer goes with
+    every message from now on (DECISIONS S8).  */
 static int
 on_ready (void *user, const zw_peer_info *peer)
 {
     zw_conn *conn = user;
     (void) peer;
+    const char *mechanism;
+    const zw_mech_auth *auth = zw_engine_auth (&conn->engine, &mechanism);
+    if (!(conn->auth = zw_auth_record_new (mechanism, auth)))
+        return 1;
     if (zw_socket_attach (conn->socket, conn))
         return 1;
     conn->attached = 1;
@@ -62,6 +69,7 @@ static void
 on_message (void *user, zw_msg *msg)
 {
     zw_conn *conn = user;
+    msg->auth = zw_auth_record_ref (conn->auth);
     conn->socket->pattern->incoming (conn->socket, conn, msg);
 }
 
@@ -73,7 +81,39 @@ on_subscription (void *user, int subscribe, const uint8_t *topic, size_t size)
         conn->socket->pattern->subscription (conn->socket, conn, subscribe, topic, size);
 }
 
-static const zw_engine_callbacks engine_callbacks = { on_ready, on_message, on_subscription };
+/*  27/ZAP: the engine's request goes to the context's handler, when it
+    has one (DECISIONS S2); without one the server goes on unchecked, and
+    says so once per socket (S5).  */
+static int
+on_zap_request (void *user, const zw_zap_ask *ask)
+{
+    zw_conn *conn = user;
+    zw_socket *socket = conn->socket;
+    if (!socket->ctx->zap_handler) {
+        if (!socket->zap_unchecked_logged++)
+            zw_log (socket->ctx, "peer %s: no ZAP handler: %s clients are accepted unchecked "
+                    "(DECISIONS S5)", conn->peer, ask->mechanism);
+        return 0;
+    }
+    conn->zap_call = zw_zap_ask_handler (conn, ask);
+    return conn->zap_call ? 1 : -1;
+}
+
+static const zw_engine_callbacks engine_callbacks = {
+    on_ready, on_message, on_subscription, on_zap_request
+};
+
+/*  The handler answered (zw_zap.c): the engine goes on, from a deferred
+    call or the application's, never from inside this connection's own
+    work, so what it queued is written and the connection settled when the
+    loop next turns.  */
+void
+zw_conn_zap_answer (zw_conn *conn, const zw_zap_answer *answer)
+{
+    conn->zap_call = NULL;
+    zw_engine_zap_answer (&conn->engine, answer, zw_loop_now ());
+    zw_loop_defer (conn->socket->ctx->loop, &conn->flush);
+}
 
 /* --- I/O ----------------------------------------------------------------------------- */
 
@@ -216,16 +256,6 @@ read_some (zw_conn *conn)
     }
 }
 
-/*  The security mechanism a connection speaks, and its role: the
-    socket's configuration, never the peer's choice (zw_mechanism.h).
-    NULL until the socket has PLAIN and CURVE options (issue 14).  */
-static zw_mechanism_config
-mechanism_of (const zw_socket_options *options)
-{
-    (void) options;
-    return (zw_mechanism_config) { &zw_mech_null, 0, NULL };
-}
-
 static void
 start_engine (zw_conn *conn)
 {
@@ -243,7 +273,7 @@ start_engine (zw_conn *conn)
         .heartbeat_ttl = (uint32_t) o->heartbeat_ttl,
         .properties = o->properties,
         .properties_size = o->properties_size,
-        .mechanism = mechanism_of (o),
+        .mechanism = zw_socket_mechanism (conn->socket),   /* DECISIONS S1 */
     };
     memcpy (options.identity, o->identity, o->identity_size);
     zw_engine_init (&conn->engine, &options, &engine_callbacks, conn, zw_loop_now ());
@@ -356,6 +386,8 @@ destroy (zw_conn *conn)
     if (conn->connecter)
         zw_connecter_lost (conn->connecter, !zw_engine_peer_sent_error (&conn->engine));
     zw_engine_fini (&conn->engine);
+    zw_zap_forget (conn->zap_call);
+    zw_auth_record_release (conn->auth);
     zw_msgq_clear (&conn->in);
     zw_msgq_clear (&conn->out);
     zw_subscriptions_clear (&conn->subscriptions);

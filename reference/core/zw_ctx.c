@@ -43,6 +43,7 @@ zw_ctx_destroy (zw_ctx *ctx)
     zw_ctx_silence (ctx);           /* the application may be half gone: no callback now */
     while (ctx->sockets)
         zw_close (ctx->sockets);
+    zw_zap_free_all (ctx);          /* requests whose connections are gone */
     zw_loop_destroy (ctx->loop);
     free (ctx);
     zw_msg_release_kept ();         /* so a thread done with zwire keeps no memory */

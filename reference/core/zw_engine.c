@@ -286,8 +286,8 @@ handshake_outcome (zw_engine *engine, zw_mech_outcome outcome)
     const zw_error *why = &engine->mech.error;
     if (why->code != ZW_OK)
         zw_error_set (&engine->error, why->code, why->offset, why->clause, why->reason);
-    else if (!engine->close_reason)
-        engine->close_reason = "the handshake failed";
+    else if (!engine->close_reason)     /* not the peer's violation: refused credentials ... */
+        engine->close_reason = why->reason ? why->reason : "the handshake failed";
     step (engine, ZW_SEV_HANDSHAKE_FAILED);
 }
 
@@ -503,6 +503,24 @@ host_judge_metadata (void *user, const uint8_t *metadata, size_t size, uint64_t 
     if (metadata && read_metadata (engine, metadata, size, offset, why))
         return -1;
     return judge_metadata (engine, offset, why);
+}
+
+/*  27/ZAP: the owner makes the request (zw_engine_callbacks.on_zap_request)
+    with what the engine knows: the mechanism, the client's Identity when
+    it has been told (DECISIONS S3), the mechanism's credentials.  */
+static int
+host_zap_request (void *user, const struct iovec *credentials, int count)
+{
+    zw_engine *engine = user;
+    if (!engine->callbacks || !engine->callbacks->on_zap_request)
+        return 0;
+    zw_zap_ask ask = { engine->mech.ops->name, engine->peer.identity,
+                       engine->peer.identity_size, credentials, count };
+    int taken = engine->callbacks->on_zap_request (engine->user, &ask);
+    if (taken < 0)
+        queue_failed (engine, "a ZAP request");
+    engine->zap_waiting = taken > 0;
+    return taken;
 }
 
 /* --- commands --------------------------------------------------------------------- */
@@ -850,7 +868,7 @@ zw_engine_init (zw_engine *engine, const zw_engine_options *options,
                 const zw_engine_callbacks *callbacks, void *user, uint64_t now)
 {
     static const zw_mechanism_host host = {
-        NULL, host_queue_frame, host_metadata, host_judge_metadata
+        NULL, host_queue_frame, host_metadata, host_judge_metadata, host_zap_request
     };
     memset (engine, 0, sizeof *engine);
     engine->options = *options;
@@ -956,8 +974,9 @@ zw_engine_tick (zw_engine *engine, uint64_t now)
     engine->now = now;
     if (zw_session_closed (&engine->session))
         return;
-    if (now >= engine->handshake_deadline)
-        close_for (engine, "handshake timeout", ZW_SEV_TIMEOUT);
+    if (now >= engine->handshake_deadline)      /* DECISIONS S5: a slow handler too */
+        close_for (engine, engine->zap_waiting ? "handshake timeout: the ZAP handler did not answer"
+                                               : "handshake timeout", ZW_SEV_TIMEOUT);
     else if (engine->ping_pending
          &&  now >= engine->ping_sent_at + engine->options.heartbeat_timeout)
         close_for (engine, "heartbeat timeout: no traffic after PING",   /* zmtp31.heartbeat.dead-conditions */
@@ -1118,4 +1137,21 @@ int
 zw_engine_peer_sent_error (const zw_engine *engine)
 {
     return engine->peer_sent_error;
+}
+
+void
+zw_engine_zap_answer (zw_engine *engine, const zw_zap_answer *answer, uint64_t now)
+{
+    engine->now = now;
+    if (!engine->zap_waiting || zw_session_closed (&engine->session))
+        return;
+    engine->zap_waiting = 0;
+    handshake_outcome (engine, engine->mech.ops->zap_answer (&engine->mech, answer));
+}
+
+const zw_mech_auth *
+zw_engine_auth (const zw_engine *engine, const char **mechanism)
+{
+    *mechanism = engine->mech.ops->name;
+    return &engine->mech.auth;
 }

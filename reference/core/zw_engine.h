@@ -69,6 +69,16 @@ typedef struct {
     uint8_t identity[ZW_ZMTP_IDENTITY_MAX];
 } zw_peer_info;
 
+/*  What a ZAP request carries from the engine (27/ZAP): the owner adds
+    the request id, the domain and the address, and builds the message.  */
+typedef struct {
+    const char *mechanism;          /* "NULL", "PLAIN", "CURVE" */
+    const uint8_t *identity;        /* the client's Identity property, if known (S3) */
+    size_t identity_size;
+    const struct iovec *credentials;
+    int count;
+} zw_zap_ask;
+
 typedef struct {
     /*  The connection is up.  Return 0 to take it, non-zero to refuse it
         (a PAIR that has its peer, a ROUTER identity in use): the engine
@@ -78,6 +88,12 @@ typedef struct {
     void (*on_message) (void *user, zw_msg *msg);
     /* A SUBSCRIBE (subscribe = 1) or CANCEL command's topic. */
     void (*on_subscription) (void *user, int subscribe, const uint8_t *topic, size_t size);
+    /*  The mechanism asks ZAP to authenticate the client (zw_zap_ask).
+        Return 1 when the request is taken (answer it later, never from
+        inside this call, with zw_engine_zap_answer), 0 when there is no
+        handler, -1 when it could not be taken (the engine closes).  NULL:
+        no handler.  */
+    int (*on_zap_request) (void *user, const zw_zap_ask *ask);
 } zw_engine_callbacks;
 
 typedef struct {
@@ -95,6 +111,7 @@ typedef struct {
     char peer_error[256];           /* the reason of a peer's ERROR command */
     int peer_sent_error;
     int local_close;
+    int zap_waiting;                /* a ZAP request is out: its answer is awaited */
     /* decoding */
     zw_zmtp_greeting_ctx greeting;
     zw_zmtp_frame_ctx frames;
@@ -193,6 +210,15 @@ const char *zw_engine_close_reason (const zw_engine *engine);
 /*  What could not be queued ("PONG", "a message", "the greeting", ...)
     when that closed the connection, else NULL.  */
 const char *zw_engine_queue_failure (const zw_engine *engine);
+
+/*  The ZAP handler's answer to the request the engine made through
+    on_zap_request (27/ZAP, DECISIONS S4), at time now.  Ignored when no
+    request is awaited (the connection has closed, say).  */
+void zw_engine_zap_answer (zw_engine *engine, const zw_zap_answer *answer, uint64_t now);
+
+/*  What the handshake established about the peer (DECISIONS S8), once it
+    is over: the mechanism's name in *mechanism.  */
+const zw_mech_auth *zw_engine_auth (const zw_engine *engine, const char **mechanism);
 
 /* 1 when the peer sent an ERROR command (zmtp31.error.fatal: do not reconnect). */
 int zw_engine_peer_sent_error (const zw_engine *engine);

@@ -52,10 +52,18 @@
     session's ZW_SEV_HANDSHAKE_DONE, ZW_MECH_FAILED its
     ZW_SEV_HANDSHAKE_FAILED.
 
-    Later (issue 14): PLAIN and CURVE keep their settings (credentials,
-    keys) in config.settings and their per-connection state in state; a
-    ZAP request (27/ZAP) will be an outcome that waits, its reply an event
-    the engine hands back to the mechanism's machine.  */
+    PLAIN and CURVE keep their settings (credentials, keys) in
+    config.settings and their per-connection state in state.
+
+    ZAP (27/ZAP, DECISIONS S2..S5).  A server mechanism that authenticates
+    its client asks through host.zap_request with the credentials of its
+    mechanism; when a handler exists the call returns 1 and the handshake
+    waits (ZW_MECH_CONTINUE) until the engine hands the handler's answer
+    to ops->zap_answer, whose outcome goes on as any command's.  With no
+    handler it returns 0, and the mechanism goes on unchecked.  What the
+    handshake established about the peer (mechanism, user id, CURVE public
+    key, whether a handler checked it) is m->auth, which the engine gives
+    to every message received (zw_msg_auth, DECISIONS S8).  */
 
 #ifndef ZW_MECHANISM_H
 #define ZW_MECHANISM_H
@@ -109,7 +117,38 @@ typedef struct {
         type or identity the engine refuses).  */
     int (*judge_metadata) (void *engine, const uint8_t *metadata, size_t size,
                            uint64_t offset, zw_error *why);
+    /*  Asks the context's ZAP handler to authenticate the client with
+        these credentials (27/ZAP: PLAIN's user name and password, CURVE's
+        public key; none for NULL).  Returns 1 when asked (the answer comes
+        to ops->zap_answer, later), 0 when the context has no handler (go
+        on unchecked, DECISIONS S5), -1 when the request could not be made
+        (the engine has closed).  */
+    int (*zap_request) (void *engine, const struct iovec *credentials, int count);
 } zw_mechanism_host;
+
+/*  What the handshake established about the peer (DECISIONS S8): handed
+    to every message received.  */
+typedef struct {
+    uint8_t user_id_size;
+    uint8_t user_id[255];               /* ZAP's user id after a 200; else PLAIN's user name */
+    uint8_t has_public_key;             /* CURVE: the client's permanent key (server side) */
+    uint8_t public_key[32];             /* or the server's (client side) */
+    uint8_t zap_checked;                /* a ZAP handler answered 200 */
+} zw_mech_auth;
+
+/*  A ZAP handler's answer (27/ZAP reply), as the engine hands it over:
+    the reply decoded and judged by the ZAP codec.  A reply that could not
+    be decoded, or answered another request, comes as status 500 with the
+    reason in text (DECISIONS S5).  */
+typedef struct {
+    int status;                         /* 200, 300, 400 or 500 */
+    const char *text;                   /* the status text, NUL-terminated (may be "") */
+    const uint8_t *user_id;             /* with 200: the user id the handler chose */
+    size_t user_id_size;
+} zw_zap_answer;
+
+/* The credentials of a ZAP request, at most (PLAIN: user name, password). */
+#define ZW_ZAP_CREDENTIALS_MAX 2
 
 /* A whole, well-formed command of the handshake (ops->command). */
 typedef struct {
@@ -159,6 +198,9 @@ struct zw_mechanism_ops {
         sends what cannot be decoded is not answered, curve.message.*).
         NULL when identity.  */
     int (*decode) (zw_mechanism *m, zw_mech_frame *frame);
+    /*  The ZAP handler answered the request the mechanism made through
+        host.zap_request.  NULL for a mechanism that never asks.  */
+    zw_mech_outcome (*zap_answer) (zw_mechanism *m, const zw_zap_answer *answer);
     /* The connection ends: wipe secrets in state.  May be NULL. */
     void (*fini) (zw_mechanism *m);
 };
@@ -185,11 +227,30 @@ struct zw_mechanism {
     uint8_t peer_as_server;             /* from the peer's greeting */
     zw_handshake_machine machine;
     zw_error error;                     /* why the handshake failed, or decode */
+    zw_mech_auth auth;                  /* what the handshake established (DECISIONS S8) */
     void *state;                        /* ops->state_size octets, or NULL */
 };
 
 /* The mechanisms zwire has. */
 extern const zw_mechanism_ops zw_mech_null;
+extern const zw_mechanism_ops zw_mech_plain;
+
+extern const zw_mechanism_ops zw_mech_curve;
+
+/*  CURVE's settings (config.settings): our permanent key pair and, for a
+    client, the server's permanent public key (26/CurveZMQ: the client
+    "MUST know the server public key before they can connect").  */
+typedef struct {
+    uint8_t public_key[32], secret_key[32], server_key[32];
+} zw_curve_settings;
+
+/*  PLAIN's settings (config.settings): the client's credentials, sent in
+    HELLO (plain.hello.layout: up to 255 octets each).  A server needs
+    none: ZAP judges the credentials it receives.  */
+typedef struct {
+    uint8_t username_size, password_size;
+    uint8_t username[255], password[255];
+} zw_plain_settings;
 
 /*  Prepares m for a connection (zero-filled or not): config->ops, or NULL
     when config or its ops is NULL.  Allocates nothing.  */

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "zwire.h"
+#include "zw_auth.h"
 #include "zw_msg_internal.h"
 
 #define RECYCLE_MIN (64u << 10)
@@ -129,6 +130,7 @@ zw_msg_new (void)
     msg->capacity = 1;
     msg->total = 0;
     msg->next = NULL;
+    msg->auth = NULL;
     msg->inline_used = 0;
     return msg;
 }
@@ -259,6 +261,8 @@ zw_msg_dup (const zw_msg *msg)
             zw_msg_destroy (copy);
             return NULL;
         }
+    if (copy)
+        copy->auth = zw_auth_record_ref (msg->auth);
     return copy;
 }
 
@@ -271,5 +275,6 @@ zw_msg_destroy (zw_msg *msg)
         frame_free (msg, &msg->frames[i]);
     if (msg->frames != &msg->first)
         free (msg->frames);
+    zw_auth_record_release (msg->auth);
     free (msg);
 }

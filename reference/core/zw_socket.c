@@ -99,6 +99,12 @@ int_option_valid (zw_option option, int64_t value)
 int
 zw_socket_set_int (zw_socket *socket, zw_option option, int64_t value)
 {
+    if (option >= ZW_OPT_PLAIN_SERVER && option <= ZW_OPT_ZAP_DOMAIN) {
+        if (zw_security_set_int (&socket->options.security, option, value) == 0)
+            return 0;
+        errno = EINVAL;
+        return -1;
+    }
     int64_t *slot = int_option (&socket->options, option);
     if (!slot || !int_option_valid (option, value)) {
         errno = EINVAL;
@@ -124,6 +130,12 @@ zw_socket_set_bytes (zw_socket *socket, zw_option option, const void *value, siz
         memcpy (socket->options.identity, value, size);
         socket->options.identity_size = size;
         return 0;
+    }
+    if (option >= ZW_OPT_PLAIN_SERVER && option <= ZW_OPT_ZAP_DOMAIN) {
+        if (zw_security_set_bytes (&socket->options.security, option, value, size) == 0)
+            return 0;
+        errno = EINVAL;
+        return -1;
     }
     if ((option == ZW_OPT_SUBSCRIBE || option == ZW_OPT_UNSUBSCRIBE)
     &&  (socket->type == ZW_SUB || socket->type == ZW_XSUB)) {

@@ -58,6 +58,8 @@ struct zw_conn {
     zw_subscriptions subscriptions; /* PUB, XPUB: what this peer asked for */
     uint8_t routing_id[ZW_ZMTP_IDENTITY_MAX];  /* ROUTER */
     size_t routing_id_size;
+    zw_zap_call *zap_call;          /* the ZAP request its engine waits on, or NULL */
+    struct zw_auth_record *auth;    /* its handshake's outcome, for every message (S8) */
 };
 
 struct zw_connecter {
@@ -108,6 +110,16 @@ typedef struct {
     uint64_t round;                 /* the last dispatch that called it (zw_callbacks.c) */
 } zw_ready;
 
+/* Security options (zw_socket_security.c). */
+typedef struct {
+    zw_zmtp_mechanism mechanism;    /* chosen by the last mechanism option set */
+    int as_server;
+    zw_plain_settings plain;        /* client credentials */
+    zw_curve_settings curve;        /* keys */
+    uint8_t zap_domain[255];        /* 27/ZAP domain; empty: "global" (DECISIONS S3) */
+    size_t zap_domain_size;
+} zw_security_options;
+
 typedef struct {
     int64_t sndhwm, rcvhwm, linger, reconnect_ivl, reconnect_ivl_max;
     int64_t heartbeat_ivl, heartbeat_timeout, heartbeat_ttl, handshake_ivl, maxmsgsize;
@@ -116,7 +128,16 @@ typedef struct {
     size_t identity_size;
     uint8_t *properties;            /* application properties, packed as metadata */
     size_t properties_size;
+    zw_security_options security;
 } zw_socket_options;
+
+/* Security options: 0, or -1 for a value out of range or an option not theirs. */
+int zw_security_set_int (zw_security_options *security, zw_option option, int64_t value);
+int zw_security_set_bytes (zw_security_options *security, zw_option option,
+                           const uint8_t *value, size_t size);
+
+/* The mechanism and role of the socket's next connections (DECISIONS S1). */
+zw_mechanism_config zw_socket_mechanism (const zw_socket *socket);
 
 struct zw_socket {
     zw_ctx *ctx;
@@ -141,6 +162,7 @@ struct zw_socket {
     /* pattern state */
     zw_subscriptions subscriptions; /* SUB, XSUB: ours; XPUB: everyone's, counted */
     zw_msgq pending;                /* XPUB: subscription messages for the application */
+    int zap_unchecked_logged;       /* "no ZAP handler" said once (DECISIONS S5) */
     zw_conn *partner;               /* REQ: the pipe owing a reply; REP: the pipe to answer */
     int awaiting_reply;             /* REQ: sent, reply not received yet */
     zw_msg *envelope;               /* REP: the request's envelope, for the reply */
@@ -156,7 +178,29 @@ struct zw_ctx {
     size_t ready_set;               /* readiness callbacks set, all sockets together */
     uint64_t ready_round;           /* counts their dispatches */
     int in_callback;                /* a timer or readiness callback is running */
+    zw_zap_handler_fn *zap_handler; /* zw_ctx_set_zap_handler, or NULL */
+    void *zap_handler_arg;
+    zw_zap_call *zap_calls;         /* requests not answered yet (zw_zap.c) */
+    uint64_t zap_requests;          /* request ids, counted */
 };
+
+/* --- ZAP (zw_zap.c) --- */
+
+/*  A request to the context's handler for conn's engine, handed over when
+    the loop next turns; NULL when out of memory.  */
+zw_zap_call *zw_zap_ask_handler (zw_conn *conn, const zw_zap_ask *ask);
+
+/* conn goes: its call's answer, when it comes, is dropped.  NULL is allowed. */
+void zw_zap_forget (zw_zap_call *call);
+
+/* Answers call as a broken handler (500, DECISIONS S5), with why logged. */
+void zw_zap_answer_broken (zw_zap_call *call, const char *why);
+
+/* The context goes: every unanswered call is freed. */
+void zw_zap_free_all (zw_ctx *ctx);
+
+/* The handler's answer reaches the connection (zw_conn.c). */
+void zw_conn_zap_answer (zw_conn *conn, const zw_zap_answer *answer);
 
 /*  What a blocking call tries: 0 when done, else -1 with errno (EAGAIN:
     not yet, try again after a turn of the loop).  */

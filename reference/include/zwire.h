@@ -115,6 +115,7 @@ typedef struct zw_msg {
     /* Storage, not part of the API: so that a one-frame message of up to
        ZW_MSG_INLINE octets is one allocation in all.  */
     zw_frame first;             /* frames points here until a second frame comes */
+    struct zw_auth_record *auth;    /* zw_msg_auth: shared with the connection's messages */
     uint64_t written_at;        /* a connection's output lends its bodies until then */
     size_t inline_used;
     uint8_t inline_data[ZW_MSG_INLINE];
@@ -141,6 +142,23 @@ zw_msg *zw_msg_dup (const zw_msg *msg);
 /* Frees the message and its frames; NULL is allowed. */
 void zw_msg_destroy (zw_msg *msg);
 
+/*  Who sent a message received (DECISIONS S8): the security of the
+    connection it came on, as its handshake established it.  */
+typedef struct {
+    const char *mechanism;          /* "NULL", "PLAIN" or "CURVE" */
+    const uint8_t *user_id;         /* the ZAP handler's user id after a 200; else the
+                                       PLAIN user name; else empty */
+    size_t user_id_size;
+    int zap_checked;                /* a ZAP handler authenticated the peer */
+    int has_public_key;             /* CURVE: the peer's permanent public key */
+    uint8_t public_key[32];
+    char public_key_z85[41];        /* the same in Z85, NUL-terminated */
+} zw_auth;
+
+/*  The authentication of the connection msg came on, valid as long as
+    msg; NULL for a message the application made.  */
+const zw_auth *zw_msg_auth (const zw_msg *msg);
+
 /* --- contexts ----------------------------------------------------------------- */
 
 /* A new context, or NULL with errno. */
@@ -158,6 +176,33 @@ void zw_ctx_destroy (zw_ctx *ctx);
       "peer 127.0.0.1:50312: closed: invalid-flags [zmtp31.frame.flags-reserved] ..."  */
 typedef void (zw_log_fn) (void *arg, const char *line);
 void zw_ctx_set_log (zw_ctx *ctx, zw_log_fn *fn, void *arg);
+
+/*  ZAP (27/ZAP): the context's authentication handler, in-process
+    (DECISIONS S2: zwire has no inproc transport; the handler gets and
+    gives the RFC's messages all the same).  A PLAIN or CURVE server asks
+    it about every client (a NULL server too when it has a ZAP domain,
+    S3), and waits for its answer (bounded by ZW_OPT_HANDSHAKE_IVL, S5).
+
+    fn gets each request as a REP socket would give it: the frames
+    version "1.0", request id, domain, address, identity, mechanism, then
+    the credentials (PLAIN: user name, password; CURVE: the client's
+    32-octet public key).  It answers with zw_zap_reply, at once or on a
+    later turn of the loop: the frames version "1.0", the request id
+    echoed, status code "200" / "300" / "400" / "500", status text, user id
+    and metadata.  The server then goes on (200), sends ERROR (400) or
+    closes (300, 500, and a reply the ZAP codec refuses: S4, S5).  fn
+    runs on the loop as a timer does (Model): it may call the API but not
+    wait, and it does not own request.  NULL removes the handler: servers
+    then accept every client, and log that they do (S5).  */
+typedef struct zw_zap_call zw_zap_call;
+typedef void (zw_zap_handler_fn) (void *arg, zw_zap_call *call, const zw_msg *request);
+void zw_ctx_set_zap_handler (zw_ctx *ctx, zw_zap_handler_fn *fn, void *arg);
+
+/*  Answers a request exactly once, and takes reply (and frees call).  A
+    call whose connection has gone meanwhile is just freed.  Calls still
+    unanswered when the context is destroyed are freed with it.  Returns
+    0, or -1 with EINVAL (call NULL).  */
+int zw_zap_reply (zw_zap_call *call, zw_msg *reply);
 
 /*  Serves every connection of the context for up to timeout_ms (0: one
     turn of the loop, without waiting; -1: for ever).  Returns 0, or -1
@@ -261,7 +306,20 @@ typedef enum {
                                    for a 2.0-only binding); ZMTP_MINOR is then unused */
     ZW_OPT_IDENTITY = 20,       /* bytes (1..255, not starting 0x00): Identity in READY */
     ZW_OPT_SUBSCRIBE = 21,      /* bytes: SUB, XSUB: add a subscription (counted) */
-    ZW_OPT_UNSUBSCRIBE = 22     /* bytes: SUB, XSUB: cancel one subscription */
+    ZW_OPT_UNSUBSCRIBE = 22,    /* bytes: SUB, XSUB: cancel one subscription */
+    /*  Security (24/ZMTP-PLAIN, 25/ZMTP-CURVE, 27/ZAP).  The mechanism and
+        the role are the socket's: the last of these options set chooses
+        them, for connections made afterwards; the peer never does
+        (DECISIONS S1).  Keys are 40 Z85 characters or 32 octets.  */
+    ZW_OPT_PLAIN_SERVER = 30,   /* int 1: PLAIN, as server (0: back to NULL) */
+    ZW_OPT_PLAIN_USERNAME = 31, /* bytes (0..255 VCHAR): PLAIN, as client, with this name */
+    ZW_OPT_PLAIN_PASSWORD = 32, /* bytes (0..255 VCHAR): ... and this password */
+    ZW_OPT_CURVE_SERVER = 33,   /* int 1: CURVE, as server (0: back to NULL); needs SECRETKEY */
+    ZW_OPT_CURVE_PUBLICKEY = 34,/* key: our permanent public key */
+    ZW_OPT_CURVE_SECRETKEY = 35,/* key: our permanent secret key */
+    ZW_OPT_CURVE_SERVERKEY = 36,/* key: CURVE, as client, of the server with this public key */
+    ZW_OPT_ZAP_DOMAIN = 37      /* bytes (1..255 ASCII): the domain of ZAP requests ("global");
+                                   set, it makes NULL ask ZAP too (DECISIONS S3) */
 } zw_option;
 
 int zw_socket_set_int (zw_socket *socket, zw_option option, int64_t value);

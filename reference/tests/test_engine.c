@@ -51,7 +51,7 @@ on_subscription (void *user, int subscribe, const uint8_t *topic, size_t size)
     memcpy (o->topic, topic, o->topic_size);
 }
 
-static const zw_engine_callbacks callbacks = { on_ready, on_message, on_subscription };
+static const zw_engine_callbacks callbacks = { on_ready, on_message, on_subscription, NULL };
 
 static zw_engine_options
 options_for (zw_socket_type type)

@@ -43,7 +43,7 @@ on_message (void *user, zw_msg *msg)
     o->last = msg;
 }
 
-static const zw_engine_callbacks callbacks = { on_ready, on_message, NULL };
+static const zw_engine_callbacks callbacks = { on_ready, on_message, NULL, NULL };
 
 /* Takes everything queued; returns its length and copies up to cap octets. */
 static size_t
@@ -308,7 +308,7 @@ test_send_largest_head (void)
 {
     static const zw_mechanism_ops plain_like = { .name = "PLAIN", .codec = ZW_MECHANISM_PLAIN };
     zw_mechanism_config config = { &plain_like, 0, NULL };
-    zw_mechanism_host host = { NULL, record_frame, NULL, NULL };
+    zw_mechanism_host host = { NULL, record_frame, NULL, NULL, NULL };
     zw_mechanism m;
     zw_mechanism_init (&m, &config, &host);
     zw_zmtp_command hello;

@@ -442,7 +442,7 @@ on_message (void *user, zw_msg *msg)
     o->last = msg;
 }
 
-static const zw_engine_callbacks engine_callbacks = { on_ready, on_message, NULL };
+static const zw_engine_callbacks engine_callbacks = { on_ready, on_message, NULL, NULL };
 
 static const uint8_t greeting_31[64] = {
     0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x7F, 3, 1, 'N', 'U', 'L', 'L'
