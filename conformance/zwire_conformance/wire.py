@@ -60,7 +60,8 @@ class InboundStream:
             if report["state"] != "complete":
                 return
             self._greeting_end = start + used
-            self.frame_decoder = FrameDecoder(zmtp_version=self._framing(report["greeting"]))
+            self.frame_decoder = FrameDecoder(zmtp_version=self._framing(report["greeting"]),
+                                              mechanism=self._mechanism(report["greeting"]))
             chunk = chunk[used:]
         if chunk:
             self.frame_decoder.push(bytes(chunk))
@@ -76,6 +77,13 @@ class InboundStream:
         if greeting["version"] == "1.0":
             return "2.0"            # never used: a 1.0 peer is not framed here
         return "3.0" if greeting.get("minor") == 0 else "3.1"
+
+    @staticmethod
+    def _mechanism(greeting):
+        """The layouts its commands are decoded by: those of the mechanism its greeting
+        names (NULL, PLAIN, CURVE), NULL's for any other (and for 1.0 / 2.0)."""
+        name = greeting.get("mechanism")
+        return name if name in ("NULL", "PLAIN", "CURVE") else "NULL"
 
     def may_speak_other_version(self, why):
         """After a greeting of another version from the suite, the implementation may
