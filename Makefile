@@ -34,15 +34,21 @@ SECONDS      ?= 300
 TARGET       ?= frames
 
 # --- sources ----------------------------------------------------------------
-MACHINES   := zmtp_greeting zmtp_frame zmtp_metadata zmtp_command z85 mdp_message flp_message
-CODEC_C    := codec/zw_error.c codec/zmtp_greeting_pack.c codec/zmtp_command_pack.c codec/mdp_message_pack.c
+MACHINES   := zmtp_greeting zmtp_frame zmtp_metadata zmtp_command z85 mdp_message flp_message \
+              zap_message
+CODEC_C    := codec/zw_error.c codec/zmtp_greeting_pack.c codec/zmtp_command_pack.c codec/mdp_message_pack.c \
+              codec/zap_message_pack.c codec/zap_address.c
 REPORT_C   := vectors/runner/zw_report.c vectors/runner/zw_report_mdp.c vectors/runner/zw_report_flp.c
 CLI_C      := $(wildcard reference/cli/*.c)
 CLI_H      := $(wildcard reference/cli/*.h)
 # The reference stack: its event machines (Ragel: the session, each mechanism's handshake) and
 # the C around them.
-PEER_MACHINES := zw_session zw_null_handshake zw_plain_client zw_plain_server
-CORE_C     := $(wildcard reference/core/*.c)
+PEER_MACHINES := zw_session zw_null_handshake zw_plain_client zw_plain_server \
+                 zw_curve_client zw_curve_server
+# zw_curve_random.c goes into an archive of its own (below), never among these objects.
+CORE_C     := $(filter-out reference/core/zw_curve_random.c,$(wildcard reference/core/*.c))
+# What every program linking the reference stack links too: libsodium (CURVE).
+CORE_LIBS  := -lsodium
 CORE_H     := $(wildcard reference/core/*.h) reference/include/zwire.h
 FUZZ_TARGETS := greeting frames command metadata z85 mdp mdp_broker flp flp_client
 
@@ -61,7 +67,7 @@ OBJ_CODEC  := $(call objs,$(BUILD)/obj)
 ASAN_CODEC := $(call objs,$(BUILD)/asan)
 
 define core_objs   # $(1) = build dir
-$(PEER_GEN_C:$(GEN)/%.c=$(1)/gen/%.o) $(CORE_C:%.c=$(1)/%.o)
+$(PEER_GEN_C:$(GEN)/%.c=$(1)/gen/%.o) $(CORE_C:%.c=$(1)/%.o) $(1)/lib/libzwcurverandom.a
 endef
 
 OBJ_CORE   := $(call core_objs,$(BUILD)/obj)
@@ -143,10 +149,19 @@ $(BUILD)/lib/libzwcodec.a: $(OBJ_CODEC)
 	@mkdir -p $(@D)
 	ar rcs $@ $^
 
+# zw_curve_random alone, in an archive linked after the stack's objects: a test program that
+# defines zw_curve_random links its own in front, and this one is never pulled (DECISIONS S10).
+$(BUILD)/obj/lib/libzwcurverandom.a: $(BUILD)/obj/reference/core/zw_curve_random.o
+$(BUILD)/asan/lib/libzwcurverandom.a: $(BUILD)/asan/reference/core/zw_curve_random.o
+$(BUILD)/obj/lib/libzwcurverandom.a $(BUILD)/asan/lib/libzwcurverandom.a:
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $(filter %.o,$^)
+$(BUILD)/obj/reference/core/zw_curve_random.o $(BUILD)/asan/reference/core/zw_curve_random.o: $(CORE_H)
+
 # --- programs ---------------------------------------------------------------------
 $(BUILD)/bin/zwire: $(CLI_C:%.c=$(BUILD)/obj/%.o) $(ROLE_CLI_OBJ) $(OBJ_ROLES_CLI) $(OBJ_ROLES) $(OBJ_CORE) $(OBJ_CODEC)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ -ljansson -o $@
+	$(CC) $(CFLAGS) $^ $(CORE_LIBS) -ljansson -o $@
 $(BUILD)/bin/zw-vector-runner: $(BUILD)/obj/vectors/runner/zw_vector_runner.o \
                                $(REPORT_C:%.c=$(BUILD)/obj/%.o) $(OBJ_CODEC)
 	@mkdir -p $(@D)
@@ -161,30 +176,39 @@ $(BUILD)/asan/bin/zw-vector-runner: $(BUILD)/asan/vectors/runner/zw_vector_runne
 $(BUILD)/asan/bin/test-codec: $(BUILD)/asan/codec/tests/test_codec.o $(ASAN_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -o $@
-$(BUILD)/asan/bin/zwire: $(CLI_C:%.c=$(BUILD)/asan/%.o) $(ROLE_CLI_ASAN) $(ASAN_ROLES_CLI) $(ASAN_ROLES) $(ASAN_CORE) $(ASAN_CODEC)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -ljansson -o $@
-
-# The reference stack's unit tests: reference/tests/test_<name>.c.
-REF_TESTS := engine loop endpoint api tolerate callbacks mechanism security
-$(BUILD)/bin/test-%: $(BUILD)/obj/reference/tests/test_%.o $(OBJ_CORE) $(OBJ_CODEC)
+# A codec's own unit tests beside test-codec: codec/tests/test_<name>.c.
+CODEC_TESTS := zap_message
+$(CODEC_TESTS:%=$(BUILD)/bin/test-%): $(BUILD)/bin/test-%: $(BUILD)/obj/codec/tests/test_%.o $(OBJ_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@
-$(BUILD)/asan/bin/test-%: $(BUILD)/asan/reference/tests/test_%.o $(ASAN_CORE) $(ASAN_CODEC)
+$(CODEC_TESTS:%=$(BUILD)/asan/bin/test-%): $(BUILD)/asan/bin/test-%: $(BUILD)/asan/codec/tests/test_%.o $(ASAN_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -o $@
+$(BUILD)/asan/bin/zwire: $(CLI_C:%.c=$(BUILD)/asan/%.o) $(ROLE_CLI_ASAN) $(ASAN_ROLES_CLI) $(ASAN_ROLES) $(ASAN_CORE) $(ASAN_CODEC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ $(CORE_LIBS) -ljansson -o $@
+
+# The reference stack's unit tests: reference/tests/test_<name>.c.
+REF_TESTS := engine loop endpoint api tolerate callbacks mechanism security curvezmq
+$(BUILD)/bin/test-%: $(BUILD)/obj/reference/tests/test_%.o $(OBJ_CORE) $(OBJ_CODEC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ $(CORE_LIBS) -o $@
+$(BUILD)/asan/bin/test-%: $(BUILD)/asan/reference/tests/test_%.o $(ASAN_CORE) $(ASAN_CODEC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ $(CORE_LIBS) -o $@
 $(REF_TESTS:%=$(BUILD)/obj/reference/tests/test_%.o) $(REF_TESTS:%=$(BUILD)/asan/reference/tests/test_%.o): $(CORE_H) \
     reference/tests/test_watchdog.h reference/tests/test_check.h
 
 # --- tests ------------------------------------------------------------------------
-unit: $(BUILD)/bin/test-codec $(REF_TESTS:%=$(BUILD)/bin/test-%) $(MODULE_TESTS:%=$(BUILD)/bin/test-%)
+unit: $(BUILD)/bin/test-codec $(REF_TESTS:%=$(BUILD)/bin/test-%) $(MODULE_TESTS:%=$(BUILD)/bin/test-%) \
+      $(CODEC_TESTS:%=$(BUILD)/bin/test-%)
 	$(BUILD)/bin/test-codec
-	@for t in $(REF_TESTS) $(MODULE_TESTS); do $(BUILD)/bin/test-$$t || exit 1; done
+	@for t in $(CODEC_TESTS) $(REF_TESTS) $(MODULE_TESTS); do $(BUILD)/bin/test-$$t || exit 1; done
 
 unit-asan: $(BUILD)/asan/bin/test-codec $(REF_TESTS:%=$(BUILD)/asan/bin/test-%) \
-           $(MODULE_TESTS:%=$(BUILD)/asan/bin/test-%)
+           $(MODULE_TESTS:%=$(BUILD)/asan/bin/test-%) $(CODEC_TESTS:%=$(BUILD)/asan/bin/test-%)
 	$(ASAN_ENV) $(BUILD)/asan/bin/test-codec
-	@for t in $(REF_TESTS) $(MODULE_TESTS); do $(ASAN_ENV) $(BUILD)/asan/bin/test-$$t || exit 1; done
+	@for t in $(CODEC_TESTS) $(REF_TESTS) $(MODULE_TESTS); do $(ASAN_ENV) $(BUILD)/asan/bin/test-$$t || exit 1; done
 
 spec-lint:
 	$(PYTHON) tools/spec_lint.py
@@ -423,7 +447,7 @@ docs: ragel-version
 	done
 	@# Event machines: ragel numbers the events; the diagram names them.
 	@# A frame-list grammar (codec/<p>_message) names its frame classes in <p>_frame_class.h.
-	@for m in $(DOC_EVENT_MACHINES) codec/mdp_message codec/flp_message; do \
+	@for m in $(DOC_EVENT_MACHINES) codec/mdp_message codec/flp_message codec/zap_message; do \
 	    n=$$(basename $$m); d=$$(dirname $$m); h=$$m.h; \
 	    case $$n in *_message) h=codec/$${n%_message}_frame_class.h;; esac; \
 	    $(RAGEL) -V -I $$d -o $(BUILD)/docs/$$n.dot $$m.rl && \

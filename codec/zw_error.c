@@ -38,15 +38,24 @@ zw_error_class_name (zw_errcode code)
         case ZW_ERR_MDP_EXTRA_FRAME:         return "mdp-extra-frame";
         case ZW_ERR_FLP_MISSING_FRAME:       return "flp-missing-frame";
         case ZW_ERR_LIMIT_EXCEEDED:          return "limit-exceeded";
+        case ZW_ERR_ZAP_INVALID_DELIMITER:   return "zap-invalid-delimiter";
+        case ZW_ERR_ZAP_BAD_VERSION:         return "zap-bad-version";
+        case ZW_ERR_ZAP_MISSING_FRAME:       return "zap-missing-frame";
+        case ZW_ERR_ZAP_EXTRA_FRAME:         return "zap-extra-frame";
+        case ZW_ERR_ZAP_INVALID_DOMAIN:      return "zap-invalid-domain";
+        case ZW_ERR_ZAP_INVALID_ADDRESS:     return "zap-invalid-address";
+        case ZW_ERR_ZAP_INVALID_IDENTITY:    return "zap-invalid-identity";
+        case ZW_ERR_ZAP_INVALID_MECHANISM:   return "zap-invalid-mechanism";
+        case ZW_ERR_ZAP_INVALID_CREDENTIALS: return "zap-invalid-credentials";
+        case ZW_ERR_ZAP_INVALID_STATUS_CODE: return "zap-invalid-status-code";
+        case ZW_ERR_ZAP_INVALID_TEXT:        return "zap-invalid-text";
+        case ZW_ERR_ZAP_INVALID_USER_ID:     return "zap-invalid-user-id";
+        case ZW_ERR_ZAP_INVALID_METADATA:    return "zap-invalid-metadata";
         case ZW_ERR_UNEXPECTED_COMMAND:      return "unexpected-command";
         case ZW_ERR_INVALID_SEQUENCE:        return "invalid-sequence";
         case ZW_ERR_CRYPTOGRAPHIC:           return "cryptographic";
         case ZW_ERR_INVALID_SOCKET_TYPE:     return "invalid-socket-type";
-        case ZW_ERR_ZAP_MALFORMED_REPLY:     return "zap-malformed-reply";
         case ZW_ERR_ZAP_BAD_REQUEST_ID:      return "zap-bad-request-id";
-        case ZW_ERR_ZAP_BAD_VERSION:         return "zap-bad-version";
-        case ZW_ERR_ZAP_INVALID_STATUS_CODE: return "zap-invalid-status-code";
-        case ZW_ERR_ZAP_INVALID_METADATA:    return "zap-invalid-metadata";
         case ZW_ERR_MISUSE:                  return "misuse";
     }
     return "unknown";

@@ -37,16 +37,26 @@ typedef enum {
     ZW_ERR_FLP_MISSING_FRAME = 16,
     /* limit: well-formed, but above a configured or absolute bound */
     ZW_ERR_LIMIT_EXCEEDED = 20,
+    /* ZAP messages (frame lists, grammar like the two above; the offset is a frame index) */
+    ZW_ERR_ZAP_INVALID_DELIMITER = 21,
+    ZW_ERR_ZAP_BAD_VERSION = 22,
+    ZW_ERR_ZAP_MISSING_FRAME = 23,
+    ZW_ERR_ZAP_EXTRA_FRAME = 24,
+    ZW_ERR_ZAP_INVALID_DOMAIN = 25,
+    ZW_ERR_ZAP_INVALID_ADDRESS = 26,
+    ZW_ERR_ZAP_INVALID_IDENTITY = 27,
+    ZW_ERR_ZAP_INVALID_MECHANISM = 28,
+    ZW_ERR_ZAP_INVALID_CREDENTIALS = 29,
+    ZW_ERR_ZAP_INVALID_STATUS_CODE = 30,
+    ZW_ERR_ZAP_INVALID_TEXT = 31,
+    ZW_ERR_ZAP_INVALID_USER_ID = 32,
+    ZW_ERR_ZAP_INVALID_METADATA = 33,
     /* protocol: well-formed, but wrong in the session's state */
     ZW_ERR_UNEXPECTED_COMMAND = 40,
     ZW_ERR_INVALID_SEQUENCE = 41,
     ZW_ERR_CRYPTOGRAPHIC = 42,
     ZW_ERR_INVALID_SOCKET_TYPE = 43,
-    ZW_ERR_ZAP_MALFORMED_REPLY = 44,
-    ZW_ERR_ZAP_BAD_REQUEST_ID = 45,
-    ZW_ERR_ZAP_BAD_VERSION = 46,
-    ZW_ERR_ZAP_INVALID_STATUS_CODE = 47,
-    ZW_ERR_ZAP_INVALID_METADATA = 48,
+    ZW_ERR_ZAP_BAD_REQUEST_ID = 45,   /* a ZAP reply to another request: only its server can tell */
     /* misuse: the caller broke an API contract (too small a buffer, ...) */
     ZW_ERR_MISUSE = 60
 } zw_errcode;
