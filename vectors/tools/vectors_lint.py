@@ -11,12 +11,15 @@ hex strings even-length lower-case; invalid vectors have state error, valid ones
 error null iff state is not error; no duplicate input (concatenated chunks) within a group;
 canonical formatting (json.dumps(indent=2) plus a final newline, as the generator writes).
 
-Majordomo and Freelance (group types `mdp` and `flp`, FORMAT.md): `input` is a list of frames,
-so a duplicate is the same frame list (["", "41"] and ["41"] are two messages); an error offset
-is a frame index, the number of frames for the missing-frame class of the decoder
-(mdp-missing-frame, flp-missing-frame) and a frame of the message for every other class;
-`message` is null exactly when the state is not complete; a file of protocol `mdp` lives under
-vectors/mdp/, one of `flp` under vectors/flp/ (one of `zmtp`, under vectors/zmtp/).
+Majordomo, Freelance and ZAP (group types `mdp`, `flp` and `zap`, FORMAT.md): `input` is a list
+of frames, so a duplicate is the same frame list (["", "41"] and ["41"] are two messages); an
+error offset is a frame index, the number of frames for the missing-frame class of the decoder
+(mdp-missing-frame, flp-missing-frame, zap-missing-frame) and a frame of the message for every
+other class, but for zap-invalid-credentials, which is at a frame (an extra one, a CURVE key of
+the wrong size) or at the number of frames (a missing one); `message` is null exactly when the
+state is not complete, and the hex fields of a ZAP message are hex; a file of protocol `mdp`
+lives under vectors/mdp/, one of `flp` under vectors/flp/, one of `zap` under vectors/zap/ (one
+of `zmtp`, under vectors/zmtp/).
 
 Leniency (spec/leniency.md, read with tools/zwire_spec.py; --leniency names another table, and
 lint(leniency_path=None) skips it): a flag that names an input class of the table puts the vector
@@ -58,10 +61,17 @@ HEX_KEYS = {"identity", "body", "data", "value", "reason", "topic", "context", "
 # The decoders whose input is a list of frames (each string one frame), not a byte stream,
 # with the error class each reports at the number of frames (a message cut before a frame
 # its layout needs); every other class names a frame of the message.
-MISSING_FRAME = {"mdp": "mdp-missing-frame", "flp": "flp-missing-frame"}
+MISSING_FRAME = {"mdp": "mdp-missing-frame", "flp": "flp-missing-frame", "zap": "zap-missing-frame"}
 FRAME_LIST_TYPES = set(MISSING_FRAME)
+# The classes a decoder may report either at a frame or at the number of frames (a ZAP
+# credentials frame too many, or one missing: FORMAT.md, decoder `zap`).
+EITHER_END = {"zap": {"zap-invalid-credentials"}}
+# Keys whose values are hex in the reports of one decoder only ("mechanism" is text in a
+# greeting report, octets in a ZAP request).
+TYPE_HEX_KEYS = {"zap": {"request_id", "domain", "address", "identity", "mechanism", "credentials",
+                         "status_code", "status_text", "user_id", "metadata"}}
 # The protocols whose files live in a directory of their name.
-PROTOCOL_DIRS = ("zmtp", "mdp", "flp")
+PROTOCOL_DIRS = ("zmtp", "mdp", "flp", "zap")
 
 
 # --------------------------------------------------------------------------
@@ -138,20 +148,20 @@ def canonical(obj):
     return json.dumps(obj, indent=2, sort_keys=False) + "\n"
 
 
-def walk_hex(node, path, report):
-    """Report hex-valued keys (HEX_KEYS) that are not even-length lower-case hex."""
+def walk_hex(node, path, report, keys=HEX_KEYS):
+    """Report hex-valued keys (`keys`, HEX_KEYS by default) that are not even-length lower-case hex."""
     if isinstance(node, dict):
         for k, v in node.items():
-            if k in HEX_KEYS and isinstance(v, str) and not HEX_RE.match(v):
+            if k in keys and isinstance(v, str) and not HEX_RE.match(v):
                 report(f"{path}.{k} is not even-length lower-case hex")
-            if k in HEX_KEYS and isinstance(v, list):      # mdp / flp bodies: a list of frames
+            if k in keys and isinstance(v, list):      # mdp / flp bodies, zap credentials: frames
                 for i, item in enumerate(v):
                     if isinstance(item, str) and not HEX_RE.match(item):
                         report(f"{path}.{k}[{i}] is not even-length lower-case hex")
-            walk_hex(v, f"{path}.{k}", report)
+            walk_hex(v, f"{path}.{k}", report, keys)
     elif isinstance(node, list):
         for i, v in enumerate(node):
-            walk_hex(v, f"{path}[{i}]", report)
+            walk_hex(v, f"{path}[{i}]", report, keys)
 
 
 def leniency_problems(test, table):
@@ -224,6 +234,8 @@ def lint_file(path, validator, registry, problems, cited, table=None):
             continue
         frame_list = g.get("type") in FRAME_LIST_TYPES
         missing = MISSING_FRAME.get(g.get("type"))
+        either = EITHER_END.get(g.get("type"), set())
+        hex_keys = HEX_KEYS | TYPE_HEX_KEYS.get(g.get("type"), set())
         inputs = {}
         for t in g["tests"]:
             if not isinstance(t, dict):
@@ -280,13 +292,15 @@ def lint_file(path, validator, registry, problems, cited, table=None):
                     if err["offset"] > end:
                         report("error offset is past the end of the input"
                                + (" (a frame index, at most the number of frames)" if frame_list else ""), tc)
-                    elif frame_list and (err["offset"] == end) != (err.get("class") == missing):
+                    elif frame_list and err.get("class") not in either and \
+                            (err["offset"] == end) != (err.get("class") == missing):
                         report(f"{err.get('class')} at frame {err['offset']} of {end}: {missing} is "
                                "reported at the number of frames, every other class at a frame of the "
-                               "message", tc)
+                               "message" + (f" ({', '.join(sorted(either))} at either)" if either else ""),
+                               tc)
                 if frame_list and "message" in exp and (exp.get("message") is None) != (state != "complete"):
                     report("expected.message must be null exactly when state is not complete", tc)
-                walk_hex(exp, "expected", lambda m, tc=tc: report(m, tc))
+                walk_hex(exp, "expected", lambda m, tc=tc: report(m, tc), hex_keys)
             else:
                 report("expected is missing or not an object", tc)
     return len(tests)
