@@ -10,9 +10,10 @@ set -eu
 # python3-zmq is libzmq (through pyzmq), the other side of the interop tests;
 # libzmq3-dev is libzmq for the C baselines of `make bench` and of the soak;
 # stress-ng is the load under which the soak runs; python3-nacl is the
-# conformance suite's own CurveZMQ (conformance/zwire_codec/curvezmq.py).
-# Later parts add theirs (libsodium-dev, libsqlite3-dev) when their code arrives.
-ALL="make gcc clang ragel libjansson-dev libzmq3-dev
+# conformance suite's own CurveZMQ (conformance/zwire_codec/curvezmq.py);
+# libsodium-dev is the reference stack's (reference/core/zw_curvezmq.c).
+# Later parts add theirs (libsqlite3-dev) when their code arrives.
+ALL="make gcc clang ragel libjansson-dev libzmq3-dev libsodium-dev
 python3 python3-pytest python3-jsonschema python3-zmq python3-nacl
 libfuzzer-14-dev libclang-rt-14-dev afl++ graphviz stress-ng"
 

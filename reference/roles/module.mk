@@ -86,9 +86,9 @@ define role_test
 $$(BUILD)/bin/test-$(2): $$(BUILD)/obj/$$($(1)_DIR)/tests/test_$(subst -,_,$(2)).o \
         $$(OBJ_$(1)) $$(OBJ_ROLES) $$(OBJ_CORE) $$(OBJ_CODEC)
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS) $$^ -o $$@
+	$$(CC) $$(CFLAGS) $$^ $$(CORE_LIBS) -o $$@
 $$(BUILD)/asan/bin/test-$(2): $$(BUILD)/asan/$$($(1)_DIR)/tests/test_$(subst -,_,$(2)).o \
         $$(ASAN_$(1)) $$(ASAN_ROLES) $$(ASAN_CORE) $$(ASAN_CODEC)
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS_BASE) $$(ASAN_FLAGS) $$^ -o $$@
+	$$(CC) $$(CFLAGS_BASE) $$(ASAN_FLAGS) $$^ $$(CORE_LIBS) -o $$@
 endef
