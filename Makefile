@@ -38,7 +38,8 @@ MACHINES   := zmtp_greeting zmtp_frame zmtp_metadata zmtp_command z85 mdp_messag
               zap_message
 CODEC_C    := codec/zw_error.c codec/zmtp_greeting_pack.c codec/zmtp_command_pack.c codec/mdp_message_pack.c \
               codec/zap_message_pack.c codec/zap_address.c
-REPORT_C   := vectors/runner/zw_report.c vectors/runner/zw_report_mdp.c vectors/runner/zw_report_flp.c
+REPORT_C   := vectors/runner/zw_report.c vectors/runner/zw_report_mdp.c vectors/runner/zw_report_flp.c \
+              vectors/runner/zw_report_zap.c
 CLI_C      := $(wildcard reference/cli/*.c)
 CLI_H      := $(wildcard reference/cli/*.h)
 # The reference stack: its event machines (Ragel: the session, each mechanism's handshake) and

@@ -75,6 +75,7 @@ type_name (zw_report_type type)
         case ZW_REPORT_Z85:      return "z85";
         case ZW_REPORT_MDP:      return "mdp";
         case ZW_REPORT_FLP:      return "flp";
+        case ZW_REPORT_ZAP:      return "zap";
     }
     return "?";
 }
@@ -377,6 +378,7 @@ check_type (const zw_report_params *p, const json_t *report, const char *state, 
             return NULL;
         case ZW_REPORT_MDP:         /* frame lists: their harnesses have their own oracles */
         case ZW_REPORT_FLP:
+        case ZW_REPORT_ZAP:
             break;
     }
     return "unknown report type";
@@ -787,7 +789,8 @@ encode_report (const zw_report_params *p, const json_t *report, zw_bytes *out)
         case ZW_REPORT_METADATA: return encode_properties (json_object_get (report, "properties"), out);
         case ZW_REPORT_Z85:      return encode_z85 (report, out);
         case ZW_REPORT_MDP:                 /* frame lists: their harnesses have their own oracles */
-        case ZW_REPORT_FLP:      break;
+        case ZW_REPORT_FLP:
+        case ZW_REPORT_ZAP:      break;
     }
     return refuse ("unknown report type");
 }
@@ -939,6 +942,7 @@ canonical_form (const zw_report_params *p, const json_t *report, const uint8_t *
             return 0;
         case ZW_REPORT_MDP:         /* frame lists: their harnesses have their own oracles */
         case ZW_REPORT_FLP:
+        case ZW_REPORT_ZAP:
             break;
     }
     return -1;

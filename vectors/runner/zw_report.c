@@ -158,6 +158,9 @@ zw_report_params_parse (zw_report_params *p, const char *type, json_t *json,
     } else if (strcmp (type, "flp") == 0) {
         p->type = ZW_REPORT_FLP;
         return zw_report_flp_params (p, json, err, err_size);
+    } else if (strcmp (type, "zap") == 0) {
+        p->type = ZW_REPORT_ZAP;
+        return zw_report_zap_params (p, json, err, err_size);
     } else {
         snprintf (err, err_size, "unknown test group type '%s'", type);
         return 0;
@@ -687,6 +690,7 @@ zw_report_decode (const zw_report_params *p, const zw_chunk *chunks, size_t coun
         case ZW_REPORT_Z85:      return report_z85 (chunks, count);
         case ZW_REPORT_MDP:      return zw_report_mdp_decode (p, chunks, count);
         case ZW_REPORT_FLP:      return zw_report_flp_decode (p, chunks, count);
+        case ZW_REPORT_ZAP:      return zw_report_zap_decode (p, chunks, count);
     }
     return NULL;
 }
@@ -807,7 +811,8 @@ zw_report_round_trip (const zw_report_params *p, const uint8_t *input, size_t le
         case ZW_REPORT_METADATA: return round_trip_metadata (&whole, why, why_size);
         case ZW_REPORT_Z85:      return round_trip_z85 (&whole, why, why_size);
         case ZW_REPORT_MDP:                 /* zw_report_round_trip_frames */
-        case ZW_REPORT_FLP:      break;
+        case ZW_REPORT_FLP:
+        case ZW_REPORT_ZAP:      break;
     }
     return -1;
 }
@@ -815,7 +820,7 @@ zw_report_round_trip (const zw_report_params *p, const uint8_t *input, size_t le
 int
 zw_report_is_frame_list (const zw_report_params *p)
 {
-    return p->type == ZW_REPORT_MDP || p->type == ZW_REPORT_FLP;
+    return p->type == ZW_REPORT_MDP || p->type == ZW_REPORT_FLP || p->type == ZW_REPORT_ZAP;
 }
 
 int
@@ -826,5 +831,7 @@ zw_report_round_trip_frames (const zw_report_params *p, const zw_chunk *frames, 
         return zw_report_mdp_round_trip (p, frames, count, why, why_size);
     if (p->type == ZW_REPORT_FLP)
         return zw_report_flp_round_trip (p, frames, count, why, why_size);
+    if (p->type == ZW_REPORT_ZAP)
+        return zw_report_zap_round_trip (p, frames, count, why, why_size);
     return -1;
 }

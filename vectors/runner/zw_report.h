@@ -17,7 +17,8 @@
 typedef enum {
     ZW_REPORT_GREETING, ZW_REPORT_FRAMES, ZW_REPORT_COMMAND, ZW_REPORT_METADATA, ZW_REPORT_Z85,
     ZW_REPORT_MDP,      /* a frame list: each chunk is one frame, never re-chunked */
-    ZW_REPORT_FLP       /* the same */
+    ZW_REPORT_FLP,      /* the same */
+    ZW_REPORT_ZAP       /* the same */
 } zw_report_type;
 
 typedef struct {
@@ -29,6 +30,8 @@ typedef struct {
     zw_zmtp_mechanism mechanism;        /* frames, command */
     unsigned mdp_accept;                /* mdp: ZW_MDP_ACCEPT_* bits */
     int flp_direction;                  /* flp: ZW_FLP_TO_SERVER or ZW_FLP_TO_CLIENT */
+    int zap_direction;                  /* zap: ZW_ZAP_REQUEST or ZW_ZAP_REPLY */
+    int zap_envelope;                   /* zap: ZW_ZAP_ENVELOPE_DELIMITER or ZW_ZAP_ENVELOPE_NONE */
 } zw_report_params;
 
 typedef struct {
@@ -82,6 +85,12 @@ int zw_report_mdp_round_trip (const zw_report_params *params, const zw_chunk *fr
 int zw_report_flp_params (zw_report_params *params, json_t *json, char *err, size_t err_size);
 json_t *zw_report_flp_decode (const zw_report_params *params, const zw_chunk *frames, size_t count);
 int zw_report_flp_round_trip (const zw_report_params *params, const zw_chunk *frames, size_t count,
+                              char *why, size_t why_size);
+
+/* The zap decoder (zw_report_zap.c). */
+int zw_report_zap_params (zw_report_params *params, json_t *json, char *err, size_t err_size);
+json_t *zw_report_zap_decode (const zw_report_params *params, const zw_chunk *frames, size_t count);
+int zw_report_zap_round_trip (const zw_report_params *params, const zw_chunk *frames, size_t count,
                               char *why, size_t why_size);
 
 #endif
