@@ -104,7 +104,10 @@ def read_metadata(raw, clause_of):
 
 
 def write_metadata(props):
-    """[(name, value)] to the property list octets."""
+    """[(name, value)] to the property list octets; octets (bytes) are sent as they are,
+    so that a case can send a malformed list."""
+    if isinstance(props, (bytes, bytearray)):
+        return bytes(props)
     return b"".join(encode_property(name, bytes(value)) for name, value in props)
 
 

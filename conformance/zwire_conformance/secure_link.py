@@ -198,7 +198,7 @@ class SecureLink:
                 kind = METADATA if error["class"] == INVALID_METADATA else MALFORMED
                 raise HandshakeError(error["class"], error["clause"], kind,
                                      f"a command that does not decode: {error['class']} at "
-                                     f"stream offset {error['offset']}", error["offset"])
+                                     f"stream offset {error['offset']}")
             raise LinkError("decode", f"{error['class']} at stream offset {error['offset']}",
                             report=error)
         self._lost("no frame")
