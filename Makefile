@@ -44,7 +44,8 @@ CLI_C      := $(wildcard reference/cli/*.c)
 CLI_H      := $(wildcard reference/cli/*.h)
 # The reference stack: its event machines (Ragel: the session, each mechanism's handshake) and
 # the C around them.
-PEER_MACHINES := zw_session zw_null_handshake zw_plain_client zw_plain_server
+PEER_MACHINES := zw_session zw_null_handshake zw_plain_client zw_plain_server \
+                 zw_curve_client zw_curve_server
 # zw_curve_random.c goes into an archive of its own (below), never among these objects.
 CORE_C     := $(filter-out reference/core/zw_curve_random.c,$(wildcard reference/core/*.c))
 # What every program linking the reference stack links too: libsodium (CURVE).

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <jansson.h>
+#include "peer_security.h"
 #include "zwire_cli.h"
 #include "zwire.h"
 
@@ -34,6 +35,7 @@ typedef struct {
     peer_mode mode;
     uint64_t count;                 /* --print / --echo: stop after this many (0: never) */
     int64_t ints[32];               /* by zw_option; -2 = not given */
+    peer_security security;         /* mechanism, keys, ZAP policy */
 } peer_options;
 
 static void
@@ -42,7 +44,8 @@ usage (FILE *out)
     fputs ("Usage: zwire peer --type TYPE [--bind EP]... [--connect EP]... [options]\n"
            "\n"
            "Opens one socket of the zwire reference stack (ZMTP 3.1 / 3.0, downgrade to 2.0,\n"
-           "NULL mechanism) and binds and / or connects it, for interop with any ZeroMQ peer.\n"
+           "NULL, PLAIN or CURVE) and binds and / or connects it, for interop with any ZeroMQ\n"
+           "peer.\n"
            "\n"
            "Socket:\n"
            "  --type T                 PAIR PUB SUB XPUB XSUB REQ REP DEALER ROUTER PUSH PULL\n"
@@ -66,6 +69,9 @@ usage (FILE *out)
            "  --property NAME=VALUE    an application property sent in READY, e.g.\n"
            "                           X-Client=demo (repeatable)\n"
            "\n"
+           "\n", out);
+    peer_security_usage (out);
+    fputs ("\n"
            "What it does (one of):\n"
            "  --print                  print each message received, a line per message,\n"
            "                           frames as hex separated by spaces (the default)\n"
@@ -162,6 +168,8 @@ parse_option (int argc, char **argv, int *i, peer_options *o)
                                 lists[l].name, lists[l].max), -1;
             return 1;
         }
+    if ((r = peer_security_option (argc, argv, i, &o->security)) != 0)
+        return r;
     if ((r = zw_args_value (argc, argv, i, "--identity", &o->identity)) != 0)
         return r < 0 ? (fprintf (stderr, "zwire peer: --identity needs a value\n"), -1) : 1;
     if (strcmp (argv[*i], "--router-handover") == 0)
@@ -199,9 +207,11 @@ parse_options (int argc, char **argv, peer_options *o)
 /* --- the socket -------------------------------------------------------------------------------- */
 
 static zw_socket *
-open_socket (zw_ctx *ctx, const peer_options *o, json_t *bound)
+open_socket (zw_ctx *ctx, peer_options *o, json_t *bound)
 {
     zw_socket *socket = zw_socket_new (ctx, o->type);
+    if (peer_security_apply (ctx, socket, &o->security) < 0)
+        return NULL;
     for (size_t k = 0; k < sizeof o->ints / sizeof o->ints[0]; k++)
         if (o->ints[k] != -2 && zw_socket_set_int (socket, (zw_option) k, o->ints[k]) < 0) {
             fprintf (stderr, "zwire peer: a value is out of range (option %zu)\n", k);
@@ -252,8 +262,10 @@ open_socket (zw_ctx *ctx, const peer_options *o, json_t *bound)
 /* --- print, echo, send ----------------------------------------------------------------------- */
 
 static void
-print_message (const zw_msg *msg)
+print_message (const zw_msg *msg, const peer_options *o)
 {
+    if (o->security.print_auth)
+        peer_security_print_auth (stdout, msg);
     for (size_t i = 0; i < msg->count; i++) {
         if (i)
             fputc (' ', stdout);
@@ -274,7 +286,7 @@ run_receiving (zw_socket *socket, const peer_options *o)
             fprintf (stderr, "zwire peer: receive failed: %s\n", strerror (errno));
             return ZW_EXIT_VIOLATION;
         }
-        print_message (msg);
+        print_message (msg, o);
         if (o->mode == MODE_ECHO && zw_send (socket, msg, 5000) == 0)
             continue;
         zw_msg_destroy (msg);
@@ -322,5 +334,6 @@ zw_cli_peer (int argc, char **argv)
     }
     json_decref (bound);
     zw_ctx_destroy (ctx);
+    peer_security_free (&o.security);
     return status;
 }

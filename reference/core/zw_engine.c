@@ -296,7 +296,6 @@ static void
 start_handshake (zw_engine *engine)
 {
     zw_mechanism *m = &engine->mech;
-    m->peer_as_server = engine->greeting.greeting.as_server;
     if (m->ops->state_size && !(m->state = calloc (1, m->ops->state_size))) {
         close_for (engine, "out of memory for the handshake", ZW_SEV_CLOSE);
         return;
@@ -841,6 +840,7 @@ greeting_done (void *user, const zw_zmtp_greeting *greeting)
 {
     zw_engine *engine = user;
     engine->peer.minor = greeting->minor;
+    engine->mech.peer_as_server = greeting->as_server;     /* the mechanism's, at its start */
     if (greeting->family == ZW_ZMTP_V1) {
         step (engine, ZW_SEV_PEER_V1);
         return;
@@ -956,9 +956,11 @@ zw_engine_eof (zw_engine *engine)
 {
     /* Said apart: a peer that refuses us (a socket type it will not talk
        to, say) often closes before it sends anything we could judge. */
-    close_for (engine, zw_session_active (&engine->session)
-                       ? "the peer closed the connection"
-                       : "the peer closed the connection during the handshake", ZW_SEV_EOF);
+    const char *hint = engine->mech.ops->closed_hint && engine->mech.state
+                     ? engine->mech.ops->closed_hint (&engine->mech) : NULL;
+    close_for (engine, zw_session_active (&engine->session) ? "the peer closed the connection"
+                     : hint ? hint : "the peer closed the connection during the handshake",
+               ZW_SEV_EOF);
 }
 
 void

@@ -133,8 +133,7 @@ static int
 do_refuse_role (plain_step *s)
 {
     zw_mechanism_fail (s->m, ZW_ERR_MALFORMED_GREETING, 0, "plain.handshake.order",
-                       s->m->config.as_server ? "both peers are servers"
-                                              : "both peers are clients");
+                       "both peers are servers");
     return 0;
 }
 
@@ -230,7 +229,7 @@ plain_start (zw_mechanism *m)
         zw_plain_server_init (&m->machine);
     else
         zw_plain_client_init (&m->machine);
-    int same_role = (m->peer_as_server != 0) == (m->config.as_server != 0);
+    int same_role = m->peer_as_server && m->config.as_server;      /* DECISIONS S6 */
     return run (m, same_role ? ZW_PLAIN_SAME_ROLE : ZW_PLAIN_START, NULL, NULL);
 }
 

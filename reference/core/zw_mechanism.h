@@ -201,6 +201,10 @@ struct zw_mechanism_ops {
     /*  The ZAP handler answered the request the mechanism made through
         host.zap_request.  NULL for a mechanism that never asks.  */
     zw_mech_outcome (*zap_answer) (zw_mechanism *m, const zw_zap_answer *answer);
+    /*  The peer closed during the handshake: what that suggests, given
+        where the handshake stands (CURVE: no WELCOME after our HELLO is
+        most often a wrong server key), or NULL.  May be NULL.  */
+    const char *(*closed_hint) (const zw_mechanism *m);
     /* The connection ends: wipe secrets in state.  May be NULL. */
     void (*fini) (zw_mechanism *m);
 };
@@ -242,6 +246,7 @@ extern const zw_mechanism_ops zw_mech_curve;
     "MUST know the server public key before they can connect").  */
 typedef struct {
     uint8_t public_key[32], secret_key[32], server_key[32];
+    int has_secret_key;         /* a client without one makes a pair per socket */
 } zw_curve_settings;
 
 /*  PLAIN's settings (config.settings): the client's credentials, sent in

@@ -1,0 +1,18 @@
+/*  zw_curve_client.h — the CURVE handshake's machine for the client role
+    (its events and actions: zw_curve_handshake.h; its grammar:
+    zw_curve_client_grammar.rl).  */
+
+#ifndef ZW_CURVE_CLIENT_H
+#define ZW_CURVE_CLIENT_H
+
+#include "zw_curve_handshake.h"
+
+void zw_curve_client_init (zw_handshake_machine *machine);
+
+/*  Steps the machine by one event; writes the actions to run into
+    actions[] (at most ZW_CURVE_ACTIONS_MAX) and returns how many.  An
+    event the state does not take gives ZW_CURVE_OUT_OF_PLACE and leaves
+    the machine in its error state.  */
+size_t zw_curve_client_step (zw_handshake_machine *machine, int event, zw_curve_action *actions);
+
+#endif
