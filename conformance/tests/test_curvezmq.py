@@ -7,7 +7,9 @@ a libzmq client with the wrong server key, libzmq's ERROR handling and its boxed
 Every wait is bounded (2 s at most), so a broken peer fails a test, never hangs it.
 """
 
+import hashlib
 import socket
+import threading
 
 import nacl.public
 import nacl.secret
@@ -170,6 +172,24 @@ def test_the_boxes_open_with_pynacl_own_box_api_and_the_rfc_prefixes():
         mine, theirs = (c_t, s_t.public_key) if sender is client else (s_t, c_t.public_key)
         assert nacl.public.Box(mine, theirs).decrypt(body[16:], prefix + body[8:16]) \
             == b"\x01data"
+
+
+def test_exchange_lists_a_whole_connection_as_a_vector_would():
+    """With every key and nonce fixed, a connection is these octets: pinned by digest, so
+    a change to any of them shows (the boxes themselves are checked just above)."""
+    messages = [("client", b"ping", 0), ("server", b"pong", 1), ("server", b"", 0),
+                ("client", b"\x04PING\x00\x00", 2)]
+    out = cz.exchange(*pair(), messages)
+    assert [(role, body[1:1 + body[0]]) for role, body in out] == [
+        ("client", b"HELLO"), ("server", b"WELCOME"), ("client", b"INITIATE"),
+        ("server", b"READY"), ("client", b"MESSAGE"), ("server", b"MESSAGE"),
+        ("server", b"MESSAGE"), ("client", b"MESSAGE")]
+    assert [body for _, body in out[:4]] == list(handshake(*pair()))
+    assert [body[8:16] for _, body in out[4:]] == [
+        (3).to_bytes(8, "big"), (2).to_bytes(8, "big"), (3).to_bytes(8, "big"),
+        (4).to_bytes(8, "big")]
+    assert hashlib.sha256(b"".join(body for _, body in out)).hexdigest() == \
+        "6ba6253a14b9528d9a1f94a2b16a79ff72bb0154488cefb54d624f43a767ef95"
 
 
 # Each box, the cookie and the vouch: its first, a middle and its last octet altered.
@@ -382,6 +402,41 @@ def test_keys_are_taken_as_z85_text():
     assert cz.public_of(sec) == z85_decode(pub)
     with pytest.raises(ValueError):
         cz.key_bytes(b"short")
+
+
+# --- our client against our server, over loopback TCP ---------------------------------
+
+@pytest.mark.parametrize("message_frames", ("data", "command"))
+def test_our_client_and_server_over_loopback(message_frames, listener):
+    """Both drivers at once (the server in a thread): MESSAGEs in data frames (as libzmq
+    sends them) or in command frames (23/ZMTP's "encoded as commands"), read either way."""
+    left = socket.create_connection(listener.getsockname(), timeout=WAIT)
+    right = accepted(listener)
+    client, server = pair(injected=False)
+    links = {"client": SecureLink.over_socket(left, client, seconds=WAIT,
+                                              message_frames=message_frames),
+             "server": SecureLink.over_socket(right, server, seconds=WAIT,
+                                              message_frames=message_frames)}
+    failures = []
+
+    def serve():
+        try:
+            links["server"].handshake()
+            links["server"].send_message(links["server"].recv_message() + [b"seen"])
+        except Exception as e:      # reported by the main thread
+            failures.append(e)
+    thread = threading.Thread(target=serve)
+    thread.start()
+    links["client"].handshake()
+    links["client"].send_message([b"a", b"b"])
+    assert links["client"].recv_message() == [b"a", b"b", b"seen"]
+    thread.join(WAIT)
+    assert not failures and not thread.is_alive()
+    assert not links["client"].role_clash and not links["server"].role_clash
+    frames = links["client"].conn.inbound.frames()
+    assert all(bool(f.flags & 0x04) == (message_frames == "command") for f in frames[2:])
+    for link in links.values():
+        link.close()
 
 
 # --- over TCP, against libzmq (pyzmq) ---------------------------------------------------

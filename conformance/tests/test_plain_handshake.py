@@ -1,8 +1,9 @@
 """The suite's own PLAIN handshake (zwire_codec/plain_handshake.py) and its ZMTP driver
 (zwire_conformance/secure_link.py): in memory, then over TCP against libzmq (pyzmq) both
 ways — our client against a plain_server REP (with pyzmq's ZAP handler: without one,
-libzmq 4.3.4's PLAIN server refuses everyone), our server against a DEALER with plain_username / plain_password, and our
-server's ERROR as libzmq reads it. Every wait is bounded (2 s at most).
+libzmq 4.3.4's PLAIN server refuses everyone) and its ERROR, our server against a DEALER
+with plain_username / plain_password and our ERROR as libzmq reads it. Every wait is
+bounded (2 s at most).
 """
 
 import socket

@@ -9,7 +9,9 @@ messages (10/FLP) as frame lists (module `flp`), and ZAP requests and replies (2
 frame lists (module `zap`). Every byte decoder is a push decoder with chunk-invariant
 reports; every error is a DecodeError(class, offset, clause) (MdpError for Majordomo,
 FlpError for Freelance, ZapError for ZAP, their offsets frame indexes).
-Stdlib only.
+Stdlib only, except `curvezmq` (CurveZMQ's boxes, on python3-nacl), which is imported by
+name and never from here; `handshake` and `plain_handshake` hold the mechanism handshakes'
+shared error and PLAIN's.
 """
 
 from . import flp, mdp, zap

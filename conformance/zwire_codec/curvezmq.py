@@ -5,7 +5,9 @@ reference/) and lets the suite play a CURVE client or server (zwire_conformance.
 drives it over a TCP connection). The only module of zwire_codec that needs more than the
 standard library: import it by name (`from zwire_codec import curvezmq`).
 
-Two I/O-free state objects, one per role and connection: CurveClient and CurveServer.
+Two I/O-free state objects, one per role and connection: CurveClient and CurveServer;
+`exchange(client, server, messages)` runs a whole connection between two of them in
+memory and lists every command body, for vectors.
 Each `make_*` returns one whole command body (name, then data: what goes in a ZMTP command
 frame); each `open_*` takes one and returns what it carries, or raises HandshakeError
 (handshake.py) with the class, the clause it enforces and `kind`. Layouts are the codec's
@@ -160,7 +162,8 @@ class _CurvePeer:
     mechanism = MECHANISM
 
     def __init__(self, metadata, first_nonce, random):
-        self.metadata = list(metadata)
+        self.metadata = bytes(metadata) if isinstance(metadata, (bytes, bytearray)) \
+            else list(metadata)
         self.random = random or nacl.utils.random
         self.nonce = first_nonce            # the next short nonce we send
         self.peer_nonce = None              # the last short nonce taken from the peer
@@ -321,7 +324,8 @@ class CurveClient(_CurvePeer):
     server_key        S, the server's permanent public key (curve.client.knows-server-key);
     public_key, secret_key  C and c, the client's permanent pair (fresh if not given; the
                       public half is derived from the secret when only that is given);
-    metadata          [(name, value)] sent in INITIATE (ZMTP: Socket-Type, Identity);
+    metadata          [(name, value)] sent in INITIATE (ZMTP: Socket-Type, Identity), or
+                      the octets of a property list (hostile input: sent as they are);
     transient_secret  c' (fresh if not given: curve.client.transient-per-connection);
     vouch_nonce       the vouch's 16-octet long nonce (fresh at each INITIATE if not given);
     first_nonce       the first short nonce (HELLO's), 1 by default;
@@ -445,7 +449,7 @@ class CurveServer(_CurvePeer):
     """The server of one CurveZMQ connection: WELCOME, then READY, then MESSAGEs.
 
     public_key, secret_key  S and s (the public half derived when not given);
-    metadata          [(name, value)] sent in READY;
+    metadata          [(name, value)] sent in READY (or a property list's octets);
     transient_secret, cookie_key, cookie_nonce, welcome_nonce: s', the cookie key (32
                       octets) and the two 16-octet long nonces (fresh per WELCOME when not
                       given);
@@ -596,3 +600,27 @@ class CurveServer(_CurvePeer):
         body = error_body(reason)
         self.state = "failed"
         return body
+
+
+def exchange(client, server, messages=()):
+    """A whole connection in memory, for vectors: HELLO, WELCOME, INITIATE, READY, then
+    each message of `messages` ((sender role, data, flags) triples), every command made by
+    one side and opened by the other. Returns [(sender role, command body)] in order;
+    raises HandshakeError if either side refuses the other's command."""
+    sides = {"client": (client, server), "server": (server, client)}
+    steps = [("client", client.make_hello, server.open_hello),
+             ("server", server.make_welcome, client.open_welcome),
+             ("client", client.make_initiate, server.open_initiate),
+             ("server", server.make_ready, client.open_ready)]
+    out = []
+    for role, make, open_ in steps:
+        body = make()
+        open_(body)
+        out.append((role, body))
+    for role, data, flags in messages:
+        sender, receiver = sides[role]
+        body = sender.make_message(data, flags=flags)
+        if receiver.open_message(body) != (flags, bytes(data)):
+            raise AssertionError("a MESSAGE did not open to what was boxed")
+        out.append((role, body))
+    return out

@@ -11,10 +11,12 @@ and which peer is server"; DECISIONS S1); the peer's greeting must be 3.x, name 
 mechanism (zmtp31.greeting.mechanism-match) and announce the other role (DECISIONS S6),
 else LinkError("greeting") -- except that a server announcing as-server 0 to our client
 is taken (`role_clash` says so) unless `strict_role`: libzmq 4.3.4 sends as-server 0 in
-every role, so a client that refused it could talk to no libzmq server. Handshake commands go in command frames. A command the state
-object refuses raises its HandshakeError; the link closes the connection first (a server
-sends no ERROR for it: curve.server.error-optional, curve.server.no-error-on-message; a
-client never does: curve.client.no-error). An `authenticate` callback (PLAIN: user name,
+every role, so a client that refused it could talk to no libzmq server.
+
+Handshake commands go in command frames. A command the state object refuses raises its
+HandshakeError; the link closes the connection first (a server sends no ERROR for it:
+curve.server.error-optional, curve.server.no-error-on-message; a client never does:
+curve.client.no-error). An `authenticate` callback (PLAIN: user name,
 password; CURVE: the client's permanent key) that returns a reason makes the server send
 ERROR with it and close (curve.server.auth-fail-error, DECISIONS S4); the peer's ERROR
 raises LinkError("peer-error") with its reason.
