@@ -83,8 +83,9 @@ typedef struct {
 static int
 frame_is (const zw_msg *msg, size_t i, const char *text)
 {
-    return msg && i < msg->count && msg->frames[i].size == strlen (text)
-        && memcmp (msg->frames[i].data, text, strlen (text)) == 0;
+    size_t n = strlen (text);
+    return msg && i < msg->count && msg->frames[i].size == n
+        && (n == 0 || memcmp (msg->frames[i].data, text, n) == 0);
 }
 
 /* A PLAIN server (PULL) bound, and a PLAIN client (PUSH) connected with user:password. */
@@ -287,6 +288,100 @@ test_roles_and_mechanisms_must_match (void)
     pair_close (&p);
 }
 
+/* --- CURVE ----------------------------------------------------------------------------- */
+
+/* zmq_curve(7)'s published pairs (DECISIONS S9: keys in Z85). */
+#define SERVER_PUBLIC "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"
+#define SERVER_SECRET "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6"
+#define CLIENT_PUBLIC "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID"
+#define CLIENT_SECRET "D:)Q[IlAW!ahhC2ac:9*A}h:p?([4%wOTJ%JR%cs"
+
+/*  A CURVE server (PULL) bound, and a client (PUSH) that knows server_key,
+    connected with the client pair above.  */
+static void
+curve_pair (pair *p, handler *h, const char *server_key)
+{
+    memset (p, 0, sizeof *p);
+    p->ctx = zw_ctx_new ();
+    zw_ctx_set_log (p->ctx, record, &p->log);
+    if (h)
+        zw_ctx_set_zap_handler (p->ctx, handle, h);
+    p->server = zw_socket_new (p->ctx, ZW_PULL);
+    zw_socket_set_bytes (p->server, ZW_OPT_CURVE_SECRETKEY, SERVER_SECRET, 40);
+    zw_socket_set_int (p->server, ZW_OPT_CURVE_SERVER, 1);
+    zw_socket_set_int (p->server, ZW_OPT_HANDSHAKE_IVL, 1000);
+    zw_bind (p->server, "tcp://127.0.0.1:0");
+    p->client = zw_socket_new (p->ctx, ZW_PUSH);
+    zw_socket_set_bytes (p->client, ZW_OPT_CURVE_SECRETKEY, CLIENT_SECRET, 40);
+    zw_socket_set_bytes (p->client, ZW_OPT_CURVE_SERVERKEY, server_key, 40);
+    zw_socket_set_int (p->client, ZW_OPT_RECONNECT_IVL, 100);
+    zw_connect (p->client, zw_socket_last_endpoint (p->server));
+}
+
+/*  26/CurveZMQ end to end: the message arrives; its sender is the client's
+    permanent key (DECISIONS S8), which the ZAP request carried
+    (zap.curve.credentials); a large multi-frame message and heartbeats
+    (PING inside MESSAGE, S7) pass through the boxes.  */
+static void
+test_curve_end_to_end (void)
+{
+    handler h = { .status = "200", .user_id = "alice" };
+    pair p;
+    curve_pair (&p, &h, SERVER_PUBLIC);
+    zw_socket_set_int (p.client, ZW_OPT_HEARTBEAT_IVL, 50);
+    zw_msg *got = pass (&p, WAIT);
+    CHECK (frame_is (got, 0, "hello"));
+    const zw_auth *auth = zw_msg_auth (got);
+    CHECK (auth && strcmp (auth->mechanism, "CURVE") == 0 && auth->has_public_key);
+    CHECK (auth && strcmp (auth->public_key_z85, CLIENT_PUBLIC) == 0);
+    CHECK (auth && auth->zap_checked && auth->user_id_size == 5);
+    CHECK (h.last_request && h.last_request->count == 7 && frame_is (h.last_request, 5, "CURVE")
+           && h.last_request->frames[6].size == 32);
+    zw_msg_destroy (got);
+
+    zw_msg *big = zw_msg_new ();
+    zw_msg_add_str (big, "head");
+    uint8_t *body = malloc (300000);
+    memset (body, 0x5A, 300000);
+    zw_msg_add (big, body, 300000);
+    free (body);
+    CHECK (zw_send (p.client, big, WAIT) == 0);
+    zw_ctx_run (p.ctx, 200);                    /* a few heartbeats go by */
+    got = NULL;
+    CHECK (zw_recv (p.server, &got, WAIT) == 0);
+    CHECK (got && got->count == 2 && frame_is (got, 0, "head") && got->frames[1].size == 300000
+           && got->frames[1].data[299999] == 0x5A);
+    zw_msg_destroy (got);
+    got = pass (&p, WAIT);                      /* still up after the heartbeats */
+    CHECK (frame_is (got, 0, "hello"));
+    zw_msg_destroy (got);
+    CHECK (!strstr (p.log.lines, "closed"));
+    pair_close (&p);
+    zw_msg_destroy (h.last_request);
+}
+
+/*  A wrong server key is named as such on both sides (issue 14): the
+    server cannot open HELLO (curve.server.check-hello) and says so in its
+    ERROR; an unknown client key refused by ZAP gets ERROR (DECISIONS S4).  */
+static void
+test_curve_refusals (void)
+{
+    pair p;
+    curve_pair (&p, NULL, CLIENT_PUBLIC);       /* not the server's key */
+    CHECK (pass (&p, NEVER) == NULL);
+    CHECK (strstr (p.log.lines, "[curve.server.check-hello]"));
+    CHECK (strstr (p.log.lines, "wrong server key"));
+    pair_close (&p);
+
+    handler h = { .status = "400" };
+    curve_pair (&p, &h, SERVER_PUBLIC);
+    CHECK (pass (&p, NEVER) == NULL);
+    CHECK (h.calls == 1);
+    CHECK (strstr (p.log.lines, "the peer sent ERROR \"wrong password\""));
+    pair_close (&p);
+    zw_msg_destroy (h.last_request);
+}
+
 /* The options refuse what PLAIN cannot carry (plain.hello.vchar, zap.request.domain). */
 static void
 test_option_checks (void)
@@ -303,6 +398,11 @@ test_option_checks (void)
     CHECK (zw_socket_set_int (s, ZW_OPT_PLAIN_SERVER, 2) < 0);
     CHECK (zw_socket_set_int (s, ZW_OPT_PLAIN_USERNAME, 1) < 0);
     CHECK (zw_zap_reply (NULL, NULL) < 0);
+    CHECK (zw_socket_set_bytes (s, ZW_OPT_CURVE_SERVERKEY, "short", 5) < 0);
+    CHECK (zw_socket_set_bytes (s, ZW_OPT_CURVE_SECRETKEY, "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh ",
+                                40) < 0);             /* a space is not Z85 */
+    CHECK (zw_socket_set_bytes (s, ZW_OPT_CURVE_SECRETKEY, SERVER_SECRET, 40) == 0);
+    CHECK (zw_socket_set_int (s, ZW_OPT_CURVE_SERVER, 1) == 0);
     zw_ctx_destroy (ctx);
 }
 
@@ -316,6 +416,8 @@ main (void)
     test_plain_zap_deferred ();
     test_plain_zap_broken_and_silent ();
     test_roles_and_mechanisms_must_match ();
+    test_curve_end_to_end ();
+    test_curve_refusals ();
     test_option_checks ();
     printf ("test-security: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
