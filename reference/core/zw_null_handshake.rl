@@ -13,7 +13,11 @@
     access machine->;
     import "zw_null_handshake.h";
 
-    action send_ready    { actions[n++] = ZW_NULL_SEND_READY; }
+    action send_ready     { actions[n++] = ZW_NULL_SEND_READY; }
+    action ask_zap        { actions[n++] = ZW_NULL_ASK_ZAP; }
+    action accept_user    { actions[n++] = ZW_NULL_ACCEPT_USER; }
+    action refuse_address { actions[n++] = ZW_NULL_REFUSE_ADDRESS; }
+    action give_up        { actions[n++] = ZW_NULL_GIVE_UP; }
     action send_error    { actions[n++] = ZW_NULL_SEND_ERROR; }
     action done          { actions[n++] = ZW_NULL_DONE; }
     action fail          { actions[n++] = ZW_NULL_FAIL; }

@@ -27,14 +27,27 @@
         # Only the peer's READY may come now (zmtp31.handshake.commands-first).
         # The engine parses and judges its metadata (zmtp31.null.ready-parse,
         # zmtp31.null.ready-validate, zmtp31.socket-type.check).  Accepted,
-        # the handshake is over: READY sent and received, traffic may flow
-        # (zmtp31.null.traffic-after-ready).  Refused, ERROR with the reason,
-        # then the close (zmtp31.socket-type.error-then-close,
-        # zmtp31.null.close-on-invalid).  Any other command is out of its
-        # place (zmtp31.handshake.commands-first).
+        # ZAP may filter the peer by its address (27/ZAP "The NULL
+        # Mechanism": no credentials), which a socket with a ZAP domain asks
+        # (DECISIONS S3).  Refused, ERROR with the reason, then the close
+        # (zmtp31.socket-type.error-then-close, zmtp31.null.close-on-invalid).
+        # Any other command is out of its place
+        # (zmtp31.handshake.commands-first).
         ready_sent: (
-            ZW_NULL_READY @done -> final
+            ZW_NULL_READY @ask_zap -> authenticating
           | ZW_NULL_READY_REFUSED @send_error @fail -> final
+          | ZW_NULL_OTHER @out_of_place -> final
+        ),
+
+        # No ZAP to ask, or its 200: the handshake is over, READY sent and
+        # received, and traffic may flow (zmtp31.null.traffic-after-ready).
+        # 400: ERROR, then the close; 300, 500 or a broken reply: the close
+        # (DECISIONS S4, S5).
+        authenticating: (
+            ZW_NULL_NO_HANDLER @done -> final
+          | ZW_NULL_ZAP_OK @accept_user @done -> final
+          | ZW_NULL_ZAP_DENIED @refuse_address @send_error @fail -> final
+          | ZW_NULL_ZAP_UNAVAILABLE @give_up @fail -> final
           | ZW_NULL_OTHER @out_of_place -> final
         )
     ) $!out_of_place;

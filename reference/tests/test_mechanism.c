@@ -105,7 +105,8 @@ null_step (zw_handshake_machine *machine, int event, zw_null_action *actions)
 }
 
 /*  zmtp30.null.ready-both, zmtp31.null.server-ready-reply: READY at the
-    start; zmtp31.socket-type.error-then-close: ERROR, then the end;
+    start; the peer's READY, then ZAP when the socket asks it (none: done);
+    zmtp31.socket-type.error-then-close: ERROR, then the end;
     zmtp31.handshake.commands-first: anything else is out of its place.  */
 static void
 test_null_machine (void)
@@ -114,7 +115,22 @@ test_null_machine (void)
     zw_null_action a[ZW_NULL_ACTIONS_MAX];
     zw_null_handshake_init (&m);
     CHECK (null_step (&m, ZW_NULL_START, a) == 1 && a[0] == ZW_NULL_SEND_READY);
-    CHECK (null_step (&m, ZW_NULL_READY, a) == 1 && a[0] == ZW_NULL_DONE);
+    CHECK (null_step (&m, ZW_NULL_READY, a) == 1 && a[0] == ZW_NULL_ASK_ZAP);
+    CHECK (null_step (&m, ZW_NULL_NO_HANDLER, a) == 1 && a[0] == ZW_NULL_DONE);
+
+    /* 27/ZAP with NULL (DECISIONS S3, S4): 200, 400, 300 */
+    const struct { int event; size_t n; zw_null_action first, last; } answers[] = {
+        { ZW_NULL_ZAP_OK, 2, ZW_NULL_ACCEPT_USER, ZW_NULL_DONE },
+        { ZW_NULL_ZAP_DENIED, 3, ZW_NULL_REFUSE_ADDRESS, ZW_NULL_FAIL },
+        { ZW_NULL_ZAP_UNAVAILABLE, 2, ZW_NULL_GIVE_UP, ZW_NULL_FAIL },
+    };
+    for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+        zw_null_handshake_init (&m);
+        null_step (&m, ZW_NULL_START, a);
+        null_step (&m, ZW_NULL_READY, a);
+        size_t n = null_step (&m, answers[i].event, a);
+        CHECK (n == answers[i].n && a[0] == answers[i].first && a[n - 1] == answers[i].last);
+    }
 
     zw_null_handshake_init (&m);
     null_step (&m, ZW_NULL_START, a);

@@ -288,6 +288,48 @@ test_roles_and_mechanisms_must_match (void)
     pair_close (&p);
 }
 
+/*  27/ZAP "The NULL Mechanism" (DECISIONS S3): a NULL socket with a ZAP
+    domain asks, with no credentials, and a 400 refuses the peer; without
+    a domain it never asks.  */
+static void
+test_null_with_zap_domain (void)
+{
+    for (int with_domain = 0; with_domain < 2; with_domain++) {
+        handler h = { .status = "200", .user_id = "by-address" };
+        pair p;
+        memset (&p, 0, sizeof p);
+        p.ctx = zw_ctx_new ();
+        zw_ctx_set_log (p.ctx, record, &p.log);
+        zw_ctx_set_zap_handler (p.ctx, handle, &h);
+        p.server = zw_socket_new (p.ctx, ZW_PULL);
+        if (with_domain)
+            zw_socket_set_bytes (p.server, ZW_OPT_ZAP_DOMAIN, "test", 4);
+        zw_bind (p.server, "tcp://127.0.0.1:0");
+        p.client = zw_socket_new (p.ctx, ZW_PUSH);
+        zw_connect (p.client, zw_socket_last_endpoint (p.server));
+        zw_msg *got = pass (&p, WAIT);
+        CHECK (frame_is (got, 0, "hello"));
+        CHECK (h.calls == with_domain);
+        CHECK (auth_user_is (got, "NULL", with_domain ? "by-address" : "", with_domain));
+        if (with_domain)
+            CHECK (h.last_request->count == 6 && frame_is (h.last_request, 2, "test")
+                   && frame_is (h.last_request, 5, "NULL"));
+        zw_msg_destroy (got);
+        if (with_domain) {                      /* a second client, refused */
+            h.status = "400";
+            zw_socket *other = zw_socket_new (p.ctx, ZW_PUSH);
+            zw_socket_set_int (other, ZW_OPT_RECONNECT_IVL, -1);
+            zw_socket_set_int (other, ZW_OPT_LINGER, 0);
+            zw_connect (other, zw_socket_last_endpoint (p.server));
+            zw_ctx_run (p.ctx, NEVER);
+            CHECK (h.calls == 2);
+            CHECK (strstr (p.log.lines, "refused by the ZAP handler"));
+        }
+        pair_close (&p);
+        zw_msg_destroy (h.last_request);
+    }
+}
+
 /* --- CURVE ----------------------------------------------------------------------------- */
 
 /* zmq_curve(7)'s published pairs (DECISIONS S9: keys in Z85). */
@@ -416,6 +458,7 @@ main (void)
     test_plain_zap_deferred ();
     test_plain_zap_broken_and_silent ();
     test_roles_and_mechanisms_must_match ();
+    test_null_with_zap_domain ();
     test_curve_end_to_end ();
     test_curve_refusals ();
     test_option_checks ();
