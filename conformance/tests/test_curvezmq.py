@@ -18,7 +18,7 @@ import zmq
 import zmq.utils.monitor
 
 from zwire_codec import curvezmq as cz
-from zwire_codec import z85_decode, z85_encode
+from zwire_codec import encode_greeting_v3, z85_decode, z85_encode
 from zwire_codec.handshake import HandshakeError, zmtp_metadata
 from zwire_conformance.secure_link import LinkError, SecureLink
 
@@ -437,6 +437,18 @@ def test_our_client_and_server_over_loopback(message_frames, listener):
     assert all(bool(f.flags & 0x04) == (message_frames == "command") for f in frames[2:])
     for link in links.values():
         link.close()
+
+
+def test_our_server_refuses_a_peer_that_says_it_is_a_server_too(listener):
+    """DECISIONS S6: ERROR "both peers are servers", then the close."""
+    peer = socket.create_connection(listener.getsockname(), timeout=WAIT)
+    peer.sendall(encode_greeting_v3(3, 1, "CURVE", 1))
+    link = SecureLink.over_socket(accepted(listener), pair()[1], seconds=WAIT)
+    with pytest.raises(LinkError) as info:
+        link.handshake()
+    assert info.value.what == "greeting" and link.conn.closed_by_us
+    assert bytes(link.conn.sent)[64:] == b"\x04\x1d\x05ERROR\x16both peers are servers"
+    peer.close()
 
 
 # --- over TCP, against libzmq (pyzmq) ---------------------------------------------------

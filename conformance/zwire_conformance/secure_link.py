@@ -9,9 +9,10 @@ The greeting names the state object's mechanism and its as-server octet (1 for a
 0 for a client: 24/ZMTP-PLAIN and 25/ZMTP-CURVE use it "to identify which peer is client
 and which peer is server"; DECISIONS S1); the peer's greeting must be 3.x, name the same
 mechanism (zmtp31.greeting.mechanism-match) and announce the other role (DECISIONS S6),
-else LinkError("greeting") -- except that a server announcing as-server 0 to our client
-is taken (`role_clash` says so) unless `strict_role`: libzmq 4.3.4 sends as-server 0 in
-every role, so a client that refused it could talk to no libzmq server.
+else LinkError("greeting") -- as DECISIONS S6 has it: our server refuses a peer that says
+as-server 1 too (ERROR "both peers are servers", then the close), while our client takes
+a server's 0 (`role_clash` says so) unless `strict_role`: libzmq 4.3.4 sends as-server 0
+in every role, so a client that refused it could talk to no libzmq server.
 
 Handshake commands go in command frames. A command the state object refuses raises its
 HandshakeError; the link closes the connection first (a server sends no ERROR for it:
@@ -23,9 +24,9 @@ raises LinkError("peer-error") with its reason.
 
 Messages after the handshake: under PLAIN, clear frames (MORE on all but the last), as
 23/ZMTP frames them; under CURVE, one MESSAGE per frame, its boxed flags carrying MORE
-(26/CURVEZMQ), sent in a ZMTP frame with flags 0x00 as libzmq 4.3 does
-(`message_frames="data"`) or in a command frame (`"command"`, 23/ZMTP: "message data SHALL
-be encoded as commands"); both are read. A ZMTP command after the handshake (PING,
+(26/CURVEZMQ), sent in a ZMTP frame with flags 0x00 as libzmq 4.3.4 does and DECISIONS S11
+chose (`message_frames="data"`: libzmq drops a command-framed one) or in a command frame
+(`"command"`, zmtp31.wire.encrypted-commands' stricter reading); both are read. A ZMTP command after the handshake (PING,
 SUBSCRIBE, ...) is a command frame under PLAIN and, under CURVE, a MESSAGE with flags bit 1
 (DECISIONS S7): `send_command` sends one, and those received are kept in `commands`.
 Every wait is bounded (seconds scaled by the clock's multiplier); nothing sleeps.
@@ -110,6 +111,8 @@ class SecureLink:
             # client is what libzmq 4.3 always sends (it writes as-server 0 whatever its
             # role): taken, and noted in role_clash, unless strict_role.
             self.role_clash = True
+            if mech.as_server:
+                self._send_command(mech.make_error("both peers are servers"), "ERROR")
             if mech.as_server or self.strict_role:
                 self._refuse_greeting(f"as-server {greeting['asServer']}: the peer "
                                       f"announces our own role ({mech.role})")
