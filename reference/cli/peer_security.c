@@ -192,7 +192,7 @@ handle (void *arg, zw_zap_call *call, const zw_msg *request)
                  request->count > 5 ? (const char *) request->frames[5].data : "",
                  request->count > 3 ? (int) request->frames[3].size : 0,
                  request->count > 3 ? (const char *) request->frames[3].data : "", refusal);
-    zw_zap_reply (call, reply);
+    zw_zap_call_reply (call, reply);
 }
 
 /* --- the socket --------------------------------------------------------------------------- */

@@ -6,8 +6,10 @@
     A request is never handed over from inside the engine's call that
     made it: it is a deferred call of the loop, so the handler runs
     between the loop's pieces of work, as a timer does (zwire.h, Model),
-    and may answer at once (zw_zap_reply inside the handler) or later.
-    Each call is on the context's list until it is answered, and knows its
+    and may answer at once (zw_zap_call_reply inside the handler) or later.
+    Both messages go through the ZAP codec (codec/zap_message.h): the
+    request is packed by it, the reply decoded and judged by it.  Each
+    call is on the context's list until it is answered, and knows its
     connection until that goes (zw_zap_forget): an answer for a
     connection that has gone is dropped, and calls left unanswered die
     with the context.  */
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "zap_message.h"
 #include "zw_socket_internal.h"
 
 struct zw_zap_call {
@@ -39,10 +42,11 @@ zw_ctx_set_zap_handler (zw_ctx *ctx, zw_zap_handler_fn *fn, void *arg)
 }
 
 /*  27/ZAP: "the origin network IP address ... an IPv4 dotted string, or an
-    IPv6 canonical string representation" (zap.request.address); empty
-    for a transport with none (ipc, DECISIONS S3).  */
+    IPv6 canonical string representation" (zap.request.address), in the
+    ZAP codec's canonical form; empty for a transport with none (ipc,
+    DECISIONS S3).  */
 static void
-peer_address (int fd, char *text, size_t cap)
+peer_address (int fd, char text[ZW_ZAP_ADDRESS_TEXT_MAX])
 {
     struct sockaddr_storage address;
     socklen_t size = sizeof address;
@@ -50,44 +54,65 @@ peer_address (int fd, char *text, size_t cap)
     if (getpeername (fd, (struct sockaddr *) &address, &size))
         return;
     if (address.ss_family == AF_INET)
-        inet_ntop (AF_INET, &((struct sockaddr_in *) &address)->sin_addr, text, (socklen_t) cap);
+        zw_zap_address_format (text, (const uint8_t *) &((struct sockaddr_in *) &address)->sin_addr,
+                               4);
     else if (address.ss_family == AF_INET6)
-        inet_ntop (AF_INET6, &((struct sockaddr_in6 *) &address)->sin6_addr, text,
-                   (socklen_t) cap);
+        zw_zap_address_format (text,
+                               (const uint8_t *) &((struct sockaddr_in6 *) &address)->sin6_addr,
+                               16);
 }
 
-/* The domain: the socket's, else "global" (zap.request.domain: never empty, S3). */
-static int
-add_domain (zw_msg *request, const zw_security_options *security)
+/* At most max frame views of msg; returns how many. */
+static size_t
+views_of (const zw_msg *msg, zw_zap_frame *views, size_t max)
 {
-    if (security->zap_domain_size)
-        return zw_msg_add (request, security->zap_domain, security->zap_domain_size);
-    return zw_msg_add_str (request, "global");
+    size_t n = msg->count < max ? msg->count : max;
+    for (size_t i = 0; i < n; i++)
+        views[i] = (zw_zap_frame) { msg->frames[i].data, msg->frames[i].size };
+    return n;
 }
 
-/*  The request, frame by frame as a REP handler receives it
-    (zap.request.frames): version, request id, domain, address,
-    identity, mechanism, credentials.  */
+/*  The request, frame by frame as a REP handler receives it, by the ZAP
+    codec (zap.request.frames): version, request id, domain ("global"
+    unless the socket has one, S3), address, identity, mechanism,
+    credentials.  */
 static zw_msg *
 make_request (zw_zap_call *call, const zw_zap_ask *ask)
 {
-    char address[INET6_ADDRSTRLEN] = "";
-    peer_address (call->conn->fd, address, sizeof address);
-    zw_msg *request = zw_msg_new ();
-    int failed = !request
-              || zw_msg_add_str (request, "1.0")                        /* zap.request.version */
-              || zw_msg_add_str (request, call->request_id)
-              || add_domain (request, &call->conn->socket->options.security)
-              || zw_msg_add_str (request, address)
-              || zw_msg_add (request, ask->identity, ask->identity_size) /* zap.request.identity */
-              || zw_msg_add_str (request, ask->mechanism);              /* zap.request.mechanism */
-    for (int i = 0; !failed && i < ask->count; i++)
-        failed = zw_msg_add (request, ask->credentials[i].iov_base, ask->credentials[i].iov_len);
-    if (failed) {
-        zw_msg_destroy (request);
+    const zw_security_options *security = &call->conn->socket->options.security;
+    char address[ZW_ZAP_ADDRESS_TEXT_MAX];
+    peer_address (call->conn->fd, address);
+    zw_zap_frame credentials[ZW_ZAP_CREDENTIALS_MAX], frames[ZW_ZAP_REQUEST_HEAD + ZW_ZAP_CREDENTIALS_MAX];
+    for (int i = 0; i < ask->count && i < ZW_ZAP_CREDENTIALS_MAX; i++)
+        credentials[i] = (zw_zap_frame) { ask->credentials[i].iov_base, ask->credentials[i].iov_len };
+    zw_zap_request request = {
+        .request_id = zw_zap_text (call->request_id),
+        .domain = security->zap_domain_size ? (zw_zap_frame) { security->zap_domain,
+                                                                security->zap_domain_size }
+                                            : zw_zap_text ("global"),
+        .address = zw_zap_text (address[0] ? address : "::"),   /* replaced below for ipc */
+        .identity = { ask->identity, ask->identity_size },
+        .mechanism = zw_zap_text (ask->mechanism),
+        .credentials = credentials,
+        .credential_count = (size_t) ask->count,
+    };
+    zw_error error = { 0 };
+    size_t count = zw_zap_request_pack (&request, ZW_ZAP_ENVELOPE_NONE, frames,
+                                        sizeof frames / sizeof frames[0], &error);
+    if (count == 0) {
+        zw_log (call->ctx, "peer %s: ZAP: could not make the request: %s [%s]", call->conn->peer,
+                zw_error_class_name (error.code), error.clause ? error.clause : "-");
         return NULL;
     }
-    return request;
+    if (!address[0])
+        frames[2] = zw_zap_text ("");   /* ipc: no IP address to give (DECISIONS S3) */
+    zw_msg *message = zw_msg_new ();
+    for (size_t i = 0; message && i < count; i++)
+        if (zw_msg_add (message, frames[i].data, frames[i].size)) {
+            zw_msg_destroy (message);
+            return NULL;
+        }
+    return message;
 }
 
 static void
@@ -183,39 +208,40 @@ zw_zap_answer_broken (zw_zap_call *call, const char *why)
     answer (call, &(zw_zap_answer) { 500, why, NULL, 0 });
 }
 
-static int
-frame_is (const zw_frame *frame, const char *text)
-{
-    size_t n = strlen (text);
-    return frame->size == n && memcmp (frame->data, text, n) == 0;
-}
-
+/*  The handler's reply, judged by the ZAP codec (zap.reply.*) and against
+    its request (zap.reply.request-id-echo): a reply it refuses is a broken
+    handler's (DECISIONS S5).  */
 int
-zw_zap_reply (zw_zap_call *call, zw_msg *reply)
+zw_zap_call_reply (zw_zap_call *call, zw_msg *reply)
 {
     if (!call) {
         errno = EINVAL;
         zw_msg_destroy (reply);
         return -1;
     }
-    /* version, request id, status code, status text, user id, metadata */
-    static const char *const statuses[] = { "200", "300", "400", "500" };
-    char text[256] = "";
-    int status = 0;
-    if (reply && reply->count == 6 && frame_is (&reply->frames[0], "1.0")
-    &&  frame_is (&reply->frames[1], call->request_id))
-        for (int i = 0; i < 4; i++)
-            if (frame_is (&reply->frames[2], statuses[i]))
-                status = 200 + 100 * i;
-    if (!status) {
-        zw_zap_answer_broken (call, "the handler's reply is malformed");
-        zw_msg_destroy (reply);
-        return 0;
+    zw_zap_frame frames[ZW_ZAP_REPLY_FRAMES + 1];
+    zw_zap_reply decoded;
+    zw_error error = { 0 };
+    size_t count = reply ? views_of (reply, frames, sizeof frames / sizeof frames[0]) : 0;
+    char why[160];
+    if (!zw_zap_reply_decode (frames, count, ZW_ZAP_ENVELOPE_NONE, &decoded, &error)) {
+        snprintf (why, sizeof why, "the handler's reply is malformed: %s [%s] at frame %llu",
+                  zw_error_class_name (error.code), error.clause ? error.clause : "-",
+                  (unsigned long long) error.offset);
+        zw_zap_answer_broken (call, why);
     }
-    size_t n = reply->frames[3].size < 255 ? reply->frames[3].size : 255;
-    memcpy (text, reply->frames[3].data, n);
-    text[n] = 0;
-    answer (call, &(zw_zap_answer) { status, text, reply->frames[4].data, reply->frames[4].size });
+    else if (decoded.request_id.size != strlen (call->request_id)
+         ||  memcmp (decoded.request_id.data, call->request_id, decoded.request_id.size) != 0)
+        zw_zap_answer_broken (call, "the handler's reply answers another request "
+                                    "[zap.reply.request-id-echo]");
+    else {
+        char text[ZW_ZAP_STRING_MAX + 1];
+        memcpy (text, decoded.status_text.data, decoded.status_text.size);
+        text[decoded.status_text.size] = 0;
+        zw_zap_answer answered = { (int) decoded.status, text, decoded.user_id.data,
+                                   decoded.user_id.size };
+        answer (call, &answered);
+    }
     zw_msg_destroy (reply);
     return 0;
 }

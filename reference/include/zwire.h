@@ -186,7 +186,7 @@ void zw_ctx_set_log (zw_ctx *ctx, zw_log_fn *fn, void *arg);
     fn gets each request as a REP socket would give it: the frames
     version "1.0", request id, domain, address, identity, mechanism, then
     the credentials (PLAIN: user name, password; CURVE: the client's
-    32-octet public key).  It answers with zw_zap_reply, at once or on a
+    32-octet public key).  It answers with zw_zap_call_reply, at once or on a
     later turn of the loop: the frames version "1.0", the request id
     echoed, status code "200" / "300" / "400" / "500", status text, user id
     and metadata.  The server then goes on (200), sends ERROR (400) or
@@ -202,7 +202,7 @@ void zw_ctx_set_zap_handler (zw_ctx *ctx, zw_zap_handler_fn *fn, void *arg);
     call whose connection has gone meanwhile is just freed.  Calls still
     unanswered when the context is destroyed are freed with it.  Returns
     0, or -1 with EINVAL (call NULL).  */
-int zw_zap_reply (zw_zap_call *call, zw_msg *reply);
+int zw_zap_call_reply (zw_zap_call *call, zw_msg *reply);
 
 /*  Serves every connection of the context for up to timeout_ms (0: one
     turn of the loop, without waiting; -1: for ever).  Returns 0, or -1

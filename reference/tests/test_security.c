@@ -51,7 +51,7 @@ answer (zw_zap_call *call, const zw_msg *request, const char *status, const char
     zw_msg_add_str (reply, strcmp (status, "400") ? "OK" : "wrong password");
     zw_msg_add_str (reply, strcmp (status, "200") ? "" : user_id);
     zw_msg_add (reply, NULL, 0);
-    zw_zap_reply (call, reply);
+    zw_zap_call_reply (call, reply);
 }
 
 static void
@@ -64,7 +64,7 @@ handle (void *arg, zw_zap_call *call, const zw_msg *request)
     if (h->malformed) {
         zw_msg *reply = zw_msg_new ();
         zw_msg_add_str (reply, "1.0");
-        zw_zap_reply (call, reply);
+        zw_zap_call_reply (call, reply);
     }
     else if (h->status)
         answer (call, request, h->status, h->user_id);
@@ -439,7 +439,7 @@ test_option_checks (void)
     CHECK (zw_socket_set_bytes (s, ZW_OPT_ZAP_DOMAIN, "test", 4) == 0);
     CHECK (zw_socket_set_int (s, ZW_OPT_PLAIN_SERVER, 2) < 0);
     CHECK (zw_socket_set_int (s, ZW_OPT_PLAIN_USERNAME, 1) < 0);
-    CHECK (zw_zap_reply (NULL, NULL) < 0);
+    CHECK (zw_zap_call_reply (NULL, NULL) < 0);
     CHECK (zw_socket_set_bytes (s, ZW_OPT_CURVE_SERVERKEY, "short", 5) < 0);
     CHECK (zw_socket_set_bytes (s, ZW_OPT_CURVE_SECRETKEY, "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh ",
                                 40) < 0);             /* a space is not Z85 */
