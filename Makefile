@@ -51,7 +51,7 @@ CORE_C     := $(filter-out reference/core/zw_curve_random.c,$(wildcard reference
 # What every program linking the reference stack links too: libsodium (CURVE).
 CORE_LIBS  := -lsodium
 CORE_H     := $(wildcard reference/core/*.h) reference/include/zwire.h
-FUZZ_TARGETS := greeting frames command metadata z85 mdp mdp_broker flp flp_client
+FUZZ_TARGETS := greeting frames command metadata z85 mdp mdp_broker flp flp_client zap
 
 GEN_C      := $(MACHINES:%=$(GEN)/%.c)
 PEER_GEN_C := $(PEER_MACHINES:%=$(GEN)/%.c)

@@ -29,7 +29,8 @@ from pathlib import Path
 FUZZ = Path(__file__).resolve().parent
 ROOT = FUZZ.parent
 DICT_DIR = FUZZ / "dict"
-TARGETS = ("greeting", "frames", "command", "metadata", "z85", "mdp", "mdp_broker", "flp", "flp_client")
+TARGETS = ("greeting", "frames", "command", "metadata", "z85", "mdp", "mdp_broker", "flp", "flp_client",
+           "zap")
 MAX_TOKEN = 128
 
 sys.path.insert(0, str(ROOT / "conformance"))
@@ -202,6 +203,26 @@ def flp_tokens():
             ("flp_empty_frame", frame(b"")), ("flp_ccf_1", frame(b"1"))]
 
 
+def zap_tokens():
+    """ZAP frames as the zap harness reads them (fuzz/fuzz_frame_list.h): the words of 27/ZAP
+    (the empty delimiter, the version, the status codes, the mechanism names), the RFC's
+    example fields (request id, domain, an IPv4 address; an IPv6 and an IPv4-mapped one in
+    their RFC 5952 form), a 32-octet CURVE key and a User-Id property list as metadata."""
+    def frame(octets):
+        return len(octets).to_bytes(2, "big") + octets
+    out = [("zap_empty_frame", frame(b"")), ("zap_version", frame(b"1.0"))]
+    for code in (b"200", b"300", b"400", b"500"):
+        out.append(("zap_status_%s" % code.decode(), frame(code)))
+    for mechanism in (b"NULL", b"PLAIN", b"CURVE") + tuple(m.encode() for m in EXTRA_MECHANISMS):
+        out.append(("zap_mechanism_%s" % mechanism.decode().lower(), frame(mechanism)))
+    out += [("zap_request_id", frame(b"0001")), ("zap_domain", frame(b"global")),
+            ("zap_address_ipv4", frame(b"192.168.55.1")), ("zap_address_ipv6", frame(b"2001:db8::1")),
+            ("zap_address_mapped", frame(b"::ffff:192.0.2.1")),
+            ("zap_curve_key", frame(bytes(range(0x80, 0xA0)))),
+            ("zap_metadata_user_id", frame(property_token("User-Id", "joe")))]
+    return out
+
+
 def dictionaries():
     """{target: [(name, octets)...]}"""
     props = property_tokens()
@@ -216,6 +237,7 @@ def dictionaries():
         "mdp_broker": mdp_tokens(),
         "flp": flp_tokens(),
         "flp_client": flp_tokens(),
+        "zap": zap_tokens(),
     }
 
 
@@ -346,7 +368,7 @@ def lint_entry(name, value, known_commands, stypes):
         return None
     if kind in ("curve", "ping"):
         return None if len(value) == 2 else "not a 2-octet field"
-    if kind in ("mdp", "flp"):
+    if kind in ("mdp", "flp", "zap"):
         # fuzz/fuzz_frame_list.h: a 2-octet big-endian length, then exactly that many octets
         if len(value) < 2 or int.from_bytes(value[:2], "big") != len(value) - 2:
             return "a %s frame's 2-octet length does not count its octets" % kind

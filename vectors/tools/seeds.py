@@ -22,16 +22,16 @@ import sys
 from pathlib import Path
 
 VECDIR = Path(__file__).resolve().parent.parent
-TYPES = ("greeting", "frames", "command", "metadata", "z85", "mdp", "flp")
+TYPES = ("greeting", "frames", "command", "metadata", "z85", "mdp", "flp", "zap")
 # Harness targets whose seeds are another type's vectors.
 ALIASES = {"mdp_broker": "mdp", "flp_client": "flp"}
 # The types whose input is a frame list (vectors/FORMAT.md): serialised frame by frame.
-FRAME_LIST_TYPES = ("mdp", "flp")
+FRAME_LIST_TYPES = ("mdp", "flp", "zap")
 
 
 def seed_octets(group_type, chunks):
     """A vector's input as its harness reads it: the chunks joined, or for a frame list
-    (mdp, flp) each frame behind its 2-octet length (fuzz/fuzz_frame_list.h)."""
+    (mdp, flp, zap) each frame behind its 2-octet length (fuzz/fuzz_frame_list.h)."""
     if group_type in FRAME_LIST_TYPES:
         return b"".join(len(c).to_bytes(2, "big") + c for c in chunks)
     return b"".join(chunks)
