@@ -34,6 +34,7 @@ enum {
 
 int zw_cli_decode (int argc, char **argv);      /* decode.c */
 int zw_cli_peer (int argc, char **argv);        /* peer.c, peer_control.c */
+int zw_cli_keygen (int argc, char **argv);
 int zw_cli_bench (int argc, char **argv);       /* bench.c */
 int zw_cli_bench_mdp (int argc, char **argv);   /* bench_mdp.c */
 int zw_cli_bench_fl (int argc, char **argv);    /* bench_fl.c */
