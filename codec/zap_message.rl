@@ -147,11 +147,11 @@ zw_zap_status_text (unsigned status)
     }
 }
 
-/* What a refused frame in each slot is; a short message is missing-frame. */
+/*  What a refused frame in each slot is (the request id takes any frame);
+    a short message is missing-frame.  */
 static const struct { zw_errcode code; const char *reason; } slot_errors[] = {
     [SLOT_DELIMITER] = { ZW_ERR_ZAP_INVALID_DELIMITER, "the first frame is not the empty delimiter" },
     [SLOT_VERSION] = { ZW_ERR_ZAP_BAD_VERSION, "the version frame is not 1.0" },
-    [SLOT_REQUEST_ID] = { ZW_ERR_ZAP_MISSING_FRAME, "the message ends before its request id" },
     [SLOT_DOMAIN] = { ZW_ERR_ZAP_INVALID_DOMAIN, "the domain is empty or not an ASCII string" },
     [SLOT_ADDRESS] = { ZW_ERR_ZAP_INVALID_ADDRESS, "the address is not a dotted-quad or canonical IPv6 text" },
     [SLOT_IDENTITY] = { ZW_ERR_ZAP_INVALID_IDENTITY, "the identity is longer than 255 octets" },
