@@ -59,6 +59,5 @@ typedef enum {
     ZW_CURVE_OUT_OF_PLACE           /* the handshake failed: a command out of its place */
 } zw_curve_action;
 
-#define ZW_CURVE_ACTIONS_MAX 4
 
 #endif

@@ -30,19 +30,7 @@ typedef struct {
     zw_curvezmq_ctx box;                /* keys, nonces, cookie: the CurveZMQ layer */
     uint8_t *scratch;                   /* boxes going out, plaintext coming in */
     size_t scratch_cap;
-    char refusal[256];                  /* a failure's reason, read by the log later */
 } curve_state;
-
-/* One step of a machine: what its actions work on. */
-typedef struct {
-    zw_mechanism *m;
-    const zw_mech_command *cmd;         /* the command of the event, or NULL */
-    const zw_zap_answer *answer;        /* the ZAP answer of the event, or NULL */
-    zw_mech_outcome outcome;
-    int next_event;                     /* an event an action leads to, or 0 */
-} curve_step;
-
-typedef int (action_fn) (curve_step *);
 
 static curve_state *
 state_of (zw_mechanism *m)
@@ -69,14 +57,13 @@ scratch (curve_state *st, size_t size)
 static void
 fail_with (zw_mechanism *m, const zw_error *why)
 {
-    curve_state *st = state_of (m);
-    snprintf (st->refusal, sizeof st->refusal, "%s", why->reason ? why->reason : "refused");
-    m->error = (zw_error) { why->code, why->offset, why->clause, st->refusal };
+    snprintf (m->refusal, sizeof m->refusal, "%s", why->reason ? why->reason : "refused");
+    m->error = (zw_error) { why->code, why->offset, why->clause, m->refusal };
 }
 
 /* Our own side could not make a command (memory, libsodium): a failure, not the peer's. */
 static int
-local_failure (curve_step *s, const char *what)
+local_failure (zw_mech_step *s, const char *what)
 {
     const zw_error *why = zw_curvezmq_error (&state_of (s->m)->box);
     fail_with (s->m, &(zw_error) { ZW_OK, 0, why ? why->clause : NULL, what });
@@ -98,7 +85,7 @@ our_metadata (zw_mechanism *m, struct iovec *pieces, size_t *total)
 /* --- the actions ---------------------------------------------------------------------- */
 
 static int
-do_send_hello (curve_step *s)
+do_send_hello (zw_mech_step *s)
 {
     zw_zmtp_command hello;
     if (zw_curvezmq_client_hello (&state_of (s->m)->box, &hello))
@@ -107,7 +94,7 @@ do_send_hello (curve_step *s)
 }
 
 static int
-do_send_initiate (curve_step *s)
+do_send_initiate (zw_mech_step *s)
 {
     curve_state *st = state_of (s->m);
     struct iovec metadata[ZW_MECH_METADATA_PIECES];
@@ -123,7 +110,7 @@ do_send_initiate (curve_step *s)
 }
 
 static int
-do_send_welcome (curve_step *s)
+do_send_welcome (zw_mech_step *s)
 {
     zw_zmtp_command welcome;
     if (zw_curvezmq_server_welcome (&state_of (s->m)->box, &welcome))
@@ -133,7 +120,7 @@ do_send_welcome (curve_step *s)
 
 /* 27/ZAP "The CURVE Mechanism": the credential is the client's 32-octet key. */
 static int
-do_ask_zap (curve_step *s)
+do_ask_zap (zw_mech_step *s)
 {
     struct iovec key = { state_of (s->m)->box.client_key, ZW_CURVE_KEY_SIZE };
     int asked = s->m->host.zap_request (s->m->host.engine, &key, 1);
@@ -144,22 +131,15 @@ do_ask_zap (curve_step *s)
 
 /* DECISIONS S8: C is the peer; ZAP's user id after a 200. */
 static int
-do_accept_key (curve_step *s)
+do_accept_key (zw_mech_step *s)
 {
-    zw_mech_auth *auth = &s->m->auth;
-    auth->has_public_key = 1;
-    memcpy (auth->public_key, state_of (s->m)->box.client_key, ZW_CURVE_KEY_SIZE);
-    if (s->answer) {
-        auth->user_id_size = (uint8_t) (s->answer->user_id_size < 255 ? s->answer->user_id_size
-                                                                        : 255);
-        memcpy (auth->user_id, s->answer->user_id, auth->user_id_size);
-        auth->zap_checked = 1;
-    }
-    return 0;
+    s->m->auth.has_public_key = 1;
+    memcpy (s->m->auth.public_key, state_of (s->m)->box.client_key, ZW_CURVE_KEY_SIZE);
+    return zw_mech_accept_zap_user (s);
 }
 
 static int
-do_send_ready (curve_step *s)
+do_send_ready (zw_mech_step *s)
 {
     curve_state *st = state_of (s->m);
     struct iovec metadata[ZW_MECH_METADATA_PIECES];
@@ -173,102 +153,29 @@ do_send_ready (curve_step *s)
     return zw_mechanism_send (s->m, &ready, &(struct iovec) { box, box_size }, 1);
 }
 
-/* curve.error.size: the reason recorded with the failure */
-static int
-do_send_error (curve_step *s)
-{
-    return zw_mechanism_send_error (s->m, s->m->error.reason);
-}
-
-/* DECISIONS S6 */
-static int
-do_refuse_role (curve_step *s)
-{
-    zw_mechanism_fail (s->m, ZW_ERR_MALFORMED_GREETING, 0, "curve.handshake.order",
-                       "both peers are servers");
-    return 0;
-}
-
-/* DECISIONS S4: 400, with the handler's status text; not a protocol violation */
-static int
-do_refuse_key (curve_step *s)
-{
-    const char *text = s->answer && s->answer->text[0] ? s->answer->text
-                                                        : "authentication failed";
-    fail_with (s->m, &(zw_error) { ZW_OK, 0, "zap.reply.status-code", text });
-    return 0;
-}
-
-/* DECISIONS S4, S5: 300, 500, a broken handler: a close, the client may retry */
-static int
-do_give_up (curve_step *s)
-{
-    zw_mechanism_fail (s->m, ZW_OK, 0, "zap.reply.status-code",
-                       "the ZAP handler could not decide (300, 500 or a broken reply)");
-    return 0;
-}
-
-static int
-do_done (curve_step *s)
-{
-    s->outcome = ZW_MECH_DONE;
-    return 0;
-}
-
-static int
-do_fail (curve_step *s)
-{
-    s->outcome = ZW_MECH_FAILED;
-    return 0;
-}
-
-/*  curve.handshake.order: a command out of its place.  The server says so
-    with ERROR; a client never sends one (curve.client.no-error).  */
-static int
-do_out_of_place (curve_step *s)
-{
-    zw_mechanism_fail (s->m, ZW_ERR_UNEXPECTED_COMMAND, s->cmd ? s->cmd->offset : 0,
-                       "curve.handshake.order", "a command out of its place");
-    s->outcome = ZW_MECH_FAILED;
-    if (s->m->config.as_server)
-        return zw_mechanism_send_error (s->m, s->m->error.reason);
-    return 0;
-}
-
-static action_fn *const actions[] = {
+static zw_mech_action *const actions[] = {
     [ZW_CURVE_SEND_HELLO] = do_send_hello,
     [ZW_CURVE_SEND_INITIATE] = do_send_initiate,
     [ZW_CURVE_SEND_WELCOME] = do_send_welcome,
     [ZW_CURVE_ASK_ZAP] = do_ask_zap,
     [ZW_CURVE_ACCEPT_KEY] = do_accept_key,
     [ZW_CURVE_SEND_READY] = do_send_ready,
-    [ZW_CURVE_SEND_ERROR] = do_send_error,
-    [ZW_CURVE_REFUSE_ROLE] = do_refuse_role,
-    [ZW_CURVE_REFUSE_KEY] = do_refuse_key,
-    [ZW_CURVE_GIVE_UP] = do_give_up,
-    [ZW_CURVE_DONE] = do_done,
-    [ZW_CURVE_FAIL] = do_fail,
-    [ZW_CURVE_OUT_OF_PLACE] = do_out_of_place,
+    [ZW_CURVE_SEND_ERROR] = zw_mech_send_error,    /* curve.error.size */
+    [ZW_CURVE_REFUSE_ROLE] = zw_mech_refuse_role,
+    [ZW_CURVE_REFUSE_KEY] = zw_mech_refuse_zap,
+    [ZW_CURVE_GIVE_UP] = zw_mech_give_up,
+    [ZW_CURVE_DONE] = zw_mech_done,
+    [ZW_CURVE_FAIL] = zw_mech_fail,
+    [ZW_CURVE_OUT_OF_PLACE] = zw_mech_out_of_place,    /* curve.handshake.order; a client
+                                                          sends no ERROR: curve.client.no-error */
 };
 
-/*  Steps the role's machine and runs its actions in order, then any event
-    an action led to; an action that could not queue its frame ends the
-    step (the engine has closed), and so does a failure.  */
+/* The role's machine: the socket's configuration (DECISIONS S1). */
 static zw_mech_outcome
 run (zw_mechanism *m, int event, const zw_mech_command *cmd, const zw_zap_answer *answer)
 {
-    curve_step step = { m, cmd, answer, ZW_MECH_CONTINUE, 0 };
-    while (event && step.outcome == ZW_MECH_CONTINUE) {
-        zw_curve_action todo[ZW_CURVE_ACTIONS_MAX];
-        size_t n = m->config.as_server ? zw_curve_server_step (&m->machine, event, todo)
-                                       : zw_curve_client_step (&m->machine, event, todo);
-        step.next_event = 0;
-        for (size_t i = 0; i < n; i++)
-            if (actions[todo[i]] (&step))
-                return ZW_MECH_FAILED;
-        event = step.next_event;
-    }
-    return step.outcome;
+    return zw_mechanism_run (m, m->config.as_server ? zw_curve_server_step : zw_curve_client_step,
+                             actions, event, cmd, answer);
 }
 
 /* --- the operations ---------------------------------------------------------------------- */
@@ -385,10 +292,8 @@ curve_command (zw_mechanism *m, const zw_mech_command *cmd)
 static zw_mech_outcome
 curve_zap_answer (zw_mechanism *m, const zw_zap_answer *answer)
 {
-    int event = answer->status == 200 ? ZW_CURVE_ZAP_OK
-              : answer->status == 400 ? ZW_CURVE_ZAP_DENIED
-                                      : ZW_CURVE_ZAP_UNAVAILABLE;
-    return run (m, event, NULL, answer);
+    return run (m, zw_mechanism_zap_event (answer, ZW_CURVE_ZAP_OK, ZW_CURVE_ZAP_DENIED,
+                                           ZW_CURVE_ZAP_UNAVAILABLE), NULL, answer);
 }
 
 /*  One frame after the handshake, in a MESSAGE: the frame flags go inside
@@ -457,6 +362,7 @@ curve_fini (zw_mechanism *m)
 
 const zw_mechanism_ops zw_mech_curve = {
     .name = "CURVE",
+    .order_clause = "curve.handshake.order",
     .codec = ZW_MECHANISM_CURVE,
     .roles = 1,                 /* 25/ZMTP-CURVE: the as-server field tells them apart */
     .legacy_peers = 0,          /* zmtp31.compat.close-non-null */

@@ -19,25 +19,11 @@
 #include "zw_plain_client.h"
 #include "zw_plain_server.h"
 
-/*  The server's memory between HELLO and the ZAP answer: the user name;
-    and the reason of a refusal, which the log reads after the call.  */
+/* The server's memory between HELLO and the ZAP answer: the user name. */
 typedef struct {
     uint8_t username_size;
     uint8_t username[255];
-    char refusal[256];
 } plain_state;
-
-/* One step of a machine: what its actions work on. */
-typedef struct {
-    zw_mechanism *m;
-    const zw_mech_command *cmd;         /* the command of the event, or NULL */
-    const zw_zap_answer *answer;        /* the ZAP answer of the event, or NULL */
-    zw_mech_outcome outcome;
-    int next_event;                     /* an event an action leads to, or 0 */
-} plain_step;
-
-/* An action: 0, or -1 when a frame could not be queued (the engine has closed). */
-typedef int (action_fn) (plain_step *);
 
 static const zw_plain_settings *
 settings (const zw_mechanism *m)
@@ -48,7 +34,7 @@ settings (const zw_mechanism *m)
 
 /* plain.hello.layout: a counted user name, then a counted password */
 static int
-do_send_hello (plain_step *s)
+do_send_hello (zw_mech_step *s)
 {
     const zw_plain_settings *credentials = settings (s->m);
     zw_zmtp_command hello;
@@ -62,7 +48,7 @@ do_send_hello (plain_step *s)
 
 /* plain.initiate.metadata */
 static int
-do_send_initiate (plain_step *s)
+do_send_initiate (zw_mech_step *s)
 {
     return zw_mechanism_send_metadata (s->m, ZW_COMMAND_INITIATE, "INITIATE");
 }
@@ -70,7 +56,7 @@ do_send_initiate (plain_step *s)
 /*  27/ZAP "The PLAIN Mechanism": the credentials are two frames, the user
     name and the password.  No handler: the next event says so.  */
 static int
-do_ask_zap (plain_step *s)
+do_ask_zap (zw_mech_step *s)
 {
     const zw_zmtp_command *hello = s->cmd->command;
     plain_state *state = s->m->state;
@@ -88,26 +74,19 @@ do_ask_zap (plain_step *s)
 
 /* DECISIONS S8: ZAP's user id after a 200, else the user name. */
 static int
-do_accept_user (plain_step *s)
+do_accept_user (zw_mech_step *s)
 {
-    zw_mech_auth *auth = &s->m->auth;
     const plain_state *state = s->m->state;
-    if (s->answer) {
-        auth->user_id_size = (uint8_t) (s->answer->user_id_size < 255 ? s->answer->user_id_size
-                                                                        : 255);
-        memcpy (auth->user_id, s->answer->user_id, auth->user_id_size);
-        auth->zap_checked = 1;
-    }
-    else {
-        auth->user_id_size = state->username_size;
-        memcpy (auth->user_id, state->username, state->username_size);
-    }
+    if (s->answer)
+        return zw_mech_accept_zap_user (s);
+    s->m->auth.user_id_size = state->username_size;
+    memcpy (s->m->auth.user_id, state->username, state->username_size);
     return 0;
 }
 
 /* plain.welcome.layout: the name alone */
 static int
-do_send_welcome (plain_step *s)
+do_send_welcome (zw_mech_step *s)
 {
     zw_zmtp_command welcome;
     zw_mechanism_command_named (&welcome, ZW_COMMAND_WELCOME, "WELCOME");
@@ -116,110 +95,33 @@ do_send_welcome (plain_step *s)
 
 /* plain.ready.metadata */
 static int
-do_send_ready (plain_step *s)
+do_send_ready (zw_mech_step *s)
 {
     return zw_mechanism_send_metadata (s->m, ZW_COMMAND_READY, "READY");
 }
 
-/* plain.error.layout: the reason recorded with the failure */
-static int
-do_send_error (plain_step *s)
-{
-    return zw_mechanism_send_error (s->m, s->m->error.reason);
-}
-
-/* DECISIONS S6 */
-static int
-do_refuse_role (plain_step *s)
-{
-    zw_mechanism_fail (s->m, ZW_ERR_MALFORMED_GREETING, 0, "plain.handshake.order",
-                       "both peers are servers");
-    return 0;
-}
-
-/*  DECISIONS S4: 400, with the handler's status text as the reason.  Not
-    a violation of the protocol: the credentials were refused.  */
-static int
-do_refuse_credentials (plain_step *s)
-{
-    plain_state *state = s->m->state;
-    const char *text = s->answer && s->answer->text[0] ? s->answer->text
-                                                        : "authentication failed";
-    snprintf (state->refusal, sizeof state->refusal, "%s", text);
-    zw_mechanism_fail (s->m, ZW_OK, 0, "zap.reply.status-code", state->refusal);
-    return 0;
-}
-
-/* DECISIONS S4, S5: 300, 500, a broken handler: no ERROR, the client may retry */
-static int
-do_give_up (plain_step *s)
-{
-    zw_mechanism_fail (s->m, ZW_OK, 0, "zap.reply.status-code",
-                       "the ZAP handler could not decide (300, 500 or a broken reply)");
-    return 0;
-}
-
-static int
-do_done (plain_step *s)
-{
-    s->outcome = ZW_MECH_DONE;
-    return 0;
-}
-
-static int
-do_fail (plain_step *s)
-{
-    s->outcome = ZW_MECH_FAILED;
-    return 0;
-}
-
-/*  plain.handshake.order: a command out of its place.  The server says so
-    with ERROR (the grammar gives it S:error); the client just closes.  */
-static int
-do_out_of_place (plain_step *s)
-{
-    zw_mechanism_fail (s->m, ZW_ERR_UNEXPECTED_COMMAND, s->cmd ? s->cmd->offset : 0,
-                       "plain.handshake.order", "a command out of its place");
-    s->outcome = ZW_MECH_FAILED;
-    if (s->m->config.as_server)
-        return zw_mechanism_send_error (s->m, s->m->error.reason);
-    return 0;
-}
-
-static action_fn *const actions[] = {
+static zw_mech_action *const actions[] = {
     [ZW_PLAIN_SEND_HELLO] = do_send_hello,
     [ZW_PLAIN_SEND_INITIATE] = do_send_initiate,
     [ZW_PLAIN_ASK_ZAP] = do_ask_zap,
     [ZW_PLAIN_ACCEPT_USER] = do_accept_user,
     [ZW_PLAIN_SEND_WELCOME] = do_send_welcome,
     [ZW_PLAIN_SEND_READY] = do_send_ready,
-    [ZW_PLAIN_SEND_ERROR] = do_send_error,
-    [ZW_PLAIN_REFUSE_ROLE] = do_refuse_role,
-    [ZW_PLAIN_REFUSE_CREDENTIALS] = do_refuse_credentials,
-    [ZW_PLAIN_GIVE_UP] = do_give_up,
-    [ZW_PLAIN_DONE] = do_done,
-    [ZW_PLAIN_FAIL] = do_fail,
-    [ZW_PLAIN_OUT_OF_PLACE] = do_out_of_place,
+    [ZW_PLAIN_SEND_ERROR] = zw_mech_send_error,    /* plain.error.layout */
+    [ZW_PLAIN_REFUSE_ROLE] = zw_mech_refuse_role,
+    [ZW_PLAIN_REFUSE_CREDENTIALS] = zw_mech_refuse_zap,
+    [ZW_PLAIN_GIVE_UP] = zw_mech_give_up,
+    [ZW_PLAIN_DONE] = zw_mech_done,
+    [ZW_PLAIN_FAIL] = zw_mech_fail,
+    [ZW_PLAIN_OUT_OF_PLACE] = zw_mech_out_of_place,    /* plain.handshake.order */
 };
 
-/*  Steps the role's machine and runs its actions in order, then any event
-    an action led to; the first action that could not queue its frame
-    ends the step (the engine has closed).  */
+/* The role's machine: the socket's configuration (DECISIONS S1). */
 static zw_mech_outcome
 run (zw_mechanism *m, int event, const zw_mech_command *cmd, const zw_zap_answer *answer)
 {
-    plain_step step = { m, cmd, answer, ZW_MECH_CONTINUE, 0 };
-    while (event) {
-        zw_plain_action todo[ZW_PLAIN_ACTIONS_MAX];
-        size_t n = m->config.as_server ? zw_plain_server_step (&m->machine, event, todo)
-                                       : zw_plain_client_step (&m->machine, event, todo);
-        step.next_event = 0;
-        for (size_t i = 0; i < n; i++)
-            if (actions[todo[i]] (&step))
-                return ZW_MECH_FAILED;
-        event = step.next_event;
-    }
-    return step.outcome;
+    return zw_mechanism_run (m, m->config.as_server ? zw_plain_server_step : zw_plain_client_step,
+                             actions, event, cmd, answer);
 }
 
 static zw_mech_outcome
@@ -260,10 +162,8 @@ plain_command (zw_mechanism *m, const zw_mech_command *cmd)
 static zw_mech_outcome
 plain_zap_answer (zw_mechanism *m, const zw_zap_answer *answer)
 {
-    int event = answer->status == 200 ? ZW_PLAIN_ZAP_OK
-              : answer->status == 400 ? ZW_PLAIN_ZAP_DENIED
-                                      : ZW_PLAIN_ZAP_UNAVAILABLE;
-    return run (m, event, NULL, answer);
+    return run (m, zw_mechanism_zap_event (answer, ZW_PLAIN_ZAP_OK, ZW_PLAIN_ZAP_DENIED,
+                                           ZW_PLAIN_ZAP_UNAVAILABLE), NULL, answer);
 }
 
 static void
@@ -274,6 +174,7 @@ plain_fini (zw_mechanism *m)
 
 const zw_mechanism_ops zw_mech_plain = {
     .name = "PLAIN",
+    .order_clause = "plain.handshake.order",
     .codec = ZW_MECHANISM_PLAIN,
     .roles = 1,                 /* 24/ZMTP-PLAIN: the as-server field tells them apart */
     .legacy_peers = 0,          /* zmtp31.compat.close-non-null */

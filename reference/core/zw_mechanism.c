@@ -4,6 +4,7 @@
     with our metadata, ERROR), each through the engine's queue_frame, whose
     failure every caller passes on.  */
 
+#include <stdio.h>
 #include <string.h>
 #include "zw_fault.h"
 #include "zw_mechanism.h"
@@ -85,4 +86,101 @@ zw_mechanism_fail (zw_mechanism *m, zw_errcode code, uint64_t offset, const char
                    const char *reason)
 {
     zw_error_set (&m->error, code, offset, clause, reason);
+}
+
+zw_mech_outcome
+zw_mechanism_run (zw_mechanism *m, zw_mech_machine *machine, zw_mech_action *const *table,
+                  int event, const zw_mech_command *cmd, const zw_zap_answer *answer)
+{
+    zw_mech_step step = { m, cmd, answer, ZW_MECH_CONTINUE, 0 };
+    while (event && step.outcome == ZW_MECH_CONTINUE) {
+        int todo[ZW_MECH_ACTIONS_MAX];
+        size_t n = machine (&m->machine, event, todo);
+        step.next_event = 0;
+        for (size_t i = 0; i < n; i++)
+            if (table[todo[i]] (&step))
+                return ZW_MECH_FAILED;
+        event = step.next_event;
+    }
+    return step.outcome;
+}
+
+int
+zw_mech_done (zw_mech_step *s)
+{
+    s->outcome = ZW_MECH_DONE;
+    return 0;
+}
+
+int
+zw_mech_fail (zw_mech_step *s)
+{
+    s->outcome = ZW_MECH_FAILED;
+    return 0;
+}
+
+int
+zw_mech_send_error (zw_mech_step *s)
+{
+    return zw_mechanism_send_error (s->m, s->m->error.reason);
+}
+
+int
+zw_mech_out_of_place (zw_mech_step *s)
+{
+    zw_mechanism_fail (s->m, ZW_ERR_UNEXPECTED_COMMAND, s->cmd ? s->cmd->offset : 0,
+                       s->m->ops->order_clause, "a command out of its place");
+    s->outcome = ZW_MECH_FAILED;
+    return s->m->config.as_server ? zw_mech_send_error (s) : 0;
+}
+
+/* DECISIONS S6 */
+int
+zw_mech_refuse_role (zw_mech_step *s)
+{
+    zw_mechanism_fail (s->m, ZW_ERR_MALFORMED_GREETING, 0, s->m->ops->order_clause,
+                       "both peers are servers");
+    return 0;
+}
+
+/* DECISIONS S8: the handler's user id (a string of at most 255: zap.strings.ascii) */
+int
+zw_mech_accept_zap_user (zw_mech_step *s)
+{
+    zw_mech_auth *auth = &s->m->auth;
+    if (!s->answer)
+        return 0;
+    size_t n = s->answer->user_id_size < 255 ? s->answer->user_id_size : 255;
+    auth->user_id_size = (uint8_t) n;
+    memcpy (auth->user_id, s->answer->user_id, n);
+    auth->zap_checked = 1;
+    return 0;
+}
+
+/*  DECISIONS S4: 400, with the handler's status text as the reason, kept
+    in m->refusal for the log.  Not a violation of the protocol.  */
+int
+zw_mech_refuse_zap (zw_mech_step *s)
+{
+    zw_mechanism *m = s->m;
+    const char *text = s->answer && s->answer->text[0] ? s->answer->text
+                                                        : "authentication failed";
+    snprintf (m->refusal, sizeof m->refusal, "%s", text);
+    zw_mechanism_fail (m, ZW_OK, 0, "zap.reply.status-code", m->refusal);
+    return 0;
+}
+
+/* DECISIONS S4, S5: no ERROR, the client may try again */
+int
+zw_mech_give_up (zw_mech_step *s)
+{
+    zw_mechanism_fail (s->m, ZW_OK, 0, "zap.reply.status-code",
+                       "the ZAP handler could not decide (300, 500 or a broken reply)");
+    return 0;
+}
+
+int
+zw_mechanism_zap_event (const zw_zap_answer *answer, int ok, int denied, int unavailable)
+{
+    return answer->status == 200 ? ok : answer->status == 400 ? denied : unavailable;
 }

@@ -171,6 +171,7 @@ typedef struct {
 
 struct zw_mechanism_ops {
     const char *name;           /* in the greeting: "NULL", "PLAIN", "CURVE" */
+    const char *order_clause;   /* the clause a command out of its place breaks */
     zw_zmtp_mechanism codec;    /* the command layouts of its handshake */
     int roles;                  /* it has client and server roles (zmtp31.mechanism.roles):
                                    as-server is the configured role; else 0 */
@@ -223,6 +224,25 @@ typedef struct {
     int cs;
 } zw_handshake_machine;
 
+/*  One step of a handshake machine: what a mechanism's actions work on
+    (zw_mechanism_run).  */
+typedef struct {
+    zw_mechanism *m;
+    const zw_mech_command *cmd;         /* the command of the event, or NULL */
+    const zw_zap_answer *answer;        /* the ZAP answer of the event, or NULL */
+    zw_mech_outcome outcome;
+    int next_event;                     /* an event an action leads to, or 0 */
+} zw_mech_step;
+
+/* An action: 0, or -1 when a frame could not be queued (the engine has closed). */
+typedef int (zw_mech_action) (zw_mech_step *step);
+
+/*  A handshake machine's step (the Ragel machines): the actions of one
+    event into actions[], at most ZW_MECH_ACTIONS_MAX; returns how many.  */
+typedef size_t (zw_mech_machine) (zw_handshake_machine *machine, int event, int *actions);
+
+#define ZW_MECH_ACTIONS_MAX 4
+
 /* One connection's mechanism. */
 struct zw_mechanism {
     const zw_mechanism_ops *ops;
@@ -232,6 +252,7 @@ struct zw_mechanism {
     zw_handshake_machine machine;
     zw_error error;                     /* why the handshake failed, or decode */
     zw_mech_auth auth;                  /* what the handshake established (DECISIONS S8) */
+    char refusal[256];                  /* a refusal's reason, kept for the log (error.reason) */
     void *state;                        /* ops->state_size octets, or NULL */
 };
 
@@ -279,6 +300,35 @@ int zw_mechanism_send_metadata (zw_mechanism *m, zw_zmtp_command_id id, const ch
     plain.error.layout, curve.error.size).  The deliberate fault
     no-error-before-close leaves it out.  */
 int zw_mechanism_send_error (zw_mechanism *m, const char *reason);
+
+/*  Steps machine by event and runs the actions it returns from table, in
+    order, then any event an action led to (step.next_event), until none
+    is left or the handshake ended; an action that could not queue its
+    frame ends it at once (the engine has closed).  The outcome of the
+    last action that set one.  */
+zw_mech_outcome zw_mechanism_run (zw_mechanism *m, zw_mech_machine *machine,
+                                  zw_mech_action *const *table, int event,
+                                  const zw_mech_command *cmd, const zw_zap_answer *answer);
+
+/*  The actions every mechanism's table shares.  done, fail: the outcome.
+    send_error: ERROR with the reason recorded in m->error.  out_of_place:
+    a command out of its place (ops->order_clause), with ERROR from a
+    server (a client of PLAIN and CURVE never sends one; NULL has no
+    server).  refuse_role: two servers (DECISIONS S6).  accept_zap_user:
+    the user id of a ZAP 200 (S8).  refuse_zap: a 400, its status text
+    the reason (S4).  give_up: a 300, 500 or broken handler (S4, S5).  */
+int zw_mech_done (zw_mech_step *s);
+int zw_mech_fail (zw_mech_step *s);
+int zw_mech_send_error (zw_mech_step *s);
+int zw_mech_out_of_place (zw_mech_step *s);
+int zw_mech_refuse_role (zw_mech_step *s);
+int zw_mech_accept_zap_user (zw_mech_step *s);
+int zw_mech_refuse_zap (zw_mech_step *s);
+int zw_mech_give_up (zw_mech_step *s);
+
+/*  The event of a ZAP answer (DECISIONS S4): ok for 200, denied for 400,
+    unavailable for anything else.  */
+int zw_mechanism_zap_event (const zw_zap_answer *answer, int ok, int denied, int unavailable);
 
 /* Records why the handshake failed (first one wins). */
 void zw_mechanism_fail (zw_mechanism *m, zw_errcode code, uint64_t offset, const char *clause,

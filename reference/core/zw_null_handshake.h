@@ -45,14 +45,13 @@ typedef enum {
     ZW_NULL_OUT_OF_PLACE        /* the handshake failed: a command out of its place */
 } zw_null_action;
 
-#define ZW_NULL_ACTIONS_MAX 3
 
 void zw_null_handshake_init (zw_handshake_machine *machine);
 
 /*  Steps the machine by one event; writes the actions to run into
-    actions[] (at most ZW_NULL_ACTIONS_MAX) and returns how many.  An
+    actions[] (at most ZW_MECH_ACTIONS_MAX) and returns how many.  An
     event the state does not take gives ZW_NULL_OUT_OF_PLACE and leaves
     the machine in its error state.  */
-size_t zw_null_handshake_step (zw_handshake_machine *machine, int event, zw_null_action *actions);
+size_t zw_null_handshake_step (zw_handshake_machine *machine, int event, int *actions);
 
 #endif

@@ -35,7 +35,7 @@ zw_null_handshake_init (zw_handshake_machine *machine)
 }
 
 size_t
-zw_null_handshake_step (zw_handshake_machine *machine, int event, zw_null_action *actions)
+zw_null_handshake_step (zw_handshake_machine *machine, int event, int *actions)
 {
     size_t n = 0;
     const int *p = &event, *pe = p + 1, *eof = NULL;

@@ -57,6 +57,5 @@ typedef enum {
     ZW_PLAIN_OUT_OF_PLACE           /* the handshake failed: a command out of its place */
 } zw_plain_action;
 
-#define ZW_PLAIN_ACTIONS_MAX 4
 
 #endif

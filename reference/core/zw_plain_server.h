@@ -10,9 +10,9 @@
 void zw_plain_server_init (zw_handshake_machine *machine);
 
 /*  Steps the machine by one event; writes the actions to run into
-    actions[] (at most ZW_PLAIN_ACTIONS_MAX) and returns how many.  An
+    actions[] (at most ZW_MECH_ACTIONS_MAX) and returns how many.  An
     event the state does not take gives ZW_PLAIN_OUT_OF_PLACE and leaves
     the machine in its error state.  */
-size_t zw_plain_server_step (zw_handshake_machine *machine, int event, zw_plain_action *actions);
+size_t zw_plain_server_step (zw_handshake_machine *machine, int event, int *actions);
 
 #endif

@@ -38,7 +38,7 @@ zw_plain_server_init (zw_handshake_machine *machine)
 }
 
 size_t
-zw_plain_server_step (zw_handshake_machine *machine, int event, zw_plain_action *actions)
+zw_plain_server_step (zw_handshake_machine *machine, int event, int *actions)
 {
     size_t n = 0;
     const int *p = &event, *pe = p + 1, *eof = NULL;
