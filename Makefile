@@ -98,7 +98,7 @@ help:
 	@echo "make mutation        the suites against each fault (caught) and lenient variant (never accused) of the reference peer and roles"
 	@echo "make mdp-load        the Majordomo broker under load, workers killed, hostile peers"
 	@echo "make flp-failover    Freelance servers killed under a stream of requests: every request its own answer"
-	@echo "make bench           codec, messaging, scale, MDP broker and Freelance benchmarks against memcpy, libzmq and raw sockets"
+	@echo "make bench           codec, messaging, scale, MDP broker, Freelance and security benchmarks against memcpy, libzmq and raw sockets"
 	@echo "make bench-conformance  the suite's wall time against each implementation (target 30 s)"
 	@echo "make check           every test: C (plain and ASan+UBSan), Python, lints, vectors, fuzz"
 	@echo "make vectors-check   vectors through the C and the Python codec, in many chunkings"
@@ -163,17 +163,31 @@ $(BUILD)/obj/reference/core/zw_curve_random.o $(BUILD)/asan/reference/core/zw_cu
 $(BUILD)/bin/zwire: $(CLI_C:%.c=$(BUILD)/obj/%.o) $(ROLE_CLI_OBJ) $(OBJ_ROLES_CLI) $(OBJ_ROLES) $(OBJ_CORE) $(OBJ_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ $(CORE_LIBS) -ljansson -o $@
+# Whole CURVE and PLAIN connections (vectors/FORMAT.md, "Handshakes"): the runner and the
+# handshake vector generator link the C CurveZMQ layer (zw_curvezmq.o) with zw_handshake.c,
+# whose zw_curve_random hands out the vector's fixed random inputs; never the library's
+# libzwcurverandom.a, and nothing of the stack besides (DECISIONS S10).
+HANDSHAKE_OBJ = $(1)/vectors/runner/zw_handshake.o $(1)/reference/core/zw_curvezmq.o
+$(call HANDSHAKE_OBJ,$(BUILD)/obj) $(call HANDSHAKE_OBJ,$(BUILD)/asan) \
+$(BUILD)/obj/vectors/tools/handshake_gen.o: vectors/runner/zw_handshake.h vectors/runner/zw_report.h $(CORE_H)
 $(BUILD)/bin/zw-vector-runner: $(BUILD)/obj/vectors/runner/zw_vector_runner.o \
-                               $(REPORT_C:%.c=$(BUILD)/obj/%.o) $(OBJ_CODEC)
+                               $(REPORT_C:%.c=$(BUILD)/obj/%.o) $(call HANDSHAKE_OBJ,$(BUILD)/obj) \
+                               $(OBJ_CODEC)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ -ljansson -o $@
+	$(CC) $(CFLAGS) $^ $(CORE_LIBS) -ljansson -o $@
+$(BUILD)/bin/zw-handshake-gen: $(BUILD)/obj/vectors/tools/handshake_gen.o \
+                               $(REPORT_C:%.c=$(BUILD)/obj/%.o) $(call HANDSHAKE_OBJ,$(BUILD)/obj) \
+                               $(OBJ_CODEC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ $(CORE_LIBS) -ljansson -o $@
 $(BUILD)/bin/test-codec: $(BUILD)/obj/codec/tests/test_codec.o $(OBJ_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@
 $(BUILD)/asan/bin/zw-vector-runner: $(BUILD)/asan/vectors/runner/zw_vector_runner.o \
-                                    $(REPORT_C:%.c=$(BUILD)/asan/%.o) $(ASAN_CODEC)
+                                    $(REPORT_C:%.c=$(BUILD)/asan/%.o) \
+                                    $(call HANDSHAKE_OBJ,$(BUILD)/asan) $(ASAN_CODEC)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -ljansson -o $@
+	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ $(CORE_LIBS) -ljansson -o $@
 $(BUILD)/asan/bin/test-codec: $(BUILD)/asan/codec/tests/test_codec.o $(ASAN_CODEC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_BASE) $(ASAN_FLAGS) $^ -o $@
@@ -217,8 +231,9 @@ spec-lint:
 vectors-lint:
 	$(PYTHON) vectors/tools/vectors_lint.py
 
-vectors-check: $(BUILD)/bin/zw-vector-runner
+vectors-check: $(BUILD)/bin/zw-vector-runner $(BUILD)/bin/zw-handshake-gen
 	@mkdir -p $(REPORTS)
+	$(PYTHON) vectors/tools/gen_handshake.py --check --tool $(BUILD)/bin/zw-handshake-gen
 	$(PYTHON) vectors/tools/check.py --runner $(BUILD)/bin/zw-vector-runner \
 	    --report $(REPORTS)/vectors.json
 
@@ -227,7 +242,7 @@ vectors-check-asan: $(BUILD)/asan/bin/zw-vector-runner
 	    --c-only
 
 CLI_TESTS := $(wildcard reference/tests/test_cli_*.py)
-cli-tests: $(BUILD)/bin/zwire $(BUILD)/asan/bin/zwire
+cli-tests: $(BUILD)/bin/zwire $(BUILD)/asan/bin/zwire bench-messaging-build
 	ZWIRE=$(BUILD)/bin/zwire $(PYTHON) -m pytest -q -p no:cacheprovider $(CLI_TESTS)
 	ZWIRE=$(BUILD)/asan/bin/zwire $(ASAN_ENV) $(PYTHON) -m pytest -q -p no:cacheprovider $(CLI_TESTS)
 
@@ -240,7 +255,7 @@ interop-tests: $(BUILD)/bin/zwire $(BUILD)/asan/bin/zwire
 	    -p no:cacheprovider \
 	    reference/tests/interop
 
-python-tests:
+python-tests: $(BUILD)/bin/zw-handshake-gen
 	$(PYTHON) -m pytest -q -p no:cacheprovider conformance/tests tools/tests vectors/tools/tests fuzz/tests
 
 # Blocking senders at their high-water mark, zwire -> zwire and zwire -> libzmq, run again
@@ -412,7 +427,8 @@ conformance: all
 # make bench: the codec against memcpy, messaging against libzmq and the raw socket
 # limit, scale against libzmq, the Majordomo broker against a libzmq LRU broker
 # (zwire bench mdp), the Freelance client and server against a libzmq DEALER and ROUTER,
-# and their failover (zwire bench fl), the targets judged (reference/bench/README.md);
+# and their failover (zwire bench fl), NULL / PLAIN / CURVE handshakes and CURVE throughput
+# against libzmq (zwire bench security), the targets judged (reference/bench/README.md);
 # build/reports/bench.json and bench.md.  BENCH_FLAGS=--quick: a one-run smoke test.
 BENCH_FLAGS ?=
 bench: deps $(BUILD)/bin/zwire bench-messaging-build

@@ -506,7 +506,8 @@ CODEC_CLASSES = ("malformed-greeting", "unsupported-version", "invalid-mechanism
                  "zap-extra-frame", "zap-invalid-domain", "zap-invalid-address",
                  "zap-invalid-identity", "zap-invalid-mechanism", "zap-invalid-credentials",
                  "zap-invalid-status-code", "zap-invalid-text", "zap-invalid-user-id",
-                 "zap-invalid-metadata")
+                 "zap-invalid-metadata",
+                 "cryptographic")      # a box or a nonce of the CURVE handshake vectors
 INPUT_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
 

@@ -17,6 +17,9 @@ Runs, in order, on this machine and in this one run:
               client and server against a libzmq DEALER and ROUTER echo, and
               failover (the server in use killed: the time to the next answer,
               the requests lost) for ping intervals of 100 ms and 1 s
+  security    `zwire bench security --json`: handshakes a second with NULL, PLAIN
+              and CURVE, and throughput at 16 B, 1 KiB and 64 KiB with NULL and
+              CURVE, zwire against libzmq (the cost of CURVE: CURVE / NULL)
 
 then judges the targets of the performance issue against the figures (each
 a ratio between figures of this same run, except the codec's frame rate,
@@ -188,6 +191,45 @@ def run_fl(args, failures):
             done.returncode, err[-1] if err else "no output"), "command": shlex.join(argv)})
         return None
     return {"setup": setup, "rt": rt, "failover": failover}
+
+
+def run_security(args, failures):
+    """zwire bench security --json: its handshake and throughput lines (a failed run is a
+    line of its own); {"setup", "handshake", "throughput"} or None."""
+    argv = [args.zwire, "bench", "security", "--json", "--bin-dir", args.bin_dir] + \
+           (["--quick"] if args.quick else [])
+    progress(args, "security (zwire bench security%s)" % (" --quick" if args.quick else ""))
+    try:
+        done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              timeout=900, check=False)
+    except subprocess.TimeoutExpired:
+        failures.append({"part": "security", "why": "hung: killed after 900 s",
+                         "command": shlex.join(argv)})
+        return None
+    except OSError as error:
+        failures.append({"part": "security", "why": str(error), "command": shlex.join(argv)})
+        return None
+    lines = []
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        try:
+            lines.append(json.loads(line))
+        except ValueError:
+            pass
+    setup = next((l for l in lines if l.get("bench") == "security-setup"), None)
+    handshake = [l for l in lines if l.get("bench") == "security-handshake"]
+    throughput = [l for l in lines if l.get("bench") == "security-throughput"]
+    for f in lines:
+        if f.get("bench") == "security-failure":
+            where = f["mechanism"] + (" %d octets" % f["size"] if "size" in f else "")
+            failures.append({"part": "security", "run": "%s %s %s, run %d" % (
+                f["part"], where, f["impl"], f["run"]), "why": f["why"],
+                "command": f["command"]})
+    if not handshake and not throughput:
+        err = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        failures.append({"part": "security", "why": "exit %d: %s" % (
+            done.returncode, err[-1] if err else "no output"), "command": shlex.join(argv)})
+        return None
+    return {"setup": setup, "handshake": handshake, "throughput": throughput}
 
 
 def progress(args, text):
@@ -411,6 +453,58 @@ def fl_failover_table(fl):
                   "requests retried", "requests lost"], rows)
 
 
+def median_spread(s, fmt=None):
+    """A summary's median (run_bench.human, or fmt) ± half the min-max spread, or "failed"."""
+    if not s:
+        return "failed"
+    text = run_bench.human(s["median"]) if fmt is None else fmt % s["median"]
+    return "%s±%.0f%%" % (text, 50.0 * (s["max"] - s["min"]) / s["median"] if s["median"] else 0)
+
+
+def security_handshake_table(security):
+    """A row per mechanism: each stack's handshakes/s, p50 / p99 and CPU per handshake, then
+    zwire / libzmq."""
+    rows = []
+    for c in security["handshake"]:
+        row = [c["mechanism"].upper()]
+        for impl in ("zwire", "libzmq"):
+            e = c.get(impl) or {}
+            if not e.get("handshakes_per_s"):
+                row += ["failed", "-", "-"]
+                continue
+            row += [median_spread(e["handshakes_per_s"], "%.0f"),
+                    "%.0f / %.0f" % (e["p50_us"]["median"], e["p99_us"]["median"]),
+                    "%.0f" % e["cpu_us_per_hs"]["median"]]
+        row += [run_bench.fmt_ratio(c.get(k)) for k in ("ratio", "p50_ratio", "cpu_ratio")]
+        rows.append(row)
+    return table(["mechanism", "zwire hs/s", "zwire p50 / p99 µs", "zwire CPU µs/hs",
+                  "libzmq hs/s", "libzmq p50 / p99 µs", "libzmq CPU µs/hs",
+                  "hs/s zwire/libzmq", "p50 zwire/libzmq", "CPU/hs zwire/libzmq"], rows)
+
+
+def security_throughput_table(security):
+    """A row per size and mechanism: each stack's messages/s, MB/s and CPU per message, then
+    zwire / libzmq and, on CURVE rows, CURVE / NULL for each stack."""
+    rows = []
+    for c in security["throughput"]:
+        row = [c["size"], c["mechanism"].upper(), c["count"]]
+        for impl in ("zwire", "libzmq"):
+            e = c.get(impl) or {}
+            if not e.get("msgs_per_s"):
+                row += ["failed", "-", "-"]
+                continue
+            row += [median_spread(e["msgs_per_s"]), "%.1f" % e["mb_per_s"]["median"],
+                    "%.2f" % e["cpu_us_per_msg"]["median"]]
+        vs_null = c.get("vs_null") or {}
+        row += [run_bench.fmt_ratio(c.get("ratio")),
+                run_bench.fmt_ratio(vs_null.get("zwire")) if vs_null else "",
+                run_bench.fmt_ratio(vs_null.get("libzmq")) if vs_null else ""]
+        rows.append(row)
+    return table(["size", "mechanism", "count", "zwire msg/s", "zwire MB/s",
+                  "zwire CPU µs/msg", "libzmq msg/s", "libzmq MB/s", "libzmq CPU µs/msg",
+                  "msg/s zwire/libzmq", "CURVE/NULL zwire", "CURVE/NULL libzmq"], rows)
+
+
 def targets_table(targets):
     rows = []
     for t in targets:
@@ -494,6 +588,30 @@ def markdown(report):
                                         setup.get("failover_warmup", "?"),
                                         setup.get("failover_repeat", "?")),
                       fl_failover_table(report["fl"])]
+    if report.get("security"):
+        setup = report["security"].get("setup") or {}
+        if report["security"]["handshake"]:
+            parts += ["## Security handshakes (zwire bench security)\n",
+                      "Over tcp (127.0.0.1), one after another, zwire client -> zwire server "
+                      "beside libzmq client -> libzmq server: each handshake a new REQ socket, "
+                      "connect, greeting and mechanism handshake, one 16-octet round trip with "
+                      "the REP server, close. PLAIN and CURVE servers ask a ZAP handler of "
+                      "their own process that accepts every client. %s run(s) of %s s after "
+                      "%s s per stack and mechanism, median ± half the min-max spread. CPU "
+                      "µs/hs: client and server processes together.\n" % (
+                          setup.get("repeat", "?"), setup.get("seconds", "?"),
+                          setup.get("warmup", "?")),
+                      security_handshake_table(report["security"])]
+        if report["security"]["throughput"]:
+            parts += ["## Security throughput (zwire bench security)\n",
+                      "One direction, %s over tcp (127.0.0.1), NULL and CURVE (the receiver "
+                      "binds and is the CURVE server); per mechanism and size both stacks run "
+                      "the same count, the faster lasting about %s s; %s run(s), median of the "
+                      "steady state (every message after the first 100) ± half the min-max "
+                      "spread. CPU µs/msg: sender and receiver processes together, the whole "
+                      "run.\n" % (setup.get("pattern", "?"), setup.get("target_s", "?"),
+                                  setup.get("repeat", "?")),
+                      security_throughput_table(report["security"])]
     if report["failures"]:
         parts += ["## Failures\n"] + [failure_line(f) for f in report["failures"]]
     return "\n".join(parts)
@@ -507,7 +625,7 @@ def parse_args(argv):
     p.add_argument("--out", default="build/reports/bench.json", help="the JSON report")
     p.add_argument("--table", default="build/reports/bench.md", help="the tables, Markdown")
     p.add_argument("--quick", action="store_true", help="one short run of everything (a smoke test)")
-    p.add_argument("--skip", nargs="+", default=[], choices=["codec", "messaging", "scale", "mdp", "fl"])
+    p.add_argument("--skip", nargs="+", default=[], choices=["codec", "messaging", "scale", "mdp", "fl", "security"])
     p.add_argument("--scale-peers", nargs="+", type=int, default=SCALE_PEERS)
     p.add_argument("--scale-repeat", type=int, default=3, help="runs per scale figure")
     p.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
@@ -541,6 +659,7 @@ def main(argv):
     scale = [] if "scale" in args.skip else run_scale(args, failures)
     mdp = None if "mdp" in args.skip else run_mdp(args, failures)
     fl = None if "fl" in args.skip else run_fl(args, failures)
+    security = None if "security" in args.skip else run_security(args, failures)
     if not args.no_progress:
         sys.stderr.write("\r\033[K")
     report = {
@@ -556,6 +675,7 @@ def main(argv):
         "scale": scale,
         "mdp": mdp,
         "fl": fl,
+        "security": security,
         "failures": failures,
     }
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)

@@ -222,7 +222,10 @@ usage (FILE *out)
            "Each figure is the median of 5 runs (--quick: one short run, for tests).\n"
            "`make bench` runs it with --json.\n"
            "\n"
-           "zwire bench mdp --help: the Majordomo broker against a plain libzmq LRU broker.\n", out);
+           "zwire bench mdp --help: the Majordomo broker against a plain libzmq LRU broker.\n"
+           "zwire bench fl --help: the Freelance client and server against libzmq, failover.\n"
+           "zwire bench security --help: NULL, PLAIN and CURVE handshakes a second, and CURVE\n"
+           "throughput beside NULL, zwire against libzmq.\n", out);
 }
 
 int

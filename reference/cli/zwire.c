@@ -26,6 +26,8 @@ static const subcommand subcommands[] = {
       zw_cli_bench_mdp },
     { "bench fl", "the Freelance client and server: round trips against libzmq, failover times",
       zw_cli_bench_fl },
+    { "bench security", "NULL, PLAIN and CURVE against libzmq: handshakes/s, CURVE throughput",
+      zw_cli_bench_security },
     { "keygen", "a CURVE key pair in Z85, for zwire peer --curve-secret / --curve-serverkey",
       zw_cli_keygen },
     { "adapter", "the reference stack behind the conformance suite's adapter contract",

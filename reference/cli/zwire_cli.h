@@ -38,6 +38,7 @@ int zw_cli_keygen (int argc, char **argv);
 int zw_cli_bench (int argc, char **argv);       /* bench.c */
 int zw_cli_bench_mdp (int argc, char **argv);   /* bench_mdp.c */
 int zw_cli_bench_fl (int argc, char **argv);    /* bench_fl.c */
+int zw_cli_bench_security (int argc, char **argv);  /* bench_security.c */
 int zw_cli_adapter (int argc, char **argv);     /* adapter.c */
 int zw_cli_fl_client (int argc, char **argv);   /* reference/flp/flp_cli_client.c */
 int zw_cli_fl_server (int argc, char **argv);   /* reference/flp/flp_cli_server.c */

@@ -9,6 +9,13 @@
 
       {"file", "tcId", "report", "chunkInvariant", "variant", "roundTrip"}
 
+    Groups of type curve-handshake and plain-handshake are whole
+    connections, not decoder input (FORMAT.md, "Handshakes"): each test's
+    input is run through both sides (zw_handshake.c: the C CurveZMQ layer
+    with the vector's fixed random inputs, the PLAIN packers and decoder),
+    the report is the exchange, and the round trip decodes and re-encodes
+    every command body; nothing is chunked.
+
     Judging against the file and against the Python codec is done by
     vectors/tools/check.py.  Exit status: 0, or 2 on unreadable input.  */
 
@@ -17,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "zw_report.h"
+#include "zw_handshake.h"
 
 #define FULL_SWEEP_MAX 320      /* inputs up to this size: every size and split */
 #define RANDOM_CHUNKINGS 16     /* then this many random chunkings */
@@ -157,6 +165,20 @@ check_chunkings (const zw_report_params *p, const uint8_t *data, size_t len, con
 }
 
 static void
+print_line (const char *file, json_t *test, json_t *report, int invariant, const char *variant,
+            const char *round_trip)
+{
+    json_t *line = json_pack ("{s:s, s:O, s:o, s:b, s:s, s:s}", "file", file,
+                              "tcId", json_object_get (test, "tcId"), "report", report,
+                              "chunkInvariant", invariant, "variant", variant,
+                              "roundTrip", round_trip);
+    char *text = json_dumps (line, JSON_COMPACT | JSON_SORT_KEYS);
+    puts (text);
+    free (text);
+    json_decref (line);
+}
+
+static void
 run_test (const char *file, const zw_report_params *p, json_t *test)
 {
     zw_chunk *chunks;
@@ -170,17 +192,22 @@ run_test (const char *file, const zw_report_params *p, json_t *test)
     int invariant = frame_list || check_chunkings (p, data, len, want, variant, sizeof variant);
     int trip = frame_list ? zw_report_round_trip_frames (p, chunks, count, why, sizeof why)
                           : zw_report_round_trip (p, data, len, why, sizeof why);
-    json_t *line = json_pack ("{s:s, s:O, s:o, s:b, s:s, s:s}", "file", file,
-                              "tcId", json_object_get (test, "tcId"), "report", report,
-                              "chunkInvariant", invariant, "variant", variant,
-                              "roundTrip", trip == 1 ? "ok" : trip == 0 ? why : "n/a");
-    char *text = json_dumps (line, JSON_COMPACT | JSON_SORT_KEYS);
-    puts (text);
-    free (text);
-    json_decref (line);
+    print_line (file, test, report, invariant, variant,
+                trip == 1 ? "ok" : trip == 0 ? why : "n/a");
     free (want);
     free (chunks);
     free (data);
+}
+
+/* A whole connection (curve-handshake, plain-handshake): no chunks to vary. */
+static void
+run_handshake (const char *file, int curve, json_t *test)
+{
+    json_t *input = json_object_get (test, "input");
+    json_t *report = curve ? zw_handshake_curve_run (input) : zw_handshake_plain_run (input);
+    char why[256] = "";
+    int trip = zw_handshake_round_trip (curve, report, why, sizeof why);
+    print_line (file, test, report, 1, "", trip == 1 ? "ok" : trip == 0 ? why : "n/a");
 }
 
 static int
@@ -198,6 +225,13 @@ run_file (const char *path)
         zw_report_params params;
         char err[256];
         const char *type = json_string_value (json_object_get (group, "type"));
+        json_t *tests = json_object_get (group, "tests");
+        int curve = type && strcmp (type, "curve-handshake") == 0;
+        if (curve || (type && strcmp (type, "plain-handshake") == 0)) {
+            for (size_t t = 0; t < json_array_size (tests); t++)
+                run_handshake (path, curve, json_array_get (tests, t));
+            continue;
+        }
         if (!type || !zw_report_params_parse (&params, type, json_object_get (group, "params"),
                                               err, sizeof err)) {
             fprintf (stderr, "zw-vector-runner: %s: group %zu: %s\n", path, g,
@@ -205,7 +239,6 @@ run_file (const char *path)
             json_decref (root);
             return 0;
         }
-        json_t *tests = json_object_get (group, "tests");
         for (size_t t = 0; t < json_array_size (tests); t++)
             run_test (path, &params, json_array_get (tests, t));
     }

@@ -12,6 +12,10 @@ valid vectors without the NonCanonical flag must survive encode(decode(x)) == x
 in both codecs.  Any difference is a disagreement; the exit status is 1 if
 there is one, 2 if a tool failed.
 
+Whole connections (group types curve-handshake and plain-handshake, FORMAT.md "Handshakes")
+are replayed by the C runner only, for now: the Python checker of these types is not written
+yet (PYTHON_PENDING below); each such test is reported with "python": null and a note.
+
 Prints `vectors: N checked, N agree, 0 disagree` and writes a JSON report.
 """
 
@@ -57,6 +61,12 @@ def run_c(runner, files):
 
 # Decoders whose input is a frame list: each chunk is one frame, never re-chunked.
 FRAME_LIST_TYPES = ("mdp", "flp", "zap")
+
+# Group types the Python side does not check yet: whole connections (FORMAT.md, "Handshakes"),
+# replayed by the C runner alone until a Python checker of the contract lands.  The dispatch
+# for them in check_test is left to that checker (it replaces this skip).
+PYTHON_PENDING = ("curve-handshake", "plain-handshake")
+PENDING_NOTE = "python: not checked (no Python checker of this type yet; the C runner replays it)"
 
 
 def python_chunkings(group_type, data, chunks):
@@ -131,7 +141,8 @@ def check_test(path, group, test, c_line, c_only):
             problems.append("c: round trip: %s" % c_line["roundTrip"])
         problems += judge("c", c_report, test)
     py_report = None
-    if not c_only:
+    pending = not c_only and group["type"] in PYTHON_PENDING
+    if not c_only and not pending:
         py_report, py_problems = run_python(group, test)
         problems += py_problems
         problems += judge("python", py_report, test)
@@ -139,9 +150,12 @@ def check_test(path, group, test, c_line, c_only):
         if (c_report is not None and py_report is not None
                 and without_clause(c_report) != without_clause(py_report)):
             problems.append("c and python reports differ")
-    return {"file": os.path.relpath(path, ROOT), "tcId": test["tcId"], "result": test["result"],
-            "clauses": test["clauses"], "c": c_report, "python": py_report,
-            "agree": not problems, "problems": problems}
+    out = {"file": os.path.relpath(path, ROOT), "tcId": test["tcId"], "result": test["result"],
+           "clauses": test["clauses"], "c": c_report, "python": py_report,
+           "agree": not problems, "problems": problems}
+    if pending:
+        out["note"] = PENDING_NOTE
+    return out
 
 
 def main():
@@ -175,6 +189,10 @@ def main():
         print("... %d more (use --verbose)" % (len(bad) - 25))
     codecs = "C" if args.c_only else "C and Python"
     print("vectors: %d files, %s codec%s" % (len(files), codecs, "" if args.c_only else "s"))
+    pending = sum(1 for r in results if r.get("note") == PENDING_NOTE)
+    if pending:
+        print("vectors: %d handshake vectors (%s) checked by the C runner only: no Python checker "
+              "of these types yet" % (pending, ", ".join(PYTHON_PENDING)))
     print("vectors: %d checked, %d agree, %d disagree" % (len(results), len(results) - len(bad), len(bad)))
     if args.report:
         os.makedirs(os.path.dirname(os.path.abspath(args.report)), exist_ok=True)

@@ -21,6 +21,15 @@ state is not complete, and the hex fields of a ZAP message are hex; a file of pr
 lives under vectors/mdp/, one of `flp` under vectors/flp/, one of `zap` under vectors/zap/ (one
 of `zmtp`, under vectors/zmtp/).
 
+Whole connections (group types `curve-handshake` and `plain-handshake`, FORMAT.md "Handshakes"):
+`input` is an object, so a duplicate is the same object; an error offset is a command index,
+the number of commands listed before the refused one; a tampered vector (with `deliver`) is
+exactly one whose state is error, and lists only the commands and MESSAGEs before deliver.at;
+the commands follow the exchange (HELLO, WELCOME, INITIATE, READY or ERROR, then one MESSAGE per
+message, each from its sender; PLAIN: HELLO, WELCOME or ERROR, INITIATE, READY or ERROR), the
+fixed sizes hold (HELLO 200, WELCOME 168, INITIATE 257 + the client's metadata, READY 30 + the
+server's, MESSAGE 33 + its data), and each Z85 text is its key's.
+
 Leniency (spec/leniency.md, read with tools/zwire_spec.py; --leniency names another table, and
 lint(leniency_path=None) skips it): a flag that names an input class of the table puts the vector
 in that class.  The result is the table's (the strictest of its classes: invalid over acceptable
@@ -70,6 +79,10 @@ EITHER_END = {"zap": {"zap-invalid-credentials"}}
 # greeting report, octets in a ZAP request).
 TYPE_HEX_KEYS = {"zap": {"request_id", "domain", "address", "identity", "mechanism", "credentials",
                          "status_code", "status_text", "user_id", "metadata"}}
+# Whole connections (FORMAT.md, "Handshakes"): input is an object, offsets are command indexes.
+HANDSHAKE_TYPES = ("curve-handshake", "plain-handshake")
+Z85_ALPHABET = ("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                ".-:+=^!/*?&<>()[]{}@%$#")
 # The protocols whose files live in a directory of their name.
 PROTOCOL_DIRS = ("zmtp", "mdp", "flp", "zap")
 
@@ -164,6 +177,81 @@ def walk_hex(node, path, report, keys=HEX_KEYS):
             walk_hex(v, f"{path}[{i}]", report, keys)
 
 
+def z85(octets):
+    """32/Z85 text of octets (a multiple of 4)."""
+    out = []
+    for i in range(0, len(octets), 4):
+        value = int.from_bytes(octets[i:i + 4], "big")
+        out.append("".join(Z85_ALPHABET[value // 85 ** k % 85] for k in range(4, -1, -1)))
+    return "".join(out)
+
+
+def metadata_size(props):
+    return sum(1 + len(p.get("name", "")) + 4 + len(p.get("value", "")) // 2 for p in props or [])
+
+
+def handshake_problems(gtype, test):
+    """What is wrong with one whole-connection vector beyond its schema (FORMAT.md, "Handshakes")."""
+    out = []
+    data, exp = test.get("input"), test.get("expected")
+    if not isinstance(data, dict) or not isinstance(exp, dict):
+        return ["a handshake vector's input and expected are objects"]
+    commands = exp.get("commands") if isinstance(exp.get("commands"), list) else []
+    err, state = exp.get("error"), exp.get("state")
+    if isinstance(err, dict) and err.get("offset") != len(commands):
+        out.append(f"error offset {err.get('offset')} is not the number of commands before the refused "
+                   f"one ({len(commands)})")
+    client = data.get("client") if isinstance(data.get("client"), dict) else {}
+    server = data.get("server") if isinstance(data.get("server"), dict) else {}
+    error = server.get("error")
+    seq = []            # (from, name, size or None) of the genuine exchange
+    if gtype == "plain-handshake":
+        user, password = client.get("username", ""), client.get("password", "")
+        seq.append(("client", "HELLO", 6 + 2 + (len(user) + len(password)) // 2))
+        refusal = ("server", "ERROR", 7 + len(error.get("reason", "")) // 2) if isinstance(error, dict) else None
+        if refusal and error.get("after") == "HELLO":
+            seq.append(refusal)
+        else:
+            seq += [("server", "WELCOME", 8), ("client", "INITIATE", 9 + metadata_size(client.get("metadata")))]
+            seq.append(refusal or ("server", "READY", 6 + metadata_size(server.get("metadata"))))
+    else:
+        for side, keys in (("client", client), ("server", server)):
+            for kind in ("public", "secret"):
+                key, text = keys.get(kind + "Key"), keys.get(kind + "KeyZ85")
+                if isinstance(key, str) and HEX_RE.match(key) and len(key) == 64 and text != z85(bytes.fromhex(key)):
+                    out.append(f"input.{side}.{kind}KeyZ85 is not the Z85 text of input.{side}.{kind}Key")
+        messages = data.get("messages") if isinstance(data.get("messages"), list) else []
+        seq = [("client", "HELLO", 200), ("server", "WELCOME", 168),
+               ("client", "INITIATE", 257 + metadata_size(client.get("metadata")))]
+        if isinstance(error, str):
+            seq.append(("server", "ERROR", 7 + len(error) // 2))
+        else:
+            seq.append(("server", "READY", 30 + metadata_size(server.get("metadata"))))
+            seq += [(m.get("from"), "MESSAGE", 33 + len(m.get("data", "")) // 2) for m in messages
+                    if isinstance(m, dict)]
+        deliver = data.get("deliver")
+        if (deliver is not None) != (state == "error"):
+            out.append("a vector has deliver (a tampered command) exactly when its expected state is error")
+        if isinstance(deliver, dict) and isinstance(deliver.get("at"), int):
+            at = deliver["at"]
+            if len(messages) != max(0, at - 4):
+                out.append(f"a tampered vector lists the MESSAGEs before deliver.at ({max(0, at - 4)}), "
+                           f"not {len(messages)}")
+            if at < 4 and deliver.get("to") != ("server", "client")[at % 2]:
+                out.append(f"deliver.to is not the receiver of command {at}")
+            seq = seq[:at]
+    if state == "complete" and len(commands) != len(seq):
+        out.append(f"{len(commands)} commands, the exchange has {len(seq)}")
+    for i, (cmd, (frm, name, size)) in enumerate(zip(commands, seq)):
+        if not isinstance(cmd, dict):
+            continue
+        if (cmd.get("from"), cmd.get("name")) != (frm, name):
+            out.append(f"command {i} is {cmd.get('from')} {cmd.get('name')}, the exchange has {frm} {name}")
+        elif isinstance(cmd.get("body"), str) and len(cmd["body"]) // 2 != size:
+            out.append(f"command {i} ({name}) is {len(cmd['body']) // 2} octets, its layout {size}")
+    return out
+
+
 def leniency_problems(test, table):
     """What is wrong with one vector against the table of leniency (spec/leniency.md)."""
     flags = test.get("flags") if isinstance(test.get("flags"), list) else []
@@ -233,6 +321,7 @@ def lint_file(path, validator, registry, problems, cited, table=None):
         if not isinstance(g, dict) or not isinstance(g.get("tests"), list):
             continue
         frame_list = g.get("type") in FRAME_LIST_TYPES
+        handshake = g.get("type") in HANDSHAKE_TYPES
         missing = MISSING_FRAME.get(g.get("type"))
         either = EITHER_END.get(g.get("type"), set())
         hex_keys = HEX_KEYS | TYPE_HEX_KEYS.get(g.get("type"), set())
@@ -265,9 +354,14 @@ def lint_file(path, validator, registry, problems, cited, table=None):
             for i, chunk in enumerate(chunks):
                 if not isinstance(chunk, str) or not HEX_RE.match(chunk):
                     report(f"input[{i}] is not even-length lower-case hex", tc)
+            if handshake:
+                for msg in handshake_problems(g.get("type"), t):
+                    report(msg, tc)
             if all(isinstance(c, str) for c in chunks):
-                # A frame list is its frames; a byte stream is its octets, however chunked.
-                joined = tuple(chunks) if frame_list else "".join(chunks)
+                # A frame list is its frames; a byte stream is its octets, however chunked; a
+                # whole connection is its input object.
+                joined = (json.dumps(t.get("input"), sort_keys=True) if handshake else
+                          tuple(chunks) if frame_list else "".join(chunks))
                 if joined in inputs:
                     report(f"same input as tcId {inputs[joined]} in group {gi}", tc)
                 else:
@@ -286,7 +380,7 @@ def lint_file(path, validator, registry, problems, cited, table=None):
                 if "error" in exp and (exp.get("error") is None) != (state != "error"):
                     report("expected.error must be null exactly when state is not error", tc)
                 err = exp.get("error")
-                if isinstance(err, dict) and isinstance(err.get("offset"), int) and \
+                if isinstance(err, dict) and isinstance(err.get("offset"), int) and not handshake and \
                         all(isinstance(c, str) for c in chunks):
                     end = len(chunks) if frame_list else len("".join(chunks)) // 2
                     if err["offset"] > end:

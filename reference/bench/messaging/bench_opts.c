@@ -22,7 +22,7 @@ usage (FILE *out, const char *program, bench_kind kind)
              program, kind == BENCH_KIND_THROUGHPUT ? "push-pull|dealer-dealer" : "req-rep",
              kind == BENCH_KIND_THROUGHPUT ? "recv|send" : "rep|req",
              kind == BENCH_KIND_THROUGHPUT ? "recv|send" : "rep|req",
-             kind == BENCH_KIND_LATENCY ? " [--warmup N]" : "");
+             kind == BENCH_KIND_LATENCY ? " [--warmup N]" : " [--mechanism null|curve]");
 }
 
 static void
@@ -119,6 +119,11 @@ bench_opts_parse (bench_opts *opts, bench_kind kind, int argc, char **argv)
             opts->peer = value;
         else if (strcmp (name, "--hwm") == 0)
             opts->hwm = (int) number (program, kind, name, value, 0, 1 << 30);
+        else if (strcmp (name, "--mechanism") == 0 && kind == BENCH_KIND_THROUGHPUT) {
+            if (strcmp (value, "null") && strcmp (value, "curve"))
+                fail (program, kind, "--mechanism must be null or curve", value);
+            opts->curve = strcmp (value, "curve") == 0;
+        }
         else if (strcmp (name, "--warmup") == 0 && kind == BENCH_KIND_LATENCY)
             opts->warmup = number (program, kind, name, value, 0, UINT64_MAX >> 1);
         else if (strcmp (name, "--timeout") == 0)

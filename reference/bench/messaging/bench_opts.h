@@ -22,6 +22,8 @@
                          replier's, so that it says "self->IMPL" (a mixed
                          pair: the connecting side first, bench_report.h)
       --hwm N            send and receive high-water marks (1000, both libraries' default)
+      --mechanism M      throughput: null (default) or curve (25/ZMTP-CURVE: the receiver,
+                         which binds, is the CURVE server; the keys of bench_keys.h)
       --warmup N         latency: untimed round trips first (default count / 10, at most 1000)
       --timeout S        the watchdog: a process still running after S seconds dies (120)
 
@@ -51,6 +53,7 @@ typedef struct {
     int done_fd;            /* -1: none */
     const char *peer;       /* NULL: same as self */
     int hwm;
+    int curve;              /* --mechanism curve (throughput) */
     uint64_t warmup;
     int timeout_s;
 } bench_opts;

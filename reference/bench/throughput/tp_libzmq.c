@@ -15,25 +15,51 @@
     without limit on the sender, which moreover closes only once the
     receiver has finished (bench_await_server): over ipc libzmq 4.3 may
     drop the tail of a queue at close despite its linger
-    (zeromq/libzmq#4660).  */
+    (zeromq/libzmq#4660).  With --mechanism curve the receiver is the
+    CURVE server and the sender its client (bench_keys.h; no ZAP handler:
+    libzmq 4.3 then accepts every client).  */
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zmq.h>
+#include "bench_keys.h"
 #include "bench_opts.h"
 #include "bench_pair.h"
 #include "bench_report.h"
 #include "bench_zmq.h"
+
+/* 25/ZMTP-CURVE: the receiver (it binds) serves, the sender is its client. */
+static int
+set_curve (void *socket, int sending)
+{
+    int server = 1;
+    if (!sending)
+        return zmq_setsockopt (socket, ZMQ_CURVE_SECRETKEY, BENCH_CURVE_SERVER_SECRET,
+                               BENCH_CURVE_KEY_CHARS)
+            || zmq_setsockopt (socket, ZMQ_CURVE_SERVER, &server, sizeof server);
+    return zmq_setsockopt (socket, ZMQ_CURVE_PUBLICKEY, BENCH_CURVE_CLIENT_PUBLIC,
+                           BENCH_CURVE_KEY_CHARS)
+        || zmq_setsockopt (socket, ZMQ_CURVE_SECRETKEY, BENCH_CURVE_CLIENT_SECRET,
+                           BENCH_CURVE_KEY_CHARS)
+        || zmq_setsockopt (socket, ZMQ_CURVE_SERVERKEY, BENCH_CURVE_SERVER_PUBLIC,
+                           BENCH_CURVE_KEY_CHARS);
+}
 
 /* The pattern's socket for one side: DEALER, or PUSH to send and PULL to receive. */
 static void *
 open_socket (const bench_opts *opts, void **ctx, int sending)
 {
     int dealer = strcmp (opts->pattern, "dealer-dealer") == 0;
-    return bench_zmq_open (ctx, dealer ? ZMQ_DEALER : sending ? ZMQ_PUSH : ZMQ_PULL, opts->hwm,
-                           sending ? -1 : 0);
+    void *socket = bench_zmq_open (ctx, dealer ? ZMQ_DEALER : sending ? ZMQ_PUSH : ZMQ_PULL,
+                                   opts->hwm, sending ? -1 : 0);
+    if (socket && opts->curve && set_curve (socket, sending)) {
+        fprintf (stderr, "zmq_setsockopt (CURVE): %s\n", zmq_strerror (errno));
+        bench_zmq_close (*ctx, socket);
+        return NULL;
+    }
+    return socket;
 }
 
 static int

@@ -13,15 +13,38 @@
     the last and prints the result line (bench_report.h).  Both sides use
     --hwm for ZW_OPT_SNDHWM and ZW_OPT_RCVHWM.  The sender keeps its loop
     running until the receiver has finished (serve_until_received), and
-    lingers without limit (the watchdog bounds it).  */
+    lingers without limit (the watchdog bounds it).  With --mechanism
+    curve the receiver is the CURVE server and the sender its client
+    (bench_keys.h; no ZAP handler: every client is accepted).  */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "zwire.h"
+#include "bench_keys.h"
 #include "bench_opts.h"
 #include "bench_pair.h"
 #include "bench_report.h"
+
+/* 25/ZMTP-CURVE: the receiver (it binds) serves, the sender is its client. */
+static int
+set_curve_server (zw_socket *socket)
+{
+    return zw_socket_set_bytes (socket, ZW_OPT_CURVE_SECRETKEY, BENCH_CURVE_SERVER_SECRET,
+                                BENCH_CURVE_KEY_CHARS)
+        || zw_socket_set_int (socket, ZW_OPT_CURVE_SERVER, 1);
+}
+
+static int
+set_curve_client (zw_socket *socket)
+{
+    return zw_socket_set_bytes (socket, ZW_OPT_CURVE_PUBLICKEY, BENCH_CURVE_CLIENT_PUBLIC,
+                                BENCH_CURVE_KEY_CHARS)
+        || zw_socket_set_bytes (socket, ZW_OPT_CURVE_SECRETKEY, BENCH_CURVE_CLIENT_SECRET,
+                                BENCH_CURVE_KEY_CHARS)
+        || zw_socket_set_bytes (socket, ZW_OPT_CURVE_SERVERKEY, BENCH_CURVE_SERVER_PUBLIC,
+                                BENCH_CURVE_KEY_CHARS);
+}
 
 static zw_socket *
 open_socket (const bench_opts *opts, zw_ctx **ctx, int sending)
@@ -39,6 +62,11 @@ open_socket (const bench_opts *opts, zw_ctx **ctx, int sending)
     ||  zw_socket_set_int (socket, ZW_OPT_RCVHWM, opts->hwm)
     ||  zw_socket_set_int (socket, ZW_OPT_LINGER, sending ? -1 : 0)) {
         perror ("zw_socket_new");
+        zw_ctx_destroy (*ctx);
+        return NULL;
+    }
+    if (opts->curve && (sending ? set_curve_client (socket) : set_curve_server (socket))) {
+        perror ("zw_socket_set (CURVE)");
         zw_ctx_destroy (*ctx);
         return NULL;
     }
