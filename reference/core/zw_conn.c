@@ -212,6 +212,9 @@ zw_conn_send_soon (zw_conn *conn)
     if (conn->connecting)
         return;
     refill (conn);
+    if (conn->watching & ZW_IO_WRITE)
+        return;     /* the socket is full, or a write is due anyway: its writability writes
+                       (a write now would most often fail with EAGAIN: a slow reader) */
     if (zw_engine_output_pending (&conn->engine) >= (size_t) conn->socket->options.sndbatch
     &&  !zw_engine_closed (&conn->engine))
         zw_conn_write (conn);
