@@ -152,7 +152,8 @@ zw_mech_accept_zap_user (zw_mech_step *s)
         return 0;
     size_t n = s->answer->user_id_size < 255 ? s->answer->user_id_size : 255;
     auth->user_id_size = (uint8_t) n;
-    memcpy (auth->user_id, s->answer->user_id, n);
+    if (n)                      /* an empty user id may come as NULL (an empty frame's data) */
+        memcpy (auth->user_id, s->answer->user_id, n);
     auth->zap_checked = 1;
     return 0;
 }

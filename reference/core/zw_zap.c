@@ -236,7 +236,8 @@ zw_zap_call_reply (zw_zap_call *call, zw_msg *reply)
                                     "[zap.reply.request-id-echo]");
     else {
         char text[ZW_ZAP_STRING_MAX + 1];
-        memcpy (text, decoded.status_text.data, decoded.status_text.size);
+        if (decoded.status_text.size)   /* an empty frame's data may be NULL */
+            memcpy (text, decoded.status_text.data, decoded.status_text.size);
         text[decoded.status_text.size] = 0;
         zw_zap_answer answered = { (int) decoded.status, text, decoded.user_id.data,
                                    decoded.user_id.size };

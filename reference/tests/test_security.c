@@ -39,19 +39,27 @@ typedef struct {
     zw_zap_call *kept;          /* a call it answers later */
     zw_msg *last_request;
     int malformed;              /* answer with a reply of the wrong shape */
+    int no_text;                /* answer with an empty status text */
 } handler;
 
 static void
-answer (zw_zap_call *call, const zw_msg *request, const char *status, const char *user_id)
+answer_text (zw_zap_call *call, const zw_msg *request, const char *status, const char *user_id,
+             const char *text)
 {
     zw_msg *reply = zw_msg_new ();
     zw_msg_add_str (reply, "1.0");
     zw_msg_add (reply, request->frames[1].data, request->frames[1].size);
     zw_msg_add_str (reply, status);
-    zw_msg_add_str (reply, strcmp (status, "400") ? "OK" : "wrong password");
+    zw_msg_add_str (reply, text ? text : strcmp (status, "400") ? "OK" : "wrong password");
     zw_msg_add_str (reply, strcmp (status, "200") ? "" : user_id);
     zw_msg_add (reply, NULL, 0);
     zw_zap_call_reply (call, reply);
+}
+
+static void
+answer (zw_zap_call *call, const zw_msg *request, const char *status, const char *user_id)
+{
+    answer_text (call, request, status, user_id, NULL);
 }
 
 static void
@@ -67,7 +75,7 @@ handle (void *arg, zw_zap_call *call, const zw_msg *request)
         zw_zap_call_reply (call, reply);
     }
     else if (h->status)
-        answer (call, request, h->status, h->user_id);
+        answer_text (call, request, h->status, h->user_id, h->no_text ? "" : NULL);
     else
         h->kept = call;
 }
@@ -183,6 +191,27 @@ test_plain_zap_200 (void)
     pair_close (&p);
     CHECK (auth_user_is (copy, "PLAIN", "joe", 1));     /* outlives its connection */
     zw_msg_destroy (copy);
+    zw_msg_destroy (h.last_request);
+}
+
+/*  DECISIONS S4, S8: a 200 with an empty user id and an empty status text
+    (zap.reply.user-id-on-success: a MAY) is accepted, the message's user id
+    empty and checked.  An empty frame's data is NULL: the reply's text and
+    the mechanism's user id were copied from it with memcpy, undefined even
+    for 0 octets (fuzz/fuzz_engine.c found the engine's under UBSan, on its
+    seed fuzz/corpus/engine/plain_server_sub_30.bin: ZAP 200, no user id).  */
+static void
+test_plain_zap_200_empty_user_id (void)
+{
+    handler h = { .status = "200", .user_id = "", .no_text = 1 };
+    pair p;
+    plain_pair (&p, &h, "admin", "secret");
+    zw_msg *got = pass (&p, WAIT);
+    CHECK (frame_is (got, 0, "hello"));
+    CHECK (auth_user_is (got, "PLAIN", "", 1));
+    CHECK (h.calls == 1);
+    zw_msg_destroy (got);
+    pair_close (&p);
     zw_msg_destroy (h.last_request);
 }
 
@@ -453,6 +482,7 @@ main (void)
 {
     test_plain_without_handler ();
     test_plain_zap_200 ();
+    test_plain_zap_200_empty_user_id ();
     test_plain_zap_400 ();
     test_plain_zap_300_then_200 ();
     test_plain_zap_deferred ();
