@@ -331,7 +331,7 @@ refuse (zw_engine *engine, int event)
 {
     uint64_t at = engine->frames.header.offset;
     if (event == ZW_SEV_PEER_V1)
-        zw_error_set (&engine->error, ZW_ERR_UNSUPPORTED_VERSION, engine->greeting.offset,
+        zw_error_set (&engine->error, ZW_ERR_UNSUPPORTED_VERSION, engine->v1_detected_at,
                       "zmtp31.version.downgrade-or-close", "ZMTP 1.0 peers are not supported");
     else if (event == ZW_SEV_MESSAGE)
         zw_error_set (&engine->error, ZW_ERR_UNEXPECTED_COMMAND, at,
@@ -812,6 +812,8 @@ greeting_detected (void *user, zw_zmtp_family family, uint64_t offset)
 {
     zw_engine *engine = user;
     engine->peer.family = family;
+    if (family == ZW_ZMTP_V1)
+        engine->v1_detected_at = offset;        /* as the greeting codec reports a 1.0 refusal */
     if (family == ZW_ZMTP_V2 && !engine->mech.ops->legacy_peers)
         violation (engine, ZW_ERR_UNSUPPORTED_VERSION, offset, "zmtp31.compat.close-non-null",
                    "a 2.0 peer, and the mechanism is not NULL");

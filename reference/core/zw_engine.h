@@ -111,6 +111,7 @@ typedef struct {
     char peer_error[256];           /* the reason of a peer's ERROR command */
     int peer_sent_error;
     int local_close;
+    uint64_t v1_detected_at;        /* where the peer's greeting showed 1.0 (refused when whole) */
     int zap_waiting;                /* a ZAP request is out: its answer is awaited */
     /* decoding */
     zw_zmtp_greeting_ctx greeting;

@@ -306,6 +306,36 @@ test_v1_refused (void)
     zw_engine_fini (&e);
 }
 
+/*  zmtp31.version.downgrade-or-close: the refusal names the octet that
+    showed a 1.0 peer, as the greeting codec's own refusal does (0: a short
+    identity frame; 9: a long one's flags), at every split.  It was the
+    greeting decoder's count at the start of the last read, read from
+    inside its callback: the offset moved with the chunking (found by
+    fuzz/fuzz_engine.c, split invariance; fuzz/corpus/engine/
+    crash-v1-refusal-offset.bin).  */
+static void
+test_v1_refusal_offset (void)
+{
+    static const uint8_t v1_short[] = { 0x01, 0x00 };
+    static const uint8_t v1_long[] = { 0xFF, 0, 0, 0, 0, 0, 0, 0, 1, 0x00 };
+    static const struct { const uint8_t *greeting; size_t size; uint64_t at; } cases[] = {
+        { v1_short, sizeof v1_short, 0 }, { v1_long, sizeof v1_long, 9 }
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        for (size_t cut = 0; cut <= cases[c].size; cut++) {
+            zw_engine e;
+            owner o = { 0 };
+            zw_engine_options options = options_for (ZW_PULL);
+            zw_engine_init (&e, &options, &callbacks, &o, 0);
+            push (&e, cases[c].greeting, cut, 0);
+            push (&e, cases[c].greeting + cut, cases[c].size - cut, 0);
+            const zw_error *v = zw_engine_violation (&e);
+            CHECK (zw_engine_closed (&e) && v && v->code == ZW_ERR_UNSUPPORTED_VERSION
+                   && v->offset == cases[c].at);
+            zw_engine_fini (&e);
+        }
+}
+
 /* --- traffic ----------------------------------------------------------------------------------- */
 
 /* zmtp31.frame.message-atomic: a message is delivered when its last frame is in. */
@@ -658,6 +688,7 @@ main (void)
     test_downgrade_to_2_0 ();
     test_downgrade_type_mismatch ();
     test_v1_refused ();
+    test_v1_refusal_offset ();
     test_message_delivery ();
     test_input_in_place ();
     test_ping_pong ();
