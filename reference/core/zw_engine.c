@@ -317,10 +317,11 @@ deliver (zw_engine *engine)
 static void
 pass_subscription (zw_engine *engine, int subscribe)
 {
+    size_t size = zw_buffer_length (&engine->part);     /* an empty topic may have no buffer */
     if (engine->callbacks && engine->callbacks->on_subscription)
         engine->callbacks->on_subscription (engine->user, subscribe,
-                                            engine->part.data + engine->part.start,
-                                            zw_buffer_length (&engine->part));
+                                            size ? engine->part.data + engine->part.start : NULL,
+                                            size);
 }
 
 /*  Why an event was refused, when the event itself does not say: no
@@ -400,10 +401,12 @@ property_end (void *user)
     zw_engine *engine = user;
     const zw_buffer *v = &engine->value;
     size_t size = zw_buffer_length (v);
+    /* an empty value may never have had a buffer: no pointer into it then */
+    const uint8_t *value = size ? v->data + v->start : NULL;
     if (is_property (engine, "Socket-Type")) {
         char name[16] = "";
-        if (size < sizeof name)
-            memcpy (name, v->data + v->start, size);
+        if (size && size < sizeof name)
+            memcpy (name, value, size);
         int type = size < sizeof name ? zw_socket_type_parse (name) : -1;
         const char *canonical = type >= 0 ? zw_socket_type_name (type) : NULL;
         engine->peer.socket_type = canonical && strcmp (canonical, name) == 0 ? type : -2;
@@ -411,7 +414,8 @@ property_end (void *user)
     }
     else if (is_property (engine, "Identity")) {
         engine->peer.identity_size = (uint8_t) (size > 255 ? 255 : size);
-        memcpy (engine->peer.identity, v->data + v->start, engine->peer.identity_size);
+        if (size)
+            memcpy (engine->peer.identity, value, engine->peer.identity_size);
         if (size > 255 && !zw_fault_on (ZW_LENIENT_ANY_IDENTITY))
             zw_error_set (&engine->metadata_error, ZW_ERR_INVALID_METADATA,
                           engine->frames.header.offset, "zmtp31.identity.length",

@@ -48,7 +48,8 @@ on_subscription (void *user, int subscribe, const uint8_t *topic, size_t size)
     o->subscriptions++;
     o->last_subscribe = subscribe;
     o->topic_size = size < sizeof o->topic ? size : sizeof o->topic;
-    memcpy (o->topic, topic, o->topic_size);
+    if (o->topic_size)                          /* an empty topic may come as NULL */
+        memcpy (o->topic, topic, o->topic_size);
 }
 
 static const zw_engine_callbacks callbacks = { on_ready, on_message, on_subscription, NULL };
@@ -334,6 +335,57 @@ test_v1_refusal_offset (void)
                    && v->offset == cases[c].at);
             zw_engine_fini (&e);
         }
+}
+
+/*  A value the engine keeps (Socket-Type, Identity) that is empty, first
+    in READY: its buffer never had memory, and the engine took a pointer
+    into it and copied from it (NULL + 0, memcpy from NULL: undefined,
+    found by fuzz/fuzz_engine.c under UBSan; fuzz/corpus/engine/
+    crash-empty-first-{socket-type,identity,topic}.bin).  An empty
+    Identity is no identity (zmtp31.identity.*); an empty Socket-Type is
+    none of the names (zmtp31.socket-type.values).  The same for the
+    empty topic of the first SUBSCRIBE (zmtp31.pubsub.subscribe-command).  */
+static void
+test_empty_kept_values (void)
+{
+    uint8_t body[64], frame[80];
+    size_t n = 0;
+    body[n++] = 5;
+    memcpy (body + n, "READY", 5);
+    n += 5;
+    n += zw_zmtp_metadata_pack (body + n, sizeof body - n, "Identity", 8, NULL, 0);
+    n += zw_zmtp_metadata_pack (body + n, sizeof body - n, "Socket-Type", 11,
+                                (const uint8_t *) "DEALER", 6);
+    size_t h = zw_zmtp_frame_pack_header (frame, 9, 0, 1, n);
+    memcpy (frame + h, body, n);
+
+    zw_engine e;
+    owner o = { 0 };
+    zw_engine_options options = options_for (ZW_ROUTER);
+    zw_engine_init (&e, &options, &callbacks, &o, 0);
+    push (&e, greeting_31, 64, 0);
+    push (&e, frame, h + n, 0);
+    CHECK (zw_engine_active (&e) && o.ready == 1 && o.peer.identity_size == 0
+           && o.peer.socket_type == ZW_DEALER);
+    zw_engine_fini (&e);
+
+    /* READY with an empty Socket-Type alone */
+    n = 6 + zw_zmtp_metadata_pack (body + 6, sizeof body - 6, "Socket-Type", 11, NULL, 0);
+    h = zw_zmtp_frame_pack_header (frame, 9, 0, 1, n);
+    memcpy (frame + h, body, n);
+    memset (&o, 0, sizeof o);
+    zw_engine_init (&e, &options, &callbacks, &o, 0);
+    push (&e, greeting_31, 64, 0);
+    push (&e, frame, h + n, 0);
+    const zw_error *v = zw_engine_violation (&e);
+    CHECK (zw_engine_closed (&e) && v && strcmp (v->clause, "zmtp31.socket-type.values") == 0);
+    zw_engine_fini (&e);
+
+    handshake (&e, &o, ZW_XPUB, "SUB");
+    static const uint8_t subscribe[] = { 0x04, 0x0A, 9, 'S', 'U', 'B', 'S', 'C', 'R', 'I', 'B', 'E' };
+    push (&e, subscribe, sizeof subscribe, 0);
+    CHECK (o.subscriptions == 1 && o.last_subscribe == 1 && o.topic_size == 0);
+    zw_engine_fini (&e);
 }
 
 /* --- traffic ----------------------------------------------------------------------------------- */
@@ -689,6 +741,7 @@ main (void)
     test_downgrade_type_mismatch ();
     test_v1_refused ();
     test_v1_refusal_offset ();
+    test_empty_kept_values ();
     test_message_delivery ();
     test_input_in_place ();
     test_ping_pong ();
