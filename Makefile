@@ -51,7 +51,7 @@ CORE_C     := $(filter-out reference/core/zw_curve_random.c,$(wildcard reference
 # What every program linking the reference stack links too: libsodium (CURVE).
 CORE_LIBS  := -lsodium
 CORE_H     := $(wildcard reference/core/*.h) reference/include/zwire.h
-FUZZ_TARGETS := greeting frames command metadata z85 mdp mdp_broker flp flp_client zap
+FUZZ_TARGETS := greeting frames command metadata z85 mdp mdp_broker flp flp_client zap engine
 
 GEN_C      := $(MACHINES:%=$(GEN)/%.c)
 PEER_GEN_C := $(PEER_MACHINES:%=$(GEN)/%.c)
@@ -302,6 +302,33 @@ $(BUILD)/fuzz/libfuzzer/%: fuzz/fuzz_%.c $(LIBFUZZER_OBJ)
 $(BUILD)/fuzz/afl/%: fuzz/fuzz_%.c $(AFL_OBJ)
 	@mkdir -p $(@D)
 	AFL_QUIET=1 $(AFL_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(AFL_OBJ) -ljansson -o $@
+
+# The engine's harness (fuzz_engine.c) links the reference stack's core besides: its objects
+# built for each flavour (with the core's includes), libsodium, and its own zw_curve_random
+# (DECISIONS S10: no libzwcurverandom.a).
+FUZZ_ENGINE_C := $(PEER_GEN_C) $(CORE_C)
+FUZZ_ENGINE_LIBFUZZER_OBJ := $(FUZZ_ENGINE_C:%.c=$(BUILD)/fuzz/libfuzzer/obj/%.o)
+FUZZ_ENGINE_AFL_OBJ := $(FUZZ_ENGINE_C:%.c=$(BUILD)/fuzz/afl/obj/%.o)
+.SECONDARY: $(FUZZ_ENGINE_LIBFUZZER_OBJ) $(FUZZ_ENGINE_AFL_OBJ)
+$(FUZZ_ENGINE_LIBFUZZER_OBJ) $(FUZZ_ENGINE_AFL_OBJ): FUZZ_CFLAGS += -Ireference/include -Ireference/core
+$(FUZZ_ENGINE_LIBFUZZER_OBJ) $(FUZZ_ENGINE_AFL_OBJ): $(CORE_H)
+$(BUILD)/fuzz/libfuzzer/engine: fuzz/fuzz_engine.c $(LIBFUZZER_OBJ) $(FUZZ_ENGINE_LIBFUZZER_OBJ) $(CORE_H)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Ireference/include -Ireference/core \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    $< $(LIBFUZZER_OBJ) $(FUZZ_ENGINE_LIBFUZZER_OBJ) $(CORE_LIBS) -ljansson -o $@
+$(BUILD)/fuzz/afl/engine: fuzz/fuzz_engine.c $(AFL_OBJ) $(FUZZ_ENGINE_AFL_OBJ) $(CORE_H)
+	@mkdir -p $(@D)
+	AFL_QUIET=1 $(AFL_CC) $(FUZZ_CFLAGS) -Ireference/include -Ireference/core -fsanitize=fuzzer \
+	    $< $(AFL_OBJ) $(FUZZ_ENGINE_AFL_OBJ) $(CORE_LIBS) -ljansson -o $@
+# Its seeds, fuzz/corpus/engine/*.bin: whole exchanges from the peer's side, recorded from a
+# second engine (the same source built with -DZW_FUZZ_ENGINE_SEEDS), each replayed by the harness.
+.PHONY: fuzz-engine-seeds
+$(BUILD)/bin/fuzz-engine-seeds: fuzz/fuzz_engine.c $(OBJ_CORE) $(OBJ_CODEC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DZW_FUZZ_ENGINE_SEEDS $^ $(CORE_LIBS) -o $@
+fuzz-engine-seeds: $(BUILD)/bin/fuzz-engine-seeds
+	$(BUILD)/bin/fuzz-engine-seeds fuzz/corpus/engine
 
 fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/libfuzzer/%)
 

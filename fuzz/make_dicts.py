@@ -30,7 +30,7 @@ FUZZ = Path(__file__).resolve().parent
 ROOT = FUZZ.parent
 DICT_DIR = FUZZ / "dict"
 TARGETS = ("greeting", "frames", "command", "metadata", "z85", "mdp", "mdp_broker", "flp", "flp_client",
-           "zap")
+           "zap", "engine")
 MAX_TOKEN = 128
 
 sys.path.insert(0, str(ROOT / "conformance"))
@@ -238,6 +238,9 @@ def dictionaries():
         "flp": flp_tokens(),
         "flp_client": flp_tokens(),
         "zap": zap_tokens(),
+        # the engine harness: the peer's whole stream (greeting, frames, commands, metadata)
+        "engine": greeting_tokens() + frame_tokens() + command_tokens() + props
+                  + [("curve_hello_version", b"\x01\x00"), ("ping_ttl_zero", b"\x00\x00")],
     }
 
 

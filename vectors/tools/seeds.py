@@ -25,6 +25,9 @@ VECDIR = Path(__file__).resolve().parent.parent
 TYPES = ("greeting", "frames", "command", "metadata", "z85", "mdp", "flp", "zap")
 # Harness targets whose seeds are another type's vectors.
 ALIASES = {"mdp_broker": "mdp", "flp_client": "flp"}
+# Harness targets no vector feeds: their seeds are their committed corpus alone (the engine's,
+# fuzz/corpus/engine/, recorded by make fuzz-engine-seeds).
+NO_VECTORS = ("engine",)
 # The types whose input is a frame list (vectors/FORMAT.md): serialised frame by frame.
 FRAME_LIST_TYPES = ("mdp", "flp", "zap")
 
@@ -71,12 +74,12 @@ def write_seeds(out, types, paths=(VECDIR,), dedupe=False):
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Write fuzz seeds from the vectors.")
     ap.add_argument("--out", required=True, help="directory for the .bin seeds (created if missing)")
-    ap.add_argument("--type", action="append", required=True, choices=TYPES + tuple(ALIASES) + ("all",),
+    ap.add_argument("--type", action="append", required=True, choices=TYPES + tuple(ALIASES) + NO_VECTORS + ("all",),
                     help="test group type to take; repeat for several")
     ap.add_argument("--vectors", action="append", help="vector file or directory (default: vectors/)")
     ap.add_argument("--dedupe", action="store_true", help="write each distinct input once")
     args = ap.parse_args(argv)
-    types = set(TYPES) if "all" in args.type else {ALIASES.get(t, t) for t in args.type}
+    types = set(TYPES) if "all" in args.type else {ALIASES.get(t, t) for t in args.type} - set(NO_VECTORS)
     n = write_seeds(args.out, types, args.vectors or [VECDIR], args.dedupe)
     print(f"seeds: {n} files written to {args.out} (types: {', '.join(sorted(types))})")
     return 0
