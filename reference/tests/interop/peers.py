@@ -468,3 +468,79 @@ def sync_subscription(pub, sub, prefix=b"", timeout=3.0):
         if got == [end]:
             return
         assert got[0].startswith(prefix + b"probe-"), "unexpected %r while syncing" % (short(got),)
+
+
+# --- security tests: logs, libzmq's monitor events, the --print mode ---------------------
+
+def wait_stderr(peer, needle, timeout=3.0, since=0):
+    """Polls peer's stderr (from offset `since`) until it holds `needle`; returns the text
+    read (the needle is in it when found, not when the deadline passed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = peer.stderr_text()[since:]
+        if needle in text or time.monotonic() >= deadline:
+            return text
+        time.sleep(0.02)
+
+
+def libzmq_events(peer, name=None):
+    """The socket-monitor events the stand-in logged ("event NAME ENDPOINT value=N"), as
+    (NAME, N) pairs in order; only those called `name` when it is given."""
+    out = []
+    for line in peer.stderr_text().splitlines():
+        words = line.split()
+        if len(words) >= 5 and words[1] == "event" and words[-1].startswith("value="):
+            try:
+                event = (words[2], int(words[-1][6:]))
+            except ValueError:
+                continue
+            if name is None or event[0] == name:
+                out.append(event)
+    return out
+
+
+class PrintPeer:
+    """`$ZWIRE peer ... --print` (not --control): its stdout, a line per message, is what
+    --print-auth decorates.  The command line is args (a list) after `peer`; stderr goes to
+    a file as for Peer.  finish() waits (bounded) for the exit and returns the output."""
+
+    def __init__(self, args, workdir, name="zwire-print"):
+        self.name = name
+        self.cmd = [str(zwire_binary()), "peer"] + list(args)
+        self.stderr_path = pathlib.Path(workdir) / ("%s.%d.stderr" % (name, id(self)))
+        self._stderr = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=self._stderr, cwd=str(ROOT))
+        self.pid = self.proc.pid
+        self.killed = False
+
+    def stderr_text(self):
+        return self.stderr_path.read_text(errors="replace")     # the child writes it
+
+    def finish(self, timeout):
+        """(exit status, stdout lines); a peer still running after `timeout` s is killed
+        (status None)."""
+        try:
+            out, _ = self.proc.communicate(timeout=timeout)
+            status = self.proc.returncode
+        except subprocess.TimeoutExpired:
+            self.killed = True
+            self.proc.kill()
+            out, _ = self.proc.communicate(timeout=5)
+            status = None
+        self._stderr.close()
+        return status, out.decode(errors="replace").splitlines()
+
+    def cleanup(self):
+        if self.proc.poll() is None:
+            self.killed = True
+            self.proc.kill()
+            self.proc.wait(5)
+        if self.proc.stdout:
+            self.proc.stdout.close()
+        if not self._stderr.closed:
+            self._stderr.close()
+
+    def sanitizer_report(self):
+        text = self.stderr_text()
+        return "\n".join(l for l in text.splitlines() if any(m in l for m in SANITIZER_MARKERS))

@@ -19,6 +19,20 @@ Mapping of the options to libzmq socket options:
     --zmtp            accepted and ignored (libzmq always announces 3.1)
     --property        ZMQ_METADATA where libzmq has it (DRAFT API), else ignored
 
+Security, as `zwire peer` (the ZAP policy is pyzmq's ThreadAuthenticator on the
+stand-in's context, every domain, unless --zap-domain names one):
+
+    --plain-server    ZMQ_PLAIN_SERVER        --plain-user, --plain-password  ZMQ_PLAIN_*
+    --curve-server    ZMQ_CURVE_SERVER        --curve-secret  ZMQ_CURVE_SECRETKEY (and its
+    --curve-serverkey ZMQ_CURVE_SERVERKEY       public key); a client without it makes a pair
+    --zap-domain      ZMQ_ZAP_DOMAIN          --allow, --deny   auth.allow, auth.deny
+    --plain-users     auth.configure_plain    --curve-allow     configure_curve_callback
+    --curve-allow-any configure_curve(CURVE_ALLOW_ANY)
+    --curve-allow-dir DIR  (stand-in only) configure_curve(location=DIR): the public
+                      certificates of zmq.auth.create_certificates
+    --zap-none        no authenticator: libzmq 4.3.4 then takes every CURVE client
+                      and fails every PLAIN handshake
+
 `peers` and `stats` come from a socket monitor (libzmq's monitor v1):
 connections = sockets ACCEPTED or CONNECTED and not yet DISCONNECTED (keyed by
 fd, exact); closed = DISCONNECTED events; errors = HANDSHAKE_FAILED_PROTOCOL and
@@ -37,6 +51,7 @@ Exit status: 0 after `close` or end of input, 3 for a bad invocation.
 
 import argparse
 import json
+import logging
 import os
 import select
 import sys
@@ -44,6 +59,8 @@ import threading
 import time
 
 import zmq
+import zmq.auth
+from zmq.auth.thread import ThreadAuthenticator
 from zmq.utils.monitor import recv_monitor_message
 
 TYPES = {
@@ -58,6 +75,29 @@ PROG = "pyzmq_peer"
 def log(text):
     sys.stderr.write("%s: %s\n" % (PROG, text))
     sys.stderr.flush()
+
+
+class StderrLog(logging.Handler):
+    """pyzmq's authenticator logs its verdicts (ALLOWED, DENIED) through here."""
+
+    def emit(self, record):
+        log("ZAP: " + record.getMessage())
+
+
+AUTH_LOG = logging.getLogger("pyzmq_peer.zap")
+AUTH_LOG.addHandler(StderrLog())
+AUTH_LOG.setLevel(logging.DEBUG)
+AUTH_LOG.propagate = False
+
+
+class KeyList:
+    """--curve-allow: a credentials provider accepting the listed Z85 keys."""
+
+    def __init__(self, keys):
+        self.keys = {k.encode() for k in keys}
+
+    def callback(self, domain, key):
+        return key in self.keys
 
 
 class BadInvocation(Exception):
@@ -90,6 +130,20 @@ def parse_args(argv):
     p.add_argument("--reconnect-ivl-max", type=int, default=0)
     p.add_argument("--router-handover", action="store_true")
     p.add_argument("--property", action="append", default=[])
+    p.add_argument("--plain-server", action="store_true")
+    p.add_argument("--plain-user")
+    p.add_argument("--plain-password")
+    p.add_argument("--curve-server", action="store_true")
+    p.add_argument("--curve-secret")
+    p.add_argument("--curve-serverkey")
+    p.add_argument("--zap-domain")
+    p.add_argument("--allow", action="append", default=[])
+    p.add_argument("--deny", action="append", default=[])
+    p.add_argument("--plain-users")
+    p.add_argument("--curve-allow", action="append", default=[])
+    p.add_argument("--curve-allow-any", action="store_true")
+    p.add_argument("--curve-allow-dir")
+    p.add_argument("--zap-none", action="store_true")
     p.add_argument("--control", action="store_true")
     for unsupported in ("--echo", "--print"):
         p.add_argument(unsupported, action="store_true")
@@ -105,7 +159,27 @@ def parse_args(argv):
     for prop in args.property:
         if "=" not in prop or not prop.split("=", 1)[0]:
             raise BadInvocation("--property wants NAME=VALUE, not %r" % prop)
+    check_security(args)
     return args
+
+
+def check_security(args):
+    """The rules of `zwire peer` (peer_security.c): one mechanism and role, and a
+    server with a ZAP policy or --zap-none."""
+    roles = [args.plain_server, args.curve_server, args.plain_user is not None,
+             args.curve_serverkey is not None]
+    if sum(bool(r) for r in roles) > 1:
+        raise BadInvocation("choose one of --plain-server, --plain-user, --curve-server, "
+                            "--curve-serverkey")
+    if args.curve_server and not args.curve_secret:
+        raise BadInvocation("--curve-server needs --curve-secret")
+    if not args.zap_none:
+        if args.plain_server and not args.plain_users:
+            raise BadInvocation("a PLAIN server needs --plain-users FILE (or --zap-none)")
+        if args.curve_server and not (args.curve_allow or args.curve_allow_any
+                                      or args.curve_allow_dir):
+            raise BadInvocation("a CURVE server needs --curve-allow KEY, --curve-allow-any "
+                                "or --curve-allow-dir (or --zap-none)")
 
 
 class Monitor:
@@ -226,6 +300,8 @@ class Peer:
                 s.setsockopt(zmq.METADATA, ("%s:%s" % (name, value)).encode())
             else:
                 log("--property %s ignored: this libzmq has no ZMQ_METADATA (DRAFT API)" % name)
+        self.auth = None
+        self.security(args)
         self.monitor = Monitor(s)
         self.endpoints = []
         for ep in args.bind:
@@ -236,6 +312,49 @@ class Peer:
         if args.type == "XSUB":
             for topic in args.subscribe:     # XSUB subscribes by a message: 0x01 + topic
                 s.send(b"\x01" + topic.encode())
+
+    def security(self, args):
+        """The mechanism options, and the ZAP policy as a ThreadAuthenticator."""
+        s = self.sock
+        if args.plain_server:
+            s.plain_server = True
+        if args.plain_user is not None:
+            s.plain_username = args.plain_user.encode()
+            s.plain_password = (args.plain_password or "").encode()
+        if args.curve_secret:
+            s.curve_secretkey = args.curve_secret.encode()
+            s.curve_publickey = zmq.curve_public(args.curve_secret.encode())
+        if args.curve_server:
+            s.curve_server = True
+        if args.curve_serverkey:
+            if not args.curve_secret:
+                public, secret = zmq.curve_keypair()
+                s.curve_publickey, s.curve_secretkey = public, secret
+                log("CURVE client key pair made: %s" % public.decode())
+            s.curve_serverkey = args.curve_serverkey.encode()
+        if args.zap_domain:
+            s.zap_domain = args.zap_domain.encode()
+        server = args.plain_server or args.curve_server
+        if args.zap_none or not (server or args.allow or args.deny):
+            return
+        self.auth = auth = ThreadAuthenticator(self.ctx, log=AUTH_LOG)
+        auth.start()
+        domain = args.zap_domain or "*"
+        if args.allow:
+            auth.allow(*args.allow)
+        if args.deny:
+            auth.deny(*args.deny)
+        if args.plain_users:
+            with open(args.plain_users) as f:
+                users = dict(line.rstrip("\n").split(":", 1) for line in f if ":" in line)
+            auth.configure_plain(domain=domain, passwords=users)
+        if args.curve_allow_any:
+            auth.configure_curve(domain=domain, location=zmq.auth.CURVE_ALLOW_ANY)
+        elif args.curve_allow_dir:
+            auth.configure_curve(domain=domain, location=args.curve_allow_dir)
+        elif args.curve_allow:
+            auth.configure_curve_callback(domain=domain,
+                                          credentials_provider=KeyList(args.curve_allow))
 
     def _bind(self, ep):
         self.sock.bind(ep)
@@ -327,6 +446,8 @@ class Peer:
     def close(self):
         self.monitor.stop(self.sock)
         self.sock.close()     # with the socket's linger
+        if self.auth is not None:
+            self.auth.stop()
         self.ctx.term()
 
 
