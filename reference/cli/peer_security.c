@@ -31,8 +31,9 @@ peer_security_usage (FILE *out)
            "  --curve-allow Z85        CURVE: accept this client public key (repeatable)\n"
            "  --curve-allow-any        CURVE: accept any client that completes the handshake\n"
            "  --zap-none               no handler at all: every client is accepted unchecked\n"
-           "                           (libzmq's default); a PLAIN or CURVE server needs this\n"
-           "                           or a policy above\n", out);
+           "                           (as a libzmq 4.3 CURVE server without a handler; its\n"
+           "                           PLAIN server refuses everyone then); a PLAIN or CURVE\n"
+           "                           server needs this or a policy above\n", out);
 }
 
 /* --- options ---------------------------------------------------------------------------- */
