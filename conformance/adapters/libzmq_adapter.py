@@ -12,8 +12,9 @@ What it offers, and why not more
   3.0, so the `zmtpMinor` option is not offered; an `open` that carries it is answered
   "unsupported" and the adapter exits 127, as for any unknown op or option.  It steps
   down to a 2.0 peer, so the RFC 15 cases run too.
-* mechanisms ["NULL"], the 11 standard socket types, bind and connect, tcp and ipc.
-  An endpoint of any other transport is "unsupported" (exit 127) too.
+* mechanisms NULL, PLAIN and CURVE, each as client and server; the 11 standard socket
+  types, bind and connect, tcp and ipc.  An endpoint of any other transport is
+  "unsupported" (exit 127) too.
 * options, mapped to libzmq socket options, all set right after the socket is made,
   before any bind or connect:
       identity        ZMQ_ROUTING_ID (libzmq announces it in READY for REQ, DEALER
@@ -28,7 +29,26 @@ What it offers, and why not more
                       of a multipart message's frames, and to the peer's handshake
                       commands too: a READY longer than maxMsgSize fails the handshake)
       reconnectIvl    ZMQ_RECONNECT_IVL
+      mechanism, asServer
+                      PLAIN: ZMQ_PLAIN_SERVER, or ZMQ_PLAIN_USERNAME / _PASSWORD from
+                      plainUsername / plainPassword; CURVE: ZMQ_CURVE_SERVER with
+                      ZMQ_CURVE_SECRETKEY (curveSecretKey, Z85; the public key derived
+                      with zmq_curve_public), or a client's ZMQ_CURVE_SERVERKEY
+                      (curveServerKey) with its own pair (curveSecretKey, else a fresh
+                      zmq_curve_keypair); NULL: nothing to set
+      zapDomain       ZMQ_ZAP_DOMAIN
+      zap             the ZAP handler of the context (27/ZAP: one per process), a
+                      zmq.auth AuthenticationThread on inproc://zeromq.zap.01 running
+                      PolicyAuthenticator: pyzmq's Authenticator (its allow / deny lists,
+                      its replies, the PLAIN user name or the CURVE key in Z85 as user
+                      id) judging PLAIN and CURVE by the policy whatever the domain, as
+                      zwire's handler does; the last "zap" given replaces its policy,
+                      "none" stops it (then libzmq's PLAIN server refuses every client and its
+                      CURVE server accepts any: measured, 4.3.4)
   Options not given keep libzmq's defaults.
+* authIdentity ["userId"]: each message received is read with copy=False, and its
+  zmq_msg_gets("User-Id") (the ZAP handler's user id; libzmq offers no per-message key)
+  goes into the reply's "auth".
 
 libzmq quirks worked around
 ---------------------------
@@ -67,6 +87,9 @@ import time
 import traceback
 
 import zmq
+from zmq.auth.base import Authenticator
+from zmq.auth.thread import AuthenticationThread
+from zmq.utils import z85
 
 PROG = "libzmq_adapter"
 CONTRACT_VERSION = 1
@@ -89,8 +112,11 @@ INT_OPTIONS = {
     "maxMsgSize": zmq.MAXMSGSIZE,
     "reconnectIvl": zmq.RECONNECT_IVL,
 }
+SECURITY_OPTIONS = ["mechanism", "asServer", "plainUsername", "plainPassword",
+                    "curveSecretKey", "curvePublicKey", "curveServerKey", "zapDomain", "zap"]
 OPTIONS = ["identity", "subscribe", "heartbeatIvl", "heartbeatTimeout", "heartbeatTtl",
-           "handshakeIvl", "maxMsgSize", "reconnectIvl"]
+           "handshakeIvl", "maxMsgSize", "reconnectIvl"] + SECURITY_OPTIONS
+MECHANISMS = ["NULL", "PLAIN", "CURVE"]
 
 
 def hello():
@@ -100,7 +126,10 @@ def hello():
                            "binding": "pyzmq " + zmq.__version__},
         "capabilities": {
             "zmtp": ["2.0", "3.1"],
-            "mechanisms": ["NULL"],
+            "mechanisms": list(MECHANISMS),
+            "mechanismRoles": {"PLAIN": ["client", "server"], "CURVE": ["client", "server"]},
+            "zapPolicy": True,
+            "authIdentity": ["userId"],
             "socketTypes": list(SOCKET_TYPES),
             "roles": ["bind", "connect"],
             "transports": list(TRANSPORTS),
@@ -170,15 +199,104 @@ def check_endpoint(endpoint):
         raise Unsupported("transport %r" % transport)
 
 
+def text(value, what):
+    if not isinstance(value, str):
+        raise BadRequest("%s must be a string" % what)
+    return value
+
+
+def z85_key(value, what):
+    """A CURVE key as its 40 Z85 characters (DECISIONS S9), checked."""
+    value = text(value, what)
+    try:
+        if len(value) != 40 or len(z85.decode(value.encode("ascii"))) != 32:
+            raise ValueError
+    except (ValueError, UnicodeEncodeError, KeyError):
+        raise BadRequest("%s must be 40 Z85 characters" % what) from None
+    return value.encode("ascii")
+
+
+class PolicyAuthenticator(Authenticator):
+    """pyzmq's ZAP handler (allow / deny lists, replies, user ids) judging PLAIN and
+    CURVE by the adapter's policy in every domain, as zwire's handler does."""
+
+    def __init__(self, ctx, policy):
+        super().__init__(ctx, log=None)
+        self.configure(policy)
+
+    def configure(self, policy):
+        """Takes a policy (refused with BadRequest before anything changes)."""
+        users = policy.get("plainUsers") or {}
+        keys = policy.get("curveKeys") or []
+        if not isinstance(users, dict) or not all(isinstance(v, str) for v in users.values()):
+            raise BadRequest("option zap: plainUsers maps names to passwords")
+        if not isinstance(keys, list):
+            raise BadRequest("option zap: curveKeys is a list of Z85 keys")
+        keys = {z85_key(k, "a key of curveKeys") for k in keys}
+        allow, deny = policy.get("allow") or [], policy.get("deny") or []
+        if not isinstance(allow, list) or not isinstance(deny, list):
+            raise BadRequest("option zap: allow and deny are lists of addresses")
+        if allow and deny:
+            raise BadRequest("option zap: pyzmq's Authenticator takes allow or deny, not both")
+        # Each attribute is replaced whole: the handler's thread reads one or the other.
+        self.whitelist = {text(a, "an allowed address") for a in allow}
+        self.blacklist = {text(a, "a denied address") for a in deny}
+        self.users, self.keys = dict(users), keys
+        self.any_key = policy.get("curveAny") is True
+
+    def _authenticate_plain(self, domain, username, password):
+        if self.users.get(username) == password:
+            return True, b"OK"
+        return False, b"wrong user name or password"
+
+    def _authenticate_curve(self, domain, client_key):
+        if self.any_key or z85.encode(client_key) in self.keys:
+            return True, b"OK"
+        return False, b"unknown client key"
+
+
+class ZapHandler:
+    """The context's ZAP handler: an AuthenticationThread of zmq.auth running one
+    PolicyAuthenticator, bound to inproc://zeromq.zap.01."""
+
+    def __init__(self, ctx, policy):
+        self.authenticator = PolicyAuthenticator(ctx, policy)
+        # The endpoint of a handler stopped a moment ago may not be free yet (libzmq
+        # closes sockets asynchronously): try again for up to 2 s.
+        deadline = time.monotonic() + 2.0
+        while True:
+            self.pipe = ctx.socket(zmq.PAIR)
+            self.pipe.linger = 0
+            endpoint = "inproc://zwire-adapter-zap-%d-%f" % (id(self), time.monotonic())
+            self.pipe.bind(endpoint)
+            self.thread = AuthenticationThread(ctx, endpoint, authenticator=self.authenticator)
+            self.thread.start()
+            while not self.thread.started.is_set() and self.thread.is_alive():
+                self.thread.started.wait(0.01)
+            if self.thread.started.is_set():
+                return
+            self.pipe.close()
+            if time.monotonic() > deadline:
+                raise RuntimeError("the ZAP handler could not bind inproc://zeromq.zap.01")
+            time.sleep(0.02)
+
+    def stop(self):
+        self.pipe.send(b"TERMINATE")
+        self.thread.join(5)
+        self.pipe.close()
+
+
 class Handle:
     """One libzmq socket."""
 
-    def __init__(self, ctx, name, type_name, options):
+    def __init__(self, adapter, name, type_name, options):
         self.name = name
         self.type_name = type_name
-        self.sock = ctx.socket(SOCKET_TYPES[type_name])
+        self.adapter = adapter
+        self.sock = adapter.ctx.socket(SOCKET_TYPES[type_name])
         try:
             self._apply(options)
+            self._secure(options)
         except BaseException:
             self.close(linger=0)
             raise
@@ -200,8 +318,58 @@ class Handle:
                 topics = [unhex(t, "a topic of option subscribe") for t in value]
                 for topic in topics:
                     self.subscription(topic, True)
+            elif key in SECURITY_OPTIONS:
+                pass                            # _secure, after the others
             else:
                 raise AssertionError(key)      # checked by the caller
+
+    def _secure(self, options):
+        """The security options (ADAPTER.md, "Security"): the ZAP policy of the context,
+        the domain, then the mechanism and role with their credentials."""
+        s = self.sock
+        if "zap" in options:
+            self.adapter.set_zap(options["zap"])
+        if "zapDomain" in options:
+            s.setsockopt(zmq.ZAP_DOMAIN, text(options["zapDomain"], "zapDomain").encode())
+        mechanism = options.get("mechanism")
+        server = options.get("asServer", False)
+        if not isinstance(server, bool):
+            raise BadRequest("option asServer is true or false")
+        if mechanism is None:
+            if "asServer" in options:
+                raise BadRequest("option asServer needs a mechanism")
+            return
+        if mechanism not in MECHANISMS:
+            raise Unsupported("mechanism %r" % mechanism)
+        if mechanism == "NULL":
+            if server:
+                raise BadRequest("NULL has no server role")
+        elif mechanism == "PLAIN" and server:
+            s.setsockopt(zmq.PLAIN_SERVER, 1)
+        elif mechanism == "PLAIN":
+            s.setsockopt(zmq.PLAIN_USERNAME,
+                         text(options.get("plainUsername", ""), "plainUsername").encode())
+            s.setsockopt(zmq.PLAIN_PASSWORD,
+                         text(options.get("plainPassword", ""), "plainPassword").encode())
+        else:
+            if "curveSecretKey" in options:
+                secret = z85_key(options["curveSecretKey"], "curveSecretKey")
+                public = zmq.curve_public(secret)
+            elif server:
+                raise BadRequest("a CURVE server needs curveSecretKey")
+            else:
+                public, secret = zmq.curve_keypair()
+            if "curvePublicKey" in options:
+                public = z85_key(options["curvePublicKey"], "curvePublicKey")
+            s.setsockopt(zmq.CURVE_SECRETKEY, secret)
+            s.setsockopt(zmq.CURVE_PUBLICKEY, public)
+            if server:
+                s.setsockopt(zmq.CURVE_SERVER, 1)
+            else:
+                if "curveServerKey" not in options:
+                    raise BadRequest("a CURVE client needs curveServerKey")
+                s.setsockopt(zmq.CURVE_SERVERKEY,
+                             z85_key(options["curveServerKey"], "curveServerKey"))
 
     def subscription(self, topic, subscribe):
         if self.type_name == "SUB":
@@ -229,15 +397,39 @@ class Handle:
             self.sock.close(linger=linger)
 
 
+def auth_of(frame):
+    """Who sent a message (the capability authIdentity): libzmq's User-Id property, the
+    ZAP handler's user id (absent without a handler)."""
+    try:
+        user = frame.get("User-Id")
+    except zmq.ZMQError:
+        return {}
+    return {"userId": user} if isinstance(user, str) else {}
+
+
 class Adapter:
     def __init__(self):
         self.ctx = zmq.Context()
         self.handles = {}
         self.counter = 0
         self.last_poke = 0.0
+        self.zap = None           # the context's ZAP handler (option zap)
         self.partial = []         # stdin chunks of a line not yet complete
         self.lines = collections.deque()   # complete lines not yet answered
         self.eof = False
+
+    def set_zap(self, policy):
+        """Replaces the context's ZAP handler: a PolicyAuthenticator, or none."""
+        if policy != "none" and not isinstance(policy, dict):
+            raise BadRequest('option zap is "none" or an object')
+        if policy == "none":
+            if self.zap is not None:
+                self.zap.stop()
+                self.zap = None
+        elif self.zap is not None:
+            self.zap.authenticator.configure(policy)
+        else:
+            self.zap = ZapHandler(self.ctx, policy)
 
     # --- serving while waiting -----------------------------------------------
 
@@ -311,7 +503,7 @@ class Adapter:
                 raise Unsupported("option %r" % key)
         self.counter += 1
         name = "s%d" % self.counter
-        self.handles[name] = Handle(self.ctx, name, type_name, options)
+        self.handles[name] = Handle(self, name, type_name, options)
         log("%s: open %s %s" % (name, type_name, json.dumps(options)))
         return {"socket": name}
 
@@ -354,8 +546,8 @@ class Adapter:
         deadline = deadline_of(req)
         while True:
             try:
-                frames = h.sock.recv_multipart(zmq.NOBLOCK)
-                return {"frames": [f.hex() for f in frames]}
+                frames = h.sock.recv_multipart(zmq.NOBLOCK, copy=False)
+                return {"frames": [f.bytes.hex() for f in frames], "auth": auth_of(frames[0])}
             except zmq.Again:
                 pass
             if deadline is not None and time.monotonic() >= deadline:
@@ -440,6 +632,9 @@ class Adapter:
         return reply, (0 if op == "quit" else None)
 
     def shutdown(self):
+        if self.zap is not None:
+            self.zap.stop()
+            self.zap = None
         for h in list(self.handles.values()):
             try:
                 h.close(linger=0)

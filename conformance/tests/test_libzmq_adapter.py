@@ -22,7 +22,9 @@ PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.execu
 TYPES = ["PAIR", "PUB", "SUB", "XPUB", "XSUB", "REQ", "REP", "DEALER", "ROUTER",
          "PUSH", "PULL"]
 OPTIONS = ["identity", "subscribe", "heartbeatIvl", "heartbeatTimeout", "heartbeatTtl",
-           "handshakeIvl", "maxMsgSize", "reconnectIvl"]
+           "handshakeIvl", "maxMsgSize", "reconnectIvl", "mechanism", "asServer",
+           "plainUsername", "plainPassword", "curveSecretKey", "curvePublicKey",
+           "curveServerKey", "zapDomain", "zap"]
 
 
 class Adapter:
@@ -152,7 +154,11 @@ def test_hello_shape(adapter):
                                    "binding": "pyzmq " + zmq.__version__}
     caps = h["capabilities"]
     assert caps["zmtp"] == ["2.0", "3.1"]          # 2.0: it steps down to a 2.0 peer
-    assert caps["mechanisms"] == ["NULL"]
+    assert caps["mechanisms"] == ["NULL", "PLAIN", "CURVE"]
+    assert caps["mechanismRoles"] == {"PLAIN": ["client", "server"],
+                                      "CURVE": ["client", "server"]}
+    assert caps["zapPolicy"] is True
+    assert caps["authIdentity"] == ["userId"]       # zmq_msg_gets "User-Id"; no key
     assert sorted(caps["socketTypes"]) == sorted(TYPES)
     assert caps["roles"] == ["bind", "connect"]
     assert caps["transports"] == ["tcp", "ipc"]
@@ -393,3 +399,80 @@ def test_handshake_ivl_closes_a_silent_peer(adapter):
     data, closed = read_until(raw, lambda d: False)
     assert closed and data[:1] == b"\xff"             # libzmq's greeting, then the close
     raw.close()
+
+
+# --- security (ADAPTER.md, "Security") ----------------------------------------------
+
+def curve_pair():
+    public, secret = zmq.curve_keypair()
+    return public.decode(), secret.decode()
+
+
+def curve_client(ctx, server_public, pair=None):
+    public, secret = pair or curve_pair()
+    return zsocket(ctx, zmq.PUSH, CURVE_SERVERKEY=server_public.encode(),
+                   CURVE_PUBLICKEY=public.encode(), CURVE_SECRETKEY=secret.encode())
+
+
+def delivered(adapter, sock, ctx, client, endpoint):
+    client.connect(endpoint)
+    client.send(b"secured")
+    return adapter.request("recv", socket=sock, timeout=1000)
+
+
+def test_curve_server_with_a_policy_takes_a_known_key_and_names_it(adapter, ctx):
+    server_public, server_secret = curve_pair()
+    known = curve_pair()
+    s = adapter.open("PULL", mechanism="CURVE", asServer=True, curveSecretKey=server_secret,
+                     zap={"curveKeys": [known[0]]})
+    ep = adapter.bind(s)
+    reply = delivered(adapter, s, ctx, curve_client(ctx, server_public, known), ep)
+    assert reply["ok"] and reply["frames"] == [b"secured".hex()]
+    assert reply["auth"] == {"userId": known[0]}       # pyzmq's user id: the key in Z85
+    stranger = curve_client(ctx, server_public)
+    assert not delivered(adapter, s, ctx, stranger, ep)["ok"]
+
+
+def test_plain_client_carries_its_credentials(adapter, ctx):
+    server = zsocket(ctx, zmq.PULL, PLAIN_SERVER=True)
+    from zmq.auth.thread import ThreadAuthenticator
+    auth = ThreadAuthenticator(ctx)
+    auth.start()
+    auth.configure_plain(domain="*", passwords={"admin": "secret"})
+    try:
+        port = server.bind_to_random_port("tcp://127.0.0.1")
+        s = adapter.open("PUSH", mechanism="PLAIN", plainUsername="admin",
+                         plainPassword="secret")
+        adapter.ok("connect", socket=s, endpoint="tcp://127.0.0.1:%d" % port)
+        adapter.ok("send", socket=s, frames=["6869"], timeout=1000)
+        server.rcvtimeo = 2000
+        frame = server.recv(copy=False)
+        assert (frame.bytes, frame.get("User-Id")) == (b"hi", "admin")
+    finally:
+        auth.stop()
+
+
+def test_zap_none_leaves_libzmq_without_a_handler(adapter, ctx):
+    server_public, server_secret = curve_pair()
+    s = adapter.open("PULL", mechanism="CURVE", asServer=True, curveSecretKey=server_secret,
+                     zap="none")
+    ep = adapter.bind(s)
+    # measured: without a handler libzmq 4.3.4's CURVE server takes any client key
+    assert delivered(adapter, s, ctx, curve_client(ctx, server_public), ep)["ok"]
+
+
+@pytest.mark.parametrize("options", [
+    {"mechanism": "CURVE", "asServer": True},                     # no secret key
+    {"mechanism": "CURVE", "curveServerKey": "not-z85"},
+    {"zap": {"allow": ["127.0.0.1"], "deny": ["127.0.0.2"]}},    # pyzmq takes one list
+    {"zap": 3}, {"asServer": True}])
+def test_malformed_security_options_are_refused_and_it_goes_on(adapter, options):
+    reply = adapter.request("open", type="PULL", options=options)
+    assert reply["ok"] is False and reply["error"].startswith("bad request")
+    adapter.open("PULL")
+
+
+def test_an_unknown_mechanism_is_unsupported(adapter):
+    reply = adapter.request("open", type="PULL", options={"mechanism": "GSSAPI"})
+    assert reply == {"id": 1, "ok": False, "error": "unsupported"}
+    assert adapter.wait() == 127

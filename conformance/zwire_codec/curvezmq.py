@@ -330,7 +330,8 @@ class CurveClient(_CurvePeer):
     vouch_nonce       the vouch's 16-octet long nonce (fresh at each INITIATE if not given);
     first_nonce       the first short nonce (HELLO's), 1 by default;
     random            random(n) -> n octets, for all that is not given.
-    After open_welcome: server_transient (S') and cookie; after open_ready: peer_metadata.
+    After open_welcome: server_transient (S'), cookie and welcome_nonce (its 16-octet long
+    nonce); after open_ready: peer_metadata.
     """
 
     role, peer_role, as_server = "client", "server", 0
@@ -352,6 +353,7 @@ class CurveClient(_CurvePeer):
             if vouch_nonce is not None else None
         self.server_transient = None
         self.cookie = None
+        self.welcome_nonce = None
 
     def _keys(self):
         if self.server_transient is None:
@@ -394,6 +396,7 @@ class CurveClient(_CurvePeer):
                        "the WELCOME box does not open from the server key we expect to our "
                        "transient key: a wrong server key (or an altered box)")
         self.server_transient, self.cookie = plain[:32], plain[32:]
+        self.welcome_nonce = bytes.fromhex(cmd["nonce"])
         self.state = "welcome"
 
     def make_vouch(self, vouch_nonce=None, server_key=None):
@@ -455,7 +458,8 @@ class CurveServer(_CurvePeer):
                       given);
     first_nonce, random as for the client.
     After open_hello: client_transient (C'); after open_initiate: client_key (C, the
-    permanent key to authenticate, curve.server.authenticate) and peer_metadata.
+    permanent key to authenticate, curve.server.authenticate), vouch (its 96 octets: the
+    long nonce, then the box) and peer_metadata.
     """
 
     role, peer_role, as_server = "server", "client", 1
@@ -471,6 +475,7 @@ class CurveServer(_CurvePeer):
                        "cookie_nonce": cookie_nonce, "welcome_nonce": welcome_nonce}
         self.client_transient = None
         self.client_key = None
+        self.vouch = None
         self.transient_public = self.transient_secret = None
         self.cookie_key = None
         self.cookie = None
@@ -579,6 +584,7 @@ class CurveServer(_CurvePeer):
         except HandshakeError as error:
             raise self._failed(error) from None
         self.client_key = client_key
+        self.vouch = vouch
         self.transient_secret = server_transient_secret
         self.cookie_key = None      # curve.server.cookie-key-expiry: used, forgotten
         self.state = "initiate"

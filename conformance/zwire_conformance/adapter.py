@@ -23,8 +23,14 @@ CAPABILITY_VALUES = {
     "roles": ("bind", "connect"),
     "transports": ("tcp", "ipc"),
     "options": ("identity", "subscribe", "heartbeatIvl", "heartbeatTimeout", "heartbeatTtl",
-                "handshakeIvl", "maxMsgSize", "reconnectIvl", "zmtpMinor"),
+                "handshakeIvl", "maxMsgSize", "reconnectIvl", "zmtpMinor",
+                # security (ADAPTER.md, "Security")
+                "mechanism", "asServer", "plainUsername", "plainPassword", "curveSecretKey",
+                "curvePublicKey", "curveServerKey", "zapDomain", "zap"),
 }
+# The optional security capabilities (ADAPTER.md, "Security"): absent means none.
+MECHANISM_ROLES = ("client", "server")
+AUTH_IDENTITY = ("mechanism", "userId", "curveKey")
 # The requests of the contract (ADAPTER.md, "Requests"): each is used by the cases or the
 # harness; an adapter answers any other op "unsupported" and exits 127.
 OPS = ("open", "bind", "connect", "send", "recv", "subscribe", "unsubscribe", "close", "quit")

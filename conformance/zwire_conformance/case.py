@@ -122,6 +122,8 @@ class CaseRun:
         self.wire_checks = []           # checks of the implementation's own octets, run after
         #                                 the case by the runner (majordomo.Majordomo.check)
         self.messages = []              # the messages of a protocol above ZMTP, decoded
+        self.probe = None               # the robustness probe, when the case has its own:
+        #                                 probe(run) -> (ROBUST_*, detail) (security.py)
 
     # --- expectations -------------------------------------------------------------------
 

@@ -236,7 +236,7 @@ def _curve_lines(out, at, cmd):
         out.add(at, "  version", "%d.%d" % (cmd["versionMajor"], cmd["versionMinor"]))
         key = bytes.fromhex(cmd["clientKey"])
         out.add(at + 74, "  client-key", _cut_hex(key))
-        out.add(at + 74, "  client-key", "Z85 " + z85_encode(key))
+        out.add(at + 74, "  client-key", "Z85 " + z85_encode(key).decode("ascii"))
         fields = (("nonce", at + 106), ("signatureBox", at + 114))
     elif "cookie" in cmd:
         fields = (("cookie", at), ("nonce", at + 96), ("box", at + 104))

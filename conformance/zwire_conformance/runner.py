@@ -43,6 +43,12 @@ def capability_gap(case_, capabilities):
             return "option %s" % option
     if needs.get("heartbeat") and not capabilities.get("heartbeat"):
         return "heartbeats"
+    for mechanism, role in needs.get("security", []):    # ("CURVE", "server"): ADAPTER.md
+        roles = (capabilities.get("mechanismRoles") or {}).get(mechanism) or []
+        if mechanism not in capabilities.get("mechanisms", []) or role not in roles:
+            return "the %s mechanism as %s" % (mechanism, role)
+    if needs.get("zapPolicy") and not capabilities.get("zapPolicy"):
+        return "a ZAP policy (zapPolicy)"
     if case_.role == "binds" and "bind" not in capabilities.get("roles", ["bind", "connect"]):
         return "the bind role"
     if case_.role == "connects" and "connect" not in capabilities.get("roles", ["bind", "connect"]):
@@ -254,7 +260,8 @@ def run_case(case_, adapter_command, registry, profile, clock, baseline, capabil
             raise HarnessError("the case stated no expectation")
         result["verdict"] = V.worst(recorded)
         if run.hostile_sent:
-            probe = getattr(adapter, "probe", None) or probe_robustness
+            # a case's own probe (a secured socket: security.py), a role's, or the NULL one
+            probe = run.probe or getattr(adapter, "probe", None) or probe_robustness
             result["robustness"], result["robustnessDetail"] = probe(run)
     except Unsupported as e:
         result.update(verdict=V.UNSUPPORTED, reason=str(e))

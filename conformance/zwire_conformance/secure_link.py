@@ -30,6 +30,11 @@ chose (`message_frames="data"`: libzmq drops a command-framed one) or in a comma
 SUBSCRIBE, ...) is a command frame under PLAIN and, under CURVE, a MESSAGE with flags bit 1
 (DECISIONS S7): `send_command` sends one, and those received are kept in `commands`.
 Every wait is bounded (seconds scaled by the clock's multiplier); nothing sleeps.
+
+A conformance case that watches what the peer does after a refusal (does it close after its
+ERROR? after our hostile command?) makes the link with `close_on_error=False`: the link then
+raises as before but leaves the connection open. A case that steps through the handshake
+itself (holding a command back, sending a broken one) uses `read_command` and `send_body`.
 """
 
 import collections
@@ -61,7 +66,7 @@ class SecureLink:
     """One connection of the suite's raw peer, secured by `mechanism` (a state object)."""
 
     def __init__(self, conn, mechanism, *, seconds=3.0, minor=1, message_frames="data",
-                 authenticate=None, strict_role=False):
+                 authenticate=None, strict_role=False, close_on_error=True):
         if message_frames not in ("data", "command"):
             raise ValueError("message_frames is 'data' or 'command'")
         self.conn = conn
@@ -71,6 +76,7 @@ class SecureLink:
         self.message_frames = message_frames
         self.authenticate = authenticate
         self.strict_role = strict_role
+        self.close_on_error = close_on_error    # False: a refusal leaves the connection open
         self.role_clash = False     # the peer announced our own role (as-server)
         self.commands = []          # ZMTP command bodies received after the handshake
         self._commands = collections.deque()    # ... not yet taken by recv_command
@@ -118,7 +124,7 @@ class SecureLink:
                                       f"announces our own role ({mech.role})")
 
     def _refuse_greeting(self, what):
-        self.conn.close()
+        self._close()
         raise LinkError("greeting", f"the peer greeted with {what}")
 
     def handshake(self):
@@ -141,7 +147,7 @@ class SecureLink:
     def _answer(self, name):
         got, value = self._open(self._next_command())
         if got == "ERROR":
-            self.conn.close()
+            self._close()
             raise LinkError("peer-error", f"ERROR {value!r} instead of {name}", reason=value)
 
     def _server_handshake(self):
@@ -160,25 +166,40 @@ class SecureLink:
         reason = self.authenticate(*credentials) if self.authenticate else None
         if reason is not None:
             self._send_command(self.mech.make_error(reason), "ERROR (authentication)")
-            self.conn.close()
+            self._close()
             raise LinkError("refused", f"authentication refused: {reason}")
 
     def _open(self, body):
         try:
             return self.mech.open(body)
         except HandshakeError:
-            self.conn.close()
+            self._close()
             raise
+
+    def _close(self):
+        """The link gives up: closes the connection, unless close_on_error is False."""
+        if self.close_on_error:
+            self.conn.close()
 
     def _send_command(self, body, note):
         if not self.conn.send(encode_frame(body, command=True), note):
             self._lost(f"could not send {note}")
 
-    def _next_command(self):
+    def read_command(self, seconds=None):
+        """The peer's next handshake command, opened by the state object: (name, what its
+        open_* returns). Raises HandshakeError or LinkError as the handshake does."""
+        return self._open(self._next_command(seconds))
+
+    def send_body(self, body, note):
+        """One command body as it is, in a command frame (a handshake step of a case's own,
+        or hostile input)."""
+        self._send_command(bytes(body), note)
+
+    def _next_command(self, seconds=None):
         """The body of the peer's next frame, which must be a command frame."""
-        frame = self._next_frame(self.seconds)
+        frame = self._next_frame(self.seconds if seconds is None else seconds)
         if not frame.flags & COMMAND_FRAME:
-            self.conn.close()
+            self._close()
             order = "curve.handshake.order" if self.curve else "plain.handshake.order"
             raise HandshakeError("unexpected-command", order, "order",
                                  "a message frame during the handshake")
@@ -198,7 +219,7 @@ class SecureLink:
             return frames[self._taken - 1]
         error = conn.inbound.error
         if error:
-            conn.close()
+            self._close()
             if error["class"] in (MALFORMED_COMMAND, INVALID_METADATA):
                 kind = METADATA if error["class"] == INVALID_METADATA else MALFORMED
                 raise HandshakeError(error["class"], error["clause"], kind,
@@ -260,7 +281,7 @@ class SecureLink:
         if self.curve:
             name, value = self._open(bytes(frame.body))
             if name == "ERROR":
-                self.conn.close()
+                self._close()
                 raise LinkError("peer-error", f"ERROR {value!r}", reason=value)
             flags, data = value
             command, more = flags & 0x02, flags & 0x01

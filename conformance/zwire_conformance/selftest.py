@@ -23,8 +23,8 @@ import subprocess
 import time
 
 from . import wire
-from .adapter import (CAPABILITY_VALUES, CONTRACT_VERSION, Adapter, AdapterError,
-                      Unsupported, check_unsupported_answer)
+from .adapter import (AUTH_IDENTITY, CAPABILITY_VALUES, CONTRACT_VERSION, MECHANISM_ROLES,
+                      Adapter, AdapterError, Unsupported, check_unsupported_answer)
 from .case import Transcript
 from .steps import handshake, handshake_v2
 
@@ -216,6 +216,7 @@ def check_capabilities(t):
             problems.append("%s is empty" % name)
     if not isinstance(caps.get("heartbeat"), bool):
         problems.append("heartbeat is %.20r, not true or false" % (caps.get("heartbeat"),))
+    problems += security_problems(caps)
     if "tcp" not in t.declared("transports"):
         problems.append("transports lacks \"tcp\", the only one the suite uses")
     if problems:
@@ -224,6 +225,27 @@ def check_capabilities(t):
     return "ZMTP %s; %d socket types; roles %s; options %s" % (
         ", ".join(t.declared("zmtp")), len(t.declared("socketTypes")),
         ", ".join(t.declared("roles")), ", ".join(t.declared("options")) or "none")
+
+
+def security_problems(caps):
+    """What is wrong with the optional security capabilities (ADAPTER.md, "Security")."""
+    problems = []
+    roles = caps.get("mechanismRoles", {})
+    if not isinstance(roles, dict):
+        return ["mechanismRoles is %.40r, not an object" % (roles,)]
+    for mechanism, values in roles.items():
+        if mechanism not in ("PLAIN", "CURVE") or mechanism not in caps.get("mechanisms", []):
+            problems.append("mechanismRoles names %r, which is not a declared PLAIN or CURVE"
+                            % mechanism)
+        elif not isinstance(values, list) or not set(values) <= set(MECHANISM_ROLES):
+            problems.append("mechanismRoles[%s] is %.40r (legal: client, server)"
+                            % (mechanism, values))
+    if "zapPolicy" in caps and not isinstance(caps["zapPolicy"], bool):
+        problems.append("zapPolicy is %.20r, not true or false" % (caps["zapPolicy"],))
+    auth = caps.get("authIdentity", [])
+    if not isinstance(auth, list) or not set(auth) <= set(AUTH_IDENTITY):
+        problems.append("authIdentity is %.60r (legal: %s)" % (auth, ", ".join(AUTH_IDENTITY)))
+    return problems
 
 
 def check_unsupported(t):
@@ -412,6 +434,135 @@ def check_options(t):
     return ", ".join("%s=%s" % (o, json.dumps(OPTION_SAMPLES[o])) for o in options)
 
 
+def secured(t):
+    """[(mechanism, role)] the adapter declares (ADAPTER.md, "Security"); Skipped if none."""
+    caps = (t.hello or {}).get("capabilities") or {}
+    roles = caps.get("mechanismRoles") or {}
+    pairs = [(m, r) for m in ("PLAIN", "CURVE") if m in t.declared("mechanisms")
+             for r in MECHANISM_ROLES if r in (roles.get(m) or [])]
+    if not pairs:
+        raise Skipped("the adapter declares no PLAIN or CURVE role (mechanismRoles)")
+    return pairs
+
+
+def check_security(t):
+    """Each declared mechanism in each declared role: the suite's own handshake (secure_link)
+    with a socket opened with the security options, and one message through; with
+    authIdentity, the sender's user id and key as recv reports them."""
+    from zwire_codec.handshake import HandshakeError
+    from . import security as S
+    from .secure_link import LinkError, SecureLink
+    caps = t.hello.get("capabilities") or {}
+    zap = caps.get("zapPolicy") is True
+    auth = caps.get("authIdentity") or []
+    hint = ("apply mechanism, asServer and the credentials before bind or connect, and keep "
+            "serving the handshake while you wait for stdin (ADAPTER.md, \"Security\")")
+    seen = []
+    for mechanism, role in secured(t):
+        setup = S.Setup(mechanism, policy=True if zap else None)
+        listener = None
+        try:
+            if role == "server":
+                t.needs(role="bind")
+                handle = t.open("PULL", **setup.server_options())
+                endpoint = t.bind(handle)
+                conn = wire.connect(endpoint, t.clock, Transcript(), "self-test")
+                sl = SecureLink(conn, setup.client_state("PUSH"), seconds=3.0)
+            else:
+                t.needs(role="connect")
+                handle = t.open("PUSH", **setup.client_options())
+                listener = wire.RawListener(t.clock, Transcript())
+                t.connect(handle, listener.endpoint)
+                conn = listener.accept(3.0)
+                if conn is None:
+                    raise Failed("%s client: no connection within 3 s" % mechanism, hint)
+                sl = SecureLink(conn, setup.server_state("PULL"), seconds=3.0)
+            error = S.attempt(sl.handshake)
+            if error is not None:
+                raise Failed("%s as %s: no handshake: %s" % (mechanism, role, S.why(error, sl)),
+                             hint)
+            if role == "server":
+                sl.send_message(FRAMES)
+                reply = t.ok("recv", "answer recv with the frames", seconds=3.0, socket=handle,
+                             timeout=int(3000 * t.clock.multiplier))
+                if reply.get("frames") != hexes(FRAMES):
+                    raise Failed("%s server: recv gave %.100r" % (mechanism, reply.get("frames")),
+                                 "deliver the secured connection's messages as any other")
+                want = {"userId": ("admin" if mechanism == "PLAIN"
+                                   else S.z85(setup.keys.client[0])) if zap else None,
+                        "curveKey": S.z85(setup.keys.client[0]) if mechanism == "CURVE" else None}
+                got = reply.get("auth") or {}
+                wrong = ["%s %r, not %r" % (k, got.get(k), v) for k, v in want.items()
+                         if v is not None and k in auth and got.get(k) != v]
+                if wrong:
+                    raise Failed("%s server: auth %s" % (mechanism, "; ".join(wrong)),
+                                 "recv's auth names the sender: the user id the ZAP policy gave "
+                                 "(the PLAIN user name, the CURVE key in Z85), its CURVE key")
+            else:
+                t.ok("send", "answer send with {\"ok\": true} once the message is taken",
+                     seconds=3.0, socket=handle, frames=hexes(FRAMES),
+                     timeout=int(3000 * t.clock.multiplier))
+                try:
+                    got = sl.recv_message()
+                except (HandshakeError, LinkError) as e:
+                    raise Failed("%s client: no message came: %s" % (mechanism, S.why(e, sl)),
+                                 hint)
+                if got != FRAMES:
+                    raise Failed("%s client: send %s, the wire carried %.100r"
+                                 % (mechanism, hexes(FRAMES), got),
+                                 "send the frames as one message")
+                mech = sl.mech
+                given = ((mech.username, mech.password) == (b"admin", b"secret")
+                         if mechanism == "PLAIN" else mech.client_key == setup.keys.client[0])
+                if not given:
+                    raise Failed("%s client: its handshake did not carry the %s given"
+                                 % (mechanism, "credentials" if mechanism == "PLAIN"
+                                    else "curveSecretKey"),
+                                 "use plainUsername / plainPassword, curveSecretKey as given")
+            sl.close()
+        finally:
+            if listener is not None:
+                listener.close()
+        seen.append("%s %s" % (mechanism, role))
+    return "handshake and a message as %s%s" % (", ".join(seen),
+                                                "; auth %s" % ", ".join(auth) if auth else "")
+
+
+def check_zap(t):
+    """The ZAP policy: a CURVE (or PLAIN) server whose policy knows one client refuses
+    another and accepts that one."""
+    from . import security as S
+    from .secure_link import SecureLink
+    caps = t.hello.get("capabilities") or {}
+    if caps.get("zapPolicy") is not True:
+        raise Skipped("the adapter does not declare zapPolicy")
+    servers = [m for m, r in secured(t) if r == "server"]
+    if not servers:
+        raise Skipped("the adapter declares no PLAIN or CURVE server")
+    mechanism = "CURVE" if "CURVE" in servers else servers[0]
+    setup = S.Setup(mechanism)
+    handle = t.open("PULL", **setup.server_options())
+    endpoint = t.bind(handle)
+    hint = ("install the zap policy as the ZAP handler (27/ZAP) of the implementation: "
+            "allow, deny, plainUsers, curveKeys, curveAny (ADAPTER.md, \"Security\")")
+    outcomes = []
+    for known in (False, True):
+        state = (setup.client_state("PUSH", key=None if known else setup.keys.stranger)
+                 if mechanism == "CURVE" else
+                 setup.client_state("PUSH", password="secret" if known else "wrong"))
+        sl = SecureLink(wire.connect(endpoint, t.clock, Transcript(), "self-test"), state,
+                        seconds=3.0)
+        error = S.attempt(sl.handshake)
+        sl.close()
+        if (error is None) != known:
+            raise Failed("%s: a %s client was %s: %s" % (
+                mechanism, "known" if known else "unknown", "refused" if error else "accepted",
+                S.why(error, sl)), hint)
+        outcomes.append("%s %s" % ("known" if known else "unknown",
+                                   "accepted" if known else "refused"))
+    return "%s server with a policy: %s" % (mechanism, ", ".join(outcomes))
+
+
 def timed(t, op, hint, **fields):
     started = time.monotonic()
     reply = t.request(op, hint, seconds=TIMEOUT_MS / 1000 + SLACK, **fields)
@@ -505,6 +656,8 @@ CHECKS = (
     ("roundtrip", check_roundtrip, False),
     ("subscribe", check_subscribe, False),
     ("options", check_options, False),
+    ("security", check_security, False),
+    ("zap", check_zap, False),
     ("timeouts", check_timeouts, True),
     ("close", check_close, False),
     ("quit", check_quit, True),

@@ -4,7 +4,10 @@
     It writes its hello (what it can do), then answers JSON-line requests
     on stdin, one reply line each on stdout, in order: open sockets (any
     number, named "s1", "s2", ... in one context), bind, connect, send,
-    receive, subscribe, close.  A request it does not know — an op, an
+    receive, subscribe, close; a socket's security (NULL, PLAIN, CURVE, as
+    client or server) and the context's ZAP policy are options of open, and
+    each message received carries who sent it (zw_msg_auth).  A request it
+    does not know — an op, an
     option, a socket type — is answered "unsupported" and the process
     exits 127, so the suite reports the case UNSUPPORTED rather than
     failed.  A malformed request only gets an error.  `quit` and the end
@@ -18,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "peer_security.h"
 #include "zwire_cli.h"
 
 #define CONTRACT_VERSION 1
@@ -43,6 +47,12 @@ usage (FILE *out)
            "adapter exits 127.  quit, or the end of input, closes every socket and\n"
            "exits 0.  Logs of the stack go to stderr.\n"
            "\n"
+           "Security (ADAPTER.md, \"Security\"): open takes mechanism (NULL, PLAIN,\n"
+           "CURVE) and asServer, plainUsername / plainPassword, curveSecretKey /\n"
+           "curvePublicKey / curveServerKey (Z85), zapDomain, and zap: the context's ZAP\n"
+           "policy {allow, deny, plainUsers, curveKeys, curveAny} or \"none\"; recv\n"
+           "answers auth {mechanism, userId, curveKey} too.\n"
+           "\n"
            "--zmtp 2.0 makes every socket speak only ZMTP 2.0 (15/ZMTP), declared as\n"
            "such: a stand-in for a 2.0-only binding.\n"
            "\n"
@@ -65,6 +75,8 @@ typedef struct {
     int stopping;                   /* stop after this reply ... */
     int status;                     /* ... with this exit status */
     int only_v2;                    /* --zmtp 2.0: every socket speaks only ZMTP 2.0 */
+    peer_security policy;           /* the context's ZAP policy (option zap) ... */
+    json_t *policy_json;            /* ... whose strings it points into */
 } adapter;
 
 static adapter_socket *
@@ -128,7 +140,7 @@ close_all (adapter *a)
 
 /* --- options of open ---------------------------------------------------------------------------- */
 
-typedef enum { AS_INTEGER, AS_HEX, AS_HEX_LIST } option_kind;
+typedef enum { AS_INTEGER, AS_HEX, AS_HEX_LIST, AS_TEXT, AS_SECURITY } option_kind;
 
 typedef struct {
     const char *name;               /* as ADAPTER.md spells it */
@@ -146,6 +158,18 @@ static const adapter_option adapter_options[] = {
     { "maxMsgSize", ZW_OPT_MAXMSGSIZE, AS_INTEGER },
     { "reconnectIvl", ZW_OPT_RECONNECT_IVL, AS_INTEGER },
     { "zmtpMinor", ZW_OPT_ZMTP_MINOR, AS_INTEGER },
+    /*  Security (ADAPTER.md, "Security"): credentials as text (keys in Z85,
+        DECISIONS S9); the mechanism, the role and the ZAP policy are
+        applied after the others (apply_security).  */
+    { "plainUsername", ZW_OPT_PLAIN_USERNAME, AS_TEXT },
+    { "plainPassword", ZW_OPT_PLAIN_PASSWORD, AS_TEXT },
+    { "curveSecretKey", ZW_OPT_CURVE_SECRETKEY, AS_TEXT },
+    { "curvePublicKey", ZW_OPT_CURVE_PUBLICKEY, AS_TEXT },
+    { "curveServerKey", ZW_OPT_CURVE_SERVERKEY, AS_TEXT },
+    { "zapDomain", ZW_OPT_ZAP_DOMAIN, AS_TEXT },
+    { "mechanism", 0, AS_SECURITY },
+    { "asServer", 0, AS_SECURITY },
+    { "zap", 0, AS_SECURITY },
 };
 
 #define ADAPTER_OPTION_COUNT (sizeof adapter_options / sizeof adapter_options[0])
@@ -180,6 +204,12 @@ apply_option (zw_socket *socket, const adapter_option *o, json_t *value)
              ? zw_socket_set_int (socket, o->option, json_integer_value (value)) : -1;
     case AS_HEX:
         return set_hex (socket, o->option, value);
+    case AS_TEXT:
+        return json_is_string (value)
+             ? zw_socket_set_bytes (socket, o->option, json_string_value (value),
+                                    json_string_length (value)) : -1;
+    case AS_SECURITY:
+        return 0;                   /* apply_security */
     case AS_HEX_LIST:
         if (!json_is_array (value))
             return -1;
@@ -212,6 +242,111 @@ failed_errno (const char *what)
     return zw_control_failed (why);
 }
 
+/* --- security: the mechanism, the role, the ZAP policy ------------------------------------------ */
+
+/*  The ZAP policy {"allow": [...], "deny": [...], "plainUsers": {user: password},
+    "curveKeys": [Z85, ...], "curveAny": true} as `zwire peer`'s (peer_security.c),
+    installed as the context's handler: one per context (27/ZAP, DECISIONS S2), so
+    the last socket opened with "zap" sets it for all.  "none" removes the handler
+    (zwire then accepts every client, and logs it: S5).  NULL, or the refusal.  */
+static json_t *
+apply_zap (adapter *a, json_t *zap)
+{
+    peer_security_free (&a->policy);
+    json_decref (a->policy_json);
+    memset (&a->policy, 0, sizeof a->policy);
+    a->policy_json = NULL;
+    if (json_is_string (zap) && strcmp (json_string_value (zap), "none") == 0) {
+        zw_ctx_set_zap_handler (a->ctx, NULL, NULL);
+        return NULL;
+    }
+    if (!json_is_object (zap))
+        return zw_control_failed ("option zap: \"none\" or an object (ADAPTER.md)");
+    struct { const char *key; const char **list; int *count; } lists[] = {
+        { "allow", a->policy.allow, &a->policy.allow_count },
+        { "deny", a->policy.deny, &a->policy.deny_count },
+        { "curveKeys", a->policy.curve_allow, &a->policy.curve_allow_count },
+    };
+    for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+        json_t *list = json_object_get (zap, lists[k].key), *item;
+        size_t i;
+        if (list && !json_is_array (list))
+            return zw_control_failed ("option zap: allow, deny and curveKeys are lists");
+        json_array_foreach (list, i, item) {
+            if (!json_is_string (item) || *lists[k].count >= PEER_LIST_MAX)
+                return zw_control_failed ("option zap: lists of at most 64 strings");
+            lists[k].list[(*lists[k].count)++] = json_string_value (item);
+        }
+    }
+    json_t *users = json_object_get (zap, "plainUsers"), *password;
+    const char *user;
+    size_t size = 1;
+    json_object_foreach (users, user, password)
+        size += strlen (user) + json_string_length (password) + 2;
+    if (!(a->policy.users = calloc (1, size)))
+        return zw_control_failed ("out of memory");
+    json_object_foreach (users, user, password) {       /* "user:password" lines */
+        if (!json_is_string (password))
+            return zw_control_failed ("option zap: plainUsers maps names to passwords");
+        strcat (strcat (strcat (strcat (a->policy.users, user), ":"),
+                        json_string_value (password)), "\n");
+    }
+    a->policy.curve_allow_any = json_is_true (json_object_get (zap, "curveAny"));
+    a->policy_json = json_incref (zap);
+    zw_ctx_set_zap_handler (a->ctx, peer_security_zap, &a->policy);
+    return NULL;
+}
+
+/*  "mechanism" and "asServer" choose last, whatever the JSON's order (zwire.h: the
+    last mechanism option set chooses): a server by PLAIN_SERVER / CURVE_SERVER, a
+    PLAIN client by its user name, a CURVE client by the server's key.  */
+static json_t *
+apply_security (adapter *a, zw_socket *socket, json_t *options)
+{
+    json_t *zap = json_object_get (options, "zap");
+    json_t *refusal = zap ? apply_zap (a, zap) : NULL;
+    if (refusal)
+        return refusal;
+    json_t *mechanism = json_object_get (options, "mechanism");
+    json_t *as_server = json_object_get (options, "asServer");
+    if (!mechanism)
+        return as_server ? zw_control_failed ("option asServer needs a mechanism") : NULL;
+    const char *name = json_string_value (mechanism);
+    int server = json_is_true (as_server), rc = -1;
+    if (!name || (as_server && !json_is_boolean (as_server)))
+        return zw_control_failed ("options mechanism (a name) and asServer (true or false)");
+    if (strcmp (name, "NULL") == 0)
+        rc = server ? -1 : zw_socket_set_int (socket, ZW_OPT_PLAIN_SERVER, 0);
+    else if (strcmp (name, "PLAIN") == 0 && server)
+        rc = zw_socket_set_int (socket, ZW_OPT_PLAIN_SERVER, 1);
+    else if (strcmp (name, "PLAIN") == 0) {
+        json_t *user = json_object_get (options, "plainUsername");
+        json_t *none = user ? NULL : json_string ("");
+        rc = apply_option (socket, find_option ("plainUsername"), user ? user : none);
+        json_decref (none);
+    }
+    else if (strcmp (name, "CURVE") == 0 && server)    /* zwire.h: it needs SECRETKEY */
+        rc = json_object_get (options, "curveSecretKey")
+           ? zw_socket_set_int (socket, ZW_OPT_CURVE_SERVER, 1) : -1;
+    else if (strcmp (name, "CURVE") == 0) {
+        json_t *key = json_object_get (options, "curveServerKey");
+        rc = key ? apply_option (socket, find_option ("curveServerKey"), key) : -1;
+    }
+    else
+        return unsupported (a);
+    if (rc < 0) {
+        char why[256];
+        snprintf (why, sizeof why, "mechanism %s as %s: zwire needs %s", name,
+                  server ? "server" : "client",
+                  strcmp (name, "NULL") == 0 ? "no server role (NULL has none)"
+                  : strcmp (name, "PLAIN") == 0 ? "plainUsername / plainPassword of VCHAR"
+                  : server ? "curveSecretKey (40 Z85 characters)"
+                           : "curveServerKey (40 Z85 characters)");
+        return zw_control_failed (why);
+    }
+    return NULL;
+}
+
 /*  Applies every option of open.  Returns NULL when all are applied, else
     the reply (unsupported for an option it does not know).  */
 static json_t *
@@ -233,7 +368,7 @@ apply_options (adapter *a, zw_socket *socket, json_t *options)
             return zw_control_failed (why);
         }
     }
-    return NULL;
+    return apply_security (a, socket, options);
 }
 
 static json_t *
@@ -315,6 +450,23 @@ op_send (adapter *a, json_t *request, adapter_socket *s)
     return zw_control_failed (zw_control_error_text (errno));
 }
 
+/*  Who sent msg, as its connection's handshake established it (zw_msg_auth,
+    DECISIONS S8): the capability authIdentity of ADAPTER.md.  */
+static json_t *
+auth_of (const zw_msg *msg)
+{
+    const zw_auth *auth = zw_msg_auth (msg);
+    if (!auth)
+        return NULL;
+    json_t *out = json_pack ("{s:s}", "mechanism", auth->mechanism);
+    json_t *user = json_stringn ((const char *) auth->user_id, auth->user_id_size);
+    if (user)                       /* a user id that is no UTF-8 is left out */
+        json_object_set_new (out, "userId", user);
+    if (auth->has_public_key)
+        json_object_set_new (out, "curveKey", json_string (auth->public_key_z85));
+    return out;
+}
+
 static json_t *
 op_recv (adapter *a, json_t *request, adapter_socket *s)
 {
@@ -325,9 +477,12 @@ op_recv (adapter *a, json_t *request, adapter_socket *s)
         return zw_control_failed ("recv needs a timeout (ms)");
     if (zw_recv (s->socket, &msg, timeout) < 0)
         return zw_control_failed (zw_control_error_text (errno));
-    json_t *frames = zw_control_frames (msg);
+    json_t *reply = json_pack ("{s:b, s:o}", "ok", 1, "frames", zw_control_frames (msg));
+    json_t *auth = auth_of (msg);
+    if (auth)
+        json_object_set_new (reply, "auth", auth);
     zw_msg_destroy (msg);
-    return json_pack ("{s:b, s:o}", "ok", 1, "frames", frames);
+    return reply;
 }
 
 static json_t *
@@ -445,13 +600,25 @@ capabilities (int only_v2)
     json_t *types = json_array (), *options = json_array ();
     for (int type = 0; zw_socket_type_name ((zw_socket_type) type); type++)
         json_array_append_new (types, json_string (zw_socket_type_name ((zw_socket_type) type)));
-    for (size_t i = 0; i < ADAPTER_OPTION_COUNT; i++)
-        json_array_append_new (options, json_string (adapter_options[i].name));
+    for (size_t i = 0; i < ADAPTER_OPTION_COUNT; i++)     /* 2.0 has no mechanisms */
+        if (!only_v2 || (adapter_options[i].kind != AS_TEXT
+                         && adapter_options[i].kind != AS_SECURITY))
+            json_array_append_new (options, json_string (adapter_options[i].name));
     json_t *versions = only_v2 ? json_pack ("[s]", "2.0") : json_pack ("[s,s,s]", "2.0", "3.0", "3.1");
-    return json_pack ("{s:o, s:[s], s:o, s:[s,s], s:[s,s], s:b, s:o}",
-                      "zmtp", versions, "mechanisms", "NULL", "socketTypes", types,
-                      "roles", "bind", "connect", "transports", "tcp", "ipc",
-                      "heartbeat", !only_v2, "options", options);
+    json_t *hello = json_pack ("{s:o, s:[s], s:o, s:[s,s], s:[s,s], s:b, s:o}",
+                               "zmtp", versions, "mechanisms", "NULL", "socketTypes", types,
+                               "roles", "bind", "connect", "transports", "tcp", "ipc",
+                               "heartbeat", !only_v2, "options", options);
+    if (!only_v2) {                 /* 2.0 has no mechanisms */
+        json_object_set_new (hello, "mechanisms", json_pack ("[s,s,s]", "NULL", "PLAIN", "CURVE"));
+        json_object_set_new (hello, "mechanismRoles",
+                             json_pack ("{s:[s,s], s:[s,s]}", "PLAIN", "client", "server",
+                                        "CURVE", "client", "server"));
+        json_object_set_new (hello, "zapPolicy", json_true ());
+        json_object_set_new (hello, "authIdentity",
+                             json_pack ("[s,s,s]", "mechanism", "userId", "curveKey"));
+    }
+    return hello;
 }
 
 static void
@@ -507,6 +674,8 @@ zw_cli_adapter (int argc, char **argv)
         handle_line (&a, line);
     close_all (&a);
     zw_ctx_destroy (a.ctx);
+    peer_security_free (&a.policy);
+    json_decref (a.policy_json);
     zw_control_input_free (&input);
     return a.status;
 }

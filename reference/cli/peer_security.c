@@ -171,8 +171,8 @@ judge (const peer_security *s, const zw_msg *request, char *user_id, size_t cap)
 }
 
 /* 27/ZAP: the reply echoes the version and the request id (zap.reply.request-id-echo). */
-static void
-handle (void *arg, zw_zap_call *call, const zw_msg *request)
+void
+peer_security_zap (void *arg, zw_zap_call *call, const zw_msg *request)
 {
     const peer_security *s = arg;
     char user_id[64];
@@ -269,7 +269,7 @@ peer_security_apply (zw_ctx *ctx, zw_socket *socket, peer_security *s)
     if (s->curve_server)
         zw_socket_set_int (socket, ZW_OPT_CURVE_SERVER, 1);
     if (!s->zap_none)
-        zw_ctx_set_zap_handler (ctx, handle, s);
+        zw_ctx_set_zap_handler (ctx, peer_security_zap, s);
     return 0;
 }
 

@@ -36,6 +36,13 @@ int peer_security_option (int argc, char **argv, int *i, peer_security *s);
     policy, an unreadable password file).  */
 int peer_security_apply (zw_ctx *ctx, zw_socket *socket, peer_security *s);
 
+/*  The policy as a ZAP handler (zw_zap_handler_fn, arg the peer_security):
+    a 400 for a denied or unlisted address, wrong PLAIN credentials or an
+    unknown CURVE key, else a 200 whose user id is the PLAIN user name or
+    the CURVE key in Z85.  Used by peer_security_apply, and by `zwire
+    adapter` for the contract's "zap" option (conformance/ADAPTER.md).  */
+void peer_security_zap (void *arg, zw_zap_call *call, const zw_msg *request);
+
 /* What --print-auth puts before a message: "MECHANISM USER-ID KEY | ". */
 void peer_security_print_auth (FILE *out, const zw_msg *msg);
 

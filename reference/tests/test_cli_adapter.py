@@ -27,8 +27,11 @@ SANITIZER_MARKERS = ("LeakSanitizer", "AddressSanitizer", "runtime error")
 
 ALL_TYPES = {"PAIR", "PUB", "SUB", "XPUB", "XSUB", "REQ", "REP", "DEALER", "ROUTER",
              "PUSH", "PULL"}
-ALL_OPTIONS = {"identity", "subscribe", "heartbeatIvl", "heartbeatTimeout", "heartbeatTtl",
-               "handshakeIvl", "maxMsgSize", "reconnectIvl", "zmtpMinor"}
+V2_OPTIONS = {"identity", "subscribe", "heartbeatIvl", "heartbeatTimeout", "heartbeatTtl",
+              "handshakeIvl", "maxMsgSize", "reconnectIvl", "zmtpMinor"}
+ALL_OPTIONS = V2_OPTIONS | {"mechanism", "asServer", "plainUsername", "plainPassword",
+                            "curveSecretKey", "curvePublicKey", "curveServerKey", "zapDomain",
+                            "zap"}
 
 
 class Adapter:
@@ -126,7 +129,11 @@ def test_hello_says_what_the_adapter_can_do(adapter):
     assert hello["implementation"] == {"name": "zwire", "version": version}
     caps = hello["capabilities"]
     assert caps["zmtp"] == ["2.0", "3.0", "3.1"]   # 2.0: it steps down to a 2.0 peer
-    assert caps["mechanisms"] == ["NULL"]
+    assert caps["mechanisms"] == ["NULL", "PLAIN", "CURVE"]
+    assert caps["mechanismRoles"] == {"PLAIN": ["client", "server"],
+                                      "CURVE": ["client", "server"]}
+    assert caps["zapPolicy"] is True
+    assert caps["authIdentity"] == ["mechanism", "userId", "curveKey"]
     assert set(caps["socketTypes"]) == ALL_TYPES and len(caps["socketTypes"]) == 11
     assert caps["roles"] == ["bind", "connect"]
     assert caps["transports"] == ["tcp", "ipc"]
@@ -142,6 +149,8 @@ def test_a_2_0_only_adapter_says_so_and_speaks_2_0():
         assert adapter.hello["implementation"]["name"] == "zwire-2.0"
         assert adapter.hello["capabilities"]["zmtp"] == ["2.0"]
         assert adapter.hello["capabilities"]["heartbeat"] is False
+        assert adapter.hello["capabilities"]["mechanisms"] == ["NULL"]    # 2.0 has none
+        assert set(adapter.hello["capabilities"]["options"]) == V2_OPTIONS
         s = adapter.open("PULL")
         port = int(adapter.bind(s).rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=5) as peer:
@@ -334,3 +343,81 @@ def test_a_16_mib_frame_both_ways(adapter, ctx):
     assert pair.poll(WAIT_MS * 2)
     assert pair.recv() == big
 
+
+
+# --- security (ADAPTER.md, "Security") ------------------------------------------------------
+
+def curve_pair():
+    public, secret = zmq.curve_keypair()
+    return public.decode(), secret.decode()
+
+
+def curve_push(ctx, server_public, pair=None):
+    public, secret = pair or curve_pair()
+    push = ctx.socket(zmq.PUSH)
+    push.linger = 0
+    push.curve_serverkey = server_public.encode()
+    push.curve_publickey, push.curve_secretkey = public.encode(), secret.encode()
+    return push
+
+
+def test_a_curve_server_with_a_policy_names_the_sender(adapter, ctx):
+    """The zap policy is the context's handler: a known key passes and each message says who
+    sent it (zw_msg_auth: the user id the policy gave, the key); an unknown one is refused."""
+    server_public, server_secret = curve_pair()
+    known = curve_pair()
+    s = adapter.open("PULL", mechanism="CURVE", asServer=True, curveSecretKey=server_secret,
+                     zap={"curveKeys": [known[0]]})
+    endpoint = adapter.bind(s)
+    push = curve_push(ctx, server_public, known)
+    push.connect(endpoint)
+    push.send(b"hi")
+    reply = adapter.ok("recv", socket=s, timeout=WAIT_MS)
+    assert reply["frames"] == ["6869"]
+    assert reply["auth"] == {"mechanism": "CURVE", "userId": known[0], "curveKey": known[0]}
+    stranger = curve_push(ctx, server_public)
+    stranger.connect(endpoint)
+    stranger.send(b"no")
+    assert adapter.request("recv", socket=s, timeout=500)["error"] == "timeout"
+    assert "ZAP: 400 for a CURVE client" in adapter.log()
+
+
+def test_a_plain_client_and_a_plain_server_of_one_adapter(adapter):
+    server = adapter.open("PULL", mechanism="PLAIN", asServer=True,
+                          zap={"plainUsers": {"admin": "secret"}, "allow": ["127.0.0.1"]})
+    client = adapter.open("PUSH", mechanism="PLAIN", plainUsername="admin",
+                          plainPassword="secret")
+    adapter.ok("connect", socket=client, endpoint=adapter.bind(server))
+    adapter.ok("send", socket=client, frames=["6f6b"], timeout=WAIT_MS)
+    reply = adapter.ok("recv", socket=server, timeout=WAIT_MS)
+    assert reply["frames"] == ["6f6b"]
+    assert reply["auth"] == {"mechanism": "PLAIN", "userId": "admin"}
+
+
+def test_zap_none_accepts_every_client_and_says_so(adapter, ctx):
+    """DECISIONS S5: no handler, every client accepted, logged."""
+    server_public, server_secret = curve_pair()
+    s = adapter.open("PULL", mechanism="CURVE", asServer=True, curveSecretKey=server_secret,
+                     zap="none")
+    push = curve_push(ctx, server_public)
+    push.connect(adapter.bind(s))
+    push.send(b"any")
+    assert adapter.ok("recv", socket=s, timeout=WAIT_MS)["frames"] == ["616e79"]
+
+
+@pytest.mark.parametrize("options", [
+    {"mechanism": "CURVE", "asServer": True},               # no secret key
+    {"mechanism": "CURVE"},                                  # a client without the server's key
+    {"mechanism": "NULL", "asServer": True},                 # NULL has no roles
+    {"mechanism": "CURVE", "curveServerKey": "short"},
+    {"zap": 7}, {"zap": {"curveKeys": "one"}}, {"asServer": True}])
+def test_malformed_security_options_are_refused_and_it_goes_on(adapter, options):
+    reply = adapter.request("open", type="PULL", options=options)
+    assert reply["ok"] is False and reply["error"] != "unsupported"
+    assert adapter.open("PULL")
+
+
+def test_an_unknown_mechanism_is_unsupported(adapter):
+    reply = adapter.request("open", type="PULL", options={"mechanism": "GSSAPI"})
+    assert reply["error"] == "unsupported"
+    assert adapter.wait() == 127

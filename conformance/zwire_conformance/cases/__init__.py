@@ -33,3 +33,10 @@ __all__ += ["flp_server", "flp_server_hostile"]
 # the Freelance client under test, the suite playing its servers (suiteserver.py)
 from . import flp_client  # noqa: F401,E402
 __all__ += ["flp_client"]
+# PLAIN, CURVE and ZAP (24, 25/26, 27), the implementation as server and as client
+# (security.py), and the known mechanism CVEs on the robustness axis
+from . import plain  # noqa: F401,E402
+from . import curve  # noqa: F401,E402
+from . import zap  # noqa: F401,E402
+from . import security_cves  # noqa: F401,E402
+__all__ += ["plain", "curve", "zap", "security_cves"]
