@@ -92,12 +92,19 @@ def weaker_to_server(t, mechanism, offered):
              "mechanism: no handshake goes on, no message is delivered", happened=happened)
 
 
+def client_signature(t, conn):
+    """Waits for the first 10 octets of the client's greeting (its signature: a server reads
+    them before it answers), so that the answer to ours is all that follows."""
+    conn.wait(lambda: len(conn.inbound.data) >= 10, 2.0)
+
+
 def weaker_to_client(t, mechanism):
     """A client of `mechanism` meets a server greeting NULL: it closes, and the message its
     application queued never goes out in clear."""
     s = setup(t, mechanism)
     handle, conn = t.link("PUSH", **s.client_options())
     taken = t.send(handle, [CLEAR], 0.3)
+    client_signature(t, conn)
     mark = t.hostile(conn, wire.greeting() + wire.ready("PULL"), "MechanismMismatch",
                      "CVE-2014-7202: a NULL greeting and READY from the server")
     conn.wait_closed(1.0)
@@ -159,6 +166,7 @@ def older_to_client(t, mechanism):
     s = setup(t, mechanism)
     handle, conn = t.link("PUSH", **s.client_options())
     taken = t.send(handle, [CLEAR], 0.3)
+    client_signature(t, conn)
     conn.inbound.may_speak_other_version("the suite greeted as ZMTP 2.0")
     mark = t.hostile(conn, wire.greeting_v2("PULL"), [],
                      "CVE-2014-9721: a ZMTP 2.0 greeting from the server")
