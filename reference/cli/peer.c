@@ -68,7 +68,6 @@ usage (FILE *out)
            "  --router-handover        ROUTER: a new peer with a used identity takes it over\n"
            "  --property NAME=VALUE    an application property sent in READY, e.g.\n"
            "                           X-Client=demo (repeatable)\n"
-           "\n"
            "\n", out);
     peer_security_usage (out);
     fputs ("\n"
