@@ -359,7 +359,7 @@ fuzz-replay: fuzz-build fuzz-seeds
 # A bounded libFuzzer run of every harness; exits non-zero on any finding.
 fuzz-smoke: fuzz-build fuzz-seeds
 	@mkdir -p $(REPORTS)
-	$(PYTHON) fuzz/run_smoke.py --seconds $(FUZZ_SECONDS) --build $(BUILD) \
+	$(PYTHON) fuzz/run_smoke.py --seconds $(FUZZ_SECONDS) --jobs 2 --build $(BUILD) \
 	    --report $(REPORTS)/fuzz.json $(FUZZ_TARGETS)
 
 fuzz: $(BUILD)/fuzz/libfuzzer/$(TARGET) fuzz-seeds

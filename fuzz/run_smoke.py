@@ -3,8 +3,8 @@
 
     /usr/bin/python3 fuzz/run_smoke.py --seconds N --build DIR --report PATH TARGET...
 
-For each target, one after another (the harnesses are single-process; a 2-core machine
-runs one at a time), runs
+For each target (one after another, or --jobs at a time: each harness is one process on one
+core, so `make check` runs two on this 2-core machine), runs
 
     DIR/fuzz/libfuzzer/<target> -max_total_time=N -timeout=T -dict=fuzz/dict/<target>.dict
         -artifact_prefix=DIR/fuzz/work/<target>/ -print_final_stats=1
@@ -23,6 +23,7 @@ executions, exec/s, new corpus entries, result, artifact).
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
 import re
@@ -110,14 +111,19 @@ def main(argv=None):
     ap.add_argument("--build", default="build", help="the build directory (default build)")
     ap.add_argument("--report", help="write the JSON report here")
     ap.add_argument("--timeout", type=int, default=10, help="libFuzzer -timeout per input (s)")
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="harnesses run at once (default 1); results print in the given order")
     ap.add_argument("targets", nargs="+")
     args = ap.parse_args(argv)
     build = Path(args.build).resolve()
 
     report = {"seconds": args.seconds, "targets": {}}
     executions = findings = 0
-    for target in args.targets:
-        entry, output = run_target(target, args.seconds, build, args.timeout)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        runs = [pool.submit(run_target, target, args.seconds, build, args.timeout)
+                for target in args.targets]
+        results = [run.result() for run in runs]
+    for target, (entry, output) in zip(args.targets, results):
         report["targets"][target] = entry
         executions += entry.get("executions", 0)
         if entry["result"] == "ok":
