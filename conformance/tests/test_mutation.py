@@ -22,10 +22,14 @@ MESSAGE = {"flags": 0x00, "body": "00"}
 
 
 def test_killers_are_cases_made_worse():
-    clean = {"a": "PASS", "b": "PASS", "c": "INFO", "d": "PASS-NONSTRICT"}
-    mutated = {"a": "FAIL", "b": "PASS", "c": "FAIL", "d": "FAIL"}
+    # INFO on the plain peer is a case that judged and also reported (the CURVE handshake
+    # reports DECISIONS S7 and S11): a FAIL under the fault is worse.  A case that did not
+    # run to its judgements on the plain peer (NOT-EXERCISED) catches nothing.
+    clean = {"a": "PASS", "b": "PASS", "c": "INFO", "d": "PASS-NONSTRICT", "e": "NOT-EXERCISED",
+             "f": "INFO"}
+    mutated = {"a": "FAIL", "b": "PASS", "c": "FAIL", "d": "FAIL", "e": "FAIL", "f": "INFO"}
     got = mutation.killers(clean, mutated)
-    assert [k["case"] for k in got] == ["a", "d"]
+    assert [k["case"] for k in got] == ["a", "c", "d"]
 
 
 def test_a_variant_that_keeps_the_connection_open_is_told_apart():
@@ -49,6 +53,24 @@ def test_times_counts_and_octets_do_not_tell_apart():
     variant = {"x": case(frames=[READY, PING, PING, PING, MESSAGE, MESSAGE],
                          story="closed 4 ms after; 5 PINGs")}
     assert mutation.told_apart(clean, variant) == []
+
+
+def curve_message(nonce, flags=0x00):
+    return {"flags": flags, "body": "074d455353414745%016x" % nonce + "00" * 17}
+
+
+def test_curve_short_nonces_counted_by_another_step_are_told_apart():
+    hello = {"flags": 0x04, "command": {"name": "HELLO", "nonce": "%016x" % 1}}
+    welcome = {"flags": 0x04, "command": {"name": "WELCOME", "nonce": "ab" * 16}}
+    initiate = {"flags": 0x04, "command": {"name": "INITIATE", "nonce": "%016x" % 2}}
+    clean = {"x": case(frames=[hello, initiate, curve_message(3), curve_message(4)])}
+    more = {"x": case(frames=[hello, initiate] + [curve_message(n) for n in range(3, 9)])}
+    step_two = {"x": case(frames=[hello, dict(initiate, command={"name": "INITIATE",
+                                                                   "nonce": "%016x" % 3}),
+                                  curve_message(5), curve_message(7)])}
+    assert mutation.curve_nonce_steps([welcome, hello, initiate, curve_message(3)]) == [1]
+    assert mutation.told_apart(clean, more) == []
+    assert mutation.told_apart(clean, step_two) == ["x"]
 
 
 def test_a_case_the_plain_peer_did_not_run_tells_nothing():

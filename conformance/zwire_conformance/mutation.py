@@ -28,7 +28,9 @@ truly") and fail the run.
 
 The variants of the ZMTP peer and those of the roles above ZMTP run in two lanes at once
 (--lanes 2, the default; each suite mostly waits on the wire and on timers), each lane one
-variant after the other; --lanes 1 runs them all in turn.
+variant after the other, and a lane that has run its own takes the other's last ones;
+--lanes 1 runs them all in turn.  Each line printed ends with the variant's seconds, the
+summary with the whole run's.
 
 Writes build/reports/mutation.json and prints a line per variant.  Exit status: 0 when
 every fault is caught, no lenient variant is accused, every one is told apart, no fault of
@@ -39,12 +41,15 @@ a SHOULD over-accuses and the plain peer has no FAIL, 1 otherwise, 2 on a harnes
 """
 
 import argparse
+import collections
 import concurrent.futures
 import json
 import os
 import re
 import subprocess
 import sys
+import threading
+import time
 
 from . import verdict as V
 from .freelance import kind as flp_kind
@@ -105,11 +110,15 @@ def verdicts(cases):
 
 
 def killers(clean, mutated):
-    """The cases whose verdict the fault made worse (see the module docstring)."""
+    """The cases whose verdict the fault made worse (see the module docstring).  A case
+    that judged the plain implementation counts whether it passed or also reported what it
+    may not judge (INFO: the CURVE handshake reports DECISIONS S7 and S11 beside its
+    judgements); one that did not run to its judgements there does not."""
     out = []
     for case_id, verdict in mutated.items():
         before = clean.get(case_id, "PASS")
-        if BAD.get(verdict, 0) > BAD.get(before, 0) and before in ("PASS", "PASS-NONSTRICT"):
+        if (BAD.get(verdict, 0) > BAD.get(before, 0)
+                and before in ("PASS", "PASS-NONSTRICT", V.INFO)):
             out.append({"case": case_id, "before": before, "after": verdict})
     return out
 
@@ -149,14 +158,30 @@ def over_accusing(name, clause, registry, clean, mutated):
                        % ", ".join(sorted(under))}
 
 
+def curve_nonce_steps(frames):
+    """The steps between the short nonces of the CURVE commands the implementation sent on a
+    connection, in order (HELLO, INITIATE, READY and every MESSAGE, in a data or a command
+    frame): 1 for a counter that adds one, as zwire's does (26/CURVEZMQ asks only for an
+    incrementing integer).  WELCOME's long nonce is not one of them."""
+    nonces = []
+    for f in frames:
+        body = f.get("body") or ""
+        short = ((f.get("command") or {}).get("nonce") or "") if f.get("flags", 0) & 0x04 else ""
+        if body.startswith("074d455353414745") and len(body) >= 32:     # "\x07MESSAGE"
+            short = body[16:32]
+        if len(short) == 16:
+            nonces.append(int(short, 16))
+    return sorted({b - a for a, b in zip(nonces, nonces[1:])})
+
+
 def conduct(case):
     """What the implementation did on each connection of a case, leaving out times and
     octets that change from run to run (routing ids, how many PINGs): who closed it and
     whether ERROR came first, the version it spoke, the kinds of frame it sent, the error
-    class where its octets stopped decoding, the kinds of Majordomo message it sent, and
-    the kinds of Freelance message it sent, with the most replies one CCF drew, the PONGs
-    beyond the suite's PINGs and the lengths of the CCFs it sent (each the same in every
-    run of a plain server or client)."""
+    class where its octets stopped decoding, the steps between the CURVE short nonces it
+    sent, the kinds of Majordomo message it sent, and the kinds of Freelance message it
+    sent, with the most replies one CCF drew, the PONGs beyond the suite's PINGs and the
+    lengths of the CCFs it sent (each the same in every run of a plain server or client)."""
     seen = {}
     for end in case.get("ending") or []:
         seen.setdefault(str(end.get("conn")), {})["ended"] = (
@@ -167,6 +192,9 @@ def conduct(case):
                         else "message" for f in sent.get("frames") or []})
         seen.setdefault(str(decoded.get("conn")), {})["sent"] = (
             sent.get("version"), kinds, (sent.get("error") or {}).get("class"))
+        steps = curve_nonce_steps(sent.get("frames") or [])
+        if steps:
+            seen[str(decoded.get("conn"))]["curveNonceSteps"] = steps
     # Majordomo: the kinds of MDP message the implementation sent on each connection
     # ("MDPW01 REQUEST", "MDPC02 FINAL"), not how many (heartbeats vary with time)
     # Freelance: the kinds of FLP message ("PONG", "REPLY", "malformed") on each connection,
@@ -217,6 +245,7 @@ def told_apart(clean, mutated):
 
 def try_fault(base, name, clause, implementation, clean_cases, registry, multiplier):
     """Runs the suite against one fault; returns (its result, an over-accusing warning or None)."""
+    started = time.monotonic()
     clean = verdicts(clean_cases)
     directory = os.path.join(base, name)
     # A fault of a SHOULD or MAY runs the whole suite: a FAIL anywhere would be an
@@ -233,31 +262,35 @@ def try_fault(base, name, clause, implementation, clean_cases, registry, multipl
         caught, scope = killers(clean, verdicts(cases)), "the whole suite"
     by_fail = any(k["after"] == "FAIL" for k in caught)
     warning = over_accusing(name, clause, registry, clean, cases)
-    print("mutation: %-32s %s by %d case(s) of %s%s" % (
+    seconds = round(time.monotonic() - started, 1)
+    print("mutation: %-32s %s by %d case(s) of %s%s (%.0f s)" % (
         name, "caught" if caught else "NOT CAUGHT", len(caught), scope,
         "" if by_fail or not caught else " (INFO: the clause is a MAY)" if severity == V.INFO
-        else " (PASS-NONSTRICT under --strict: the clause is a SHOULD)"))
+        else " (PASS-NONSTRICT under --strict: the clause is a SHOULD)", seconds))
     if warning:
         print("mutation:   WARNING: %s is a %s, but %s %s (%s)" % (
             clause, warning["keyword"], name, warning["warning"], ", ".join(warning["cases"])))
     return ({"fault": name, "breaks": clause, "implementation": implementation,
-             "caught": bool(caught), "caughtByFail": by_fail, "scope": scope, "killedBy": caught},
+             "caught": bool(caught), "caughtByFail": by_fail, "scope": scope, "killedBy": caught,
+             "seconds": seconds},
             warning)
 
 
 def try_lenient(base, name, clause, implementation, clean_cases, multiplier):
     """Runs the whole suite against one lenient variant: never accused, told apart."""
+    started = time.monotonic()
     cases = run_suite(os.path.join(base, name), implementation, name, None, multiplier,
                       kind="LENIENT")
     clean = verdicts(clean_cases)
     accused = sorted(c for c, v in verdicts(cases).items() if v == "FAIL" and clean.get(c) != "FAIL")
     apart = told_apart(clean_cases, cases)
-    print("mutation: lenient %-32s %s; %s" % (
+    seconds = round(time.monotonic() - started, 1)
+    print("mutation: lenient %-32s %s; %s (%.0f s)" % (
         name, "never accused" if not accused else "FALSELY ACCUSED by %s" % ", ".join(accused),
         "told apart by %d case(s)" % len(apart) if apart
-        else "NOT TOLD APART from the plain peer by any case"))
+        else "NOT TOLD APART from the plain peer by any case", seconds))
     return {"variant": name, "within": clause, "implementation": implementation,
-            "accusedBy": accused, "toldApartBy": apart}
+            "accusedBy": accused, "toldApartBy": apart, "seconds": seconds}
 
 
 def main(argv=None):
@@ -274,22 +307,40 @@ def main(argv=None):
     lenient = [(n, c, i) for n, k, c, i in variants() if k == "LENIENT"
                and (not args.fault or n in args.fault)]
     registry = load_registry()
-    plain = {}          # implementation -> its fault-free cases, run once each (in its lane)
+    started = time.monotonic()
+    # Every variant in table order, faults first.  Lane 0 runs the ZMTP peer's in that
+    # order, lane 1 the roles'; a lane whose own are done takes the other's from the end
+    # of its list, so that neither waits for the other.
+    work = [("FAULT",) + v for v in chosen] + [("LENIENT",) + v for v in lenient]
+    queues = (collections.deque(), collections.deque())
+    for index, item in enumerate(work):
+        queues[0 if args.lanes == 1 or item[3] == "zwire" else 1].append(index)
+    taking = threading.Lock()
+    plain = {}          # implementation -> its fault-free cases, run once each
+    running_plain = {implementation: threading.Lock() for *_, implementation in work}
 
     def fault_free(implementation):
-        if implementation not in plain:
-            plain[implementation] = run_suite(os.path.join(base, "fault-free", implementation),
-                                              implementation, multiplier=args.timeout_multiplier)
+        with running_plain[implementation]:         # the first lane to need it runs it
+            if implementation not in plain:
+                plain[implementation] = run_suite(
+                    os.path.join(base, "fault-free", implementation), implementation,
+                    multiplier=args.timeout_multiplier)
         return plain[implementation]
 
-    # Every variant in table order, faults first; a lane runs its own in that order.
-    work = [("FAULT",) + v for v in chosen] + [("LENIENT",) + v for v in lenient]
+    def take(number):
+        with taking:
+            if queues[number]:
+                return queues[number].popleft()
+            other = queues[1 - number]
+            return other.pop() if other else None
 
     def lane(number):
         done = {}
-        for index, (kind, name, clause, implementation) in enumerate(work):
-            if (0 if args.lanes == 1 or implementation == "zwire" else 1) != number:
-                continue
+        while True:
+            index = take(number)
+            if index is None:
+                return done
+            kind, name, clause, implementation = work[index]
             if kind == "FAULT":
                 done[index] = try_fault(base, name, clause, implementation,
                                         fault_free(implementation), registry,
@@ -325,21 +376,22 @@ def main(argv=None):
     score = sum(r["caught"] for r in results)
     accused = sum(bool(a["accusedBy"]) for a in accusations)
     unseen = sum(not a["toldApartBy"] for a in accusations)
+    seconds = round(time.monotonic() - started)
     out = {"format": "zwire-mutation", "version": 5, "faults": len(results), "caught": score,
            "caughtByFail": sum(r["caughtByFail"] for r in results),
            "lenientVariants": len(accusations), "falselyAccused": accused,
            "notToldApart": unseen,
            "faultFreeFails": clean_fails, "overAccusing": warnings, "results": results,
-           "lenient": accusations}
+           "lenient": accusations, "seconds": seconds}
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")
     print("mutation: %d/%d faults caught (%d by a FAIL); %d/%d lenient variants falsely "
           "accused, %d not told apart; fault-free implementations: %d FAIL; %d fault(s) of a SHOULD "
-          "FAILed under other clauses (over-accusing); report %s"
+          "FAILed under other clauses (over-accusing); %d s; report %s"
           % (score, len(results), out["caughtByFail"], accused, len(accusations), unseen,
-             len(clean_fails), len(warnings), args.out))
+             len(clean_fails), len(warnings), seconds, args.out))
     return 0 if (score == len(results) and not accused and not unseen and not clean_fails
                  and not warnings) else 1
 

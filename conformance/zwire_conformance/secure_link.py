@@ -190,6 +190,11 @@ class SecureLink:
         open_* returns). Raises HandshakeError or LinkError as the handshake does."""
         return self._open(self._next_command(seconds))
 
+    def unread(self):
+        """How many of the peer's frames have come that no step has read yet (a command
+        that came in the same segment as the last one read, say)."""
+        return len(self.conn.inbound.frames()) - self._taken
+
     def send_body(self, body, note):
         """One command body as it is, in a command frame (a handshake step of a case's own,
         or hostile input)."""

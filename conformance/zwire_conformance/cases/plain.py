@@ -32,10 +32,13 @@ def frame(body):
 
 
 def quiet(sl, seconds=0.2):
-    """True if the implementation sends nothing (and stays open) for `seconds`."""
+    """True if the implementation sends nothing (and stays open) for `seconds`, and had sent
+    nothing beyond the command just read (READY in the same segment as WELCOME, INITIATE in
+    the same as HELLO, is no wait)."""
     had = len(sl.conn.inbound.data)
     sl.conn.wait(lambda: len(sl.conn.inbound.data) > had, seconds)
-    return len(sl.conn.inbound.data) == had and not sl.conn.closed_by_peer
+    return (len(sl.conn.inbound.data) == had and not sl.unread()
+            and not sl.conn.closed_by_peer)
 
 
 @secure_case("sec.plain.handshake", "plain",
