@@ -123,9 +123,11 @@ void zw_zmtp_command_init (zw_zmtp_command_ctx *ctx, zw_zmtp_mechanism mechanism
     command is then ZW_COMMAND_UNKNOWN unless the name is known), with
     ZW_ZMTP_TOLERATE_LONG_CONTEXT a PING or PONG context over 16 octets (the
     first 16 are in cmd->u.ping.context, the rest goes to on_part as
-    ZW_PART_EXCESS); ZW_ZMTP_TOLERATE_METADATA is passed on to the metadata
-    decoder.  A body too short for its own name is still an error.  Call
-    right after init; 0, the default, is strict.  */
+    ZW_PART_EXCESS), with ZW_ZMTP_TOLERATE_CURVE_PADDING a CURVE HELLO
+    padding that is not zero (a fault's, never a leniency);
+    ZW_ZMTP_TOLERATE_METADATA is passed on to the metadata decoder.  A body
+    too short for its own name is still an error.  Call right after init;
+    0, the default, is strict.  */
 void zw_zmtp_command_tolerate (zw_zmtp_command_ctx *ctx, unsigned tolerances);
 
 size_t zw_zmtp_command_push (zw_zmtp_command_ctx *ctx, const uint8_t *data, size_t len);

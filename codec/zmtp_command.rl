@@ -34,6 +34,7 @@ static uint8_t *short_nonce_field (zw_zmtp_command_ctx *ctx);
 
     action names_tolerated   { (ctx->tolerate & ZW_ZMTP_TOLERATE_COMMAND_NAME) != 0 }
     action context_tolerated { (ctx->tolerate & ZW_ZMTP_TOLERATE_LONG_CONTEXT) != 0 }
+    action padding_tolerated { (ctx->tolerate & ZW_ZMTP_TOLERATE_CURVE_PADDING) != 0 }
     action name_size      { ctx->command.name_size = ctx->name_left = fc; fgoto name_chars; }
     action empty_name     { empty_name (ctx, POS + 1); fbreak; }
     action name_empty     { fail (ctx, AT, "zmtp31.command.name", "command name empty or not ALPHA"); fbreak; }

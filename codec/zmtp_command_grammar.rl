@@ -44,9 +44,12 @@
     # curve.hello.size (200 octets in all), curve.hello.version (1.0),
     # curve.hello.padding (72 zero octets): the server validates all fields
     # and rejects a malformed HELLO (curve.server.reject-bad-hello), so a
-    # wrong version or padding octet is an error at that octet
+    # wrong version or padding octet is an error at that octet.  Tolerated
+    # (zw_zmtp_command_tolerate) only for the deliberate fault
+    # curve-padding-unchecked: a padding octet that is not zero.
+    padding_octet = 0x00 | ((any - 0x00) when padding_tolerated);
     curve_hello_body = (0x01 0x00) >curve_version $field_octet @!bad_version
-                       0x00{72} @!bad_padding
+                       padding_octet{72} @!bad_padding
                        any{32} >client_key $field_octet
                        any{8} >short_nonce $field_octet
                        any{80} >signature_box $field_octet;

@@ -13,7 +13,10 @@
 
     The reference peer switches them on only in its lenient variants
     (reference/core/zw_fault.c), which prove that the conformance suite
-    never accuses a peer for doing what the RFCs allow.  */
+    never accuses a peer for doing what the RFCs allow; the last bit,
+    ZW_ZMTP_TOLERATE_CURVE_PADDING, reads past a receiver's rule, and only
+    the fault curve-padding-unchecked asks for it, to prove that the suite
+    catches a server that does.  */
 
 #ifndef ZW_ZMTP_TOLERATE_H
 #define ZW_ZMTP_TOLERATE_H
@@ -43,7 +46,14 @@ typedef enum {
         (zmtp31.metadata.name), a value size of 2^31 or more
         (zmtp31.metadata.value-size), and a last property cut short by the
         end of the list, which is dropped.  */
-    ZW_ZMTP_TOLERATE_METADATA = 1 << 6
+    ZW_ZMTP_TOLERATE_METADATA = 1 << 6,
+    /*  Commands: a CURVE HELLO whose padding is not all zero, read as if it
+        were (curve.hello.padding).  The one bit that is no leniency: the
+        server MUST validate the padding and reject such a HELLO
+        (curve.server.check-hello, curve.server.reject-bad-hello, DECISIONS
+        #13).  Only the deliberate fault curve-padding-unchecked asks for
+        it.  */
+    ZW_ZMTP_TOLERATE_CURVE_PADDING = 1 << 7
 } zw_zmtp_tolerance;
 
 #endif

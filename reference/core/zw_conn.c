@@ -32,6 +32,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include "zw_auth.h"
+#include "zw_fault.h"
 #include "zw_socket_internal.h"
 
 #define READ_CHUNK 65536
@@ -92,6 +93,8 @@ on_zap_request (void *user, const zw_zap_ask *ask)
     int null = strcmp (ask->mechanism, "NULL") == 0;
     if (null && !socket->options.security.zap_domain_size)
         return 0;                   /* NULL asks only with a ZAP domain (DECISIONS S3) */
+    if (zw_fault_on (ZW_FAULT_ZAP_SKIPPED))
+        return 0;                   /* deliberate fault: the handler is never asked */
     if (!socket->ctx->zap_handler) {
         if (!socket->zap_unchecked_logged++)
             zw_log (socket->ctx, "peer %s: no ZAP handler: %s clients are accepted unchecked "

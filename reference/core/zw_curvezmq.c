@@ -128,7 +128,8 @@ full_nonce (uint8_t nonce[NONCE], const char *prefix, const uint8_t *tail)
 
 /*  Our next short nonce, big-endian, into out (curve.*.nonce-increment);
     none after 2^64-1 commands (curve.client.nonce-limit,
-    curve.server.nonce-limit).  */
+    curve.server.nonce-limit).  The lenient departure NONCE_STEP_TWO counts
+    by two.  */
 static int
 take_nonce (zw_curvezmq_ctx *ctx, uint8_t out[SHORT_NONCE])
 {
@@ -137,7 +138,9 @@ take_nonce (zw_curvezmq_ctx *ctx, uint8_t out[SHORT_NONCE])
                      ctx->role == ZW_CURVEZMQ_CLIENT ? "curve.client.nonce-limit"
                                                      : "curve.server.nonce-limit",
                      "2^64-1 commands sent: no short nonce left");
-    put_u64 (out, ctx->send_nonce++);
+    put_u64 (out, ctx->send_nonce);
+    uint64_t step = ctx->departures & ZW_CURVEZMQ_DEPART_NONCE_STEP_TWO ? 2 : 1;
+    ctx->send_nonce = ctx->send_nonce > UINT64_MAX - step ? 0 : ctx->send_nonce + step;
     return 0;
 }
 
@@ -256,6 +259,12 @@ zw_curvezmq_server_init (zw_curvezmq_ctx *ctx, const zw_curvezmq_keypair *server
     ctx->secrets.permanent = *server;
     memcpy (ctx->server_key, server->public_key, KEY);
     return 0;
+}
+
+void
+zw_curvezmq_depart (zw_curvezmq_ctx *ctx, unsigned departures)
+{
+    ctx->departures = departures;
 }
 
 void
@@ -526,6 +535,8 @@ zw_curvezmq_server_welcome (zw_curvezmq_ctx *ctx, zw_zmtp_command *welcome)
     uint8_t nonce[NONCE], text[WELCOME_TEXT];
     memcpy (text, transient.public_key, KEY);
     make_cookie (ctx, transient.secret_key, text + KEY);
+    if (ctx->departures & ZW_CURVEZMQ_DEPART_COOKIE_UNCHECKED)     /* fault: s' kept */
+        memcpy (ctx->secrets.transient_secret, transient.secret_key, KEY);
     sodium_memzero (&transient, sizeof transient);      /* curve.server.no-transient-state */
     name_command (welcome, ZW_COMMAND_WELCOME, "WELCOME");
     zw_curve_random (welcome->u.curve_welcome.nonce, LONG_NONCE);
@@ -574,8 +585,9 @@ open_vouch (zw_curvezmq_ctx *ctx, const uint8_t *vouch, const uint8_t client_key
                               server_secret) != 0)
         return fail (ctx, ZW_ERR_CRYPTOGRAPHIC, INITIATE_AT_BOX, "curve.server.check-initiate",
                      "the vouch does not open: not boxed by the client key C that INITIATE names");
-    int transient_ok = sodium_memcmp (text, ctx->client_transient, KEY) == 0;
-    int server_ok = sodium_memcmp (text + KEY, ctx->server_key, KEY) == 0;
+    int unchecked = (ctx->departures & ZW_CURVEZMQ_DEPART_VOUCH_UNCHECKED) != 0;    /* fault */
+    int transient_ok = unchecked || sodium_memcmp (text, ctx->client_transient, KEY) == 0;
+    int server_ok = unchecked || sodium_memcmp (text + KEY, ctx->server_key, KEY) == 0;
     sodium_memzero (text, sizeof text);
     if (!transient_ok)
         return fail (ctx, ZW_ERR_CRYPTOGRAPHIC, INITIATE_AT_BOX, "curve.server.check-initiate",
@@ -620,7 +632,12 @@ zw_curvezmq_server_open_initiate (zw_curvezmq_ctx *ctx, const zw_zmtp_command *i
     ||  check_nonce (ctx, initiate->u.curve_initiate.nonce, INITIATE_AT_NONCE))
         return -1;
     uint8_t server_secret[KEY];
-    int rc = open_cookie (ctx, initiate->u.curve_initiate.cookie, server_secret);
+    int rc = 0;
+    if (ctx->departures & ZW_CURVEZMQ_DEPART_COOKIE_UNCHECKED)     /* fault: the cookie unread */
+        memcpy (server_secret, ctx->secrets.transient_secret, KEY);
+    else
+        rc = open_cookie (ctx, initiate->u.curve_initiate.cookie, server_secret);
+    sodium_memzero (ctx->secrets.transient_secret, KEY);
     if (rc == 0)
         rc = open_initiate_box (ctx, initiate, box, box_size, plain, server_secret);
     sodium_memzero (server_secret, KEY);
@@ -702,6 +719,10 @@ zw_curvezmq_message_encode (zw_curvezmq_ctx *ctx, uint8_t flags, const struct io
     memcpy (out, message_name, sizeof message_name);
     if (take_nonce (ctx, out + MESSAGE_AT_NONCE))
         return -1;
+    if (ctx->departures & ZW_CURVEZMQ_DEPART_NONCE_STILL)      /* fault: the same nonce again */
+        ctx->send_nonce = get_u64 (out + MESSAGE_AT_NONCE);
+    if (ctx->departures & ZW_CURVEZMQ_DEPART_RESERVED_FLAG)    /* fault: a reserved bit */
+        flags |= 0x04;
     uint8_t nonce[NONCE];
     full_nonce (nonce, message_prefix (ctx->role), out + MESSAGE_AT_NONCE);
     seal (out + MESSAGE_AT_BOX, &flags, 1, data, count, total, nonce, ctx->secrets.session_key);
@@ -722,7 +743,8 @@ zw_curvezmq_message_decode (zw_curvezmq_ctx *ctx, uint8_t *body, size_t size,
     if (memcmp (body, message_name, sizeof message_name) != 0)
         return fail (ctx, ZW_ERR_MALFORMED_COMMAND, 0, "curve.message.check",
                      "a frame after the handshake that is not a MESSAGE command");
-    if (check_nonce (ctx, body + MESSAGE_AT_NONCE, MESSAGE_AT_NONCE))
+    if (!(ctx->departures & ZW_CURVEZMQ_DEPART_NONCE_UNCHECKED)      /* fault: a replay taken */
+    &&  check_nonce (ctx, body + MESSAGE_AT_NONCE, MESSAGE_AT_NONCE))
         return -1;
     uint8_t nonce[NONCE];
     zw_curvezmq_role sender = ctx->role == ZW_CURVEZMQ_CLIENT ? ZW_CURVEZMQ_SERVER

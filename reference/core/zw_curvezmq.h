@@ -100,6 +100,36 @@ typedef struct {
     uint8_t secret_key[ZW_CURVE_KEY_SIZE];
 } zw_curvezmq_keypair;
 
+/*  Deliberate departures from 26/CurveZMQ, each off unless asked for
+    (zw_curvezmq_depart).  Only the reference peer's variants ask
+    (reference/core/zw_fault.c, `make mutation`), to prove that the
+    conformance suite catches each fault and never accuses the lenient
+    one.  */
+typedef enum {
+    /*  Fault: our MESSAGE short nonce does not advance, every MESSAGE
+        of the connection has the same one (curve.server.nonce-increment,
+        curve.client.nonce-increment).  */
+    ZW_CURVEZMQ_DEPART_NONCE_STILL = 1 << 0,
+    /*  Fault: a MESSAGE's short nonce is not compared with the last: a
+        replayed or lower one is taken (curve.*.check-nonce,
+        curve.*.reject-nonce-reuse; CVE-2014-7203).  */
+    ZW_CURVEZMQ_DEPART_NONCE_UNCHECKED = 1 << 1,
+    /*  Fault: the vouch must open, but its C' and S are not compared with
+        this connection's (curve.server.check-initiate).  */
+    ZW_CURVEZMQ_DEPART_VOUCH_UNCHECKED = 1 << 2,
+    /*  Fault: the server keeps s' from WELCOME to INITIATE and never opens
+        the cookie, so any cookie passes (curve.server.check-initiate; the
+        cookie is no longer its only memory, curve.server.no-transient-state).  */
+    ZW_CURVEZMQ_DEPART_COOKIE_UNCHECKED = 1 << 3,
+    /*  Fault: bit 2 of the payload flags set in every MESSAGE we send
+        (curve.message.flags-reserved).  */
+    ZW_CURVEZMQ_DEPART_RESERVED_FLAG = 1 << 4,
+    /*  Lenient: our short nonces go up by 2 (1, 3, 5, ...): "an
+        incrementing integer, and unique to each command" asks no step of
+        one, and a receiver takes any value above the last.  */
+    ZW_CURVEZMQ_DEPART_NONCE_STEP_TWO = 1 << 5
+} zw_curvezmq_departure;
+
 typedef enum { ZW_CURVEZMQ_CLIENT = 1, ZW_CURVEZMQ_SERVER = 2 } zw_curvezmq_role;
 
 /*  Where a connection's handshake stands: the last command made or
@@ -115,7 +145,8 @@ typedef enum {
 /* What a connection must keep secret; wiped as soon as it is not needed. */
 typedef struct {
     zw_curvezmq_keypair permanent;              /* C, c or S, s */
-    uint8_t transient_secret[ZW_CURVE_KEY_SIZE];    /* c' (the client's only) */
+    uint8_t transient_secret[ZW_CURVE_KEY_SIZE];    /* c' (the client's; a server's s'
+                                                       only under DEPART_COOKIE_UNCHECKED) */
     uint8_t hello_key[ZW_CURVE_KEY_SIZE];       /* C'<->S: HELLO, WELCOME */
     uint8_t session_key[ZW_CURVE_KEY_SIZE];     /* C'<->S': INITIATE, READY, MESSAGE */
     uint8_t cookie_key[ZW_CURVE_KEY_SIZE];      /* K (the server's), while cookie_live */
@@ -136,6 +167,7 @@ typedef struct {
     uint64_t send_nonce;                        /* our next short nonce; 0: none left */
     uint64_t recv_nonce;                        /* the peer's last accepted short nonce */
     int recv_any;                               /* recv_nonce holds one */
+    unsigned departures;                        /* ZW_CURVEZMQ_DEPART_* bits; 0 after init */
     zw_error error;                             /* the first failure; sticky */
 } zw_curvezmq_ctx;
 
@@ -182,6 +214,11 @@ int zw_curvezmq_client_init (zw_curvezmq_ctx *ctx, const zw_curvezmq_keypair *cl
 
 /* A server: its permanent pair (S, s).  Returns 0, or -1 as above. */
 int zw_curvezmq_server_init (zw_curvezmq_ctx *ctx, const zw_curvezmq_keypair *server);
+
+/*  Switches on the departures (ZW_CURVEZMQ_DEPART_* bits) for the rest of
+    the connection; call it right after init, which clears them.  Only for
+    the reference peer's deliberate variants: never in an application.  */
+void zw_curvezmq_depart (zw_curvezmq_ctx *ctx, unsigned departures);
 
 /*  The connection ends (or failed): every key, nonce and cookie is wiped
     (sodium_memzero), curve.client.transient-discard.  The context must

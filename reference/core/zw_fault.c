@@ -5,6 +5,7 @@
 #include <string.h>
 #include "zw_fault.h"
 #include "zmtp_tolerate.h"
+#include "zw_curvezmq.h"
 
 enum { FAULT, LENIENT };
 
@@ -38,6 +39,43 @@ static const struct {
     /* routing by an announced Identity is 28/REQREP's, which 37/ZMTP says to follow (SHOULD) */
     [ZW_FAULT_ROUTER_NO_IDENTITY]     = { "router-no-identity", FAULT,
                                           "zmtp31.socket.reqrep-semantics" },
+    /* our MESSAGE short nonce does not advance: every MESSAGE of a
+       connection carries the same one ("different for every command";
+       curve.client.nonce-increment alike), zw_curvezmq_message_encode */
+    [ZW_FAULT_CURVE_NONCE_REUSE]      = { "curve-nonce-reuse", FAULT,
+                                          "curve.server.nonce-increment" },
+    /* a MESSAGE whose short nonce is not above the last is taken: a replay
+       gets in (CVE-2014-7203; curve.*.check-nonce, curve.client.* alike),
+       zw_curvezmq_message_decode */
+    [ZW_FAULT_CURVE_NONCE_UNCHECKED]  = { "curve-nonce-unchecked", FAULT,
+                                          "curve.server.reject-nonce-reuse" },
+    /* the vouch must open, but what it holds (C' and S) is never compared
+       with this connection's, open_vouch */
+    [ZW_FAULT_CURVE_VOUCH_UNCHECKED]  = { "curve-vouch-unchecked", FAULT,
+                                          "curve.server.check-initiate" },
+    /* the server keeps s' itself and never opens the cookie: a tampered or
+       another connection's cookie is taken, zw_curvezmq_server_open_initiate */
+    [ZW_FAULT_CURVE_COOKIE_UNCHECKED] = { "curve-cookie-unchecked", FAULT,
+                                          "curve.server.check-initiate" },
+    /* the HELLO padding is not checked ("validate all fields ... the zero
+       padding"): the codec reads past it (ZW_ZMTP_TOLERATE_CURVE_PADDING) */
+    [ZW_FAULT_CURVE_PADDING_UNCHECKED] = { "curve-padding-unchecked", FAULT,
+                                           "curve.server.check-hello" },
+    /* a server never asks its ZAP handler, as if it had none: a key or a
+       user the policy refuses gets in, zw_conn.c on_zap_request */
+    [ZW_FAULT_ZAP_SKIPPED]            = { "zap-skipped", FAULT, "curve.server.auth-fail-close" },
+    /* a CURVE client that refuses WELCOME or READY says so with ERROR */
+    [ZW_FAULT_CURVE_CLIENT_ERROR]     = { "curve-client-error", FAULT, "curve.client.no-error" },
+    /* bit 2 set in the payload flags of every MESSAGE we send */
+    [ZW_FAULT_CURVE_MESSAGE_RESERVED_FLAG] = { "curve-message-reserved-flag", FAULT,
+                                               "curve.message.flags-reserved" },
+    /* a PLAIN server sends READY with WELCOME, before the client's
+       INITIATE (C:initiate ( S:ready | S:error ) in the grammar) */
+    [ZW_FAULT_PLAIN_READY_BEFORE_INITIATE] = { "plain-ready-before-initiate", FAULT,
+                                               "plain.handshake.order" },
+    /* a PLAIN client sends INITIATE with HELLO, before the server's WELCOME */
+    [ZW_FAULT_PLAIN_INITIATE_BEFORE_WELCOME] = { "plain-initiate-before-welcome", FAULT,
+                                                 "plain.handshake.order" },
     /* "commands first" binds the sender: a message before READY may be ignored */
     [ZW_LENIENT_MESSAGE_BEFORE_READY] = { "message-before-ready", LENIENT,
                                           "zmtp31.handshake.commands-first" },
@@ -77,9 +115,31 @@ static const struct {
        answered in 2.0: a step down, never 3.x (downgrade-or-close) */
     [ZW_LENIENT_MAJOR_ZERO_DOWNGRADE] = { "major-zero-downgrade", LENIENT,
                                           "zmtp31.version.downgrade" },
+    /* every CURVE MESSAGE in a command frame: the stricter reading of "message
+       data SHALL be encoded as commands", which zwire leaves for libzmq's
+       data frames (DECISIONS S11) */
+    [ZW_LENIENT_CURVE_COMMAND_FRAME_MESSAGE] = { "curve-command-frame-message", LENIENT,
+                                                 "zmtp31.wire.encrypted-commands" },
+    /* a HELLO whose box does not open is refused with a close alone: "reject
+       and disconnect" names no ERROR (curve.server.error-optional) */
+    [ZW_LENIENT_CURVE_NO_ERROR_BAD_HELLO] = { "curve-no-error-bad-hello", LENIENT,
+                                              "curve.server.reject-bad-hello" },
+    /* on a ZAP 400 the CURVE server closes without ERROR: "the server SHALL
+       not respond except by closing the connection" (DECISIONS S4 follows
+       the ERROR section instead) */
+    [ZW_LENIENT_CURVE_AUTH_FAIL_CLOSE] = { "curve-auth-fail-close", LENIENT,
+                                           "curve.server.auth-fail-close" },
+    /* on a ZAP 400 the PLAIN server closes without ERROR: 24/ZMTP-PLAIN
+       "If it accepts it, it replies with a WELCOME command ... Otherwise, it
+       closes the connection" (the grammar's S:error is the other way) */
+    [ZW_LENIENT_PLAIN_REFUSE_CLOSE] = { "plain-refuse-close", LENIENT, "plain.handshake.order" },
+    /* our short nonces go up by 2: "an incrementing integer, and unique to
+       each command" asks no step of one (curve.server.nonce-increment alike) */
+    [ZW_LENIENT_CURVE_NONCE_STEP_TWO] = { "curve-nonce-step-two", LENIENT,
+                                          "curve.client.nonce-increment" },
 };
 
-/* The codec tolerance each lenient variant asks for (zw_fault_tolerances). */
+/* The codec tolerance each variant asks for (zw_fault_tolerances). */
 static const struct {
     zw_fault variant;
     unsigned tolerances;
@@ -91,9 +151,24 @@ static const struct {
     { ZW_LENIENT_READY_UNVALIDATED, ZW_ZMTP_TOLERATE_METADATA },
     { ZW_LENIENT_LONG_PING_CONTEXT, ZW_ZMTP_TOLERATE_LONG_CONTEXT },
     { ZW_LENIENT_MAJOR_ZERO_DOWNGRADE, ZW_ZMTP_TOLERATE_MAJOR_ZERO },
+    { ZW_FAULT_CURVE_PADDING_UNCHECKED, ZW_ZMTP_TOLERATE_CURVE_PADDING },
 };
 
-unsigned long zw_fault_mask;
+/* The CurveZMQ departure each variant asks for (zw_fault_curvezmq). */
+static const struct {
+    zw_fault variant;
+    unsigned departures;
+} curvezmq[] = {
+    { ZW_FAULT_CURVE_NONCE_REUSE, ZW_CURVEZMQ_DEPART_NONCE_STILL },
+    { ZW_FAULT_CURVE_NONCE_UNCHECKED, ZW_CURVEZMQ_DEPART_NONCE_UNCHECKED },
+    { ZW_FAULT_CURVE_VOUCH_UNCHECKED, ZW_CURVEZMQ_DEPART_VOUCH_UNCHECKED },
+    { ZW_FAULT_CURVE_COOKIE_UNCHECKED, ZW_CURVEZMQ_DEPART_COOKIE_UNCHECKED },
+    { ZW_FAULT_CURVE_MESSAGE_RESERVED_FLAG, ZW_CURVEZMQ_DEPART_RESERVED_FLAG },
+    { ZW_LENIENT_CURVE_NONCE_STEP_TWO, ZW_CURVEZMQ_DEPART_NONCE_STEP_TWO },
+};
+
+unsigned long long zw_fault_mask;
+_Static_assert (ZW_FAULT_COUNT <= 8 * sizeof zw_fault_mask, "a bit of zw_fault_mask per variant");
 
 /* 1 if name stands in the comma-separated list. */
 static int
@@ -114,7 +189,7 @@ zw_fault_init (void)
     for (int f = 0; f < ZW_FAULT_COUNT; f++) {
         const char *list = getenv (environment[faults[f].kind]);
         if (list && listed (list, faults[f].name))
-            zw_fault_mask |= 1ul << f;
+            zw_fault_mask |= 1ull << f;
     }
 }
 
@@ -125,5 +200,15 @@ zw_fault_tolerances (void)
     for (size_t i = 0; i < sizeof tolerances / sizeof tolerances[0]; i++)
         if (zw_fault_on (tolerances[i].variant))
             asked |= tolerances[i].tolerances;
+    return asked;
+}
+
+unsigned
+zw_fault_curvezmq (void)
+{
+    unsigned asked = 0;
+    for (size_t i = 0; i < sizeof curvezmq / sizeof curvezmq[0]; i++)
+        if (zw_fault_on (curvezmq[i].variant))
+            asked |= curvezmq[i].departures;
     return asked;
 }

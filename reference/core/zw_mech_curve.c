@@ -23,6 +23,7 @@
 #include <sodium.h>
 #include "zmtp_frame.h"
 #include "zw_curvezmq.h"
+#include "zw_fault.h"
 #include "zw_curve_client.h"
 #include "zw_curve_server.h"
 
@@ -153,6 +154,34 @@ do_send_ready (zw_mech_step *s)
     return zw_mechanism_send (s->m, &ready, &(struct iovec) { box, box_size }, 1);
 }
 
+/*  ERROR before the close (curve.error.size).  The lenient variants
+    close without it where 26/CurveZMQ asks only for a close: after a HELLO
+    whose box does not open ("reject and disconnect",
+    curve.server.error-optional), and after a ZAP 400 ("SHALL not respond
+    except by closing the connection", curve.server.auth-fail-close).  */
+static int
+do_send_error (zw_mech_step *s)
+{
+    int bad_hello = s->cmd && s->cmd->command->id == ZW_COMMAND_HELLO;
+    int denied = s->answer && s->answer->status == 400;
+    if ((bad_hello && zw_fault_on (ZW_LENIENT_CURVE_NO_ERROR_BAD_HELLO))
+    ||  (denied && zw_fault_on (ZW_LENIENT_CURVE_AUTH_FAIL_CLOSE)))
+        return 0;
+    return zw_mech_send_error (s);
+}
+
+/*  The end of a failed handshake.  A client closes without a word
+    (curve.client.no-error), but for the deliberate fault
+    curve-client-error, which says why in ERROR.  */
+static int
+do_fail (zw_mech_step *s)
+{
+    if (!s->m->config.as_server && zw_fault_on (ZW_FAULT_CURVE_CLIENT_ERROR)
+    &&  zw_mech_send_error (s))
+        return -1;
+    return zw_mech_fail (s);
+}
+
 static zw_mech_action *const actions[] = {
     [ZW_CURVE_SEND_HELLO] = do_send_hello,
     [ZW_CURVE_SEND_INITIATE] = do_send_initiate,
@@ -160,12 +189,12 @@ static zw_mech_action *const actions[] = {
     [ZW_CURVE_ASK_ZAP] = do_ask_zap,
     [ZW_CURVE_ACCEPT_KEY] = do_accept_key,
     [ZW_CURVE_SEND_READY] = do_send_ready,
-    [ZW_CURVE_SEND_ERROR] = zw_mech_send_error,    /* curve.error.size */
+    [ZW_CURVE_SEND_ERROR] = do_send_error,
     [ZW_CURVE_REFUSE_ROLE] = zw_mech_refuse_role,
     [ZW_CURVE_REFUSE_KEY] = zw_mech_refuse_zap,
     [ZW_CURVE_GIVE_UP] = zw_mech_give_up,
     [ZW_CURVE_DONE] = zw_mech_done,
-    [ZW_CURVE_FAIL] = zw_mech_fail,
+    [ZW_CURVE_FAIL] = do_fail,
     [ZW_CURVE_OUT_OF_PLACE] = zw_mech_out_of_place,    /* curve.handshake.order; a client
                                                           sends no ERROR: curve.client.no-error */
 };
@@ -198,6 +227,8 @@ start_box (zw_mechanism *m)
         failed = m->config.as_server ? zw_curvezmq_server_init (&st->box, &pair)
                                      : zw_curvezmq_client_init (&st->box, &pair, keys->server_key);
     sodium_memzero (&pair, sizeof pair);
+    if (!failed)
+        zw_curvezmq_depart (&st->box, zw_fault_curvezmq ());     /* the variants' */
     if (!failed && !m->config.as_server) {
         m->auth.has_public_key = 1;            /* the server we were told to trust */
         memcpy (m->auth.public_key, keys->server_key, ZW_CURVE_KEY_SIZE);
@@ -298,7 +329,8 @@ curve_zap_answer (zw_mechanism *m, const zw_zap_answer *answer)
 
 /*  One frame after the handshake, in a MESSAGE: the frame flags go inside
     the box, MORE as bit 0, a command as bit 1 (DECISIONS S7); the MESSAGE
-    in a data frame with flags 0 (DECISIONS S11).  */
+    in a data frame with flags 0 (DECISIONS S11), or in a command frame
+    under the lenient variant curve-command-frame-message.  */
 static int
 curve_encode (zw_mechanism *m, unsigned flags, const struct iovec *pieces, int count)
 {
@@ -313,7 +345,9 @@ curve_encode (zw_mechanism *m, unsigned flags, const struct iovec *pieces, int c
     if (!body || zw_curvezmq_message_encode (&st->box, inner, pieces, count, body,
                                              ZW_CURVEZMQ_MESSAGE_OVERHEAD + total, &size))
         return -1;
-    return m->host.queue_frame (m->host.engine, "MESSAGE", 0,
+    unsigned frame_flags = zw_fault_on (ZW_LENIENT_CURVE_COMMAND_FRAME_MESSAGE)
+                         ? ZW_ZMTP_FLAG_COMMAND : 0;
+    return m->host.queue_frame (m->host.engine, "MESSAGE", frame_flags,
                                 &(struct iovec) { body, size }, 1);
 }
 

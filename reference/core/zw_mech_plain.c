@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "zw_fault.h"
 #include "zw_mechanism.h"
 #include "zw_plain_client.h"
 #include "zw_plain_server.h"
@@ -32,7 +33,9 @@ settings (const zw_mechanism *m)
     return m->config.settings ? m->config.settings : &none;
 }
 
-/* plain.hello.layout: a counted user name, then a counted password */
+/*  plain.hello.layout: a counted user name, then a counted password.  The
+    deliberate fault plain-initiate-before-welcome sends INITIATE with it,
+    not waiting for WELCOME (plain.handshake.order), and none after it.  */
 static int
 do_send_hello (zw_mech_step *s)
 {
@@ -43,13 +46,18 @@ do_send_hello (zw_mech_step *s)
     memcpy (hello.u.plain_hello.username.data, credentials->username, credentials->username_size);
     hello.u.plain_hello.password.size = credentials->password_size;
     memcpy (hello.u.plain_hello.password.data, credentials->password, credentials->password_size);
-    return zw_mechanism_send (s->m, &hello, NULL, 0);
+    if (zw_mechanism_send (s->m, &hello, NULL, 0))
+        return -1;
+    return zw_fault_on (ZW_FAULT_PLAIN_INITIATE_BEFORE_WELCOME)
+         ? zw_mechanism_send_metadata (s->m, ZW_COMMAND_INITIATE, "INITIATE") : 0;
 }
 
 /* plain.initiate.metadata */
 static int
 do_send_initiate (zw_mech_step *s)
 {
+    if (zw_fault_on (ZW_FAULT_PLAIN_INITIATE_BEFORE_WELCOME))
+        return 0;                               /* sent with HELLO */
     return zw_mechanism_send_metadata (s->m, ZW_COMMAND_INITIATE, "INITIATE");
 }
 
@@ -84,20 +92,38 @@ do_accept_user (zw_mech_step *s)
     return 0;
 }
 
-/* plain.welcome.layout: the name alone */
+/*  plain.welcome.layout: the name alone.  The deliberate fault
+    plain-ready-before-initiate sends READY with it, not waiting for the
+    client's INITIATE (plain.handshake.order), and none after it.  */
 static int
 do_send_welcome (zw_mech_step *s)
 {
     zw_zmtp_command welcome;
     zw_mechanism_command_named (&welcome, ZW_COMMAND_WELCOME, "WELCOME");
-    return zw_mechanism_send (s->m, &welcome, NULL, 0);
+    if (zw_mechanism_send (s->m, &welcome, NULL, 0))
+        return -1;
+    return zw_fault_on (ZW_FAULT_PLAIN_READY_BEFORE_INITIATE)
+         ? zw_mechanism_send_metadata (s->m, ZW_COMMAND_READY, "READY") : 0;
 }
 
 /* plain.ready.metadata */
 static int
 do_send_ready (zw_mech_step *s)
 {
+    if (zw_fault_on (ZW_FAULT_PLAIN_READY_BEFORE_INITIATE))
+        return 0;                               /* sent with WELCOME */
     return zw_mechanism_send_metadata (s->m, ZW_COMMAND_READY, "READY");
+}
+
+/*  ERROR before the close (plain.error.layout).  The lenient variant
+    plain-refuse-close refuses credentials with a close alone, as the prose
+    of 24/ZMTP-PLAIN says: "Otherwise, it closes the connection".  */
+static int
+do_send_error (zw_mech_step *s)
+{
+    if (s->answer && s->answer->status == 400 && zw_fault_on (ZW_LENIENT_PLAIN_REFUSE_CLOSE))
+        return 0;
+    return zw_mech_send_error (s);
 }
 
 static zw_mech_action *const actions[] = {
@@ -107,7 +133,7 @@ static zw_mech_action *const actions[] = {
     [ZW_PLAIN_ACCEPT_USER] = do_accept_user,
     [ZW_PLAIN_SEND_WELCOME] = do_send_welcome,
     [ZW_PLAIN_SEND_READY] = do_send_ready,
-    [ZW_PLAIN_SEND_ERROR] = zw_mech_send_error,    /* plain.error.layout */
+    [ZW_PLAIN_SEND_ERROR] = do_send_error,
     [ZW_PLAIN_REFUSE_ROLE] = zw_mech_refuse_role,
     [ZW_PLAIN_REFUSE_CREDENTIALS] = zw_mech_refuse_zap,
     [ZW_PLAIN_GIVE_UP] = zw_mech_give_up,

@@ -10,7 +10,7 @@
     nonce; a cookie of another connection; an expired cookie key; a vouch
     for another C' or S; non-zero padding; wrong server key; reserved
     flags; bodies one octet short or long), secrets wiped as the handshake
-    goes, and determinism.
+    goes, the departures of the reference peer's variants, and determinism.
 
     Randomness: this program defines zw_curve_random itself (a counter
     run through SplitMix64), so the library's (zw_curve_random.c, in its
@@ -268,9 +268,8 @@ open_ready (link_t *l, const uint8_t *body, size_t size)
 enum { UPTO_HELLO, UPTO_WELCOME, UPTO_INITIATE, UPTO_READY, UPTO_ALL };
 
 static void
-handshake (link_t *l, uint64_t seed, int upto)
+handshake_steps (link_t *l, int upto)
 {
-    link_init (l, seed);
     if (upto <= UPTO_HELLO)
         return;
     make_hello (l);
@@ -287,6 +286,25 @@ handshake (link_t *l, uint64_t seed, int upto)
     if (upto <= UPTO_READY)
         return;
     CHECK (open_ready (l, l->ready, l->ready_size) == 0);
+}
+
+static void
+handshake (link_t *l, uint64_t seed, int upto)
+{
+    link_init (l, seed);
+    handshake_steps (l, upto);
+}
+
+/*  The same, with departures (the reference peer's variants) at both ends
+    from the start.  */
+static void
+departing (link_t *l, uint64_t seed, unsigned departures, int upto)
+{
+    link_init (l, seed);
+    CHECK (l->client.departures == 0 && l->server.departures == 0);
+    zw_curvezmq_depart (&l->client, departures);
+    zw_curvezmq_depart (&l->server, departures);
+    handshake_steps (l, upto);
 }
 
 /* One MESSAGE from one end: data in one piece. */
@@ -1025,6 +1043,83 @@ test_misuse (void)
     CHECK (ctx_failed (&l.client, ZW_ERR_MISUSE, NULL, "too small"));
 }
 
+/* --- departures --------------------------------------------------------------------------- */
+
+/*  ZW_CURVEZMQ_DEPART_*, which zw_fault.c's variants ask for: each does
+    what it says and nothing else (the handshake still completes).  */
+static void
+test_departures (void)
+{
+    link_t l;
+    uint8_t a[128], b[128], text[1024];
+    size_t na, nb;
+    zw_curvezmq_plain payload;
+
+    /* NONCE_STILL: every MESSAGE of the server has short nonce 2; a strict client refuses
+       the second (the departure touches no receiver) */
+    departing (&l, 30, ZW_CURVEZMQ_DEPART_NONCE_STILL, UPTO_ALL);
+    na = encode (&l.server, 0, "one", a, sizeof a);
+    nb = encode (&l.server, 0, "two", b, sizeof b);
+    CHECK (get_u64 (a + 8) == 2 && get_u64 (b + 8) == 2);
+    CHECK (zw_curvezmq_message_decode (&l.client, a, na, &payload) == 0);
+    CHECK (zw_curvezmq_message_decode (&l.client, b, nb, &payload) == -1);
+    CHECK (ctx_failed (&l.client, ZW_ERR_CRYPTOGRAPHIC, "curve.client.reject-nonce-reuse", NULL));
+
+    /* NONCE_UNCHECKED: a MESSAGE replayed, then one with a lower nonce, are taken */
+    departing (&l, 31, ZW_CURVEZMQ_DEPART_NONCE_UNCHECKED, UPTO_ALL);
+    encode (&l.client, 0, "lower", b, sizeof b);
+    na = encode (&l.client, 0, "once", a, sizeof a);
+    uint8_t replay[128];
+    memcpy (replay, a, na);
+    CHECK (zw_curvezmq_message_decode (&l.server, a, na, &payload) == 0);
+    CHECK (zw_curvezmq_message_decode (&l.server, replay, na, &payload) == 0
+           && payload.size == 4 && memcmp (payload.data, "once", 4) == 0);
+    CHECK (zw_curvezmq_message_decode (&l.server, b, 33 + 5, &payload) == 0
+           && l.server.recv_nonce == 3);
+
+    /* RESERVED_FLAG: bit 2 in the payload flags, which a strict peer refuses */
+    departing (&l, 32, ZW_CURVEZMQ_DEPART_RESERVED_FLAG, UPTO_ALL);
+    na = encode (&l.server, ZW_CURVEZMQ_FLAG_MORE, "flagged", a, sizeof a);
+    CHECK (zw_curvezmq_message_decode (&l.client, a, na, &payload) == -1);
+    CHECK (ctx_failed (&l.client, ZW_ERR_MALFORMED_COMMAND, "curve.message.check", "reserved"));
+
+    /* NONCE_STEP_TWO: 1, 3, 5 ... from each side, which a strict peer takes */
+    departing (&l, 33, ZW_CURVEZMQ_DEPART_NONCE_STEP_TWO, UPTO_ALL);
+    CHECK (get_u64 (l.hello + 112) == 1 && get_u64 (l.initiate + 105) == 3
+           && get_u64 (l.ready + 6) == 1);
+    na = encode (&l.client, 0, "up", a, sizeof a);
+    nb = encode (&l.server, 0, "down", b, sizeof b);
+    CHECK (get_u64 (a + 8) == 5 && get_u64 (b + 8) == 3);
+    CHECK (zw_curvezmq_message_decode (&l.server, a, na, &payload) == 0);
+    CHECK (zw_curvezmq_message_decode (&l.client, b, nb, &payload) == 0);
+    /* the last short nonce is still 2^64-1: none after it */
+    l.client.send_nonce = UINT64_MAX - 1;
+    encode (&l.client, 0, "last", a, sizeof a);
+    CHECK (l.client.send_nonce == 0);
+
+    /* VOUCH_UNCHECKED: a vouch naming another C' is taken; one that does not open is not */
+    for (int opens = 1; opens >= 0; opens--) {
+        departing (&l, 34, ZW_CURVEZMQ_DEPART_VOUCH_UNCHECKED, UPTO_INITIATE);
+        size_t size = open_own_initiate (&l, text);
+        uint8_t vouch_text[64];
+        memcpy (vouch_text, l.client.client_transient, 32);
+        memcpy (vouch_text + 32, l.server_keys.public_key, 32);
+        vouch_text[0] ^= 1;
+        make_vouch (&l, text + 32, vouch_text, l.client_keys.secret_key);
+        if (!opens)
+            text[32 + 16 + 40] ^= 0x01;
+        reseal_initiate (&l, text, size, 2);
+        CHECK (open_initiate (&l, l.initiate, l.initiate_size) == (opens ? 0 : -1));
+    }
+
+    /* COOKIE_UNCHECKED: the server kept s', and a cookie that does not open is never read */
+    departing (&l, 35, ZW_CURVEZMQ_DEPART_COOKIE_UNCHECKED, UPTO_INITIATE);
+    CHECK (!is_zero (l.server.secrets.transient_secret, 32));
+    l.initiate[30] ^= 0x04;
+    CHECK (open_initiate (&l, l.initiate, l.initiate_size) == 0);
+    CHECK (is_zero (l.server.secrets.transient_secret, 32));
+}
+
 /* --- determinism -------------------------------------------------------------------------- */
 
 /*  The SHA-256 of seed 42's octets (789: HELLO, WELCOME, INITIATE, READY, a MESSAGE each
@@ -1082,6 +1177,7 @@ main (void)
     test_message_refused ();
     test_nonce_limit ();
     test_misuse ();
+    test_departures ();
     test_determinism ();
     printf ("test-curvezmq: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "zw_engine.h"
+#include "zw_curvezmq.h"
 #include "zw_fault.h"
 
 #include "test_check.h"
@@ -381,6 +382,48 @@ test_long_context (void)
            && s.command.u.ping.context.size == 16);
 }
 
+/*  curve.hello.padding: the one tolerance that reads past a receiver's
+    rule (the server MUST refuse, curve.server.check-hello), asked for only
+    by the fault curve-padding-unchecked.  Strict, every non-zero value of
+    a padding octet is refused at that octet; tolerant, the HELLO is read at
+    every split, its version still checked.  */
+static const char *
+decode_curve (unsigned tolerate, const uint8_t *body, size_t len, size_t cut, commands_seen *s)
+{
+    memset (s, 0, sizeof *s);
+    zw_zmtp_command_init (&ctx, ZW_MECHANISM_CURVE, 66, len, &command_callbacks, s);
+    zw_zmtp_command_tolerate (&ctx, tolerate);
+    zw_zmtp_command_push (&ctx, body, cut);
+    zw_zmtp_command_push (&ctx, body + cut, len - cut);
+    const zw_error *e = zw_zmtp_command_error (&ctx);
+    return e ? e->clause : "";
+}
+
+static void
+test_curve_padding (void)
+{
+    const unsigned padding = ZW_ZMTP_TOLERATE_CURVE_PADDING;
+    commands_seen s;
+    uint8_t hello[200] = { 5, 'H', 'E', 'L', 'L', 'O', 1, 0 };
+    CHECK (*decode_curve (0, hello, sizeof hello, 0, &s) == 0 && s.commands == 1);
+    int refused = 1;
+    for (int value = 1; value < 256; value++) {
+        hello[8 + 40] = (uint8_t) value;
+        refused &= strcmp (decode_curve (0, hello, sizeof hello, 0, &s), "curve.hello.padding") == 0
+                && ctx.error.offset == 66 + 48 && s.commands == 0;
+    }
+    CHECK (refused);
+    hello[8 + 40] = 1;
+    hello[8 + 71] = 0xFF;
+    int read = 1;
+    for (size_t cut = 0; cut <= sizeof hello; cut++)
+        read &= *decode_curve (padding, hello, sizeof hello, cut, &s) == 0 && s.commands == 1
+             && s.command.id == ZW_COMMAND_HELLO;
+    CHECK (read);
+    hello[6] = 2;                               /* version 2.0: still refused */
+    CHECK (strcmp (decode_curve (padding, hello, sizeof hello, 0, &s), "curve.hello.version") == 0);
+}
+
 /*  zmtp31.metadata.name, zmtp31.metadata.value-size (both bind the sender;
     zmtp31.null.ready-validate: the server MAY validate): with the
     tolerance an empty name, a name of any octets and a huge value size
@@ -614,7 +657,9 @@ test_engine_ready_unvalidated (void)
 
 /* --- the lenient variants ------------------------------------------------------------------------- */
 
-/* ZWIRE_LENIENT names the variants; each asks for its tolerance, no fault asks for any. */
+/*  ZWIRE_LENIENT names the variants; each asks for its tolerance, and of
+    the faults only curve-padding-unchecked asks for one.  The CurveZMQ
+    variants ask for their departures instead.  */
 static void
 test_variants_ask (void)
 {
@@ -636,10 +681,16 @@ test_variants_ask (void)
     start (&e, &o, 0);
     CHECK (e.options.tolerate == zw_fault_tolerances ());
     finish (&e, &o);
+    setenv ("ZWIRE_LENIENT", "curve-nonce-step-two", 1);
+    setenv ("ZWIRE_FAULT", "curve-padding-unchecked,curve-vouch-unchecked", 1);
+    zw_fault_init ();
+    CHECK (zw_fault_tolerances () == ZW_ZMTP_TOLERATE_CURVE_PADDING);
+    CHECK (zw_fault_curvezmq () == (ZW_CURVEZMQ_DEPART_VOUCH_UNCHECKED
+                                    | ZW_CURVEZMQ_DEPART_NONCE_STEP_TWO));
     unsetenv ("ZWIRE_LENIENT");
     unsetenv ("ZWIRE_FAULT");
     zw_fault_init ();
-    CHECK (zw_fault_tolerances () == 0);
+    CHECK (zw_fault_tolerances () == 0 && zw_fault_curvezmq () == 0);
 }
 
 int
@@ -656,6 +707,7 @@ main (void)
     test_command_names ();
     test_names_exhaustive ();
     test_long_context ();
+    test_curve_padding ();
     test_metadata ();
     test_engine_pong_truncates ();
     test_engine_unknown_commands ();
