@@ -76,21 +76,14 @@ start_server (char **argv, int endpoint_word, const char *pattern, char *endpoin
         unsigned port = strstr (pattern, "%u") ? bench_free_port () : 0;
         snprintf (endpoint, cap, pattern, port);
         argv[endpoint_word] = endpoint;
-        if (bench_spawn (argv, 0, c, why, why_cap) != 0)
-            return -1;
-        char line[PATH_MAX + 64];
-        ssize_t n = bench_read (c, line, sizeof line, 1, bench_now_s () + 10);
-        if (n > 0 && strncmp (line, "bound ", 6) == 0) {
-            if (!strstr (pattern, "%u")) {          /* the port it chose */
-                line[strcspn (line, "\r\n")] = '\0';
-                bench_join (endpoint, cap, line + 6, (char *) NULL);
-            }
+        char bound[PATH_MAX + 16];
+        int status;
+        if (bench_spawn_bound (argv, "server", c, bound, sizeof bound, &status, why,
+                               why_cap) == 0) {
+            if (!strstr (pattern, "%u"))            /* the port it chose */
+                bench_join (endpoint, cap, bound, (char *) NULL);
             return 0;
         }
-        kill (c->pid, SIGTERM);
-        int status = bench_reap (c, 2);
-        bench_stderr_tail (c, n < 0 ? "the server announced no endpoint in 10 s"
-                                    : "the server did not start", why, why_cap);
         if (status != 3 || !strstr (pattern, "%u"))
             return -1;                              /* not a port taken meanwhile */
     }

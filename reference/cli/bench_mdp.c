@@ -75,21 +75,10 @@ run_once (const options *o, int broker, unsigned clients, unsigned workers, unsi
     bench_command_line (broker_argv, command, command_cap);
 
     bench_child b, g;
-    if (bench_spawn (broker_argv, 0, &b, why, why_cap) != 0)
-        return result;
-    char line[PATH_MAX + 64];
-    ssize_t n = bench_read (&b, line, sizeof line, 1, bench_now_s () + 10);
-    if (n <= 0 || strncmp (line, "bound ", 6) != 0) {
-        kill (b.pid, SIGTERM);
-        bench_reap (&b, 2);
-        bench_stderr_tail (&b, n < 0 ? "the broker announced no endpoint in 10 s"
-                                      : "the broker did not start", why, why_cap);
-        return result;
-    }
-    line[strcspn (line, "\r\n")] = '\0';
     char bound[PATH_MAX + 16], s_clients[16], s_workers[16], s_size[16], s_seconds[32],
          s_warmup[32], s_timeout[16];
-    bench_join (bound, sizeof bound, line + 6, (char *) NULL);
+    if (bench_spawn_bound (broker_argv, "broker", &b, bound, sizeof bound, NULL, why, why_cap))
+        return result;
     snprintf (s_clients, sizeof s_clients, "%u", clients);
     snprintf (s_workers, sizeof s_workers, "%u", workers);
     snprintf (s_size, sizeof s_size, "%u", o->size);

@@ -453,3 +453,28 @@ bench_write_out (const char *name, const char *path, json_t *setup, double elaps
     }
     return 0;
 }
+
+int
+bench_spawn_bound (char *const *argv, const char *what, bench_child *c, char *bound, size_t cap,
+                   int *status, char *why, size_t why_cap)
+{
+    if (status)
+        *status = -1;
+    if (bench_spawn (argv, 0, c, why, why_cap) != 0)
+        return -1;
+    char line[PATH_MAX + 64], prefix[96];
+    ssize_t n = bench_read (c, line, sizeof line, 1, bench_now_s () + 10);
+    if (n > 0 && strncmp (line, "bound ", 6) == 0) {
+        line[strcspn (line, "\r\n")] = '\0';
+        bench_join (bound, cap, line + 6, (char *) NULL);
+        return 0;
+    }
+    kill (c->pid, SIGTERM);
+    int ended = bench_reap (c, 2);
+    if (status)
+        *status = ended;
+    snprintf (prefix, sizeof prefix, n < 0 ? "the %s announced no endpoint in 10 s"
+                                           : "the %s did not start", what);
+    bench_stderr_tail (c, prefix, why, why_cap);
+    return -1;
+}

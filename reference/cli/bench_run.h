@@ -42,6 +42,15 @@ int bench_spawn (char *const *argv, int with_input, bench_child *c, char *why, s
     what follows the newline stays in the pipe.  */
 ssize_t bench_read (const bench_child *c, char *buf, size_t cap, int one_line, double deadline);
 
+/*  Starts a server (bench_spawn, no input) and waits up to 10 s for its
+    "bound ENDPOINT" line, the zwire convention; the endpoint into bound
+    (cap octets).  0; or -1 with why naming what (a server, a broker) and
+    what went wrong, the child then stopped and reaped: *status is its
+    exit status (3: a bad invocation, such as a port taken) or -1 when it
+    could not start.  status may be NULL.  */
+int bench_spawn_bound (char *const *argv, const char *what, bench_child *c, char *bound,
+                       size_t cap, int *status, char *why, size_t why_cap);
+
 /*  Waits for c to end, at most grace seconds, then kills it (SIGKILL);
     its exit status (-1: killed here, 128+n: ended by signal n).  Closes
     its pipes and file.  */

@@ -131,20 +131,10 @@ handshake_once (const options *o, int impl, int mech, char *why, size_t why_cap,
     bench_command_line (server_argv, command, command_cap);
     double cpu_before = bench_children_cpu_s ();
     bench_child s, c;
-    if (bench_spawn (server_argv, 0, &s, why, why_cap) != 0)
-        return result;
-    char line[PATH_MAX + 64];
-    ssize_t n = bench_read (&s, line, sizeof line, 1, bench_now_s () + 10);
-    if (n <= 0 || strncmp (line, "bound ", 6) != 0) {
-        kill (s.pid, SIGTERM);
-        bench_reap (&s, 2);
-        bench_stderr_tail (&s, n < 0 ? "the server announced no endpoint in 10 s"
-                                      : "the server did not start", why, why_cap);
-        return result;
-    }
-    line[strcspn (line, "\r\n")] = '\0';
     char endpoint[PATH_MAX + 16], s_seconds[32], s_warmup[32], s_timeout[16];
-    bench_join (endpoint, sizeof endpoint, line + 6, (char *) NULL);
+    if (bench_spawn_bound (server_argv, "server", &s, endpoint, sizeof endpoint, NULL, why,
+                           why_cap))
+        return result;
     snprintf (s_seconds, sizeof s_seconds, "%g", o->seconds);
     snprintf (s_warmup, sizeof s_warmup, "%g", o->warmup);
     snprintf (s_timeout, sizeof s_timeout, "%u", (unsigned) (o->warmup + o->seconds) + 60);
