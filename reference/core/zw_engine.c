@@ -883,11 +883,14 @@ zw_engine_init (zw_engine *engine, const zw_engine_options *options,
     engine->user = user;
     engine->peer.socket_type = -1;
     engine->now = engine->last_input = now;
-    engine->handshake_deadline = options->handshake_ivl ? now + options->handshake_ivl
-                                                        : NO_DEADLINE;
     zw_mechanism_host ours = host;
     ours.engine = engine;
     zw_mechanism_init (&engine->mech, &options->mechanism, &ours);
+    /* the socket's bound, within the mechanism's own (CURVE: its cookie key's life) */
+    uint32_t ivl = options->handshake_ivl, max = engine->mech.ops->handshake_max;
+    if (max && (ivl == 0 || ivl > max))
+        ivl = max;
+    engine->handshake_deadline = ivl ? now + ivl : NO_DEADLINE;
     pack_metadata (engine);
     zw_session_init (&engine->session);
     /*  Detect every version, so that the session decides

@@ -403,6 +403,13 @@ const zw_mechanism_ops zw_mech_curve = {
     .identity = 0,              /* every frame boxed (zmtp31.wire.encrypted-commands) */
     .state_size = sizeof (curve_state),
     .frame_overhead = ZW_CURVEZMQ_MESSAGE_OVERHEAD,
+    /*  curve.server.cookie-key-expiry: "The server MUST discard from its
+        memory the cookie key after a short interval, for example 60
+        seconds, or as soon as the client sends a valid INITIATE".  The key
+        lives from WELCOME to INITIATE, inside the handshake, and goes with
+        the connection: a handshake never outlasts 60 s, even with the
+        socket's interval off.  */
+    .handshake_max = 60000,
     .start = curve_start,
     .command = curve_command,
     .encode = curve_encode,

@@ -182,6 +182,8 @@ struct zw_mechanism_ops {
     size_t state_size;          /* octets of state the engine gives it, zero-filled, from
                                    start to fini (0: none) */
     size_t frame_overhead;      /* octets encode adds to a frame at most */
+    uint32_t handshake_max;     /* ms: the longest its handshake may last, whatever the
+                                   socket's handshake interval (0: no bound of its own) */
 
     /*  The greetings are exchanged: the handshake begins (the mechanism's
         first commands go out).  */

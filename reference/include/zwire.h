@@ -291,7 +291,8 @@ typedef enum {
     ZW_OPT_HEARTBEAT_IVL = 6,   /* int ms: PING period, 0 = off (zmtp31.heartbeat.*) */
     ZW_OPT_HEARTBEAT_TIMEOUT = 7, /* int ms: dead after a PING with no traffic (= IVL) */
     ZW_OPT_HEARTBEAT_TTL = 8,   /* int ms: TTL announced in PING, 0 = none (max 6553500) */
-    ZW_OPT_HANDSHAKE_IVL = 9,   /* int ms: close a handshake not over by then (30000); 0 = off */
+    ZW_OPT_HANDSHAKE_IVL = 9,   /* int ms: close a handshake not over by then (30000); 0 = off
+                                   (CURVE: 60000 at most, its cookie key's life) */
     ZW_OPT_MAXMSGSIZE = 10,     /* int: largest incoming message, octets; -1 = no limit */
     ZW_OPT_ZMTP_MINOR = 11,     /* int: 1 (3.1, default) or 0 (announce and speak 3.0) */
     ZW_OPT_ROUTER_HANDOVER = 12,/* int 0/1: a new peer with an identity in use takes it over */

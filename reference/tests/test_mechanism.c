@@ -663,6 +663,30 @@ test_toy_encode_failure (void)
     zw_engine_fini (&e);
 }
 
+/*  curve.server.cookie-key-expiry: CURVE bounds its handshake (and with it
+    the cookie key) at 60 s, under the socket's interval or with it off;
+    NULL keeps the socket's.  */
+static void
+test_handshake_bound (void)
+{
+    static const zw_curve_settings keys;
+    const struct { const zw_mechanism_ops *ops; uint32_t ivl; uint64_t after; } cases[] = {
+        { &zw_mech_curve, 0, 60000 }, { &zw_mech_curve, 90000, 60000 },
+        { &zw_mech_curve, 5000, 5000 }, { &zw_mech_null, 0, UINT64_MAX },
+        { &zw_mech_null, 90000, 90000 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        zw_engine_options options = { .socket_type = ZW_PULL, .major = 3, .minor = 1,
+                                      .handshake_ivl = cases[i].ivl,
+                                      .mechanism = { cases[i].ops, 1, &keys } };
+        zw_engine e;
+        zw_engine_init (&e, &options, &callbacks, NULL, 1000);
+        uint64_t expected = cases[i].after == UINT64_MAX ? UINT64_MAX : 1000 + cases[i].after;
+        CHECK (zw_engine_deadline (&e) == expected);
+        zw_engine_fini (&e);
+    }
+}
+
 int
 main (void)
 {
@@ -680,6 +704,7 @@ main (void)
     test_toy_traffic ();
     test_toy_one_read ();
     test_toy_encode_failure ();
+    test_handshake_bound ();
     printf ("test-mechanism: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
